@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { CatalogModule } from '../catalog/catalog.module';
+import { CommonModule } from '../common/common.module';
+import { appConfig } from '../config/app.config';
+import { AuthModule } from '../auth/auth.module';
+import { databaseConfig } from '../config/database.config';
+import { schedulerConfig } from '../config/scheduler.config';
+import { validateEnvironment } from '../config/env.validation';
+import { DatabaseModule } from '../database/database.module';
+import { EngineModule } from '../engine/engine.module';
+import { FlavorsModule } from '../flavors/flavors.module';
+import { HealthModule } from '../health/health.module';
+import { LoggingModule } from '../logging/logging.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { OpenStackModule } from '../openstack/openstack.module';
+import { SchedulesModule } from '../schedules/schedules.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      cache: true,
+      load: [appConfig, databaseConfig, schedulerConfig],
+      validate: validateEnvironment,
+    }),
+    LoggingModule,
+    MetricsModule,
+    CommonModule,
+    AuthModule,
+    DatabaseModule,
+    HealthModule,
+    OpenStackModule,
+    CatalogModule,
+    FlavorsModule,
+    SchedulesModule,
+    EngineModule,
+  ],
+})
+export class AppModule {}

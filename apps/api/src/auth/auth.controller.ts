@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ApiErrorDto } from '../common/api-error.dto';
+import { AuthenticatedOnly, CurrentIdentity, CurrentToken, Public } from './access.decorators';
+import type { AuthIdentity } from './auth-identity';
+import { mapIssuedToken, mapTokenInfo } from './auth.mappers';
+import { AuthService } from './auth.service';
+import { LoginDto } from './dto/login.dto';
+import { IssuedTokenDto, TokenInfoDto } from './dto/token.dto';
+import { LoginThrottlerGuard } from './login-throttler.guard';
+
+@ApiTags('auth')
+@Controller('auth/tokens')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post()
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  // The answer carries a token: no cache along the way may keep it.
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Log in',
+    description:
+      "Passes a user's name and password (optionally a project and domains), or an application credential, to Keystone " +
+      'and returns the token Keystone issues, its expiry and roles. Send the token as `X-Auth-Token` (or ' +
+      '`Authorization: Bearer`) on every other call. The API stores no credential. Tools may skip this and send a ' +
+      'token they got from Keystone themselves. Limited per client address (`AUTH_LOGIN_LIMIT` per ' +
+      '`AUTH_LOGIN_WINDOW_SECONDS`); a user without any read role gets a 403 and no token.',
+  })
+  @ApiCreatedResponse({ type: IssuedTokenDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Missing or malformed fields: `errors` names them.' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Keystone refused the credentials.' })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'The user has none of the roles that may use this API (no token is returned).' })
+  @ApiTooManyRequestsResponse({
+    type: ApiErrorDto,
+    description: 'Too many attempts from this address; `Retry-After` says when to try again.',
+  })
+  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'Keystone could not be reached.' })
+  async login(@Body() body: LoginDto): Promise<IssuedTokenDto> {
+    const { token, identity } = await this.auth.login(body);
+    return mapIssuedToken(token, identity, this.auth.permissions(identity));
+  }
+
+  @Get()
+  @AuthenticatedOnly()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Who am I',
+    description:
+      "What Keystone says about the caller's token (user, project, roles, expiry) and what it allows here. Any valid token may ask.",
+  })
+  @ApiOkResponse({ type: TokenInfoDto })
+  getCurrentToken(@CurrentIdentity() identity: AuthIdentity): TokenInfoDto {
+    return mapTokenInfo(identity, this.auth.permissions(identity));
+  }
+
+  @Delete()
+  @AuthenticatedOnly()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Log out',
+    description: "Revokes the caller's token at Keystone: it stops working here at once, and everywhere else in the cloud.",
+  })
+  @ApiNoContentResponse({ description: 'Revoked.' })
+  async logout(@CurrentToken() token: string): Promise<void> {
+    await this.auth.logout(token);
+  }
+}

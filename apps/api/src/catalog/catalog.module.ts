@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { catalogConfig } from './catalog.config';
+import { ImagesController } from './images.controller';
+import { NetworksController } from './networks.controller';
+import { CatalogService } from './catalog.service';
+
+@Module({
+  imports: [ConfigModule.forFeature(catalogConfig)],
+  controllers: [ImagesController, NetworksController],
+  providers: [CatalogService],
+  exports: [CatalogService],
+})
+export class CatalogModule {}

@@ -1,0 +1,24 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorDto } from '../common/api-error.dto';
+import { byName, mapImage } from './catalog.mappers';
+import { CatalogService } from './catalog.service';
+import { CatalogQueryDto } from './dto/catalog-query.dto';
+import { ImageDto } from './dto/image.dto';
+
+@ApiTags('images')
+@Controller('images')
+export class ImagesController {
+  constructor(private readonly catalog: CatalogService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List images',
+    description:
+      'The Glance images the project can boot, every page gathered, cached for a few seconds (`refresh=true` asks the cloud now).',
+  })
+  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
+  async listImages(@Query() query: CatalogQueryDto): Promise<ImageDto[]> {
+    return (await this.catalog.listImages(query.refresh)).map(mapImage).sort(byName);
+  }
+}

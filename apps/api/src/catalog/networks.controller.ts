@@ -1,0 +1,23 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorDto } from '../common/api-error.dto';
+import { byName, mapNetwork } from './catalog.mappers';
+import { CatalogService } from './catalog.service';
+import { CatalogQueryDto } from './dto/catalog-query.dto';
+import { NetworkDto } from './dto/network.dto';
+
+@ApiTags('networks')
+@Controller('networks')
+export class NetworksController {
+  constructor(private readonly catalog: CatalogService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List networks',
+    description: 'The Neutron networks the project can attach VMs to, cached for a few seconds (`refresh=true` asks the cloud now).',
+  })
+  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
+  async listNetworks(@Query() query: CatalogQueryDto): Promise<NetworkDto[]> {
+    return (await this.catalog.listNetworks(query.refresh)).map(mapNetwork).sort(byName);
+  }
+}

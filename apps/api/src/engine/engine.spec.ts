@@ -1,0 +1,330 @@
+import { OpenStackClient } from '@peak/openstack-client';
+import type { SimServerInfo } from '@peak/openstack-sim';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { RunEntity } from '../schedules/entities/run.entity';
+import { ScheduleEntity } from '../schedules/entities/schedule.entity';
+import { onceBody, recurringBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { EngineService } from './engine.service';
+import { OWNER_TAG, ownershipOf } from './ownership';
+
+const T0 = '2026-11-23T07:00:00Z'; // a Monday, 08:00 in Rome
+
+/** Passes are run by hand with a manual clock; the simulator builds and deletes VMs in real (short) time. */
+describe(EngineService.name, () => {
+  jest.setTimeout(120_000);
+  let kit: SchedulesTestKit;
+  let sut: EngineService;
+  /** An image and a flavor that boot together (Nova refuses a flavor disk below the image's minimum). */
+  let bootable: { imageId: string; flavorId: string };
+
+  beforeAll(async () => {
+    kit = await startSchedulesTestKit('engine', T0, {
+      ENGINE_ENABLED: 'true',
+      ENGINE_LEASE_RENEW_MS: '100',
+      ENGINE_RETRY_BASE_MS: '20',
+      ENGINE_CREATE_GRACE_MS: '200',
+      ENGINE_DELETE_RETRY_MS: '500',
+    });
+    sut = kit.app.get(EngineService);
+    const client = kit.app.get(OpenStackClient);
+    const image = (await client.image.listImages()).find((i) => i.name.startsWith('cirros'));
+    const flavor = await client.compute.findFlavorByName('m1.small');
+    if (!image || !flavor) throw new Error('the simulator seed lacks cirros or m1.small');
+    bootable = { imageId: image.id, flavorId: flavor.id };
+    await until(() => sut.role === 'leader', 'leadership');
+  });
+
+  afterAll(() => kit?.close());
+
+  beforeEach(async () => {
+    await kit.sim.control.reset({ keepTokens: true });
+    await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30, serverErrorRate: 0 });
+  });
+
+  const ours = async (): Promise<SimServerInfo[]> => (await kit.sim.control.servers({ tag: OWNER_TAG })).filter((s) => !s.deleting);
+  const runsOf = (scheduleId: string) =>
+    kit.app
+      .get(DataSource)
+      .getRepository(RunEntity)
+      .find({ where: { scheduleId }, relations: { vms: true }, order: { windowStart: 'ASC' } });
+
+  /**
+   * Runs passes until `done` holds. Between passes real time passes for the simulator (building, deleting)
+   * and the manual clock moves a second, so the engine's backoffs elapse.
+   */
+  async function settle(done: () => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+      await sut.runPassNow();
+      if (await done()) return;
+      await sleep(40);
+      kit.clock.advance(1000);
+    }
+    throw new Error(`not settled: ${what}`);
+  }
+
+  async function create(body: Record<string, unknown>): Promise<{ id: string; name: string }> {
+    const res = await kit.http().post('/v1/schedules').send(body);
+    if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { id: string; name: string };
+  }
+
+  function onceIn(minutesFromNow: number, durationMinutes: number, overrides: Record<string, unknown> = {}) {
+    const start = new Date(kit.clock.now().getTime() + minutesFromNow * 60_000);
+    return onceBody(kit, {
+      ...bootable,
+      leadTimeMinutes: 0,
+      window: { type: 'once', startAt: start.toISOString(), endAt: new Date(start.getTime() + durationMinutes * 60_000).toISOString() },
+      ...overrides,
+    });
+  }
+
+  it('creates N VMs at the start of a one-off window, tagged and named, and none are left after its end', async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(10, 30, { instanceCount: 3 }));
+
+    await sut.runPassNow();
+    expect(await ours()).toHaveLength(0); // before the window
+
+    kit.clock.advance(10 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'run active');
+    const servers = await ours();
+    expect(servers.map((s) => ownershipOf(s)?.slot).sort()).toEqual([1, 2, 3]);
+    expect(servers.every((s) => s.tags.includes(`peak-schedule:${schedule.id}`))).toBe(true);
+    expect(new Set(servers.map((s) => s.name)).size).toBe(3);
+
+    const [active] = await runsOf(schedule.id);
+    expect(active).toMatchObject({ state: 'active', desiredCount: 3, latenessSeconds: 0 });
+    expect(active?.readyAt).not.toBeNull();
+    expect(active?.vms?.every((vm) => vm.status === 'ACTIVE' && vm.serverId && vm.activeAt)).toBe(true);
+    const metrics = (await kit.http().get('/metrics').expect(200)).text;
+    expect(metrics).toContain(`peak_vms_desired{schedule_id="${schedule.id}",schedule="${schedule.name}"} 3`);
+    expect(metrics).toContain(`peak_vms_active{schedule_id="${schedule.id}",schedule="${schedule.name}"} 3`);
+    expect(metrics).toMatch(/peak_dispatch_lateness_seconds_count\{action="provision"\} [1-9]/);
+    expect(metrics).toContain('peak_engine_leader 1');
+
+    kit.clock.advance(30 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'run completed');
+    expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+    const [done] = await runsOf(schedule.id);
+    expect(done?.tornDownAt).not.toBeNull();
+    expect(done?.vms?.every((vm) => vm.status === 'DELETED' && vm.deletedAt)).toBe(true);
+  });
+
+  it('does so on each occurrence of a recurring schedule, honouring the lead time', async () => {
+    kit.clock.set(T0); // Monday 08:00 Rome
+    const schedule = await create(
+      recurringBody(kit, {
+        ...bootable,
+        instanceCount: 2,
+        leadTimeMinutes: 10,
+        window: { type: 'recurring', cron: '0 9,11 * * *', durationMinutes: 30 },
+      }),
+    );
+    for (const [provisionAt, end] of [
+      ['2026-11-23T07:50:00Z', '2026-11-23T08:30:00Z'],
+      ['2026-11-23T09:50:00Z', '2026-11-23T10:30:00Z'],
+    ] as const) {
+      kit.clock.set(new Date(new Date(provisionAt).getTime() - 1000));
+      await sut.runPassNow();
+      expect(await ours()).toHaveLength(0);
+      kit.clock.set(provisionAt);
+      await settle(async () => (await runsOf(schedule.id)).at(-1)?.state === 'active', `run active from ${provisionAt}`);
+      expect(await ours()).toHaveLength(2);
+      kit.clock.set(end);
+      await settle(async () => (await runsOf(schedule.id)).every((r) => r.state === 'completed'), `run closed after ${end}`);
+      expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+    }
+    const runs = await runsOf(schedule.id);
+    expect(runs.map((r) => [r.windowStart.toISOString(), r.state])).toEqual([
+      ['2026-11-23T08:00:00.000Z', 'completed'],
+      ['2026-11-23T10:00:00.000Z', 'completed'],
+    ]);
+  });
+
+  it('replaces VMs that go ERROR, up to the attempt limit, then reports the run degraded', async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(5, 60, { instanceCount: 2 }));
+    await kit.sim.control.configure({ serverErrorRate: 1, serverFaultMessage: 'No valid host was found.' });
+    kit.clock.advance(5 * 60_000);
+    const maxAttempts = 3;
+    await settle(async () => (await runsOf(schedule.id))[0]?.vms?.every((vm) => vm.status === 'FAILED') === true, 'both slots given up');
+    const [run] = await runsOf(schedule.id);
+    expect(run?.state).toBe('degraded');
+    expect(run?.vms?.map((vm) => [vm.status, vm.attempts, vm.faultMessage])).toEqual([
+      ['FAILED', maxAttempts, 'No valid host was found.'],
+      ['FAILED', maxAttempts, 'No valid host was found.'],
+    ]);
+    const posts = await kit.sim.control.requests({ method: 'POST', path: '/compute/v2.1/servers' });
+    expect(posts).toHaveLength(2 * maxAttempts);
+    await settle(async () => (await kit.sim.control.servers({ tag: OWNER_TAG })).length === 0, 'ERROR VMs removed');
+
+    kit.clock.advance(60 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'failed', 'failed: never up');
+  });
+
+  it("treats a VM that Nova's quota recheck put in ERROR as a quota error: recorded on the run, no attempt used up, retried", async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(5, 60, { instanceCount: 1 }));
+    const quotaFault = 'Quota exceeded for instances: Requested 1, but already used 10 of 10 instances';
+    await kit.sim.control.configure({ serverErrorRate: 1, serverFaultMessage: quotaFault });
+    kit.clock.advance(5 * 60_000);
+    const maxAttempts = 3;
+    const posts = () => kit.sim.control.requests({ method: 'POST', path: '/compute/v2.1/servers' });
+    // More creates than the attempt limit allows for failed builds, and the slot is never given up.
+    await settle(async () => (await posts()).length > maxAttempts + 1, `more than ${maxAttempts + 1} creates`);
+    const [during] = await runsOf(schedule.id);
+    expect(during?.state).toBe('provisioning');
+    expect(during?.lastErrorMessage).toBe(quotaFault);
+    expect(during?.vms?.[0]?.status).not.toBe('FAILED');
+    expect(during?.vms?.[0]?.attempts).toBeLessThanOrEqual(1);
+
+    await kit.sim.control.configure({ serverErrorRate: 0 });
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'active once the quota has room');
+    const [run] = await runsOf(schedule.id);
+    expect(run?.vms?.[0]).toMatchObject({ status: 'ACTIVE', attempts: 1, faultMessage: quotaFault });
+    kit.clock.advance(60 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+  });
+
+  it('replaces a VM that goes ERROR during the window and is ACTIVE again with the replacement', async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(5, 60, { instanceCount: 1 }));
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'active');
+    const first = (await ours())[0] as SimServerInfo;
+    await kit.sim.control.setServerStatus(first.id, 'ERROR', 'Host failure');
+
+    await settle(async () => {
+      const vm = (await runsOf(schedule.id))[0]?.vms?.[0];
+      return vm?.status === 'ACTIVE' && vm.serverId !== first.id;
+    }, 'ACTIVE with the replacement');
+    const [run] = await runsOf(schedule.id);
+    expect(run?.vms?.[0]).toMatchObject({ status: 'ACTIVE', attempts: 2, faultMessage: 'Host failure' });
+    expect((await ours()).map((s) => s.id)).toEqual([run?.vms?.[0]?.serverId]);
+    kit.clock.advance(60 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+  });
+
+  it('records quota exhaustion on the run, keeps retrying, and fills the window once quota allows', async () => {
+    kit.clock.set(T0);
+    await kit.sim.control.setQuotas({ instances: 1 }, 'admin');
+    const schedule = await create(onceIn(5, 60, { instanceCount: 3 }));
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.lastErrorMessage?.includes('Quota exceeded') === true, 'quota recorded');
+    const [run] = await runsOf(schedule.id);
+    expect(run?.state).toBe('provisioning');
+    expect(run?.lastErrorRequestId).toMatch(/^req-/);
+    await sleep(100);
+    await sut.runPassNow(); // retried with backoff, no crash
+    expect((await ours()).length).toBe(1);
+
+    await kit.sim.control.setQuotas({ instances: 10 }, 'admin');
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'active after quota raised');
+    expect(await ours()).toHaveLength(3);
+    kit.clock.advance(60 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+  });
+
+  it('recreates a VM deleted by hand during the window, and never touches an untagged VM', async () => {
+    kit.clock.set(T0);
+    const client = kit.app.get(OpenStackClient);
+    const schedule = await create(onceIn(5, 60, { instanceCount: 2 }));
+    const bystander = await client.compute.createServer({
+      name: 'someone-elses-vm',
+      ...bootable,
+      networks: [{ networkId: kit.refs.networkIds[0] as string }],
+    });
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await ours()).filter((s) => s.status === 'ACTIVE').length === 2, '2 ACTIVE');
+    const victim = (await ours())[0] as SimServerInfo;
+    await client.compute.deleteServer(victim.id);
+    await settle(async () => {
+      const now = await ours();
+      return now.length === 2 && !now.some((s) => s.id === victim.id) && now.every((s) => s.status === 'ACTIVE');
+    }, 'replacement ACTIVE');
+
+    kit.clock.advance(60 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+    const all = await kit.sim.control.servers();
+    expect(all.map((s) => s.id)).toEqual([bystander.id]);
+    expect(all[0]?.deleting).toBe(false);
+  });
+
+  it('refills a slot whose VM Nova still lists as DELETED, sends that VM no delete, and completes with it listed', async () => {
+    kit.clock.set(T0);
+    // As a busy real Nova: a deleted server is listed as DELETED for a while (here, longer than the whole test).
+    await kit.sim.control.configure({ deletedListedMs: 600_000 });
+    const client = kit.app.get(OpenStackClient);
+    const schedule = await create(onceIn(5, 60, { instanceCount: 1 }));
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await ours()).filter((s) => s.status === 'ACTIVE').length === 1, 'ACTIVE');
+    const victim = (await ours())[0] as SimServerInfo;
+    await client.compute.deleteServer(victim.id);
+    await settle(async () => (await ours()).some((s) => s.id !== victim.id && s.status === 'ACTIVE'), 'replacement ACTIVE');
+    expect((await ours()).find((s) => s.id === victim.id)?.status).toBe('DELETED');
+
+    kit.clock.advance(60 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+    expect((await ours()).map((s) => s.status)).toEqual(['DELETED', 'DELETED']);
+    const deletes = (await kit.sim.control.requests({ method: 'DELETE' })).filter((r) => r.path.endsWith(`/servers/${victim.id}`));
+    expect(deletes).toHaveLength(1); // the test's own
+  });
+
+  it('tears the VMs of a schedule deleted during its window down, then removes the schedule', async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(5, 60, { instanceCount: 2 }));
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await ours()).filter((s) => s.status === 'ACTIVE').length === 2, '2 ACTIVE');
+
+    const res = await kit.http().delete(`/v1/schedules/${schedule.id}`);
+    expect(res.status).toBe(202);
+    await settle(
+      async () => (await kit.app.get(DataSource).getRepository(ScheduleEntity).countBy({ id: schedule.id })) === 0,
+      'schedule removed',
+    );
+    expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+    await kit.http().get(`/v1/schedules/${schedule.id}`).expect(404);
+  });
+
+  it('records a window that began and ended while no engine ran as missed', async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(5, 10, { instanceCount: 1 }));
+    kit.clock.advance(60 * 60_000); // an hour of downtime: the whole window passed
+    await sut.runPassNow({ missedSince: new Date(T0) });
+    const runs = await runsOf(schedule.id);
+    expect(runs.map((r) => [r.state, r.windowStart.toISOString()])).toEqual([
+      ['missed', new Date(new Date(T0).getTime() + 5 * 60_000).toISOString()],
+    ]);
+    expect(await kit.sim.control.requests({ method: 'POST', path: '/compute/v2.1/servers' })).toHaveLength(0);
+  });
+
+  it('starts a window that is still open after downtime late, and records its lateness', async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(5, 60, { instanceCount: 1 }));
+    kit.clock.advance(20 * 60_000); // down from before the start until 15 minutes into the window
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'active');
+    expect((await runsOf(schedule.id))[0]?.latenessSeconds).toBeGreaterThanOrEqual(15 * 60);
+    kit.clock.advance(60 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+  });
+
+  it('stops a window early when its schedule is disabled', async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(5, 60, { instanceCount: 1 }));
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await ours()).filter((s) => s.status === 'ACTIVE').length === 1, 'ACTIVE');
+    const current = (await kit.http().get(`/v1/schedules/${schedule.id}`)).body as { version: number };
+    await kit.http().patch(`/v1/schedules/${schedule.id}`).send({ version: current.version, enabled: false }).expect(200);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'torn down on disable');
+    expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+  });
+});
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}

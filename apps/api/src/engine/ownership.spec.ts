@@ -1,0 +1,42 @@
+import { isServerDeleted } from '@peak/openstack-client';
+import { METADATA, OWNER_TAG, ownershipMetadata, ownershipOf, ownershipTags, serverName } from './ownership';
+
+describe('ownership', () => {
+  const scheduleId = '0b0e8c2e-7a38-4a57-9b8a-2f7c2e1d9a10';
+  const runId = 'c9a0e5de-2d0f-4f61-8f1e-5f5e4b9a3c21';
+  const windowStart = new Date('2026-11-27T08:00:00Z');
+
+  it('round-trips the owner through tags and metadata', () => {
+    const server = { tags: ownershipTags(scheduleId, runId), metadata: ownershipMetadata({ scheduleId, runId, slot: 3 }, windowStart) };
+    expect(ownershipOf(server)).toEqual({ scheduleId, runId, slot: 3 });
+    expect(server.metadata[METADATA.windowStart]).toBe('2026-11-27T08:00:00.000Z');
+  });
+
+  it('respects Nova tag limits: at most 60 characters, no slash or comma', () => {
+    for (const tag of ownershipTags(scheduleId, runId)) {
+      expect(tag.length).toBeLessThanOrEqual(60);
+      expect(tag).not.toMatch(/[/,]/);
+    }
+  });
+
+  it('disowns servers without the owner tag or with incomplete marks', () => {
+    const metadata = ownershipMetadata({ scheduleId, runId, slot: 1 }, windowStart);
+    expect(ownershipOf({ tags: ownershipTags(scheduleId, runId).slice(1), metadata })).toBeNull();
+    expect(ownershipOf({ tags: [OWNER_TAG], metadata })).toBeNull();
+    expect(ownershipOf({ tags: ownershipTags(scheduleId, runId), metadata: {} })).toBeNull();
+    expect(ownershipOf({ tags: ['web'], metadata: {} })).toBeNull();
+  });
+
+  it('names VMs readably and uniquely per schedule, window and slot', () => {
+    expect(serverName('Black Friday (EU)', windowStart, 3)).toBe('black-friday-eu-20261127t0800z-3');
+    expect(serverName('Ünïcödé!!', windowStart, 1)).toBe('unicode-20261127t0800z-1');
+    expect(serverName('***', windowStart, 1)).toBe('peak-20261127t0800z-1');
+    expect(serverName('x'.repeat(300), windowStart, 12).length).toBeLessThanOrEqual(80);
+  });
+
+  it('counts a server Nova still lists as DELETED or SOFT_DELETED as gone', () => {
+    expect(isServerDeleted({ status: 'DELETED' })).toBe(true);
+    expect(isServerDeleted({ status: 'SOFT_DELETED' })).toBe(true);
+    for (const status of ['ACTIVE', 'BUILD', 'ERROR', 'SHUTOFF'] as const) expect(isServerDeleted({ status })).toBe(false);
+  });
+});

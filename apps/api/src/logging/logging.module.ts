@@ -1,0 +1,97 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import pino, { type DestinationStream } from 'pino';
+import { ALL_ROUTES } from '../common/all-routes';
+import { loggingConfig } from './logging.config';
+import { redactDeep, redactHeaders, redactUrl } from './redact';
+import { requestIdOf } from './request-id';
+
+/**
+ * Where log lines go: stdout, one JSON object per line. A provider of its own so a test can capture the stream
+ * (`overrideProvider(LOG_DESTINATION)`) and read exactly what an operator's log collector would.
+ */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+/** Health probes and scrapes arrive every few seconds from machines; at `info` they would drown everything else. */
+const PROBE_PATH = /^\/(?:metrics|v1\/health)(?:[/?]|$)/;
+
+interface SerializedRequest {
+  id: unknown;
+  method: string;
+  url: string;
+  headers: Record<string, unknown>;
+  remoteAddress?: string;
+}
+
+interface SerializedResponse {
+  statusCode: number;
+}
+
+export function buildLoggerParams(level: string, destination: DestinationStream): Params {
+  return {
+    forRoutes: [ALL_ROUTES],
+    pinoHttp: {
+      level,
+      stream: destination,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Every merging object, whoever logs it (Nest, the OpenStack client, a feature), is redacted here, so a
+        // password deep inside a logged body cannot reach the stream.
+        log: (object) => redactDeep(object) as Record<string, unknown>,
+      },
+      serializers: {
+        req: (req: SerializedRequest) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          headers: redactHeaders(req.headers),
+          remoteAddress: req.remoteAddress,
+        }),
+        // Response headers add bytes to every line and nothing an operator looks for; the id is the request's.
+        res: (res: SerializedResponse) => ({ statusCode: res.statusCode }),
+      },
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const id = requestIdOf(req.headers['x-request-id']);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // In-request lines carry only `reqId`; the full request is logged once, on completion.
+      quietReqLogger: true,
+      customLogLevel: (req, res, error) => {
+        const failed = Boolean(error) || res.statusCode >= 500;
+        // A failing probe is a state the body describes (and terminus logs), not an error of the request.
+        if (PROBE_PATH.test(req.url ?? '')) return failed ? 'warn' : 'debug';
+        return failed ? 'error' : 'info';
+      },
+      // pino-http invents an Error ("failed with status code 503") with its own stack for every 5xx; Nest has
+      // already logged the real cause, so the completion line keeps the status and the time only.
+      customErrorObject: (_req, _res, _error, value: Record<string, unknown>) => ({
+        res: value['res'],
+        responseTime: value['responseTime'],
+      }),
+      customSuccessMessage: (req, res, responseTime) => `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode} ${responseTime} ms`,
+      customErrorMessage: (req, res) => `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode}`,
+    },
+  };
+}
+
+/**
+ * Structured JSON logs (pino) for the whole API: one line per HTTP request with its request id, Nest's own lines
+ * (bootstrap included, see `configureApp`) and every feature's `Logger` in the same stream, with secrets redacted.
+ * `LOG_LEVEL` sets the level.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      imports: [ConfigModule.forFeature(loggingConfig)],
+      providers: [{ provide: LOG_DESTINATION, useFactory: (): DestinationStream => pino.destination({ dest: 1, sync: false }) }],
+      inject: [loggingConfig.KEY, LOG_DESTINATION],
+      useFactory: (config: ConfigType<typeof loggingConfig>, destination: DestinationStream) =>
+        buildLoggerParams(config.level, destination),
+    }),
+  ],
+})
+export class LoggingModule {}

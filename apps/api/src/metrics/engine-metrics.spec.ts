@@ -1,0 +1,81 @@
+import { Registry } from 'prom-client';
+import { parsePrometheusText, samplesOf } from '../testing/prometheus-text';
+import { EngineMetrics } from './engine-metrics';
+
+describe(EngineMetrics.name, () => {
+  let registry: Registry;
+  let sut: EngineMetrics;
+
+  beforeEach(() => {
+    registry = new Registry();
+    sut = new EngineMetrics(registry);
+  });
+
+  const scrape = async () => parsePrometheusText(await registry.metrics());
+
+  it('declares every engine metric from the start, the leader gauge at 0', async () => {
+    const families = await scrape();
+    expect([...families.keys()].sort()).toEqual([
+      'peak_dispatch_lateness_seconds',
+      'peak_engine_leader',
+      'peak_engine_planned_schedules',
+      'peak_engine_planning_seconds',
+      'peak_runs_total',
+      'peak_vms_active',
+      'peak_vms_desired',
+    ]);
+    expect(samplesOf(families, 'peak_engine_leader')[0]?.value).toBe(0);
+  });
+
+  it('records lateness per action in seconds, an early start as 0', async () => {
+    const planned = new Date('2030-03-01T07:55:00.000Z');
+    sut.observeDispatchLateness(planned, new Date('2030-03-01T07:55:00.400Z'));
+    sut.observeDispatchLateness(planned, new Date('2030-03-01T07:54:59.000Z'));
+    sut.observeDispatchLateness(planned, new Date('2030-03-01T07:55:02.000Z'), 'teardown');
+
+    const families = await scrape();
+    expect(samplesOf(families, 'peak_dispatch_lateness_seconds_count', { action: 'provision' })[0]?.value).toBe(2);
+    expect(samplesOf(families, 'peak_dispatch_lateness_seconds_sum', { action: 'provision' })[0]?.value).toBeCloseTo(0.4, 9);
+    expect(samplesOf(families, 'peak_dispatch_lateness_seconds_bucket', { action: 'provision', le: '0.005' })[0]?.value).toBe(1);
+    expect(samplesOf(families, 'peak_dispatch_lateness_seconds_sum', { action: 'teardown' })[0]?.value).toBe(2);
+  });
+
+  it('follows a renamed schedule with one series and drops a deleted one', async () => {
+    sut.setScheduleVms({ id: 's1', name: 'exams' }, 10, 4);
+    sut.setScheduleVms({ id: 's2', name: 'labs' }, 2, 2);
+    sut.setScheduleVms({ id: 's1', name: 'finals' }, 10, 10);
+
+    let families = await scrape();
+    expect(samplesOf(families, 'peak_vms_active', { schedule_id: 's1' })).toEqual([
+      { name: 'peak_vms_active', labels: { schedule_id: 's1', schedule: 'finals' }, value: 10 },
+    ]);
+    expect(samplesOf(families, 'peak_vms_desired', { schedule_id: 's1' })).toHaveLength(1);
+
+    sut.forgetSchedule('s1');
+    sut.forgetSchedule('unknown');
+    families = await scrape();
+    expect(samplesOf(families, 'peak_vms_desired').map((s) => s.labels['schedule_id'])).toEqual(['s2']);
+    expect(samplesOf(families, 'peak_vms_active').map((s) => s.labels['schedule_id'])).toEqual(['s2']);
+  });
+
+  it('counts finished runs by state, and reports leadership and planning passes', async () => {
+    sut.recordRunFinished('completed');
+    sut.recordRunFinished('completed');
+    sut.recordRunFinished('missed');
+    sut.setLeader(true);
+    sut.observePlanningPass(40, 10_000);
+    sut.observePlanningPass(8, 9_999);
+
+    const families = await scrape();
+    expect(samplesOf(families, 'peak_runs_total', { state: 'completed' })[0]?.value).toBe(2);
+    expect(samplesOf(families, 'peak_runs_total', { state: 'missed' })[0]?.value).toBe(1);
+    expect(samplesOf(families, 'peak_engine_leader')[0]?.value).toBe(1);
+    expect(samplesOf(families, 'peak_engine_planning_seconds_count')[0]?.value).toBe(2);
+    expect(samplesOf(families, 'peak_engine_planning_seconds_sum')[0]?.value).toBeCloseTo(0.048, 9);
+    expect(samplesOf(families, 'peak_engine_planning_seconds_bucket', { le: '0.01' })[0]?.value).toBe(1);
+    expect(samplesOf(families, 'peak_engine_planned_schedules')[0]?.value).toBe(9_999);
+
+    sut.setLeader(false);
+    expect(samplesOf(await scrape(), 'peak_engine_leader')[0]?.value).toBe(0);
+  });
+});

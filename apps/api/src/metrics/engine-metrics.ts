@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What a dispatch starts: provisioning at the window start (minus lead time), or teardown at its end. */
+export type DispatchAction = 'provision' | 'teardown';
+
+/** The precision target is one second; the fine buckets below it show how far inside it we are. */
+const LATENESS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+/** A planning pass over 10,000 schedules must stay under 100 ms. */
+const PLANNING_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/**
+ * The engine's own metrics, for the engine to call (it owns the numbers; this only exposes them):
+ * `peak_dispatch_lateness_seconds{action}`, `peak_vms_desired{schedule_id,schedule}`,
+ * `peak_vms_active{schedule_id,schedule}`, `peak_runs_total{state}`, `peak_engine_leader`,
+ * `peak_engine_planning_seconds` and `peak_engine_planned_schedules`.
+ */
+@Injectable()
+export class EngineMetrics {
+  private readonly lateness: Histogram<'action'>;
+  private readonly desired: Gauge<'schedule_id' | 'schedule'>;
+  private readonly active: Gauge<'schedule_id' | 'schedule'>;
+  private readonly runs: Counter<'state'>;
+  private readonly leader: Gauge;
+  private readonly planning: Histogram;
+  private readonly plannedSchedules: Gauge;
+  /** The name each schedule's series carry, so a rename or a deletion removes the old series. */
+  private readonly scheduleNames = new Map<string, string>();
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.lateness = new Histogram({
+      name: 'peak_dispatch_lateness_seconds',
+      help: 'Delay from the planned instant of a provisioning or teardown to the moment the engine started it.',
+      labelNames: ['action'],
+      buckets: LATENESS_BUCKETS,
+      registers,
+    });
+    this.desired = new Gauge({
+      name: 'peak_vms_desired',
+      help: 'VMs the current run of a schedule wants (0 outside its windows).',
+      labelNames: ['schedule_id', 'schedule'],
+      registers,
+    });
+    this.active = new Gauge({
+      name: 'peak_vms_active',
+      help: 'VMs of a schedule that are ACTIVE in the cloud.',
+      labelNames: ['schedule_id', 'schedule'],
+      registers,
+    });
+    this.runs = new Counter({
+      name: 'peak_runs_total',
+      help: 'Runs that reached a final state, by that state.',
+      labelNames: ['state'],
+      registers,
+    });
+    this.leader = new Gauge({
+      name: 'peak_engine_leader',
+      help: '1 while this replica holds the engine lease (acts on the cloud), 0 while it follows.',
+      registers,
+    });
+    this.planning = new Histogram({
+      name: 'peak_engine_planning_seconds',
+      help: 'Duration of one engine planning pass (reading the schedules and computing what is due).',
+      buckets: PLANNING_BUCKETS,
+      registers,
+    });
+    this.plannedSchedules = new Gauge({
+      name: 'peak_engine_planned_schedules',
+      help: 'Schedules the last planning pass considered.',
+      registers,
+    });
+    this.leader.set(0);
+  }
+
+  /**
+   * One dispatch: `plannedAt` is when it should have started (provision time or window end), `startedAt` when the
+   * engine actually started it (its first cloud call). An early start counts as 0: lateness is what we bound.
+   */
+  observeDispatchLateness(plannedAt: Date, startedAt: Date, action: DispatchAction = 'provision'): void {
+    this.lateness.observe({ action }, Math.max(0, startedAt.getTime() - plannedAt.getTime()) / 1000);
+  }
+
+  /** Current desired and ACTIVE VM counts of one schedule. */
+  setScheduleVms(schedule: { id: string; name: string }, desired: number, active: number): void {
+    const previous = this.scheduleNames.get(schedule.id);
+    if (previous !== undefined && previous !== schedule.name) this.forgetSchedule(schedule.id);
+    this.scheduleNames.set(schedule.id, schedule.name);
+    const labels = { schedule_id: schedule.id, schedule: schedule.name };
+    this.desired.set(labels, desired);
+    this.active.set(labels, active);
+  }
+
+  /** Drops a deleted schedule's series, so they do not report their last value forever. */
+  forgetSchedule(scheduleId: string): void {
+    const name = this.scheduleNames.get(scheduleId);
+    if (name === undefined) return;
+    this.scheduleNames.delete(scheduleId);
+    this.desired.remove({ schedule_id: scheduleId, schedule: name });
+    this.active.remove({ schedule_id: scheduleId, schedule: name });
+  }
+
+  /** A run reached its final state (`completed`, `failed`, `missed`...). */
+  recordRunFinished(state: string): void {
+    this.runs.inc({ state });
+  }
+
+  setLeader(leader: boolean): void {
+    this.leader.set(leader ? 1 : 0);
+  }
+
+  /** One planning pass: how long it took and how many schedules it considered. */
+  observePlanningPass(durationMs: number, schedules: number): void {
+    this.planning.observe(durationMs / 1000);
+    this.plannedSchedules.set(schedules);
+  }
+}

@@ -1,0 +1,25 @@
+import { Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { ALL_ROUTES } from '../common/all-routes';
+import { EngineMetrics } from './engine-metrics';
+import { HttpMetrics, HttpMetricsMiddleware } from './http-metrics.middleware';
+import { createMetricsRegistry } from './metrics-registry';
+import { MetricsController } from './metrics.controller';
+import { OpenStackMetrics } from './openstack-metrics';
+
+/**
+ * Prometheus metrics of one API instance: `GET /metrics`, HTTP request durations, OpenStack call durations and
+ * errors (`OpenStackMetrics`, fed by the OpenStack client), and the engine's figures (`EngineMetrics`, which the
+ * engine injects). Global because every feature may count something, and one registry serves them all.
+ */
+@Global()
+@Module({
+  controllers: [MetricsController],
+  providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics, OpenStackMetrics, EngineMetrics],
+  exports: [Registry, OpenStackMetrics, EngineMetrics],
+})
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes(ALL_ROUTES);
+  }
+}

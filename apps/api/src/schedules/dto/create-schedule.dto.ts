@@ -1,0 +1,93 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsTimeZone } from './schedule-validators';
+import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
+
+/** Printable text with at least one visible character, no control characters. */
+const NAME_PATTERN = /^(?=.*\S)[^\p{Cc}]+$/u;
+
+/** A new schedule. References must exist in the cloud (422 otherwise). */
+export class CreateScheduleDto {
+  /** Unique, human-readable name (1-100 characters, unique regardless of case). */
+  @IsString()
+  @Length(1, 100)
+  @Matches(NAME_PATTERN, { message: '$property must have a visible character and no control characters' })
+  name!: string;
+
+  /** Notes for people. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  /** Glance image the VMs boot from (id, not name). */
+  @IsString()
+  @Length(1, 255)
+  imageId!: string;
+
+  /** Nova flavor of the VMs (id, not name). */
+  @IsString()
+  @Length(1, 255)
+  flavorId!: string;
+
+  /** Neutron networks every VM is attached to, in order (ids, at least one). */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(16)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, 255, { each: true })
+  networkIds!: string[];
+
+  /** VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). */
+  @ApiProperty({ type: 'integer', example: 10 })
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  instanceCount!: number;
+
+  /** IANA time zone the cron expression and excluded dates are read in (default `UTC`). */
+  @ApiProperty({ required: false, example: 'Europe/Rome' })
+  @IsOptional()
+  @IsTimeZone()
+  timeZone?: string;
+
+  @WindowProperty({ required: true })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  window!: OnceWindowDto | RecurringWindowDto;
+
+  /**
+   * Provisioning starts this many minutes before each window so that the VMs are ACTIVE at its start
+   * (0-1440; default `SCHEDULER_DEFAULT_LEAD_TIME_MINUTES`, 5).
+   */
+  @ApiProperty({ type: 'integer', required: false, example: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1440)
+  leadTimeMinutes?: number;
+
+  /** A disabled schedule keeps its definition but creates no VMs (default true). */
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}

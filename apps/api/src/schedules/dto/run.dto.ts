@@ -1,0 +1,170 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const RUN_STATE_VALUES = ['pending', 'provisioning', 'active', 'degraded', 'tearing-down', 'completed', 'failed', 'missed'] as const;
+export type RunStateDto = (typeof RUN_STATE_VALUES)[number];
+
+/** The latest run of a schedule, as its list entry shows it. */
+export class RunSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  /** `pending`, `provisioning`, `active` (all VMs up), `degraded` (some missing), `tearing-down`, `completed`, `failed` or `missed`. */
+  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState' })
+  state!: RunStateDto;
+
+  /** Planned window start (UTC). */
+  @ApiProperty({ format: 'date-time' })
+  windowStart!: string;
+
+  /** Planned window end (UTC). */
+  @ApiProperty({ format: 'date-time' })
+  windowEnd!: string;
+
+  /** VMs wanted. */
+  desiredCount!: number;
+
+  /** VMs currently ACTIVE. */
+  activeCount!: number;
+}
+
+/** The last cloud error of a run. */
+export class RunErrorDto {
+  /** OpenStack's message. */
+  message!: string;
+
+  /** OpenStack's request id, to find the call in the cloud's logs. */
+  @ApiProperty({ nullable: true, type: String })
+  requestId!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  at!: string | null;
+}
+
+/** One VM of a run. */
+export class RunVmDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  /** Nova server id; null until Nova accepted the create. */
+  @ApiProperty({ nullable: true, type: String })
+  serverId!: string | null;
+
+  /** 1-based position of the VM in its run. */
+  slot!: number;
+
+  name!: string;
+
+  /** Last known Nova status (`BUILD`, `ACTIVE`, `ERROR`...), `PENDING` before the create call, `DELETED` after. */
+  status!: string;
+
+  /** Nova's fault message, or the create call's error. */
+  @ApiProperty({ nullable: true, type: String })
+  faultMessage!: string | null;
+
+  /** Create attempts for this slot. */
+  attempts!: number;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  createdAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  activeAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  deletedAt!: string | null;
+}
+
+/** One occurrence the engine acted on, with its VMs. */
+export class RunDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  scheduleId!: string;
+
+  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState' })
+  state!: RunStateDto;
+
+  /** Planned window start (UTC). */
+  @ApiProperty({ format: 'date-time' })
+  windowStart!: string;
+
+  /** Planned window end (UTC). */
+  @ApiProperty({ format: 'date-time' })
+  windowEnd!: string;
+
+  /** Planned provisioning start (UTC). */
+  @ApiProperty({ format: 'date-time' })
+  provisionAt!: string;
+
+  /** When provisioning actually began. */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  startedAt!: string | null;
+
+  /** When every VM was ACTIVE. */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  readyAt!: string | null;
+
+  /** When the window ended for the engine (teardown began). */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  endedAt!: string | null;
+
+  /** When the last VM was gone. */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  tornDownAt!: string | null;
+
+  /** Seconds provisioning began after `provisionAt`. */
+  @ApiProperty({ nullable: true, type: 'integer' })
+  latenessSeconds!: number | null;
+
+  /** VMs wanted. */
+  desiredCount!: number;
+
+  @ApiProperty({ type: RunErrorDto, nullable: true })
+  lastError!: RunErrorDto | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+
+  vms!: RunVmDto[];
+}
+
+/** One page of a schedule's runs, newest window first. */
+export class RunListDto {
+  items!: RunDto[];
+
+  @ApiProperty({ type: 'integer' })
+  total!: number;
+
+  @ApiProperty({ type: 'integer' })
+  limit!: number;
+
+  @ApiProperty({ type: 'integer' })
+  offset!: number;
+}
+
+/** Page of `GET /v1/schedules/{id}/runs`. */
+export class ListRunsQueryDto {
+  /** Page size (1-100, default 20). */
+  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  /** Runs to skip (default 0). */
+  @ApiProperty({ type: 'integer', required: false, minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset?: number;
+}

@@ -1,0 +1,157 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OccurrenceDto } from './occurrence.dto';
+import { RunSummaryDto } from './run.dto';
+import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
+
+export const SCHEDULE_STATES = [
+  'disabled',
+  'idle',
+  'upcoming',
+  'provisioning',
+  'active',
+  'degraded',
+  'tearing-down',
+  'deleting',
+  'failed',
+] as const;
+export type ScheduleState = (typeof SCHEDULE_STATES)[number];
+
+/** A schedule as the API shows it, with its derived state. */
+export class ScheduleDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  /** Unique, human-readable name. */
+  name!: string;
+
+  description!: string;
+
+  /** Glance image id. */
+  imageId!: string;
+
+  /** Nova flavor id. */
+  flavorId!: string;
+
+  /** Neutron network ids. */
+  networkIds!: string[];
+
+  /** VMs per window. */
+  @ApiProperty({ type: 'integer' })
+  instanceCount!: number;
+
+  /** IANA time zone of the window. */
+  timeZone!: string;
+
+  @WindowProperty({ required: true })
+  window!: OnceWindowDto | RecurringWindowDto;
+
+  /** Minutes provisioning starts before each window. */
+  @ApiProperty({ type: 'integer' })
+  leadTimeMinutes!: number;
+
+  enabled!: boolean;
+
+  /**
+   * Derived from the schedule, its latest run and the clock, in this order of precedence:
+   * `deleting` (DELETE accepted, VMs being torn down); the latest run's `provisioning`, `active`, `degraded`
+   * or `tearing-down` (VMs exist); `disabled`; `failed` (the latest run failed, until the next one starts);
+   * `upcoming` (the next window's provisioning starts within `SCHEDULER_UPCOMING_HORIZON_MINUTES`, default 60,
+   * or is due and not started yet); `idle` (waiting for a later window, or none is left: see `nextOccurrence`).
+   */
+  @ApiProperty({ enum: SCHEDULE_STATES, enumName: 'ScheduleState' })
+  state!: ScheduleState;
+
+  /** The next window the engine has not started yet; null when none is left. */
+  @ApiProperty({ type: OccurrenceDto, nullable: true })
+  nextOccurrence!: OccurrenceDto | null;
+
+  /** The most recent run (by window start), if any. */
+  @ApiProperty({ type: RunSummaryDto, nullable: true })
+  latestRun!: RunSummaryDto | null;
+
+  /** When a DELETE was accepted while VMs were up; the schedule disappears once they are gone. */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  deletingSince!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+
+  /** Send it back in PATCH: a change by someone else in between makes the PATCH a 409. */
+  @ApiProperty({ type: 'integer' })
+  version!: number;
+}
+
+/** One page of schedules, ordered by name. */
+export class ScheduleListDto {
+  items!: ScheduleDto[];
+  /** Schedules matching the filters, all pages together. */
+  @ApiProperty({ type: 'integer' })
+  total!: number;
+
+  @ApiProperty({ type: 'integer' })
+  limit!: number;
+
+  @ApiProperty({ type: 'integer' })
+  offset!: number;
+}
+
+/** The answer to a DELETE of a schedule whose VMs are up (202). */
+export class ScheduleDeletionDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: ['deleting'] })
+  state!: 'deleting';
+
+  /** What happens next. */
+  message!: string;
+}
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '')
+    : value;
+
+/** Filters and page of `GET /v1/schedules`. */
+export class ListSchedulesQueryDto {
+  /** Only enabled (`true`) or disabled (`false`) schedules. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  enabled?: boolean;
+
+  /** Only schedules in these derived states (repeat the parameter or separate with commas). */
+  @ApiProperty({ required: false, isArray: true, enum: SCHEDULE_STATES, enumName: 'ScheduleState' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(SCHEDULE_STATES, { each: true })
+  state?: ScheduleState[];
+
+  /** Page size (1-100, default 50). */
+  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  /** Schedules to skip (default 0). */
+  @ApiProperty({ type: 'integer', required: false, minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset?: number;
+}

@@ -1,0 +1,55 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import type { RunEntity } from './run.entity';
+
+/** One VM slot of a run: the Nova server behind it (once created), its status and its history. */
+@Entity({ name: 'run_vm' })
+@Check('CHK_run_vm_attempts', `"attempts" >= 0`)
+@Check('CHK_run_vm_slot', `"slot" >= 1`)
+@Unique('UQ_run_vm_run_slot', ['runId', 'slot'])
+export class RunVmEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_run_vm' })
+  id!: string;
+
+  @Index('IDX_run_vm_run_id')
+  @Column({ type: 'uuid', name: 'run_id' })
+  runId!: string;
+
+  // A string target: run.entity imports this file too, and a class reference would be undefined at load.
+  @ManyToOne('RunEntity', 'vms', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'FK_run_vm_run' })
+  run?: RunEntity;
+
+  /** Nova server id; null until Nova accepted the create. */
+  @Index('IDX_run_vm_server_id')
+  @Column({ type: 'text', name: 'server_id', nullable: true })
+  serverId!: string | null;
+
+  /** 1-based position of this VM in its run; the VM's Nova metadata carries it too. */
+  @Column({ type: 'integer' })
+  slot!: number;
+
+  /** Server name (unique per run, e.g. `peak-<schedule>-<n>`). */
+  @Column({ type: 'text' })
+  name!: string;
+
+  /** Last known Nova status (`BUILD`, `ACTIVE`, `ERROR`, ...), or `PENDING` before the create call, `DELETED` after. */
+  @Column({ type: 'text' })
+  status!: string;
+
+  /** Nova's fault message for an ERROR server, or the create call's error. */
+  @Column({ type: 'text', name: 'fault_message', nullable: true })
+  faultMessage!: string | null;
+
+  /** Create attempts so far for this slot. */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'timestamptz', name: 'created_at', nullable: true })
+  createdAt!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'active_at', nullable: true })
+  activeAt!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'deleted_at', nullable: true })
+  deletedAt!: Date | null;
+}

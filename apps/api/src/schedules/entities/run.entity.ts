@@ -1,0 +1,88 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, Unique } from 'typeorm';
+import { RunVmEntity } from './run-vm.entity';
+import { ScheduleEntity } from './schedule.entity';
+
+export const RUN_STATES = ['pending', 'provisioning', 'active', 'degraded', 'tearing-down', 'completed', 'failed', 'missed'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+/** Run states in which the schedule's VMs may exist in the cloud. */
+export const LIVE_RUN_STATES: readonly RunState[] = ['provisioning', 'active', 'degraded', 'tearing-down'];
+
+/**
+ * One occurrence the engine acted on (or missed). The engine creates and updates runs; the API exposes them.
+ * Unique per (schedule, window start), so an occurrence is never run twice.
+ */
+@Entity({ name: 'run' })
+@Unique('UQ_run_schedule_window_start', ['scheduleId', 'windowStart'])
+@Check('CHK_run_state', `"state" IN ('pending', 'provisioning', 'active', 'degraded', 'tearing-down', 'completed', 'failed', 'missed')`)
+@Check('CHK_run_desired_count', `"desired_count" >= 0`)
+export class RunEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_run' })
+  id!: string;
+
+  @Column({ type: 'uuid', name: 'schedule_id' })
+  scheduleId!: string;
+
+  @ManyToOne(() => ScheduleEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'schedule_id', foreignKeyConstraintName: 'FK_run_schedule' })
+  schedule?: ScheduleEntity;
+
+  /** Planned window start (the occurrence). */
+  @Column({ type: 'timestamptz', name: 'window_start' })
+  windowStart!: Date;
+
+  /** Planned window end. */
+  @Column({ type: 'timestamptz', name: 'window_end' })
+  windowEnd!: Date;
+
+  /** Planned provisioning start: window start minus the lead time. */
+  @Column({ type: 'timestamptz', name: 'provision_at' })
+  provisionAt!: Date;
+
+  /** When the engine actually began provisioning. */
+  @Column({ type: 'timestamptz', name: 'started_at', nullable: true })
+  startedAt!: Date | null;
+
+  /** When every VM was ACTIVE. */
+  @Column({ type: 'timestamptz', name: 'ready_at', nullable: true })
+  readyAt!: Date | null;
+
+  /** When the window ended for the engine (teardown began). */
+  @Column({ type: 'timestamptz', name: 'ended_at', nullable: true })
+  endedAt!: Date | null;
+
+  /** When the last VM was gone. */
+  @Column({ type: 'timestamptz', name: 'torn_down_at', nullable: true })
+  tornDownAt!: Date | null;
+
+  @Index('IDX_run_state')
+  @Column({ type: 'text', default: 'pending' })
+  state!: RunState;
+
+  /** How late provisioning began compared with `provision_at`. */
+  @Column({ type: 'integer', name: 'lateness_seconds', nullable: true })
+  latenessSeconds!: number | null;
+
+  /** The last cloud error: OpenStack's message. */
+  @Column({ type: 'text', name: 'last_error_message', nullable: true })
+  lastErrorMessage!: string | null;
+
+  /** The last cloud error: OpenStack's request id, to find the call in the cloud's logs. */
+  @Column({ type: 'text', name: 'last_error_request_id', nullable: true })
+  lastErrorRequestId!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'last_error_at', nullable: true })
+  lastErrorAt!: Date | null;
+
+  /** VMs wanted for this window (the schedule's count when the run began). */
+  @Column({ type: 'integer', name: 'desired_count' })
+  desiredCount!: number;
+
+  @Column({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz', name: 'updated_at' })
+  updatedAt!: Date;
+
+  @OneToMany(() => RunVmEntity, (vm) => vm.run)
+  vms?: RunVmEntity[];
+}

@@ -1,0 +1,110 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type WindowType = 'once' | 'recurring';
+
+/**
+ * A schedule: what to create (image, flavor, networks, count) and when (one window, or a cron-driven series
+ * in `time_zone`). Instants are timestamptz in UTC; the zone is kept beside them.
+ *
+ * `next_window_*` is a cursor derived from the timing: the first window not yet ended when it was computed.
+ * It lets the list derive `idle`/`upcoming` and filter by state in SQL; readers refresh it when
+ * `next_window_end` has passed (see SchedulesRepository.refreshCursors).
+ */
+@Entity({ name: 'schedule' })
+@Index('UQ_schedule_name_lower', { synchronize: false }) // unique on lower(name); created by the migration
+@Check('CHK_schedule_window_type', `"window_type" IN ('once', 'recurring')`)
+@Check(
+  'CHK_schedule_window_fields',
+  `("window_type" = 'once' AND "start_at" IS NOT NULL AND "end_at" > "start_at" AND "cron" IS NULL AND "duration_minutes" IS NULL) OR ` +
+    `("window_type" = 'recurring' AND "cron" IS NOT NULL AND "duration_minutes" > 0 AND "start_at" IS NULL AND "end_at" IS NULL)`,
+)
+@Check('CHK_schedule_instance_count', `"instance_count" >= 1`)
+@Check('CHK_schedule_network_ids', `cardinality("network_ids") >= 1`)
+@Check('CHK_schedule_lead_time', `"lead_time_minutes" >= 0`)
+export class ScheduleEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_schedule' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text', default: '' })
+  description!: string;
+
+  @Column({ type: 'text', name: 'image_id' })
+  imageId!: string;
+
+  @Column({ type: 'text', name: 'flavor_id' })
+  flavorId!: string;
+
+  @Column({ type: 'text', name: 'network_ids', array: true })
+  networkIds!: string[];
+
+  @Column({ type: 'integer', name: 'instance_count' })
+  instanceCount!: number;
+
+  /** IANA zone the cron expression and the excluded dates are read in. */
+  @Column({ type: 'text', name: 'time_zone' })
+  timeZone!: string;
+
+  @Column({ type: 'text', name: 'window_type' })
+  windowType!: WindowType;
+
+  /** One-off window start. */
+  @Column({ type: 'timestamptz', name: 'start_at', nullable: true })
+  startAt!: Date | null;
+
+  /** One-off window end. */
+  @Column({ type: 'timestamptz', name: 'end_at', nullable: true })
+  endAt!: Date | null;
+
+  /** Recurring: 5-field cron expression for the start, normalized. */
+  @Column({ type: 'text', nullable: true })
+  cron!: string | null;
+
+  /** Recurring: elapsed length of each window. */
+  @Column({ type: 'integer', name: 'duration_minutes', nullable: true })
+  durationMinutes!: number | null;
+
+  @Column({ type: 'timestamptz', name: 'valid_from', nullable: true })
+  validFrom!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'valid_until', nullable: true })
+  validUntil!: Date | null;
+
+  /** Local dates (`YYYY-MM-DD`, in `time_zone`) on which no window starts. */
+  @Column({ type: 'text', name: 'excluded_dates', array: true, default: () => "'{}'" })
+  excludedDates!: string[];
+
+  @Column({ type: 'integer', name: 'lead_time_minutes' })
+  leadTimeMinutes!: number;
+
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  /** Cursor: the first window that had not ended when computed (null: none left). */
+  @Column({ type: 'timestamptz', name: 'next_window_start', nullable: true })
+  nextWindowStart!: Date | null;
+
+  @Index('IDX_schedule_next_window_end')
+  @Column({ type: 'timestamptz', name: 'next_window_end', nullable: true })
+  nextWindowEnd!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'next_provision_at', nullable: true })
+  nextProvisionAt!: Date | null;
+
+  /** Set by DELETE while VMs are up: the engine tears them down, then removes the row. */
+  @Column({ type: 'timestamptz', name: 'deleting_since', nullable: true })
+  deletingSince!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+
+  @Index('IDX_schedule_updated_at')
+  @Column({ type: 'timestamptz', name: 'updated_at' })
+  updatedAt!: Date;
+
+  /** Optimistic concurrency: bumped by every change; PATCH must send the version it read. */
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+}

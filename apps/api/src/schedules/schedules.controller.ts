@@ -1,0 +1,170 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ReadOnly } from '../auth/access.decorators';
+import { ApiErrorDto } from '../common/api-error.dto';
+import { UuidParam } from '../common/uuid-param';
+import { CreateScheduleDto } from './dto/create-schedule.dto';
+import { OccurrenceListDto, OccurrencesQueryDto } from './dto/occurrence.dto';
+import { PreviewScheduleDto } from './dto/preview-schedule.dto';
+import { ListRunsQueryDto, RunListDto } from './dto/run.dto';
+import { ListSchedulesQueryDto, ScheduleDeletionDto, ScheduleDto, ScheduleListDto } from './dto/schedule.dto';
+import { UpdateScheduleDto } from './dto/update-schedule.dto';
+import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
+import { SchedulesService } from './schedules.service';
+
+const DST_POLICY =
+  "Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap " +
+  'moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a ' +
+  'fall-back overlap fires once, at its first occurrence. Durations are elapsed time.';
+const BAD_REQUEST = { type: ApiErrorDto, description: 'Invalid input: `errors` names each field and the reason.' };
+const NOT_FOUND = { type: ApiErrorDto, description: 'No schedule with this id.' };
+const UNPROCESSABLE = {
+  type: ApiErrorDto,
+  description: 'The image, flavor or a network does not exist in the cloud (or the image is not active): `errors` names which.',
+};
+const UNAVAILABLE = {
+  type: ApiErrorDto,
+  description: 'The cloud could not be asked whether the references exist; `openstackRequestId` when it answered.',
+};
+
+@ApiTags('schedules')
+@ApiExtraModels(OnceWindowDto, RecurringWindowDto)
+@Controller('schedules')
+export class SchedulesController {
+  constructor(private readonly schedules: SchedulesService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List schedules',
+    description:
+      'Ordered by name, paginated, optionally filtered by `enabled` and by derived `state` (evaluated in the database ' +
+      'from the schedule, its latest run and the clock, so filters and `total` are exact).',
+  })
+  @ApiOkResponse({ type: ScheduleListDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  async listSchedules(@Query() query: ListSchedulesQueryDto, @Res() response: Response): Promise<void> {
+    // Sent as kept JSON bytes (see SchedulesService.list); Express answers 304 to a matching If-None-Match.
+    const page = await this.schedules.list(query);
+    response.setHeader('ETag', page.etag);
+    response.type('application/json').send(page.body);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a schedule',
+    description:
+      `One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). ${DST_POLICY} ` +
+      'The image, flavor and networks are checked against the cloud.',
+  })
+  @ApiCreatedResponse({ type: ScheduleDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The name is taken (names are unique regardless of case).' })
+  @ApiUnprocessableEntityResponse(UNPROCESSABLE)
+  @ApiServiceUnavailableResponse(UNAVAILABLE)
+  createSchedule(@Body() body: CreateScheduleDto): Promise<ScheduleDto> {
+    return this.schedules.create(body);
+  }
+
+  @Post('preview')
+  @ReadOnly()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Preview the windows of an unsaved schedule',
+    description: `The same validation as on create (without the cloud references), then the next windows. ${DST_POLICY}`,
+  })
+  @ApiOkResponse({ type: OccurrenceListDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  previewSchedule(@Body() body: PreviewScheduleDto, @Query() query: OccurrencesQueryDto): OccurrenceListDto {
+    return this.schedules.preview(body, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a schedule', description: 'With its derived state, latest run and next window.' })
+  @ApiOkResponse({ type: ScheduleDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  getSchedule(@UuidParam('id') id: string): Promise<ScheduleDto> {
+    return this.schedules.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a schedule',
+    description:
+      'Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is ' +
+      'checked against the cloud. A stale version is a 409: read the schedule again and re-apply.',
+  })
+  @ApiOkResponse({ type: ScheduleDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'Stale `version`, a name taken, or a schedule being deleted.' })
+  @ApiUnprocessableEntityResponse(UNPROCESSABLE)
+  @ApiServiceUnavailableResponse(UNAVAILABLE)
+  updateSchedule(@UuidParam('id') id: string, @Body() body: UpdateScheduleDto): Promise<ScheduleDto> {
+    return this.schedules.update(id, body);
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Delete a schedule',
+    description:
+      'Without VMs in the cloud the schedule is removed at once (204). While its VMs are up it goes to `deleting` (202): ' +
+      'the engine tears the VMs down and then removes it; meanwhile it is still listed, cannot be changed, and a repeated ' +
+      'DELETE answers 202 again.',
+  })
+  @ApiNoContentResponse({ description: 'Removed.' })
+  @ApiAcceptedResponse({ type: ScheduleDeletionDto, description: 'VMs are up: they are being torn down, then the schedule is removed.' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  async deleteSchedule(
+    @UuidParam('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ScheduleDeletionDto | undefined> {
+    const outcome = await this.schedules.delete(id);
+    if (outcome.kind === 'deleted') {
+      response.status(HttpStatus.NO_CONTENT);
+      return undefined;
+    }
+    response.status(HttpStatus.ACCEPTED);
+    return {
+      id,
+      state: 'deleting',
+      message: 'The schedule has VMs in the cloud: they are being torn down, then the schedule is removed.',
+    };
+  }
+
+  @Get(':id/occurrences')
+  @ApiOperation({
+    summary: 'List the next windows of a schedule',
+    description: `In UTC and in the schedule's zone, marking DST shifts and skipped (excluded) dates. ${DST_POLICY}`,
+  })
+  @ApiOkResponse({ type: OccurrenceListDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  listOccurrences(@UuidParam('id') id: string, @Query() query: OccurrencesQueryDto): Promise<OccurrenceListDto> {
+    return this.schedules.occurrences(id, query);
+  }
+
+  @Get(':id/runs')
+  @ApiOperation({ summary: "List a schedule's runs", description: 'Newest window first, each with its VMs.' })
+  @ApiOkResponse({ type: RunListDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  listRuns(@UuidParam('id') id: string, @Query() query: ListRunsQueryDto): Promise<RunListDto> {
+    return this.schedules.runs(id, query);
+  }
+}

@@ -1,0 +1,348 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ScheduleState } from './dto/schedule.dto';
+import { RunVmEntity } from './entities/run-vm.entity';
+import { LIVE_RUN_STATES, RunEntity, RunState } from './entities/run.entity';
+import { ScheduleEntity } from './entities/schedule.entity';
+import { compileSchedule, LatestRun } from './schedule.mappers';
+
+/** A schedule row with what the list needs beside it: its latest run and its derived state. */
+export interface ScheduleView {
+  readonly schedule: ScheduleEntity;
+  readonly latestRun: LatestRun | null;
+  readonly state: ScheduleState;
+}
+
+/** What decides a schedule's response besides the clock: its version, derived state and latest run. */
+export interface ViewStamp {
+  readonly id: string;
+  readonly version: number;
+  readonly state: ScheduleState;
+  readonly latestRun: LatestRun | null;
+}
+
+export interface ScheduleFilter {
+  readonly enabled?: boolean;
+  readonly states?: readonly ScheduleState[];
+  readonly id?: string;
+}
+
+const LIVE_STATES_SQL = LIVE_RUN_STATES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * The derived state, in SQL so that lists can filter and count by it. `horizonEnd` is the placeholder of
+ * the end of the "upcoming" horizon (now + SCHEDULER_UPCOMING_HORIZON_MINUTES). `r` is the latest run (LATERAL join below); the cursor
+ * (`next_*`) is kept fresh by `refreshCursors`, which every read calls first. Precedence is documented on
+ * ScheduleDto.state; ScheduleState values are the only outputs.
+ */
+function stateSql(horizonEnd: string): string {
+  return `CASE
+  WHEN s.deleting_since IS NOT NULL THEN 'deleting'
+  WHEN r.state IN (${LIVE_STATES_SQL}) THEN r.state
+  WHEN NOT s.enabled THEN 'disabled'
+  WHEN r.state = 'failed' THEN 'failed'
+  WHEN s.next_provision_at <= ${horizonEnd} AND (r.id IS NULL OR r.state = 'pending' OR r.window_start < s.next_window_start) THEN 'upcoming'
+  ELSE 'idle'
+END`;
+}
+
+/** The latest run of `s` by window start: one backward step on the (schedule_id, window_start) unique index. */
+const LATEST_RUN_JOIN = `LEFT JOIN LATERAL (
+  SELECT run.id, run.state, run.window_start, run.window_end, run.desired_count
+  FROM run WHERE run.schedule_id = s.id ORDER BY run.window_start DESC LIMIT 1
+) r ON true`;
+
+/** The schedule columns a view needs (the cursor is used by SQL only). */
+const VIEW_COLUMNS = [
+  'id',
+  'name',
+  'description',
+  'image_id',
+  'flavor_id',
+  'network_ids',
+  'instance_count',
+  'time_zone',
+  'window_type',
+  'start_at',
+  'end_at',
+  'cron',
+  'duration_minutes',
+  'valid_from',
+  'valid_until',
+  'excluded_dates',
+  'lead_time_minutes',
+  'enabled',
+  'deleting_since',
+  'created_at',
+  'updated_at',
+  'version',
+];
+
+const DATE_COLUMNS = ['start_at', 'end_at', 'valid_from', 'valid_until', 'deleting_since', 'created_at', 'updated_at'];
+
+/** An instant as epoch milliseconds (a JSON number): JSON timestamps carry microseconds, which Date parses slowly. */
+function epochMs(column: string): string {
+  return `floor(extract(epoch from ${column}) * 1000)`;
+}
+
+/**
+ * A view row as one JSON object: node-postgres then parses it with JSON.parse instead of one text parser
+ * per column (a timestamptz costs ~3 µs that way), and instants are numbers.
+ */
+function selectView(horizonEnd: string, extra = '', join = '', columns: 'full' | 'stamp' = 'full'): string {
+  const fields = [
+    ...(columns === 'full'
+      ? VIEW_COLUMNS.map((c) => `'${c}', ${DATE_COLUMNS.includes(c) ? epochMs(`s.${c}`) : `s.${c}`}`)
+      : [`'id', s.id`, `'version', s.version`]),
+    `'derived_state', ${stateSql(horizonEnd)}`,
+    `'run_id', r.id`,
+    `'run_state', r.state`,
+    `'run_window_start', ${epochMs('r.window_start')}`,
+    `'run_window_end', ${epochMs('r.window_end')}`,
+    `'run_desired_count', r.desired_count`,
+    `'run_active_count', (SELECT count(*)::int FROM run_vm v WHERE v.run_id = r.id AND v.status = 'ACTIVE' AND v.deleted_at IS NULL)`,
+  ];
+  return `SELECT json_build_object(${fields.join(', ')}) AS v${extra} FROM schedule s ${join} ${LATEST_RUN_JOIN}`;
+}
+
+/** Positional parameters for raw SQL: `p(value)` appends and returns its placeholder. */
+class Params {
+  readonly values: unknown[] = [];
+
+  p(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+type Row = Record<string, unknown>;
+
+/** A raw `schedule` row (snake_case, from `SELECT s.*`) as an entity. */
+export function rowToSchedule(row: Row): ScheduleEntity {
+  return Object.assign(new ScheduleEntity(), {
+    id: row['id'] as string,
+    name: row['name'] as string,
+    description: row['description'] as string,
+    imageId: row['image_id'] as string,
+    flavorId: row['flavor_id'] as string,
+    networkIds: row['network_ids'] as string[],
+    instanceCount: row['instance_count'] as number,
+    timeZone: row['time_zone'] as string,
+    windowType: row['window_type'] as ScheduleEntity['windowType'],
+    startAt: row['start_at'] as Date | null,
+    endAt: row['end_at'] as Date | null,
+    cron: row['cron'] as string | null,
+    durationMinutes: row['duration_minutes'] as number | null,
+    validFrom: row['valid_from'] as Date | null,
+    validUntil: row['valid_until'] as Date | null,
+    excludedDates: row['excluded_dates'] as string[],
+    leadTimeMinutes: row['lead_time_minutes'] as number,
+    enabled: row['enabled'] as boolean,
+    nextWindowStart: (row['next_window_start'] ?? null) as Date | null,
+    nextWindowEnd: (row['next_window_end'] ?? null) as Date | null,
+    nextProvisionAt: (row['next_provision_at'] ?? null) as Date | null,
+    deletingSince: row['deleting_since'] as Date | null,
+    createdAt: row['created_at'] as Date,
+    updatedAt: row['updated_at'] as Date,
+    version: row['version'] as number,
+  });
+}
+
+function latestRunOf(v: Row): LatestRun | null {
+  return v['run_id'] === null
+    ? null
+    : {
+        id: v['run_id'] as string,
+        state: v['run_state'] as RunState,
+        windowStart: new Date(v['run_window_start'] as number),
+        windowEnd: new Date(v['run_window_end'] as number),
+        desiredCount: v['run_desired_count'] as number,
+        activeCount: v['run_active_count'] as number,
+      };
+}
+
+/** A view row (`selectView`): instants arrive as epoch milliseconds inside the JSON. */
+function rowToView(row: Row): ScheduleView {
+  const v = row['v'] as Row;
+  for (const column of DATE_COLUMNS) if (v[column] !== null) v[column] = new Date(v[column] as number);
+  return { schedule: rowToSchedule(v), latestRun: latestRunOf(v), state: v['derived_state'] as ScheduleState };
+}
+
+function rowToStamp(row: Row): ViewStamp {
+  const v = row['v'] as Row;
+  return { id: v['id'] as string, version: v['version'] as number, state: v['derived_state'] as ScheduleState, latestRun: latestRunOf(v) };
+}
+
+/** The first window of a schedule that has not ended at `now`: the cursor stored in `next_*`. */
+export function cursorAt(
+  schedule: ScheduleEntity,
+  now: Date,
+): Pick<ScheduleEntity, 'nextWindowStart' | 'nextWindowEnd' | 'nextProvisionAt'> {
+  const next = compileSchedule(schedule).nextWindow(now);
+  return { nextWindowStart: next?.start ?? null, nextWindowEnd: next?.end ?? null, nextProvisionAt: next?.provisionAt ?? null };
+}
+
+const CURSOR_BATCH = 500;
+
+/**
+ * SQL access for schedules and their runs. Lists use raw SQL with a LATERAL join for the latest run (one
+ * index step per schedule, no N+1) and the derived state computed in the same query.
+ */
+@Injectable()
+export class SchedulesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Moves the cursor of every schedule whose cursor window has ended to its next window. Cheap when nothing
+   * is stale (one index probe on next_window_end), which is the usual case. The version guard keeps a
+   * concurrent PATCH's fresher cursor.
+   */
+  async refreshCursors(now: Date, id?: string): Promise<void> {
+    for (let round = 0; round < 100; round++) {
+      const params: unknown[] = [now];
+      if (id) params.push(id);
+      const rows: Row[] = await this.dataSource.query(
+        `SELECT * FROM schedule WHERE next_window_end <= $1 ${id ? 'AND id = $2' : ''} ORDER BY next_window_end LIMIT ${CURSOR_BATCH}`,
+        params,
+      );
+      if (rows.length === 0) return;
+      const schedules = rows.map(rowToSchedule);
+      const cursors = schedules.map((s) => cursorAt(s, now));
+      await this.dataSource.query(
+        `UPDATE schedule s SET next_window_start = v.ws, next_window_end = v.we, next_provision_at = v.pa
+         FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) AS v(id, version, ws, we, pa)
+         WHERE s.id = v.id AND s.version = v.version AND s.next_window_end <= $6`,
+        [
+          schedules.map((s) => s.id),
+          schedules.map((s) => s.version),
+          cursors.map((c) => c.nextWindowStart),
+          cursors.map((c) => c.nextWindowEnd),
+          cursors.map((c) => c.nextProvisionAt),
+          now,
+        ],
+      );
+      if (rows.length < CURSOR_BATCH) return;
+    }
+  }
+
+  /**
+   * One page of schedules (ordered by name, case-insensitively) as stamps, and the number matching, in one
+   * round trip: the count is a scalar subquery evaluated once, skipped when the caller already knows the
+   * total. The caller fetches full views (`findViews`) only for stamps it has no response for. Counting
+   * needs the latest run only to filter by state.
+   */
+  async listStamps(
+    filter: ScheduleFilter,
+    page: { limit: number; offset: number },
+    horizonEnd: Date,
+    knownTotal?: number,
+  ): Promise<{ stamps: ViewStamp[]; total: number }> {
+    const params = new Params();
+    const where = () => {
+      const conditions: string[] = [];
+      if (filter.enabled !== undefined) conditions.push(`s.enabled = ${params.p(filter.enabled)}`);
+      if (filter.states?.length) conditions.push(`(${stateSql(params.p(horizonEnd))}) = ANY(${params.p(filter.states)}::text[])`);
+      return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    };
+    const join = filter.states?.length ? LATEST_RUN_JOIN : '';
+    const countSql = `SELECT count(*)::int FROM schedule s ${join} ${where()}`;
+    const countParams = [...params.values];
+    if (knownTotal !== undefined) params.values.length = 0;
+    const extra = knownTotal === undefined ? `, (${countSql}) AS total_count` : '';
+    // The page's ids first (through the name index, without the latest run unless the state filter needs
+    // it), then stamps of those rows only: OFFSET must not build and drop thousands of rows.
+    const pageIds = `SELECT s.id FROM schedule s ${join} ${where()} ORDER BY lower(s.name) LIMIT ${params.p(page.limit)} OFFSET ${params.p(page.offset)}`;
+    const pageSql = `WITH page AS (${pageIds}) ${selectView(params.p(horizonEnd), extra, 'JOIN page ON page.id = s.id', 'stamp')} ORDER BY lower(s.name)`;
+    const rows: Row[] = await this.dataSource.query(pageSql, params.values);
+    if (knownTotal !== undefined) return { stamps: rows.map(rowToStamp), total: knownTotal };
+    if (rows.length > 0) return { stamps: rows.map(rowToStamp), total: rows[0]['total_count'] as number };
+    // Past the last page (or nothing matches): the count alone.
+    const counted: { count: number }[] = await this.dataSource.query(countSql, countParams);
+    return { stamps: [], total: counted[0].count };
+  }
+
+  /** Full views of the given schedules (any order; missing ids are left out). */
+  async findViews(ids: readonly string[], horizonEnd: Date): Promise<ScheduleView[]> {
+    if (ids.length === 0) return [];
+    const params = new Params();
+    const rows: Row[] = await this.dataSource.query(
+      `${selectView(params.p(horizonEnd))} WHERE s.id = ANY(${params.p(ids)}::uuid[])`,
+      params.values,
+    );
+    return rows.map(rowToView);
+  }
+
+  async findView(id: string, horizonEnd: Date): Promise<ScheduleView | null> {
+    const params = new Params();
+    const rows: Row[] = await this.dataSource.query(`${selectView(params.p(horizonEnd))} WHERE s.id = ${params.p(id)}`, params.values);
+    return rows.length ? rowToView(rows[0]) : null;
+  }
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<ScheduleEntity | null> {
+    return manager.getRepository(ScheduleEntity).findOneBy({ id });
+  }
+
+  async findIdByName(name: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM schedule WHERE lower(name) = lower($1)`, [name]);
+    return rows[0]?.id ?? null;
+  }
+
+  async insert(schedule: ScheduleEntity): Promise<void> {
+    await this.dataSource.getRepository(ScheduleEntity).insert(schedule);
+  }
+
+  /**
+   * Writes `changes` if the row is still at `expectedVersion` and not being deleted, bumping the version.
+   * Returns the updated row, or null when the guard failed (the caller finds out why).
+   */
+  async updateIfVersion(id: string, expectedVersion: number, changes: Partial<ScheduleEntity>): Promise<ScheduleEntity | null> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(ScheduleEntity)
+      .set({ ...changes, version: () => 'version + 1' })
+      .where('id = :id AND version = :expectedVersion AND deleting_since IS NULL', { id, expectedVersion })
+      .returning('*')
+      .execute();
+    const raw = result.raw as Row[];
+    return raw.length ? rowToSchedule(raw[0]) : null;
+  }
+
+  /** Whether any VM of the schedule may still exist in the cloud: a live run, or a VM not known to be deleted. */
+  async hasLiveVms(scheduleId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: { live: boolean }[] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM run WHERE schedule_id = $1 AND state IN (${LIVE_STATES_SQL}))
+           OR EXISTS (SELECT 1 FROM run_vm v JOIN run ON run.id = v.run_id
+                      WHERE run.schedule_id = $1 AND v.server_id IS NOT NULL AND v.deleted_at IS NULL) AS live`,
+      [scheduleId],
+    );
+    return rows[0].live;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** A page of runs, newest window first, each with its VMs (two queries, whatever the page size). */
+  async listRuns(
+    scheduleId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: { run: RunEntity; vms: RunVmEntity[] }[]; total: number }> {
+    const runs = this.dataSource.getRepository(RunEntity);
+    const [items, total] = await runs.findAndCount({
+      where: { scheduleId },
+      order: { windowStart: 'DESC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    const vms = items.length
+      ? await this.dataSource
+          .getRepository(RunVmEntity)
+          .createQueryBuilder('vm')
+          .where('vm.run_id IN (:...ids)', { ids: items.map((r) => r.id) })
+          .orderBy('vm.slot', 'ASC')
+          .getMany()
+      : [];
+    return { items: items.map((run) => ({ run, vms: vms.filter((vm) => vm.runId === run.id) })), total };
+  }
+}

@@ -1,0 +1,131 @@
+import type { INestApplication } from '@nestjs/common';
+import { OpenStackClient } from '@peak/openstack-client';
+import { startSimulator, type RunningSimulator } from '@peak/openstack-sim';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Clock, ManualClock } from '../../common/clock';
+import { createTestApp } from '../../testing/test-app';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { simulatorEnv } from '../../testing/simulator-env';
+import { RunVmEntity } from '../entities/run-vm.entity';
+import { RunEntity, RunState } from '../entities/run.entity';
+
+/** The whole API on a fresh database and a simulator, with a clock the test moves. */
+export interface SchedulesTestKit {
+  readonly app: INestApplication;
+  readonly sim: RunningSimulator;
+  readonly clock: ManualClock;
+  /** Ids of an active image, a flavor and two networks that exist in the simulator. */
+  readonly refs: { readonly imageId: string; readonly flavorId: string; readonly networkIds: readonly string[] };
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+export async function startSchedulesTestKit(
+  label: string,
+  now = '2026-05-01T10:00:00Z',
+  env: Record<string, string> = {},
+): Promise<SchedulesTestKit> {
+  const db: TestDatabase = await createTestDatabase(label);
+  const sim = await startSimulator({ port: 0 });
+  const clock = new ManualClock(new Date(now));
+  const app = await createTestApp({
+    databaseUrl: db.url,
+    env: { ...simulatorEnv(sim), FLAVOR_BOOTSTRAP: 'false', ...env },
+    override: (builder) => builder.overrideProvider(Clock).useValue(clock),
+  });
+  const client = app.get(OpenStackClient);
+  const [images, flavors, networks] = await Promise.all([
+    client.image.listImages(),
+    client.compute.listFlavors(),
+    client.network.listNetworks(),
+  ]);
+  const image = images.find((i) => i.status === 'active');
+  if (!image || flavors.length === 0 || networks.length < 2) throw new Error('the simulator seed lacks an image, a flavor or two networks');
+  return {
+    app,
+    sim,
+    clock,
+    refs: { imageId: image.id, flavorId: flavors[0].id, networkIds: networks.slice(0, 2).map((n) => n.id) },
+    http: () => request(app.getHttpServer()),
+    close: async () => {
+      await app.close();
+      await sim.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A valid create body: weekdays 09:00-17:00 in Rome, 3 VMs, 10 minutes early. */
+export function recurringBody(kit: SchedulesTestKit, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: `peak-${randomUUID().slice(0, 8)}`,
+    imageId: kit.refs.imageId,
+    flavorId: kit.refs.flavorId,
+    networkIds: [...kit.refs.networkIds],
+    instanceCount: 3,
+    timeZone: 'Europe/Rome',
+    window: { type: 'recurring', cron: '0 9 * * 1-5', durationMinutes: 480 },
+    leadTimeMinutes: 10,
+    ...overrides,
+  };
+}
+
+/** A valid one-off body: one day after the kit's clock, for 4 hours. */
+export function onceBody(kit: SchedulesTestKit, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const start = new Date(kit.clock.now().getTime() + 24 * 3_600_000);
+  return recurringBody(kit, {
+    window: { type: 'once', startAt: start.toISOString(), endAt: new Date(start.getTime() + 4 * 3_600_000).toISOString() },
+    ...overrides,
+  });
+}
+
+/** Plays the engine: records a run of a schedule (and optionally VMs) as the engine would. */
+export async function insertRun(
+  kit: SchedulesTestKit,
+  scheduleId: string,
+  run: { windowStart: string; durationMinutes?: number; state: RunState; vms?: { status: string; deleted?: boolean }[] },
+): Promise<RunEntity> {
+  const dataSource = kit.app.get(DataSource);
+  const start = new Date(run.windowStart);
+  const now = kit.clock.now();
+  const entity = Object.assign(new RunEntity(), {
+    id: randomUUID(),
+    scheduleId,
+    windowStart: start,
+    windowEnd: new Date(start.getTime() + (run.durationMinutes ?? 480) * 60_000),
+    provisionAt: new Date(start.getTime() - 600_000),
+    startedAt: now,
+    readyAt: null,
+    endedAt: null,
+    tornDownAt: null,
+    state: run.state,
+    latenessSeconds: 0,
+    lastErrorMessage: run.state === 'failed' ? 'Quota exceeded for instances' : null,
+    lastErrorRequestId: run.state === 'failed' ? 'req-0001' : null,
+    lastErrorAt: run.state === 'failed' ? now : null,
+    desiredCount: run.vms?.length ?? 0,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await dataSource.getRepository(RunEntity).insert(entity);
+  const vms = run.vms ?? [];
+  if (vms.length === 0) return entity;
+  await dataSource.getRepository(RunVmEntity).insert(
+    vms.map((vm, i) => ({
+      id: randomUUID(),
+      runId: entity.id,
+      serverId: `srv-${entity.id.slice(0, 8)}-${i}`,
+      slot: i + 1,
+      name: `peak-${i + 1}`,
+      status: vm.status,
+      faultMessage: vm.status === 'ERROR' ? 'No valid host was found.' : null,
+      attempts: 1,
+      createdAt: now,
+      activeAt: vm.status === 'ACTIVE' ? now : null,
+      deletedAt: vm.deleted ? now : null,
+    })),
+  );
+  return entity;
+}

@@ -1,0 +1,14 @@
+// The jest global setup (plain CommonJS) shares this helper, so it lives in tools/, outside any project.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { createTestDatabase as create, withClient, type TestDatabase } from '../../../../tools/testing/postgres.cjs';
+
+export type { TestDatabase };
+
+/** A fresh, empty database on the server that jest's global setup chose; drop it in afterAll. */
+export function createTestDatabase(label: string): Promise<TestDatabase> {
+  const adminUrl = process.env['PEAK_TEST_PG_ADMIN_URL'];
+  if (!adminUrl) throw new Error('PEAK_TEST_PG_ADMIN_URL is unset: run the API tests through jest (globalSetup)');
+  return create({ adminUrl, embedded: process.env['PEAK_TEST_PG_EMBEDDED'] === 'true' }, label);
+}
+
+export const withPgClient = withClient;

@@ -1,0 +1,16 @@
+// The real-cloud suite (`npm run test:cloud` brings the harness up first): contract scenarios against the simulator
+// and the real cloud with their shapes compared, the client, and the built API against the real cloud.
+module.exports = {
+  displayName: 'cloud-tests (real cloud)',
+  resolver: '@nx/jest/plugins/resolver',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.cloud.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+  // One file at a time: they share the real project's quota of 10 instances.
+  maxWorkers: 1,
+  // Real servers take 4-14 s to build and 3-9 s to delete.
+  testTimeout: 300_000,
+};

@@ -1,0 +1,244 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+// The API's own process helper (`apps/api/test`): the built API as a real child process, SIGKILL included.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- test helper of the api project, used as is
+import { type ApiProcess, startApiProcess } from '../../../api/test/api-process';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- shared PostgreSQL helper of every test suite, plain CommonJS
+import { adminUrl, canConnect, createTestDatabase, withClient } from '../../../../tools/testing/postgres.cjs';
+import { type Json, waitFor } from '../support/http';
+import { sweepLeftovers } from '../support/leftovers';
+import { type CloudTarget, realCloudTarget, type Session, TEST_PREFIX } from '../support/target';
+
+const MAIN = join(__dirname, '../../../../dist/apps/api/main.js');
+/** The engine's tags (apps/api/src/engine/ownership.ts). */
+const OWNER_TAG = 'peak-scheduler';
+const SCHEDULE_TAG = (id: string) => `peak-schedule:${id}`;
+const MANAGED = { standard: { vcpus: 1, ram: 1024, disk: 10 }, large: { vcpus: 4, ram: 8192, disk: 40 } } as const;
+
+/**
+ * The product against the real cloud: the built API (`nx build api`), started with the harness's `OS_*` variables
+ * on a fresh PostgreSQL database, two replicas at once. It bootstraps `standard` and `large` in the real Nova once,
+ * lists the harness's images, flavors and networks, runs a whole peak (N VMs ACTIVE with our tags, removed after
+ * the end), and a peak whose leader is SIGKILLed mid-provisioning still ends with exactly N.
+ */
+describe('the product against the real cloud', () => {
+  let target: CloudTarget;
+  let admin: Session;
+  let db: { url: string; drop(): Promise<void> };
+  let env: Record<string, string>;
+  const processes: ApiProcess[] = [];
+  const run = Date.now().toString(36);
+  let bootable: { imageId: string; flavorId: string; networkIds: string[] };
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN))
+      throw new Error(`${MAIN} is missing: run through \`npx nx run cloud-tests:test-cloud\`, which builds the API first`);
+    const pg = adminUrl();
+    if (!(await canConnect(pg))) throw new Error(`the product part needs PostgreSQL at ${pg} (TEST_DATABASE_URL)`);
+    target = await realCloudTarget();
+    admin = await target.login();
+    await sweepLeftovers(admin);
+    // The bootstrap is what is tested: the managed flavors must not exist yet (a crashed run may have left them).
+    await deleteManagedFlavors();
+    db = await createTestDatabase({ adminUrl: pg, embedded: false }, 'cloud_product');
+    env = {
+      ...target.osEnv(),
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      // A quick failover and tight polling, so a killed leader is replaced within seconds.
+      ENGINE_LEASE_TTL_MS: '3000',
+      ENGINE_LEASE_RENEW_MS: '500',
+      ENGINE_POLL_INTERVAL_MS: '1000',
+      ENGINE_CHANGE_POLL_MS: '500',
+      ENGINE_SAFETY_INTERVAL_MS: '3000',
+      // One create at a time, so a SIGKILL lands between creates of one peak.
+      ENGINE_CONCURRENCY: '1',
+      ENGINE_CREATE_GRACE_MS: '10000',
+    };
+  });
+
+  afterAll(async () => {
+    for (const p of processes.splice(0)) await p.kill();
+    if (admin) {
+      await sweepLeftovers(admin);
+      await deleteManagedFlavors();
+    }
+    await db?.drop();
+    await target?.close();
+  });
+
+  async function deleteManagedFlavors(): Promise<void> {
+    const flavors = (await admin.call('compute', 'GET', 'flavors?is_public=None')).body.flavors as Json[];
+    for (const flavor of flavors.filter((f) => f.name in MANAGED)) await admin.call('compute', 'DELETE', `flavors/${flavor.id}`);
+  }
+
+  async function api(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+    const response = await fetch(`${base}/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-auth-token': admin.token },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async function start(): Promise<ApiProcess> {
+    const p = await startApiProcess(env);
+    processes.push(p);
+    return p;
+  }
+
+  /** The servers of a schedule on the real cloud (not being deleted), by the engine's tag. */
+  async function serversOf(scheduleId: string): Promise<Json[]> {
+    const response = await admin.call('compute', 'GET', `servers/detail?tags=${OWNER_TAG},${SCHEDULE_TAG(scheduleId)}`, {
+      microversion: '2.93',
+    });
+    return (response.body.servers as Json[]).filter((s) => s['OS-EXT-STS:task_state'] !== 'deleting');
+  }
+
+  async function createSchedule(base: string, name: string, instanceCount: number, startInMs: number, durationMs: number) {
+    const startAt = new Date(Math.ceil((Date.now() + startInMs) / 1000) * 1000);
+    const endAt = new Date(startAt.getTime() + durationMs);
+    const created = await api(base, 'POST', '/schedules', {
+      name,
+      ...bootable,
+      instanceCount,
+      timeZone: 'UTC',
+      leadTimeMinutes: 0,
+      window: { type: 'once', startAt: startAt.toISOString(), endAt: endAt.toISOString() },
+    });
+    if (created.status !== 201) throw new Error(`POST /v1/schedules: ${created.status} ${JSON.stringify(created.body)}`);
+    return { id: created.body.id as string, startAt, endAt };
+  }
+
+  /** Waits for exactly `n` ACTIVE servers of a schedule, then checks that nothing more appears for a while. */
+  async function expectExactlyActive(scheduleId: string, n: number): Promise<Json[]> {
+    await waitFor(
+      `${n} ACTIVE servers of schedule ${scheduleId}`,
+      async () => {
+        const servers = await serversOf(scheduleId);
+        return servers.length === n && servers.every((s) => s.status === 'ACTIVE') ? true : undefined;
+      },
+      180_000,
+      1000,
+    );
+    // A few more engine passes: nothing may be added.
+    await new Promise((r) => setTimeout(r, 5000));
+    const servers = await serversOf(scheduleId);
+    expect(servers).toHaveLength(n);
+    const slots = servers.map((s) => Number(s.metadata['peak-scheduler:slot'])).sort((a, b) => a - b);
+    expect(slots).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    for (const server of servers) {
+      expect(server.tags).toEqual(expect.arrayContaining([OWNER_TAG, SCHEDULE_TAG(scheduleId)]));
+      expect(server.flavor.original_name).toBe('standard');
+    }
+    return servers;
+  }
+
+  async function expectTornDown(base: string, schedule: { id: string; endAt: Date }): Promise<void> {
+    await waitFor(
+      `the servers of schedule ${schedule.id} to be deleted after the end`,
+      async () =>
+        (await admin.call('compute', 'GET', `servers?tags=${SCHEDULE_TAG(schedule.id)}`)).body.servers.length === 0 ? true : undefined,
+      schedule.endAt.getTime() - Date.now() + 120_000,
+      1000,
+    );
+    const runs = await waitFor(
+      'the run to complete',
+      async () => {
+        const r = await api(base, 'GET', `/schedules/${schedule.id}/runs`);
+        return r.body.items[0]?.state === 'completed' ? r.body.items : undefined;
+      },
+      60_000,
+      1000,
+    );
+    expect(runs).toHaveLength(1);
+  }
+
+  let a: ApiProcess;
+  let b: ApiProcess;
+
+  it('two API instances started at once bootstrap standard and large in the real Nova exactly once', async () => {
+    [a, b] = await Promise.all([start(), start()]);
+    const ready = await Promise.all(
+      [a, b].map((p) =>
+        waitFor(
+          `${p.url} to be ready`,
+          async () => {
+            const response = await fetch(`${p.url}/v1/health/ready`);
+            return response.status === 200 ? ((await response.json()) as Json) : undefined;
+          },
+          120_000,
+          1000,
+        ),
+      ),
+    );
+    for (const role of ['standard', 'large'] as const) {
+      const states = ready.map((r) => r.details.flavors.flavors.find((f: Json) => f.role === role));
+      // One replica created it; the other found it (or lost the race to Nova's 409 and read it back).
+      expect(states.map((s) => s.state).sort()).toEqual(['created', 'existing']);
+      expect(new Set(states.map((s) => s.id)).size).toBe(1);
+      const inNova = ((await admin.call('compute', 'GET', 'flavors/detail?is_public=None')).body.flavors as Json[]).filter(
+        (f) => f.name === role,
+      );
+      expect(inNova).toHaveLength(1);
+      expect(inNova[0]).toMatchObject({ id: states[0].id, ...MANAGED[role], 'os-flavor-access:is_public': true });
+    }
+  });
+
+  it("lists the harness's images, flavors (the managed ones marked) and networks", async () => {
+    const images = await api(a.url, 'GET', '/images');
+    expect(images.status).toBe(200);
+    const cirros = (images.body as Json[]).find((i) => i.name === 'cirros-tiny');
+    expect(cirros).toBeDefined();
+    const flavors = await api(b.url, 'GET', '/flavors');
+    expect(flavors.status).toBe(200);
+    const byName = new Map((flavors.body as Json[]).map((f) => [f.name, f]));
+    expect(byName.get('m1.tiny')).toMatchObject({ id: '1', vcpus: 1, ramMiB: 512, diskGiB: 1 });
+    expect(byName.get('m1.tiny')?.managed).toBeUndefined();
+    expect(byName.get('standard')).toMatchObject({ managed: 'standard', vcpus: 1, ramMiB: 1024, diskGiB: 10 });
+    expect(byName.get('large')).toMatchObject({ managed: 'large', vcpus: 4, ramMiB: 8192, diskGiB: 40 });
+    const networks = await api(a.url, 'GET', '/networks');
+    expect(networks.status).toBe(200);
+    const publicNet = (networks.body as Json[]).find((n) => n.name === 'public');
+    expect(publicNet).toBeDefined();
+    bootable = { imageId: cirros.id, flavorId: byName.get('standard').id, networkIds: [publicNet.id] };
+  });
+
+  it('runs a whole peak: N VMs ACTIVE with our tags, removed after the end, none left over', async () => {
+    const n = 3;
+    const schedule = await createSchedule(a.url, `${TEST_PREFIX}peak-${run}`, n, 8_000, 45_000);
+    const servers = await expectExactlyActive(schedule.id, n);
+    expect(servers.every((s) => s.name.startsWith(`${TEST_PREFIX}peak-${run}-`))).toBe(true);
+    await expectTornDown(b.url, schedule);
+  });
+
+  it('a SIGKILL of the leader during provisioning still leaves exactly N VMs, and none after the end', async () => {
+    const n = 4;
+    const schedule = await createSchedule(b.url, `${TEST_PREFIX}kill-${run}`, n, 8_000, 60_000);
+    const created = await waitFor(
+      'provisioning under way',
+      async () => {
+        const count = (await serversOf(schedule.id)).length;
+        return count >= 1 ? count : undefined;
+      },
+      schedule.startAt.getTime() - Date.now() + 60_000,
+      200,
+    );
+    // Kill whichever replica leads (its pid is in the lease); the other one takes over when the lease expires.
+    const holder = await withClient(
+      db.url,
+      async (c) => (await c.query<{ holder: string }>('SELECT holder FROM engine_lease')).rows[0]?.holder,
+    );
+    const leader = [a, b].find((p) => holder?.split(':')[1] === String(p.child.pid));
+    if (!leader) throw new Error(`no replica holds the engine lease (${holder})`);
+    await leader.kill();
+    // The kill really interrupted provisioning: fewer than N existed when the leader died.
+    expect(created).toBeLessThan(n);
+    expect((await serversOf(schedule.id)).length).toBeLessThan(n);
+    const survivor = leader === a ? b : a;
+    await expectExactlyActive(schedule.id, n);
+    await expectTornDown(survivor.url, schedule);
+  });
+});

@@ -1,0 +1,62 @@
+/** Which catalog endpoint to use; `publicURL`-style spellings are normalized by the loader. */
+export type EndpointInterface = 'public' | 'internal' | 'admin';
+
+/** Keystone v3 password authentication, always scoped to a project (our calls need one). */
+export interface PasswordAuth {
+  type: 'password';
+  /** Normalized to end in `/v3`. */
+  authUrl: string;
+  username?: string;
+  userId?: string;
+  password: string;
+  userDomainName?: string;
+  userDomainId?: string;
+  projectName?: string;
+  projectId?: string;
+  projectDomainName?: string;
+  projectDomainId?: string;
+}
+
+/** Keystone v3 application credential: scoped by the credential itself. */
+export interface ApplicationCredentialAuth {
+  type: 'applicationCredential';
+  authUrl: string;
+  applicationCredentialId?: string;
+  applicationCredentialName?: string;
+  applicationCredentialSecret: string;
+  /** A credential given by name also needs its owner. */
+  username?: string;
+  userId?: string;
+  userDomainName?: string;
+  userDomainId?: string;
+}
+
+export type CloudAuth = PasswordAuth | ApplicationCredentialAuth;
+
+/** A resolved cloud, whatever its source: what `OpenStackClient.create` needs. Holds secrets: log it with `describeCloudConfig`. */
+export interface CloudConfig {
+  /** `OS_CLOUD`'s value, or `envvars` when built from `OS_*` alone (openstacksdk's name for it). */
+  cloudName: string;
+  /** Where it came from, e.g. `/home/me/.config/openstack/clouds.yaml` or `environment`. */
+  source: string;
+  auth: CloudAuth;
+  regionName?: string;
+  interface: EndpointInterface;
+  /** PEM bundle path (`OS_CACERT`, `cacert`), checked to exist at load time. */
+  caCertFile?: string;
+  /** False with `OS_INSECURE=true` or `verify: false`. */
+  verifyTls: boolean;
+  /** Pins the compute microversion (`OS_COMPUTE_API_VERSION`, `compute_api_version`); negotiated when absent. */
+  computeApiVersion?: string;
+}
+
+/** A one-line, secret-free description for start-up logs. */
+export function describeCloudConfig(config: CloudConfig): string {
+  const a = config.auth;
+  const who =
+    a.type === 'password'
+      ? `user ${a.username ?? a.userId} project ${a.projectName ?? a.projectId}`
+      : `application credential ${a.applicationCredentialName ?? a.applicationCredentialId}`;
+  const region = config.regionName ? ` region ${config.regionName}` : '';
+  return `cloud ${config.cloudName} (${config.source}): ${a.authUrl}, ${who},${region} ${config.interface} endpoints`;
+}

@@ -1,0 +1,353 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir as osHomedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { CloudAuth, CloudConfig, EndpointInterface } from './cloud-config';
+
+export interface LoadCloudConfigOptions {
+  /** Defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where `./clouds.yaml` is looked for; defaults to `process.cwd()`. */
+  cwd?: string;
+  /** Where `~/.config/openstack/clouds.yaml` is looked for; defaults to `os.homedir()`. */
+  homedir?: string;
+  /** Defaults to `/etc/openstack`; tests point it elsewhere. */
+  systemConfigDir?: string;
+}
+
+/** The cloud configuration is unusable; the message lists every problem at once. */
+export class CloudConfigError extends Error {
+  override readonly name = 'CloudConfigError';
+
+  constructor(
+    message: string,
+    /** What is missing or wrong, one entry per problem, each naming the variable or clouds.yaml key. */
+    readonly problems: readonly string[],
+  ) {
+    super(problems.length ? `${message}:\n  - ${problems.join('\n  - ')}` : message);
+  }
+}
+
+/**
+ * The flat set of settings both sources map onto. Names follow clouds.yaml's `auth` keys so that
+ * an `OS_FOO_BAR` variable and a `foo_bar` key are the same setting.
+ */
+interface RawSettings {
+  auth_url?: string;
+  auth_type?: string;
+  username?: string;
+  user_id?: string;
+  password?: string;
+  project_name?: string;
+  project_id?: string;
+  user_domain_name?: string;
+  user_domain_id?: string;
+  project_domain_name?: string;
+  project_domain_id?: string;
+  default_domain?: string;
+  application_credential_id?: string;
+  application_credential_name?: string;
+  application_credential_secret?: string;
+  region_name?: string;
+  interface?: string;
+  cacert?: string;
+  insecure?: string;
+  compute_api_version?: string;
+  identity_api_version?: string;
+}
+type SettingKey = keyof RawSettings;
+
+/** Each setting's environment variables, in order of preference (the `TENANT` ones are Keystone v2 leftovers still in many openrc files). */
+const ENV_NAMES: Record<SettingKey, readonly string[]> = {
+  auth_url: ['OS_AUTH_URL'],
+  auth_type: ['OS_AUTH_TYPE'],
+  username: ['OS_USERNAME'],
+  user_id: ['OS_USER_ID'],
+  password: ['OS_PASSWORD'],
+  project_name: ['OS_PROJECT_NAME', 'OS_TENANT_NAME'],
+  project_id: ['OS_PROJECT_ID', 'OS_TENANT_ID'],
+  user_domain_name: ['OS_USER_DOMAIN_NAME'],
+  user_domain_id: ['OS_USER_DOMAIN_ID'],
+  project_domain_name: ['OS_PROJECT_DOMAIN_NAME'],
+  project_domain_id: ['OS_PROJECT_DOMAIN_ID'],
+  default_domain: ['OS_DEFAULT_DOMAIN'],
+  application_credential_id: ['OS_APPLICATION_CREDENTIAL_ID'],
+  application_credential_name: ['OS_APPLICATION_CREDENTIAL_NAME'],
+  application_credential_secret: ['OS_APPLICATION_CREDENTIAL_SECRET'],
+  region_name: ['OS_REGION_NAME'],
+  interface: ['OS_INTERFACE', 'OS_ENDPOINT_TYPE'],
+  cacert: ['OS_CACERT'],
+  insecure: ['OS_INSECURE'],
+  compute_api_version: ['OS_COMPUTE_API_VERSION'],
+  identity_api_version: ['OS_IDENTITY_API_VERSION'],
+};
+const SETTING_KEYS = Object.keys(ENV_NAMES) as SettingKey[];
+const AUTH_KEYS: readonly SettingKey[] = [
+  'auth_url',
+  'username',
+  'user_id',
+  'password',
+  'project_name',
+  'project_id',
+  'user_domain_name',
+  'user_domain_id',
+  'project_domain_name',
+  'project_domain_id',
+  'default_domain',
+  'application_credential_id',
+  'application_credential_name',
+  'application_credential_secret',
+];
+
+/**
+ * Resolves the cloud the way the `openstack` CLI does:
+ * - `OS_CLOUD` names a cloud in the first `clouds.yaml` found (`OS_CLIENT_CONFIG_FILE`, `./clouds.yaml`,
+ *   `~/.config/openstack/clouds.yaml`, `/etc/openstack/clouds.yaml`), merged with a `secure.yaml` found the same way;
+ *   `OS_*` variables that are set override its fields (e.g. `OS_PASSWORD` kept out of the file).
+ * - Without `OS_CLOUD`, the `OS_*` variables alone describe the cloud.
+ * Throws a {@link CloudConfigError} listing everything that is missing. Reads files, never the network.
+ */
+export function loadCloudConfig(options: LoadCloudConfigOptions = {}): CloudConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const home = options.homedir ?? osHomedir();
+  const systemDir = options.systemConfigDir ?? '/etc/openstack';
+  const envValue = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+
+  const fromEnv: RawSettings = {};
+  for (const key of SETTING_KEYS) {
+    const name = ENV_NAMES[key].find((n) => envValue(n) !== undefined);
+    if (name) fromEnv[key] = envValue(name);
+  }
+
+  const cloudName = envValue('OS_CLOUD');
+  let settings: RawSettings;
+  let source: string;
+  if (cloudName) {
+    const searched = configCandidates('clouds', envValue('OS_CLIENT_CONFIG_FILE'), cwd, home, systemDir);
+    const file = searched.find((path) => existsSync(path));
+    if (!file) {
+      throw new CloudConfigError(`OS_CLOUD=${cloudName} but no clouds.yaml was found`, [`searched ${searched.join(', ')}`]);
+    }
+    const clouds = readClouds(file);
+    const secureFile = configCandidates('secure', envValue('OS_CLIENT_SECURE_FILE'), cwd, home, systemDir).find((path) => existsSync(path));
+    const secure = secureFile ? readClouds(secureFile) : {};
+    const entry = clouds[cloudName];
+    if (!isRecord(entry)) {
+      const known = Object.keys(clouds);
+      throw new CloudConfigError(`Cloud "${cloudName}" (OS_CLOUD) is not defined in ${file}`, [
+        known.length ? `clouds defined there: ${known.join(', ')}` : 'that file defines no clouds',
+      ]);
+    }
+    const secureEntry = secure[cloudName];
+    const merged = isRecord(secureEntry) ? deepMerge(entry, secureEntry) : entry;
+    settings = { ...settingsFromCloudEntry(merged, `${file}: clouds.${cloudName}`), ...fromEnv };
+    source = file;
+  } else {
+    if (Object.keys(fromEnv).length === 0) {
+      throw new CloudConfigError('No OpenStack cloud configured', [
+        'set OS_CLOUD to a cloud defined in clouds.yaml (./clouds.yaml, ~/.config/openstack/clouds.yaml or /etc/openstack/clouds.yaml)',
+        'or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_USER_DOMAIN_NAME and OS_PROJECT_DOMAIN_NAME (or OS_APPLICATION_CREDENTIAL_ID and OS_APPLICATION_CREDENTIAL_SECRET)',
+      ]);
+    }
+    settings = fromEnv;
+    source = 'environment';
+  }
+
+  return resolveCloud(cloudName ?? 'envvars', source, settings, cwd, cloudName ? 'clouds.yaml' : 'env');
+}
+
+function configCandidates(base: string, explicit: string | undefined, cwd: string, home: string, systemDir: string): string[] {
+  const dirs = [cwd, join(home, '.config', 'openstack'), systemDir];
+  const files = dirs.flatMap((dir) => [join(dir, `${base}.yaml`), join(dir, `${base}.yml`)]);
+  return explicit ? [resolve(cwd, explicit), ...files] : files;
+}
+
+function readClouds(file: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // The YAML parser's message points at a line, never at values: safe to show.
+    throw new CloudConfigError(`Cannot read ${file}`, [error instanceof Error ? error.message : String(error)]);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isRecord(doc)) throw new CloudConfigError(`Cannot read ${file}`, ['the top level is not a mapping']);
+  const clouds = doc['clouds'];
+  if (clouds === undefined) return {};
+  if (!isRecord(clouds)) throw new CloudConfigError(`Cannot read ${file}`, ['`clouds` is not a mapping']);
+  return clouds;
+}
+
+function settingsFromCloudEntry(entry: Record<string, unknown>, where: string): RawSettings {
+  const out: RawSettings = {};
+  const auth = isRecord(entry['auth']) ? entry['auth'] : {};
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string'
+      ? value.trim() || undefined
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : undefined;
+  for (const key of AUTH_KEYS) {
+    const value = text(auth[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  // Keystone v2 spellings still appear in old clouds.yaml files.
+  out.project_name ??= text(auth['tenant_name']);
+  out.project_id ??= text(auth['tenant_id']);
+  const top = (key: string) => text(entry[key]);
+  out.auth_type = top('auth_type');
+  out.region_name = top('region_name');
+  if (out.region_name === undefined && Array.isArray(entry['regions'])) {
+    const first: unknown = entry['regions'][0];
+    out.region_name = text(isRecord(first) ? first['name'] : first);
+  }
+  out.interface = top('interface') ?? top('endpoint_type');
+  out.cacert = top('cacert');
+  const verify = entry['verify'];
+  if (verify === false || verify === 'false' || verify === 'False') out.insecure = 'true';
+  out.compute_api_version = top('compute_api_version');
+  out.identity_api_version = top('identity_api_version');
+  if (entry['auth'] !== undefined && !isRecord(entry['auth'])) {
+    throw new CloudConfigError(`Cannot read ${where}`, ['`auth` is not a mapping']);
+  }
+  for (const key of Object.keys(out) as SettingKey[]) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+function resolveCloud(cloudName: string, source: string, s: RawSettings, cwd: string, kind: 'clouds.yaml' | 'env'): CloudConfig {
+  const problems: string[] = [];
+  // Name settings the way the operator would fix them: `OS_A (or OS_B)`, or `clouds.x.auth.a (or auth.b; OS_A, OS_B)`.
+  const nameOf = (...keys: SettingKey[]): string => {
+    const variables = keys.map((key) => ENV_NAMES[key][0]);
+    if (kind === 'env') return variables.length > 1 ? `${variables[0]} (or ${variables.slice(1).join(', ')})` : `${variables[0]}`;
+    const yamlKeys = keys.map((key) => (AUTH_KEYS.includes(key) ? `auth.${key}` : key));
+    const alternatives = yamlKeys.slice(1);
+    return `clouds.${cloudName}.${yamlKeys[0]} (${alternatives.length ? `or ${alternatives.join(', ')}; ` : ''}or ${variables.join(', ')})`;
+  };
+
+  if (s.identity_api_version !== undefined && !/^3(\.\d+)?$/.test(s.identity_api_version)) {
+    problems.push(`${nameOf('identity_api_version')} is ${s.identity_api_version}: only Keystone v3 is supported`);
+  }
+  if (!s.auth_url) problems.push(`${nameOf('auth_url')} is missing`);
+
+  const authType = (s.auth_type ?? '').toLowerCase().replace(/[-_]/g, '');
+  const wantsAppCredential =
+    authType === 'v3applicationcredential' ||
+    authType === 'applicationcredential' ||
+    (authType === '' && (s.application_credential_id !== undefined || s.application_credential_name !== undefined));
+  if (authType !== '' && !wantsAppCredential && authType !== 'password' && authType !== 'v3password') {
+    problems.push(`${nameOf('auth_type')} is ${s.auth_type}: supported are password and v3applicationcredential`);
+  }
+
+  const userDomainId = s.user_domain_id ?? (s.user_domain_name ? undefined : s.default_domain);
+  const projectDomainId = s.project_domain_id ?? (s.project_domain_name ? undefined : s.default_domain);
+  let auth: CloudAuth | undefined;
+  const authUrl = s.auth_url ? normalizeAuthUrl(s.auth_url) : '';
+
+  if (wantsAppCredential) {
+    if (!s.application_credential_secret) problems.push(`${nameOf('application_credential_secret')} is missing`);
+    if (!s.application_credential_id && !s.application_credential_name) {
+      problems.push(`${nameOf('application_credential_id', 'application_credential_name')} is missing`);
+    }
+    if (!s.application_credential_id && s.application_credential_name) {
+      if (!s.user_id && !s.username) {
+        problems.push(`${nameOf('user_id', 'username')} is missing: an application credential given by name needs its owner`);
+      } else if (!s.user_id && !s.user_domain_name && !userDomainId) {
+        problems.push(`${nameOf('user_domain_name', 'user_domain_id')} is missing`);
+      }
+    }
+    auth = {
+      type: 'applicationCredential',
+      authUrl,
+      applicationCredentialId: s.application_credential_id,
+      applicationCredentialName: s.application_credential_name,
+      applicationCredentialSecret: s.application_credential_secret ?? '',
+      username: s.username,
+      userId: s.user_id,
+      userDomainName: s.user_domain_name,
+      userDomainId,
+    };
+  } else {
+    if (!s.username && !s.user_id) problems.push(`${nameOf('username', 'user_id')} is missing`);
+    if (!s.password) problems.push(`${nameOf('password')} is missing`);
+    if (!s.project_name && !s.project_id) problems.push(`${nameOf('project_name', 'project_id')} is missing`);
+    if (s.username && !s.user_id && !s.user_domain_name && !userDomainId) {
+      problems.push(`${nameOf('user_domain_name', 'user_domain_id')} is missing: a user given by name needs its domain`);
+    }
+    if (s.project_name && !s.project_id && !s.project_domain_name && !projectDomainId) {
+      problems.push(`${nameOf('project_domain_name', 'project_domain_id')} is missing: a project given by name needs its domain`);
+    }
+    auth = {
+      type: 'password',
+      authUrl,
+      username: s.username,
+      userId: s.user_id,
+      password: s.password ?? '',
+      userDomainName: s.user_domain_name,
+      userDomainId,
+      projectName: s.project_name,
+      projectId: s.project_id,
+      projectDomainName: s.project_domain_name,
+      projectDomainId,
+    };
+  }
+
+  let endpointInterface: EndpointInterface = 'public';
+  if (s.interface !== undefined) {
+    const normalized = s.interface.toLowerCase().replace(/url$/, '');
+    if (normalized === 'public' || normalized === 'internal' || normalized === 'admin') endpointInterface = normalized;
+    else problems.push(`${nameOf('interface')} is ${s.interface}: expected public, internal or admin`);
+  }
+
+  let caCertFile: string | undefined;
+  if (s.cacert !== undefined) {
+    caCertFile = isAbsolute(s.cacert) ? s.cacert : resolve(cwd, s.cacert);
+    if (!existsSync(caCertFile)) problems.push(`${nameOf('cacert')} points to ${caCertFile}, which does not exist`);
+  }
+  if (s.compute_api_version !== undefined && !/^2\.\d+$/.test(s.compute_api_version)) {
+    problems.push(`${nameOf('compute_api_version')} is ${s.compute_api_version}: expected a microversion like 2.79`);
+  }
+  if (authUrl && !/^https?:\/\//i.test(authUrl)) problems.push(`${nameOf('auth_url')} is ${authUrl}: expected an http(s) URL`);
+
+  if (problems.length > 0 || !auth) {
+    throw new CloudConfigError(`OpenStack cloud configuration from ${source} is incomplete`, problems);
+  }
+  return {
+    cloudName,
+    source,
+    auth,
+    regionName: s.region_name,
+    interface: endpointInterface,
+    caCertFile,
+    verifyTls: !(s.insecure !== undefined && ['1', 'true', 'yes', 'on'].includes(s.insecure.toLowerCase())),
+    computeApiVersion: s.compute_api_version,
+  };
+}
+
+/**
+ * Keystone is published as `http://h:5000`, `http://h:5000/v3/`, `http://h/identity` (devstack) or
+ * with a stale `/v2.0`: all of them mean the v3 API under the same root.
+ */
+export function normalizeAuthUrl(url: string): string {
+  const trimmed = url.trim().replace(/\/+$/, '');
+  if (/\/v3$/.test(trimmed)) return trimmed;
+  if (/\/v2\.0$/.test(trimmed)) return trimmed.replace(/\/v2\.0$/, '/v3');
+  return `${trimmed}/v3`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isRecord(current) && isRecord(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+import type { CloudConfig } from '../config/cloud-config';
+import { OpenStackError, type ServiceType } from '../errors';
+import { MalformedResponse } from '../http/json';
+import type { HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
+import { joinUrl } from '../http/url';
+import type { OpenStackLogger } from '../logger';
+import { findEndpoint } from './catalog';
+import { buildServiceAuthBody, parseTokenBody, type TokenInfo } from './identity.models';
+
+export interface SessionOptions {
+  /** Refresh a token that has less than this left (default 120 s). */
+  refreshMarginMs: number;
+  logger: OpenStackLogger;
+}
+
+interface CachedToken {
+  token: string;
+  info: TokenInfo;
+  /** Local clock time after which the token is refreshed before use. */
+  refreshAt: number;
+}
+
+/** A request to a catalog service: the URL is built once the endpoint is known. */
+export type ServiceRequest = Omit<HttpRequest, 'url'> & { url: string };
+
+/**
+ * The service account's Keystone session: one token shared by every call, obtained lazily,
+ * refreshed before it expires and once more when a service answers 401 (revoked, or the
+ * clocks disagree). Concurrent callers share a single authentication.
+ */
+export class Session {
+  private cached?: CachedToken;
+  private pending?: Promise<CachedToken>;
+
+  constructor(
+    readonly config: CloudConfig,
+    private readonly transport: HttpTransport,
+    private readonly options: SessionOptions,
+  ) {}
+
+  /** The current service token and its details, authenticating if needed. */
+  async current(): Promise<{ token: string; info: TokenInfo }> {
+    const cached = this.cached;
+    if (cached && this.transport.now() < cached.refreshAt) return cached;
+    if (cached)
+      this.options.logger.debug('identity token close to expiry, re-authenticating', { expiresAt: cached.info.expiresAt.toISOString() });
+    return this.authenticate();
+  }
+
+  /** Forgets `token` if it is still the current one, so the next call authenticates again. */
+  invalidate(token: string): void {
+    if (this.cached?.token === token) this.cached = undefined;
+  }
+
+  async endpoint(type: ServiceType): Promise<string> {
+    const { info } = await this.current();
+    return findEndpoint(info.catalog, { type, interface: this.config.interface, region: this.config.regionName });
+  }
+
+  /**
+   * Sends an authenticated request. On 401 the token is dropped and the request replayed once with a
+   * new one: Keystone middleware rejects before the service acts, so even a POST is safe to replay.
+   */
+  async send(request: ServiceRequest): Promise<HttpResponse> {
+    const first = await this.current();
+    try {
+      return await this.transport.send(withToken(request, first.token));
+    } catch (error) {
+      if (!(error instanceof OpenStackError) || error.status !== 401) throw error;
+      this.options.logger.warn(`${request.service} answered 401, re-authenticating once`, {
+        requestId: error.requestId,
+        path: request.pathTemplate,
+      });
+      this.invalidate(first.token);
+      const second = await this.current();
+      return this.transport.send({ ...withToken(request, second.token), firstAttempt: 2 });
+    }
+  }
+
+  private authenticate(): Promise<CachedToken> {
+    this.pending ??= this.issueToken().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async issueToken(): Promise<CachedToken> {
+    const sentAt = this.transport.now();
+    const response = await this.transport.send({
+      service: 'identity',
+      method: 'POST',
+      url: joinUrl(this.config.auth.authUrl, '/auth/tokens'),
+      pathTemplate: '/v3/auth/tokens',
+      body: buildServiceAuthBody(this.config.auth),
+      // Issuing a token changes nothing on the cloud: safe to retry on 503s and resets.
+      idempotent: true,
+    });
+    const token = response.headers.get('x-subject-token');
+    if (!token) {
+      throw new OpenStackError({
+        service: 'identity',
+        status: response.status,
+        fault: 'BadResponse',
+        method: 'POST',
+        path: '/v3/auth/tokens',
+        requestId: response.requestId,
+        message: 'Keystone issued no X-Subject-Token header',
+      });
+    }
+    const info = parseIdentityBody(response, '/v3/auth/tokens');
+    // Measure the lifetime on Keystone's own clock and count it from our send time, so a skewed local clock
+    // cannot make us use an expired token.
+    const lifetime = info.expiresAt.getTime() - (info.issuedAt?.getTime() ?? sentAt);
+    const margin = Math.min(this.options.refreshMarginMs, lifetime / 2);
+    const cached = { token, info, refreshAt: sentAt + lifetime - margin };
+    this.cached = cached;
+    this.options.logger.debug('identity token issued', {
+      expiresAt: info.expiresAt.toISOString(),
+      project: info.project?.name,
+      requestId: response.requestId,
+    });
+    return cached;
+  }
+}
+
+export function withToken(request: ServiceRequest, token: string): HttpRequest {
+  return { ...request, headers: { ...request.headers, 'X-Auth-Token': token } };
+}
+
+/** Turns a shape problem in a Keystone body into an `OpenStackError`. */
+export function parseIdentityBody(response: HttpResponse, path: string): TokenInfo {
+  try {
+    return parseTokenBody(response.body);
+  } catch (error) {
+    if (error instanceof MalformedResponse) {
+      throw new OpenStackError({
+        service: 'identity',
+        status: response.status,
+        fault: 'BadResponse',
+        path,
+        requestId: response.requestId,
+        message: `Unexpected Keystone token body: ${error.message}`,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,61 @@
+export { OpenStackClient, type OpenStackClientOptions } from './openstack-client';
+export {
+  OpenStackError,
+  isOpenStackError,
+  isNotFound,
+  isConflict,
+  isUnauthorized,
+  isForbidden,
+  isQuotaExceeded,
+  isUnavailable,
+  isRetryable,
+  type OpenStackErrorInit,
+  type ServiceType,
+  type ClientFault,
+} from './errors';
+export { silentLogger, redactHeaders, redactSecrets, type OpenStackLogger, type RequestEvent, type RequestHook } from './logger';
+export { loadCloudConfig, normalizeAuthUrl, CloudConfigError, type LoadCloudConfigOptions } from './config/load-cloud-config';
+export {
+  describeCloudConfig,
+  type CloudConfig,
+  type CloudAuth,
+  type PasswordAuth,
+  type ApplicationCredentialAuth,
+  type EndpointInterface,
+} from './config/cloud-config';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
+export type { RequestOptions } from './service-client';
+export type { IdentityClient } from './identity/identity.client';
+export type {
+  AuthResult,
+  TokenInfo,
+  PasswordLogin,
+  ApplicationCredentialLogin,
+  UserRef,
+  ProjectRef,
+  DomainRef,
+  RoleRef,
+  CatalogService,
+  CatalogEndpoint,
+} from './identity/identity.models';
+export type { ComputeClient, WaitOptions, ListFlavorsFilter } from './compute/compute.client';
+export { MIN_COMPUTE_MICROVERSION, PREFERRED_COMPUTE_MICROVERSION } from './compute/microversion';
+export { isQuotaFault, isServerDeleted } from './compute/compute.models';
+export type {
+  Flavor,
+  CreateFlavorRequest,
+  Server,
+  ServerStatus,
+  ServerFault,
+  ServerAddress,
+  ServerNetworks,
+  CreateServerRequest,
+  CreatedServer,
+  ListServersFilter,
+  Limits,
+  QuotaUsage,
+} from './compute/compute.models';
+export type { ImageClient } from './image/image.client';
+export type { Image, ListImagesFilter } from './image/image.models';
+export type { NetworkClient } from './network/network.client';
+export type { Network, ListNetworksFilter } from './network/network.models';

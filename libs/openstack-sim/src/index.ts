@@ -1,0 +1,29 @@
+export { startSimulator, type RunningSimulator, type SimulatorOptions } from './lib/simulator';
+export { SimControl, SimControlRequestError } from './lib/control/sim-control';
+export type { SimControlError, SimQuotaReport, SimServerFilter, SimServerInfo, SimStatus } from './lib/control/types';
+export {
+  DEFAULT_BEHAVIOUR,
+  type ActiveFault,
+  type FaultRule,
+  type LatencyRule,
+  type RouteMatch,
+  type SimBehaviour,
+  type SimService,
+} from './lib/behaviour';
+export type { RequestLogEntry, RequestLogFilter } from './lib/request-log';
+export {
+  defaultSeed,
+  stableHexId,
+  stableUuid,
+  type ComputeQuotas,
+  type SeedApplicationCredential,
+  type SeedDomain,
+  type SeedFlavor,
+  type SeedImage,
+  type SeedKeypair,
+  type SeedNetwork,
+  type SeedProject,
+  type SeedRoleAssignment,
+  type SeedUser,
+  type SimSeed,
+} from './lib/seed';

@@ -1,0 +1,222 @@
+import { type AuthContext, authenticate, requireProject } from '../../auth';
+import { isRecord } from '../../behaviour';
+import { ApiError, type RequestContext, type SimResponse } from '../../http/exchange';
+import { isoMicrosNaive } from '../../http/formats';
+import { Router, splitPath } from '../../http/router';
+import type { ComputeQuotas } from '../../seed';
+import type { Simulation } from '../../simulation';
+import type { Project } from '../../state';
+import type { ServiceModule } from '../service';
+import { type ComputeHandler, invalidInput, malformedBody, novaFaultBody, policyForbidden, requireAdmin } from './common';
+import { registerFlavorRoutes } from './flavors';
+import { registerKeypairRoutes } from './keypairs';
+import { MIN_MINOR, formatMicroversion, microversionHeaders, parseMicroversion, readMicroversion } from './microversion';
+import { registerServerRoutes } from './servers';
+import { COMPUTE_HOST, ComputeLinks, DEFAULT_ZONE, limitsView, quotaDetailView, quotaSetView } from './views';
+
+/** Nova v2.1 at `/compute`: version documents, microversions 2.1–2.96, flavors, servers, limits, quota sets. */
+export class ComputeService implements ServiceModule {
+  readonly name = 'compute' as const;
+  private readonly router = new Router<ComputeHandler>();
+
+  constructor(private readonly sim: Simulation) {
+    registerFlavorRoutes(this.router);
+    registerServerRoutes(this.router);
+    registerKeypairRoutes(this.router);
+    this.router
+      .get('/limits', (call) => {
+        const projectId = this.targetProject(call.ctx.query.get('tenant_id'), call.project.id, call.auth.isAdmin);
+        const { state } = call.sim;
+        return { status: 200, body: limitsView(state.quotasOf(projectId), state.usageOf(projectId, call.now), call.mv) };
+      })
+      .get('/os-quota-sets/:project', (call) => {
+        const projectId = this.targetProject(call.params['project'], call.project.id, call.auth.isAdmin);
+        return { status: 200, body: { quota_set: quotaSetView(projectId, call.sim.state.quotasOf(projectId), call.mv) } };
+      })
+      .get('/os-quota-sets/:project/detail', (call) => {
+        const projectId = this.targetProject(call.params['project'], call.project.id, call.auth.isAdmin);
+        const { state } = call.sim;
+        return {
+          status: 200,
+          body: { quota_set: quotaDetailView(projectId, state.quotasOf(projectId), state.usageOf(projectId, call.now), call.mv) },
+        };
+      })
+      .get('/os-quota-sets/:project/defaults', (call) => ({
+        status: 200,
+        body: { quota_set: quotaSetView(call.params['project'], call.sim.state.defaultQuotas, call.mv) },
+      }))
+      .put('/os-quota-sets/:project', (call) => {
+        requireAdmin(call, 'os_compute_api:os-quota-sets:update');
+        const input = call.ctx.jsonObject(malformedBody)['quota_set'];
+        if (!isRecord(input)) throw invalidInput('quota_set', input, "'quota_set' is a required property");
+        const changes: Partial<ComputeQuotas> = {};
+        for (const [key, value] of Object.entries(input)) {
+          if (key === 'force') continue;
+          if (typeof value !== 'number' || !Number.isInteger(value) || value < -1) {
+            throw invalidInput(`quota_set/${key}`, value, `${JSON.stringify(value)} is less than the minimum of -1`);
+          }
+          if (key === 'instances' || key === 'cores' || key === 'ram') changes[key] = value;
+        }
+        call.sim.setQuotas(changes, call.params['project']);
+        return { status: 200, body: { quota_set: quotaSetView(undefined, call.sim.state.quotasOf(call.params['project']), call.mv) } };
+      })
+      .get('/os-availability-zone', () => ({
+        status: 200,
+        body: { availabilityZoneInfo: [{ zoneName: DEFAULT_ZONE, zoneState: { available: true }, hosts: null }] },
+      }))
+      .get('/os-availability-zone/detail', (call) => {
+        requireAdmin(call, 'os_compute_api:os-availability-zone:detail');
+        const service = (name: string) => ({ [name]: { available: true, active: true, updated_at: isoMicrosNaive(call.now) } });
+        return {
+          status: 200,
+          body: {
+            availabilityZoneInfo: [
+              {
+                zoneName: 'internal',
+                zoneState: { available: true },
+                hosts: { [COMPUTE_HOST]: { ...service('nova-conductor'), ...service('nova-scheduler') } },
+              },
+              { zoneName: DEFAULT_ZONE, zoneState: { available: true }, hosts: { [COMPUTE_HOST]: service('nova-compute') } },
+            ],
+          },
+        };
+      });
+  }
+
+  /**
+   * In the order of Nova's WSGI pipeline: the version list (no token, no request id), the v2.1 version document (no
+   * token), keystonemiddleware (401 without microversion headers), the URL map (webob's 404 for an unknown path,
+   * also without them), the microversion check (400 for a malformed one, none either; 406 echoing the version asked
+   * for), then the API method, whose every answer carries the microversion headers.
+   */
+  async handle(ctx: RequestContext, subPath: string): Promise<SimResponse> {
+    const segments = splitPath(subPath);
+    if (segments.length === 0) {
+      if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return this.renderError(new ApiError(405, 'Method not allowed'), ctx);
+      return { status: 200, body: { versions: [this.v20(ctx), this.v21(ctx, false)] }, withoutRequestId: true };
+    }
+    if (segments[0] !== 'v2.1') return webobNotFound();
+    if (segments.length === 1) {
+      // The version document needs no token, like the rest of Nova's version discovery.
+      return this.versioned(ctx, () => ({ status: 200, body: { version: this.v21(ctx, true) } }));
+    }
+    let auth: AuthContext;
+    let project: Project;
+    try {
+      auth = authenticate(this.sim, ctx);
+      project = requireProject(auth, ctx);
+    } catch (error) {
+      if (error instanceof ApiError) return this.renderError(error, ctx);
+      throw error;
+    }
+    let rest = segments.slice(1);
+    // `/v2.1/{project_id}/…` (the legacy catalog form) is accepted when it names the token's project.
+    let projectSegment = '';
+    if (this.sim.state.projects.has(rest[0]) || /^[0-9a-f]{32}$/.test(rest[0])) {
+      if (rest[0] !== project.id) {
+        return this.versioned(ctx, () => {
+          throw new ApiError(
+            400,
+            `Malformed request URL: URL's project_id '${rest[0]}' doesn't match Context's project_id '${project.id}'`,
+          );
+        });
+      }
+      projectSegment = `/${rest[0]}`;
+      rest = rest.slice(1);
+    }
+    const match = this.router.match(ctx.method, `/${rest.join('/')}`);
+    if (match.kind === 'not-found') return webobNotFound();
+    return this.versioned(ctx, (mv) => {
+      if (match.kind === 'method-not-allowed') throw new ApiError(405, 'The method specified is not allowed for this resource.');
+      const now = Date.now();
+      const links = new ComputeLinks(`${ctx.baseUrl}/compute`, projectSegment);
+      const response = match.handler({
+        sim: this.sim,
+        ctx,
+        params: match.params,
+        auth,
+        project,
+        mv,
+        now,
+        view: { mv, isAdmin: auth.isAdmin, links, now },
+      });
+      return ctx.method === 'HEAD' ? { ...response, body: undefined } : response;
+    });
+  }
+
+  renderError(error: ApiError, _ctx: RequestContext): SimResponse {
+    if (error.options.body !== undefined) return { status: error.status, body: error.options.body, headers: error.options.headers };
+    // Nova's own faults (wsgi.Fault) say their charset; keystonemiddleware's and webob's answers above do not.
+    return {
+      status: error.status,
+      body: novaFaultBody(error.status, error.message),
+      headers: { 'Content-Type': 'application/json; charset=UTF-8', ...(error.options.headers ?? {}) },
+    };
+  }
+
+  /** Runs an API method at the requested microversion and adds the microversion headers to whatever it answers. */
+  private versioned(ctx: RequestContext, method: (mv: number) => SimResponse): SimResponse {
+    const requested = readMicroversion(ctx, this.maxMinor());
+    if (requested.kind === 'malformed') return this.renderError(requested.error, ctx);
+    if (requested.kind === 'unsupported') {
+      const rendered = this.renderError(requested.error, ctx);
+      return { ...rendered, headers: { ...microversionHeaders(requested.raw), ...rendered.headers } };
+    }
+    const version = formatMicroversion(requested.minor);
+    let response: SimResponse;
+    try {
+      response = method(requested.minor);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      response = this.renderError(error, ctx);
+    }
+    // Nova always names a content type, even for answers without a body.
+    const contentType: Record<string, string> = response.body === undefined ? { 'Content-Type': 'application/json' } : {};
+    return { ...response, headers: { ...microversionHeaders(version), ...contentType, ...(response.headers ?? {}) } };
+  }
+
+  private maxMinor(): number {
+    return parseMicroversion(this.sim.behaviour.computeMaxMicroversion);
+  }
+
+  /** Which project a limits/quota call is about: another project's only for admins. */
+  private targetProject(asked: string | null, own: string, isAdmin: boolean): string {
+    if (asked === null || asked === own) return own;
+    if (!isAdmin) throw policyForbidden('os_compute_api:os-quota-sets:show');
+    return asked;
+  }
+
+  private v20(ctx: RequestContext): unknown {
+    return {
+      id: 'v2.0',
+      links: [{ href: `${ctx.baseUrl}/compute/v2/`, rel: 'self' }],
+      status: 'DEPRECATED',
+      version: '',
+      min_version: '',
+      updated: '2025-07-04T12:00:00Z',
+    };
+  }
+
+  /** The v2.1 entry; `full` is the `GET /v2.1` form (with media types and the docs link), else the root list's. */
+  private v21(ctx: RequestContext, full: boolean): unknown {
+    const self = { href: `${ctx.baseUrl}/compute/v2.1/`, rel: 'self' };
+    const entry: Record<string, unknown> = {
+      id: 'v2.1',
+      links: full ? [self, { href: 'http://docs.openstack.org/', rel: 'describedby', type: 'text/html' }] : [self],
+      status: 'CURRENT',
+      version: formatMicroversion(this.maxMinor()),
+      min_version: formatMicroversion(MIN_MINOR),
+      updated: '2013-07-23T11:33:21Z',
+    };
+    if (full) entry['media-types'] = [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }];
+    return entry;
+  }
+}
+
+/** Nova's URL map answers an unknown path with webob's plain 404, before any API code (or microversion) is involved. */
+function webobNotFound(): SimResponse {
+  return {
+    status: 404,
+    body: { message: 'The resource could not be found.<br /><br />\n\n\n', code: '404 Not Found', title: 'Not Found' },
+  };
+}

@@ -1,0 +1,93 @@
+import { type Json, type Session, call, login } from '../../testing/http';
+import { stableHexId, stableUuid } from '../seed';
+import { type RunningSimulator, startSimulator } from '../simulator';
+import { NetworkService } from './network';
+
+describe(NetworkService.name, () => {
+  let sut: RunningSimulator;
+  let demo: Session;
+  let viewer: Session;
+  const names = (response: Json) => response.body.networks.map((n: Json) => n.name).sort();
+
+  beforeAll(async () => {
+    sut = await startSimulator({ port: 0 });
+    demo = await login(sut.url, 'demo', 'demo');
+    viewer = await login(sut.url, 'viewer', 'admin');
+  });
+
+  afterAll(() => sut.close());
+
+  it('answers the root with the v2.0 version document', async () => {
+    const response = await call(`${sut.url}/network/`, 'GET');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: `${sut.url}/network/v2.0/`, rel: 'self' }] }],
+    });
+    expect(response.headers.get('x-openstack-request-id')).toBeNull();
+  });
+
+  it('shows networks as a Zed ML2 deployment does: no qos_policy_id, no l2_adjacency', async () => {
+    const [network] = (await demo.call('GET', '/network/v2.0/networks?name=private')).body.networks;
+    expect(network).not.toHaveProperty('qos_policy_id');
+    expect(network).not.toHaveProperty('l2_adjacency');
+    expect(network).toMatchObject({ port_security_enabled: true, is_default: false });
+  });
+
+  it('lists the project’s networks and the shared or external ones', async () => {
+    expect(names(await demo.call('GET', '/network/v2.0/networks'))).toEqual(['private', 'public']);
+    // The admin project owns no private network: a reader there sees only the shared one.
+    expect(names(await viewer.call('GET', '/network/v2.0/networks'))).toEqual(['public']);
+  });
+
+  it('filters by name and other attributes, and selects fields', async () => {
+    const byName = await demo.call('GET', '/network/v2.0/networks?name=private');
+    expect(byName.body.networks).toEqual([
+      expect.objectContaining({
+        id: stableUuid('network', 'private'),
+        name: 'private',
+        shared: false,
+        'router:external': false,
+        status: 'ACTIVE',
+        subnets: [stableUuid('subnet', 'private')],
+        project_id: stableHexId('project', 'demo'),
+        tenant_id: stableHexId('project', 'demo'),
+      }),
+    ]);
+    expect(names(await demo.call('GET', '/network/v2.0/networks?router:external=True'))).toEqual(['public']);
+    expect(names(await demo.call('GET', '/network/v2.0/networks?name=nope'))).toEqual([]);
+    const fields = await demo.call('GET', '/network/v2.0/networks?name=public&fields=id&fields=name');
+    expect(fields.body.networks).toEqual([{ id: stableUuid('network', 'public'), name: 'public' }]);
+  });
+
+  it('shows a network and answers an unknown id with a NeutronError 404', async () => {
+    const shown = await demo.call('GET', `/network/v2.0/networks/${stableUuid('network', 'public')}`);
+    expect(shown.body.network).toMatchObject({ name: 'public', shared: true, 'router:external': true, mtu: 1500 });
+    const missing = await demo.call('GET', '/network/v2.0/networks/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ NeutronError: { type: 'NetworkNotFound', message: 'Network nope could not be found.', detail: '' } });
+    // Not visible is not found.
+    expect((await viewer.call('GET', `/network/v2.0/networks/${stableUuid('network', 'private')}`)).status).toBe(404);
+  });
+
+  it('pages with limit and marker', async () => {
+    const page = await demo.call('GET', '/network/v2.0/networks?limit=1');
+    expect(page.body.networks).toHaveLength(1);
+    expect(page.body.networks_links).toEqual([{ href: expect.stringContaining(`marker=${page.body.networks[0].id}`), rel: 'next' }]);
+  });
+
+  it('lists subnets and extensions', async () => {
+    const subnets = await demo.call('GET', `/network/v2.0/subnets?network_id=${stableUuid('network', 'private')}`);
+    expect(subnets.body.subnets).toEqual([expect.objectContaining({ cidr: '10.0.0.0/24', ip_version: 4, gateway_ip: '10.0.0.1' })]);
+    const extensions = await demo.call('GET', '/network/v2.0/extensions');
+    expect(extensions.body.extensions.map((e: Json) => e.alias)).toContain('external-net');
+  });
+
+  it('reports the project’s quotas, not another project’s', async () => {
+    expect((await demo.call('GET', `/network/v2.0/quotas/${demo.projectId}`)).body.quota).toMatchObject({ network: 100, port: 500 });
+    expect((await demo.call('GET', `/network/v2.0/quotas/${viewer.projectId}`)).status).toBe(403);
+  });
+
+  it('requires a token', async () => {
+    expect((await call(`${sut.url}/network/v2.0/networks`, 'GET')).status).toBe(401);
+  });
+});

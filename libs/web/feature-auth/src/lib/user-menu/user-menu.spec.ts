@@ -1,0 +1,82 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { Component } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter, Router } from '@angular/router';
+import { AuthSession } from '../auth-session';
+import { authInterceptor } from '../auth.interceptor';
+import { issuedToken } from '../testing';
+import { UserMenu } from './user-menu';
+
+@Component({ template: '' })
+class Blank {}
+
+describe(UserMenu.name, () => {
+  let http: HttpTestingController;
+
+  async function render() {
+    sessionStorage.clear();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([{ path: '**', component: Blank }]),
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(UserMenu);
+    await fixture.whenStable();
+    return fixture;
+  }
+
+  afterEach(() => http.verify());
+
+  it('shows nothing without a login', async () => {
+    const fixture = await render();
+    expect((fixture.nativeElement as HTMLElement).textContent?.trim()).toBe('');
+  });
+
+  it('shows who is logged in on which project, with the details on hover, and marks a reader read-only', async () => {
+    const fixture = await render();
+    TestBed.inject(AuthSession).start(
+      issuedToken({
+        user: { id: 'u', name: 'viewer', domainName: 'Default' },
+        roles: ['reader'],
+        permissions: { read: true, write: false },
+      }),
+    );
+    await fixture.whenStable();
+    const account = (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>('[role="group"]');
+    expect(account?.getAttribute('aria-label')).toBe('Logged in as viewer · admin');
+    expect(account?.textContent).toContain('read only');
+
+    account?.dispatchEvent(new MouseEvent('mouseenter'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await fixture.whenStable();
+    const tooltip = document.querySelector('.mat-mdc-tooltip')?.textContent ?? '';
+    expect(tooltip).toContain('User viewer (Default) · Project admin · Roles reader · May read only · Until');
+  });
+
+  it('does not mark a user who may write', async () => {
+    const fixture = await render();
+    TestBed.inject(AuthSession).start(issuedToken());
+    await fixture.whenStable();
+    expect((fixture.nativeElement as HTMLElement).textContent).not.toContain('read only');
+  });
+
+  it('logs out: revokes the token through the API and shows the login page', async () => {
+    const fixture = await render();
+    const session = TestBed.inject(AuthSession);
+    session.start(issuedToken());
+    await fixture.whenStable();
+    (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>('button[aria-label="Log out"]')?.click();
+
+    const req = http.expectOne('/v1/auth/tokens');
+    expect(req.request.method).toBe('DELETE');
+    expect(req.request.headers.get('X-Auth-Token')).toBe('gAAAAABtoken-admin');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(session.loggedIn()).toBe(false);
+    expect(TestBed.inject(Router).url).toBe('/login');
+  });
+});

@@ -1,0 +1,143 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { RunDto } from '@peak/api-client';
+import { Notifier } from '@peak/web/util';
+import { CatalogNames } from '../shared/catalog-names';
+import { ScheduleDeleter } from '../shared/schedule-deleter';
+import { aSchedule, CATALOG, provideWriteAccess } from '../testing/fixtures';
+import { ScheduleDetailPage } from './schedule-detail-page';
+
+const run = (overrides: Partial<RunDto>): RunDto => ({
+  id: 'run-1',
+  scheduleId: 's-1',
+  state: 'provisioning',
+  windowStart: '2026-12-01T07:00:00Z',
+  windowEnd: '2026-12-01T09:00:00Z',
+  provisionAt: '2026-12-01T06:55:00Z',
+  startedAt: '2026-12-01T06:55:01Z',
+  readyAt: null,
+  endedAt: null,
+  tornDownAt: null,
+  latenessSeconds: 1,
+  desiredCount: 3,
+  lastError: null,
+  createdAt: '2026-12-01T06:55:00Z',
+  updatedAt: '2026-12-01T06:55:00Z',
+  vms: [],
+  ...overrides,
+});
+
+const vm = (name: string, status: string, faultMessage: string | null = null) => ({
+  id: `vm-${name}`,
+  serverId: null,
+  slot: 0,
+  name,
+  status,
+  faultMessage,
+  attempts: 1,
+  createdAt: null,
+  activeAt: status === 'ACTIVE' ? '2026-12-01T06:56:00Z' : null,
+  deletedAt: null,
+});
+
+describe(ScheduleDetailPage.name, () => {
+  /** The page with its catalog loaded and the first poll of the schedule `s-1` pending. */
+  async function render(canWrite?: boolean) {
+    TestBed.configureTestingModule({
+      providers: [
+        ...(canWrite === undefined ? [] : [provideWriteAccess(canWrite)]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        CatalogNames,
+        ScheduleDeleter,
+        { provide: Notifier, useValue: { error: () => undefined, success: () => undefined } },
+      ],
+    });
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(ScheduleDetailPage);
+    fixture.componentRef.setInput('id', 's-1');
+    await fixture.whenStable();
+    http.expectOne('/v1/images').flush(CATALOG.images);
+    http.expectOne('/v1/flavors').flush(CATALOG.flavors);
+    http.expectOne('/v1/networks').flush(CATALOG.networks);
+    // The polls start on a timer after the route input arrives.
+    let scheduleRequests = http.match('/v1/schedules/s-1');
+    for (let i = 0; i < 200 && scheduleRequests.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      scheduleRequests = http.match('/v1/schedules/s-1');
+    }
+    return { fixture, http, scheduleRequest: scheduleRequests[0] };
+  }
+
+  it('shows the current run live: progress of ACTIVE VMs, each VM with its status and fault', async () => {
+    const { fixture, http, scheduleRequest } = await render();
+    scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'provisioning' }));
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({
+      items: [
+        run({
+          vms: [vm('peak-1', 'ACTIVE'), vm('peak-2', 'BUILD'), vm('peak-3', 'ERROR', 'No valid host was found')],
+        }),
+        run({ id: 'run-0', state: 'completed', windowStart: '2026-11-30T07:00:00Z', vms: [vm('old', 'DELETED')] }),
+      ],
+      total: 2,
+      limit: 10,
+      offset: 0,
+    });
+    await fixture.whenStable();
+    http.expectOne('/v1/schedules/s-1/occurrences?count=5').flush({ timeZone: 'Europe/Paris', from: '', occurrences: [] });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('h1')?.textContent).toBe('Weekday mornings');
+    expect(root.querySelector('.current peak-vm-progress')?.textContent).toContain('1 / 3 VMs active');
+    const vms = [...root.querySelectorAll('.current tr[mat-row]')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
+    );
+    expect(vms).toEqual([
+      ['peak-1', 'ACTIVE', ''],
+      ['peak-2', 'BUILD', ''],
+      ['peak-3', 'ERROR', 'No valid host was found'],
+    ]);
+    expect(root.querySelector('dl.settings')?.textContent).toContain('cirros');
+    const history = root.querySelectorAll('table[aria-label="Runs"] tr[mat-row]');
+    expect(history).toHaveLength(2);
+    expect(history[1]?.querySelector('peak-state-chip')?.getAttribute('data-state')).toBe('completed');
+    fixture.destroy();
+  });
+
+  it.each([
+    ['the user may change schedules', true],
+    ['nothing provides WRITE_ACCESS (the API decides)', undefined],
+  ])('offers enabling, editing and deleting when %s', async (_, canWrite) => {
+    const { fixture, scheduleRequest } = await render(canWrite);
+    scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+    await fixture.whenStable();
+    const header = (fixture.nativeElement as HTMLElement).querySelector('peak-page-header');
+
+    expect(header?.querySelector('mat-slide-toggle')).not.toBeNull();
+    expect(header?.querySelector('a[href="/schedules/s-1/edit"]')?.textContent).toContain('Edit');
+    expect(header?.querySelector('button.danger')?.textContent).toContain('Delete');
+    expect((fixture.nativeElement as HTMLElement).querySelector('peak-read-only-hint')).toBeNull();
+    fixture.destroy();
+  });
+
+  it('shows a reader the schedule without the toggle, edit and delete, and says why', async () => {
+    const { fixture, scheduleRequest } = await render(false);
+    scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('h1')?.textContent).toBe('Weekday mornings');
+    expect(root.querySelector('peak-page-header peak-state-chip')).not.toBeNull();
+    expect(root.querySelectorAll('mat-slide-toggle')).toHaveLength(0);
+    expect(root.querySelectorAll('a[href="/schedules/s-1/edit"]')).toHaveLength(0);
+    expect([...root.querySelectorAll('button')].map((b) => b.textContent?.trim())).not.toContainEqual(expect.stringContaining('Delete'));
+    expect(root.querySelector('peak-read-only-hint')?.textContent).toContain(
+      'Read-only: your role can view schedules but not change them.',
+    );
+    fixture.destroy();
+  });
+});

@@ -1,0 +1,171 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { toObservable, toSignal } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSlideToggleChange, MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatTableModule } from '@angular/material/table';
+import { Router, RouterLink } from '@angular/router';
+import {
+  LoadState,
+  loadState,
+  OccurrenceListDto,
+  RunDto,
+  RunListDto,
+  RunState,
+  RunVmDto,
+  ScheduleDto,
+  SchedulesService,
+  toApiProblem,
+} from '@peak/api-client';
+import { EmptyState, Loading, OccurrenceList, PageHeader, StateChip, VmProgress } from '@peak/web/ui';
+import { formatInZone, formatTimeInZone, internalRoutes, Notifier, offsetLabel, WRITE_ACCESS } from '@peak/web/util';
+import { distinctUntilChanged, of, Subject, switchMap } from 'rxjs';
+import { CatalogNames } from '../shared/catalog-names';
+import { pollState, reportFailures } from '../shared/poll';
+import { ReadOnlyHint } from '../shared/read-only-hint';
+import { ScheduleDeleter } from '../shared/schedule-deleter';
+import { describeWindow, formatMinutes, isOnce } from '../shared/schedule-text';
+
+/** VMs change state within seconds while a window starts or ends: the page follows them this often. */
+const POLL_MS = 2000;
+const RUNS_SHOWN = 10;
+/** A run in one of these states has VMs being created, up, or being deleted. */
+const LIVE_RUN_STATES: readonly RunState[] = ['pending', 'provisioning', 'active', 'degraded', 'tearing-down'];
+
+/** One schedule: its settings, its next windows, the live state of the current run and the runs before it. */
+@Component({
+  selector: 'peak-schedule-detail-page',
+  imports: [
+    EmptyState,
+    Loading,
+    MatButtonModule,
+    MatCardModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatSlideToggleModule,
+    MatTableModule,
+    OccurrenceList,
+    PageHeader,
+    ReadOnlyHint,
+    RouterLink,
+    StateChip,
+    VmProgress,
+  ],
+  templateUrl: './schedule-detail-page.html',
+  styleUrl: './schedule-detail-page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ScheduleDetailPage {
+  /** The route's `:id`. */
+  readonly id = input.required<string>();
+
+  private readonly api = inject(SchedulesService);
+  private readonly notifier = inject(Notifier);
+  private readonly deleter = inject(ScheduleDeleter);
+  private readonly router = inject(Router);
+  protected readonly names = inject(CatalogNames);
+  protected readonly routes = internalRoutes.schedules;
+  /** Users who may only read see the schedule without the toggle, edit and delete. */
+  protected readonly canWrite = inject(WRITE_ACCESS);
+  private readonly refresh$ = new Subject<void>();
+  private readonly id$ = toObservable(this.id);
+
+  protected readonly schedule = toSignal(
+    this.id$.pipe(
+      switchMap((id) =>
+        pollState(() => this.api.getSchedule({ id }), POLL_MS, this.refresh$).pipe(
+          // A 404 means it was deleted: the page says so itself.
+          reportFailures(
+            (message) => this.notifier.error(message),
+            'the schedule',
+            (problem) => problem.status === 404,
+          ),
+        ),
+      ),
+    ),
+    { initialValue: { status: 'loading' } as LoadState<ScheduleDto> },
+  );
+
+  protected readonly scheduleValue = computed(() => this.schedule().value);
+
+  protected readonly runs = toSignal(
+    this.id$.pipe(switchMap((id) => pollState(() => this.api.listRuns({ id, limit: RUNS_SHOWN }), POLL_MS, this.refresh$))),
+    { initialValue: { status: 'loading' } as LoadState<RunListDto> },
+  );
+
+  /** Next windows: asked again only when the schedule's definition changes (its version). */
+  protected readonly occurrences = toSignal(
+    toObservable(computed(() => this.scheduleValue()?.version)).pipe(
+      distinctUntilChanged(),
+      switchMap((version) => (version === undefined ? of(null) : loadState(this.api.listOccurrences({ id: this.id(), count: 5 })))),
+    ),
+    { initialValue: null as LoadState<OccurrenceListDto> | null },
+  );
+
+  /** The schedule is gone (deleted here or elsewhere). */
+  protected readonly gone = computed(() => {
+    const state = this.schedule();
+    return state.status === 'error' && state.problem.status === 404;
+  });
+  protected readonly runItems = computed(() => this.runs().value?.items ?? []);
+  protected readonly currentRun = computed(() => this.runItems().find((run) => LIVE_RUN_STATES.includes(run.state)) ?? null);
+  protected readonly vmColumns = ['name', 'status', 'fault'];
+  protected readonly runColumns = ['window', 'state', 'vms', 'error'];
+
+  /** Polls replace the objects: rows are kept by id. */
+  protected readonly byId = (_: number, item: { id: string }) => item.id;
+
+  protected windowText(schedule: ScheduleDto): string {
+    return describeWindow(schedule);
+  }
+
+  protected excludedDates(schedule: ScheduleDto): string {
+    const window = schedule.window;
+    return isOnce(window) || !window.excludedDates?.length ? 'None' : window.excludedDates.join(', ');
+  }
+
+  protected readonly formatMinutes = formatMinutes;
+
+  protected activeCount(run: RunDto): number {
+    return run.vms.filter((vm) => vm.status === 'ACTIVE').length;
+  }
+
+  /** For past runs: how many VMs reached ACTIVE at some point. */
+  protected reachedActive(run: RunDto): number {
+    return run.vms.filter((vm) => vm.activeAt !== null).length;
+  }
+
+  protected runWindow(run: RunDto, timeZone: string): string {
+    return `${formatInZone(run.windowStart, timeZone)} – ${formatTimeInZone(run.windowEnd, timeZone)} ${offsetLabel(run.windowStart, timeZone)}`;
+  }
+
+  protected provisionText(instant: string, timeZone: string): string {
+    return `${formatInZone(instant, timeZone)} ${offsetLabel(instant, timeZone)}`;
+  }
+
+  protected vmStatusClass(vm: RunVmDto): string {
+    return vm.status.toLowerCase();
+  }
+
+  protected toggle(schedule: ScheduleDto, change: MatSlideToggleChange): void {
+    this.api.updateSchedule({ id: schedule.id, body: { enabled: change.checked, version: schedule.version } }).subscribe({
+      next: (updated) => {
+        this.notifier.success(`“${updated.name}” ${updated.enabled ? 'enabled' : 'disabled'}.`);
+        this.refresh$.next();
+      },
+      error: (error: unknown) => {
+        change.source.checked = schedule.enabled;
+        this.notifier.error(`Could not ${change.checked ? 'enable' : 'disable'} “${schedule.name}”: ${toApiProblem(error).message}`);
+      },
+    });
+  }
+
+  protected remove(schedule: ScheduleDto): void {
+    this.deleter.confirmAndDelete(schedule).subscribe((outcome) => {
+      if (outcome === 'deleted') void this.router.navigate(this.routes.routerLink);
+      else this.refresh$.next();
+    });
+  }
+}

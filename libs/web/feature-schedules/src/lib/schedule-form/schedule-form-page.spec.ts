@@ -1,0 +1,258 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { FormGroup } from '@angular/forms';
+import { provideNativeDateAdapter } from '@angular/material/core';
+import { provideRouter } from '@angular/router';
+import { OccurrenceDto, ScheduleDto } from '@peak/api-client';
+import { Notifier } from '@peak/web/util';
+import { CatalogNames } from '../shared/catalog-names';
+import { provideWriteAccess } from '../testing/fixtures';
+import { ScheduleFormPage } from './schedule-form-page';
+
+const occurrence = (start: string, end: string): OccurrenceDto => ({
+  start,
+  end,
+  provisionAt: start,
+  localStart: start,
+  localEnd: end,
+  requestedLocalStart: start.slice(0, 16),
+  dstAdjustment: 'none',
+  status: 'scheduled',
+  skipReason: null,
+});
+
+// Renders a large form with real Material components: slow on a loaded CI machine.
+jest.setTimeout(30_000);
+
+describe(ScheduleFormPage.name, () => {
+  let http: HttpTestingController;
+  let fixture: ComponentFixture<ScheduleFormPage>;
+  let root: HTMLElement;
+  const notices: string[] = [];
+
+  async function render(id?: string, canWrite?: boolean) {
+    notices.length = 0;
+    TestBed.configureTestingModule({
+      providers: [
+        ...(canWrite === undefined ? [] : [provideWriteAccess(canWrite)]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        provideNativeDateAdapter(),
+        CatalogNames,
+        { provide: Notifier, useValue: { error: (m: string) => notices.push(m), success: (m: string) => notices.push(m) } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(ScheduleFormPage);
+    if (id) fixture.componentRef.setInput('id', id);
+    root = fixture.nativeElement as HTMLElement;
+    await fixture.whenStable();
+    http
+      .expectOne('/v1/images')
+      .flush([{ id: 'img-1', name: 'cirros', status: 'active', minDiskGiB: 0, minRamMiB: 0, visibility: 'public' }]);
+    http.expectOne('/v1/flavors').flush([{ id: 'flv-1', name: 'standard', vcpus: 1, ramMiB: 1024, diskGiB: 10, isPublic: true }]);
+    http.expectOne('/v1/networks').flush([{ id: 'net-1', name: 'private', status: 'ACTIVE', shared: false, external: false, subnets: [] }]);
+    await fixture.whenStable();
+  }
+
+  /** The form, to fill in what the searchable selects have their own tests for. */
+  function form(): FormGroup {
+    return (fixture.componentInstance as unknown as { form: FormGroup }).form;
+  }
+
+  function errorOf(label: string): string | undefined {
+    const field = [...root.querySelectorAll('mat-form-field')].find((f) => f.querySelector('mat-label')?.textContent?.trim() === label);
+    return field?.querySelector('mat-error')?.textContent?.trim();
+  }
+
+  async function settle(ms = 350) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await fixture.whenStable();
+  }
+
+  /**
+   * The preview request for the form's current timing. Earlier previews (of the defaults, before the test
+   * changed them) may or may not have been sent depending on the machine's speed: they are answered empty.
+   */
+  async function previewRequest(matches: (body: { window: { cron?: string } }) => boolean): Promise<TestRequest> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      await settle(50);
+      for (const request of http.match((req) => req.url === '/v1/schedules/preview')) {
+        if (matches(request.request.body)) return request;
+        if (!request.cancelled) request.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+      }
+    }
+    throw new Error('no preview request for the expected timing');
+  }
+
+  function submit() {
+    root.querySelector<HTMLButtonElement>('button[type="submit"]')?.click();
+  }
+
+  function fillValid() {
+    form().patchValue({ name: 'Peak', imageId: 'img-1', flavorId: 'flv-1', networkIds: ['net-1'], timeZone: 'Europe/Paris' });
+  }
+
+  afterEach(() => http.verify({ ignoreCancelled: true }));
+
+  it('shows what is missing on each field and sends nothing', async () => {
+    await render();
+    form().patchValue({ name: '', instanceCount: 0 });
+
+    submit();
+    await fixture.whenStable();
+
+    expect(errorOf('Name')).toBe('Required');
+    expect(errorOf('Image')).toBe('Required');
+    expect(errorOf('Flavor')).toBe('Required');
+    expect(errorOf('Networks')).toBe('Required');
+    expect(errorOf('Number of VMs')).toBe('At least 1');
+    await settle();
+    http.expectNone((req) => req.method === 'POST' && req.url === '/v1/schedules');
+    for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
+      if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    }
+  });
+
+  it('previews the next windows of the timing as it is edited, marking the DST change', async () => {
+    await render();
+    form().patchValue({ timeZone: 'Europe/Paris', cron: '0 8 * * *', durationMinutes: 60, leadTimeMinutes: 0 });
+
+    const request = await previewRequest((body) => body.window.cron === '0 8 * * *');
+    expect(request.request.params.get('count')).toBe('8');
+    expect(request.request.body).toEqual({
+      timeZone: 'Europe/Paris',
+      leadTimeMinutes: 0,
+      window: { type: 'recurring', cron: '0 8 * * *', durationMinutes: 60, excludedDates: [] },
+    });
+    request.flush({
+      timeZone: 'Europe/Paris',
+      from: '2026-03-28T00:00:00Z',
+      occurrences: [occurrence('2026-03-28T07:00:00Z', '2026-03-28T08:00:00Z'), occurrence('2026-03-29T06:00:00Z', '2026-03-29T07:00:00Z')],
+    });
+    await fixture.whenStable();
+
+    const rows = [...root.querySelectorAll('peak-occurrence-list li')];
+    expect(rows).toHaveLength(2);
+    expect(rows[1]?.textContent).toContain('Clock change since the previous window: GMT+1 → GMT+2');
+  });
+
+  it('lists the API reasons in the preview when the timing is refused', async () => {
+    await render();
+    form().patchValue({ timeZone: 'Europe/Paris', cron: '61 8 * * *' });
+
+    (await previewRequest((body) => body.window.cron === '61 8 * * *')).flush(
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Validation failed',
+        errors: [{ field: 'window.cron', reason: 'must be a valid 5-field cron expression: minute 61 is out of range' }],
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await fixture.whenStable();
+
+    expect(root.querySelector('.preview-error')?.textContent).toContain(
+      'window.cron: must be a valid 5-field cron expression: minute 61 is out of range',
+    );
+  });
+
+  it('puts the reasons of a refused create on the fields they are about', async () => {
+    await render();
+    fillValid();
+    (await previewRequest((body) => body.window.cron === '0 8 * * 1-5')).flush({ timeZone: 'UTC', from: '', occurrences: [] });
+
+    submit();
+    const create = http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
+    expect(create.request.body).toMatchObject({ name: 'Peak', imageId: 'img-1', networkIds: ['net-1'], timeZone: 'Europe/Paris' });
+    create.flush(
+      {
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: 'The schedule cannot be created',
+        errors: [
+          { field: 'instanceCount', reason: 'must not be greater than 50 (SCHEDULER_MAX_INSTANCE_COUNT)' },
+          { field: 'networkIds.0', reason: 'no network with id net-1 in the cloud' },
+          { field: 'somethingElse', reason: 'is odd' },
+        ],
+      },
+      { status: 422, statusText: 'Unprocessable Entity' },
+    );
+    await fixture.whenStable();
+
+    expect(errorOf('Number of VMs')).toBe('must not be greater than 50 (SCHEDULER_MAX_INSTANCE_COUNT)');
+    expect(errorOf('Networks')).toBe('no network with id net-1 in the cloud');
+    expect(root.querySelector('.banner')?.textContent).toContain('somethingElse: is odd');
+    expect(notices).toEqual(['The schedule cannot be created']);
+  });
+
+  it('offers to reload when someone else changed the schedule (409 on its version)', async () => {
+    const schedule: Partial<ScheduleDto> = {
+      id: 's-1',
+      name: 'Peak',
+      description: '',
+      imageId: 'img-1',
+      flavorId: 'flv-1',
+      networkIds: ['net-1'],
+      instanceCount: 2,
+      timeZone: 'UTC',
+      leadTimeMinutes: 5,
+      enabled: true,
+      state: 'idle',
+      window: { type: 'recurring', cron: '0 9 * * *', durationMinutes: 30 },
+      version: 7,
+    };
+    await render('s-1');
+    http.expectOne('/v1/schedules/s-1').flush(schedule);
+    (await previewRequest((body) => body.window.cron === '0 9 * * *')).flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    expect((root.querySelector('input[formcontrolname="name"]') as HTMLInputElement).value).toBe('Peak');
+
+    submit();
+    const patch = http.expectOne((req) => req.method === 'PATCH');
+    expect(patch.request.url).toBe('/v1/schedules/s-1');
+    expect(patch.request.body).toMatchObject({ version: 7, instanceCount: 2 });
+    patch.flush(
+      {
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'The schedule was changed by someone else',
+        errors: [{ field: 'version', reason: 'is stale: the current version is 8', constraint: 'currentVersion' }],
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await fixture.whenStable();
+
+    expect(root.querySelector('.banner')?.textContent).toContain('Someone else changed this schedule');
+  });
+
+  it('saves nothing for a reader (the role was lost while the page was open), and says why', async () => {
+    await render(undefined, false);
+    fillValid();
+    (await previewRequest((body) => body.window.cron === '0 8 * * 1-5')).flush({ timeZone: 'UTC', from: '', occurrences: [] });
+
+    expect(root.querySelector('peak-read-only-hint')?.textContent).toContain(
+      'Read-only: your role can view schedules but not change them.',
+    );
+    expect(root.querySelector<HTMLButtonElement>('button[type="submit"]')?.disabled).toBe(true);
+    // Enter in a field submits the form even with its button disabled.
+    root.querySelector('form')?.dispatchEvent(new Event('submit'));
+    await settle();
+    http.expectNone((req) => req.method === 'POST' && req.url === '/v1/schedules');
+    for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
+      if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    }
+  });
+
+  it('lets a user who may change schedules save, without the read-only hint', async () => {
+    await render(undefined, true);
+    fillValid();
+    (await previewRequest((body) => body.window.cron === '0 8 * * 1-5')).flush({ timeZone: 'UTC', from: '', occurrences: [] });
+
+    expect(root.querySelector('peak-read-only-hint')).toBeNull();
+    expect(root.querySelector<HTMLButtonElement>('button[type="submit"]')?.disabled).toBe(false);
+    submit();
+    http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
+  });
+});

@@ -1,0 +1,333 @@
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  Injector,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { AbstractControl, FormBuilder, ReactiveFormsModule, ValidationErrors, ValidatorFn, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatCardModule } from '@angular/material/card';
+import { MatDatepickerModule } from '@angular/material/datepicker';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatTimepickerModule } from '@angular/material/timepicker';
+import { Router, RouterLink } from '@angular/router';
+import {
+  ApiProblem,
+  FieldProblem,
+  loadState,
+  LoadState,
+  OccurrenceListDto,
+  ScheduleDto,
+  SchedulesService,
+  toApiProblem,
+} from '@peak/api-client';
+import { ChipSearchSelect, DateChips, EmptyState, Loading, OccurrenceList, PageHeader, SearchSelect, SelectOption } from '@peak/web/ui';
+import {
+  browserTimeZone,
+  describeCron,
+  ianaTimeZones,
+  internalRoutes,
+  Notifier,
+  presetOfCron,
+  RecurrencePreset,
+  WEEKDAY_NAMES,
+  WRITE_ACCESS,
+} from '@peak/web/util';
+import { debounceTime, distinctUntilChanged, map, merge, of, startWith, switchMap } from 'rxjs';
+import { CatalogNames } from '../shared/catalog-names';
+import { ReadOnlyHint } from '../shared/read-only-hint';
+import { formatMinutes } from '../shared/schedule-text';
+import {
+  emptyFormValue,
+  formFieldOf,
+  formValueOf,
+  presetCron,
+  requestOf,
+  ScheduleFormField,
+  timingOf,
+  WindowKind,
+} from './schedule-form.model';
+
+/** How many windows the live preview shows. */
+const PREVIEW_COUNT = 8;
+
+/** Required only for one kind of window: the other kind's fields are hidden and must not block saving. */
+function requiredFor(kind: WindowKind): ValidatorFn {
+  return (control: AbstractControl): ValidationErrors | null => {
+    const current = control.parent?.get('kind')?.value as WindowKind | undefined;
+    if (current !== kind) return null;
+    return Validators.required(control);
+  };
+}
+
+function oneOf(values: () => readonly string[]): ValidatorFn {
+  return (control) => (control.value && !values().includes(control.value as string) ? { unknownOption: true } : null);
+}
+
+/** Create (no `id`) or edit (`/schedules/:id/edit`) a schedule, with a live preview of its next windows. */
+@Component({
+  selector: 'peak-schedule-form-page',
+  imports: [
+    ChipSearchSelect,
+    DateChips,
+    EmptyState,
+    Loading,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatCardModule,
+    MatDatepickerModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatSlideToggleModule,
+    MatTimepickerModule,
+    OccurrenceList,
+    PageHeader,
+    ReactiveFormsModule,
+    ReadOnlyHint,
+    RouterLink,
+    SearchSelect,
+  ],
+  templateUrl: './schedule-form-page.html',
+  styleUrl: './schedule-form-page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ScheduleFormPage {
+  /** The route's `:id` when editing. */
+  readonly id = input<string>();
+
+  private readonly api = inject(SchedulesService);
+  private readonly router = inject(Router);
+  private readonly notifier = inject(Notifier);
+  private readonly destroyRef = inject(DestroyRef);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
+  protected readonly catalog = inject(CatalogNames);
+  /**
+   * The route guard keeps readers off this page; if the role is lost while it is open (a login checked again
+   * after a reload), the page says so and saves nothing.
+   */
+  protected readonly canWrite = inject(WRITE_ACCESS);
+  protected readonly routes = internalRoutes.schedules;
+  protected readonly weekdays = WEEKDAY_NAMES.map((name, value) => ({ name, value }));
+  protected readonly presets: { value: RecurrencePreset; label: string }[] = [
+    { value: 'daily', label: 'Every day' },
+    { value: 'weekdays', label: 'Weekdays' },
+    { value: 'weekly', label: 'Weekly' },
+    { value: 'custom', label: 'Custom cron' },
+  ];
+  protected readonly zoneOptions: SelectOption[] = ianaTimeZones().map((zone) => ({ value: zone, label: zone }));
+
+  private readonly fb = inject(FormBuilder).nonNullable;
+  protected readonly form = this.fb.group({
+    name: this.fb.control('', [Validators.required, Validators.maxLength(100), Validators.pattern(/\S/)]),
+    description: this.fb.control('', Validators.maxLength(2000)),
+    imageId: this.fb.control<string | null>(null, Validators.required),
+    flavorId: this.fb.control<string | null>(null, Validators.required),
+    networkIds: this.fb.control<string[]>([], Validators.required),
+    instanceCount: this.fb.control<number | null>(1, [Validators.required, Validators.min(1)]),
+    timeZone: this.fb.control<string | null>(browserTimeZone(), [Validators.required, oneOf(ianaTimeZones)]),
+    kind: this.fb.control<WindowKind>('recurring'),
+    startDate: this.fb.control<Date | null>(null, requiredFor('once')),
+    startTime: this.fb.control<Date | null>(null, requiredFor('once')),
+    preset: this.fb.control<RecurrencePreset>('weekdays'),
+    presetTime: this.fb.control<Date | null>(null),
+    weekday: this.fb.control(1),
+    cron: this.fb.control('', requiredFor('recurring')),
+    excludedDates: this.fb.control<string[]>([]),
+    durationMinutes: this.fb.control<number | null>(120, [Validators.required, Validators.min(1)]),
+    leadTimeMinutes: this.fb.control<number | null>(5, [Validators.required, Validators.min(0), Validators.max(1440)]),
+    enabled: this.fb.control(true),
+  });
+
+  protected readonly editing = computed(() => this.id() !== undefined);
+  /** The schedule being edited, once loaded. */
+  protected readonly original = signal<LoadState<ScheduleDto> | null>(null);
+  protected readonly saving = signal(false);
+  /** Server problems the form has no field for (e.g. a stale version). */
+  protected readonly formProblems = signal<readonly string[]>([]);
+  protected readonly staleVersion = signal(false);
+
+  private readonly value = toSignal(this.form.valueChanges.pipe(map(() => this.form.getRawValue())), {
+    initialValue: this.form.getRawValue(),
+  });
+  protected readonly kind = computed(() => this.value().kind);
+  protected readonly preset = computed(() => this.value().preset);
+  protected readonly cronMeaning = computed(() => {
+    const cron = this.value().cron.trim();
+    return cron && presetOfCron(cron) ? describeCron(cron) : null;
+  });
+  protected readonly durationText = computed(() => {
+    const minutes = this.value().durationMinutes;
+    return minutes && minutes > 0 ? formatMinutes(minutes) : '';
+  });
+
+  /** Every form change (debounced) previews the timing; a newer change cancels the older request. */
+  protected readonly preview = toSignal(
+    this.form.valueChanges.pipe(
+      startWith(null),
+      debounceTime(300),
+      map(() => timingOf(this.form.getRawValue())),
+      distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+      switchMap((timing) => (timing ? loadState(this.api.previewSchedule({ body: timing, count: PREVIEW_COUNT })) : of(null))),
+    ),
+    { initialValue: null as LoadState<OccurrenceListDto> | null },
+  );
+
+  constructor() {
+    this.form.reset(emptyFormValue(browserTimeZone()));
+    this.keepPresetAndCronInStep();
+    // Validators that read `kind` must run again when it changes.
+    this.form.controls.kind.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => {
+      for (const name of ['startDate', 'startTime', 'cron'] as const) this.form.controls[name].updateValueAndValidity();
+    });
+    effect(() => {
+      const id = this.id();
+      if (id) untracked(() => this.load(id));
+    });
+  }
+
+  protected errorText(field: ScheduleFormField): string | null {
+    const errors = this.form.controls[field].errors;
+    if (!errors) return null;
+    if (typeof errors['server'] === 'string') return errors['server'];
+    if (errors['required']) return 'Required';
+    if (errors['min']) return `At least ${(errors['min'] as { min: number }).min}`;
+    if (errors['max']) return `At most ${(errors['max'] as { max: number }).max}`;
+    if (errors['maxlength']) return `At most ${(errors['maxlength'] as { requiredLength: number }).requiredLength} characters`;
+    if (errors['pattern']) return 'Must have a visible character';
+    if (errors['unknownOption']) return 'Choose one from the list';
+    if (errors['matDatepickerParse'] || errors['matTimepickerParse']) return 'Not a valid date or time';
+    return 'Invalid value';
+  }
+
+  protected previewProblems(problem: ApiProblem): string[] {
+    return problem.fieldProblems.length > 0 ? problem.fieldProblems.map((p) => `${p.field}: ${p.reason}`) : [problem.message];
+  }
+
+  protected submit(): void {
+    if (!this.canWrite()) return;
+    this.form.markAllAsTouched();
+    this.formProblems.set([]);
+    const body = requestOf(this.form.getRawValue());
+    if (this.form.invalid || !body) {
+      this.focusFirstInvalid();
+      return;
+    }
+    const original = this.original();
+    const id = this.id();
+    const call =
+      id && original?.status === 'ok'
+        ? this.api.updateSchedule({ id, body: { ...body, version: original.value.version } })
+        : this.api.createSchedule({ body });
+    this.saving.set(true);
+    call.pipe(takeUntilDestroyed(this.destroyRef)).subscribe({
+      next: (saved) => {
+        this.saving.set(false);
+        this.form.markAsPristine();
+        this.notifier.success(`“${saved.name}” ${id ? 'saved' : 'created'}.`);
+        void this.router.navigate(this.routes.subRoutes.detail.link(saved.id));
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        this.showProblem(toApiProblem(error));
+      },
+    });
+  }
+
+  protected reload(): void {
+    const id = this.id();
+    if (id) this.load(id);
+  }
+
+  private load(id: string): void {
+    this.staleVersion.set(false);
+    this.formProblems.set([]);
+    loadState(this.api.getSchedule({ id }))
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((state) => {
+        this.original.set(state);
+        if (state.status === 'ok') {
+          this.form.reset(formValueOf(state.value));
+          if (state.value.state === 'deleting') this.form.disable();
+        }
+        if (state.status === 'error') this.notifier.error(`Could not load the schedule: ${state.problem.message}`);
+      });
+  }
+
+  /** Puts each server-side reason on its field; what has no field goes above the form. */
+  private showProblem(problem: ApiProblem): void {
+    const unplaced: string[] = [];
+    const kind = this.form.controls.kind.value;
+    for (const row of problem.fieldProblems) {
+      if (row.field === 'version') this.staleVersion.set(true);
+      const field = formFieldOf(row.field, kind);
+      if (field) {
+        const control = this.form.controls[field];
+        control.setErrors({ ...(control.errors ?? {}), server: row.reason });
+        control.markAsTouched();
+      } else if (row.field !== 'version') {
+        unplaced.push(describeUnplaced(row));
+      }
+    }
+    if (problem.fieldProblems.length === 0) unplaced.push(problem.message);
+    this.formProblems.set(unplaced);
+    this.notifier.error(problem.message);
+  }
+
+  /** The highlighted fields say what is wrong; the first one gets the focus so it is also on screen. */
+  private focusFirstInvalid(): void {
+    // After the errors render: markAllAsTouched only takes effect on the next change detection.
+    afterNextRender(
+      () => {
+        const field = this.host.nativeElement.querySelector<HTMLElement>('.mat-form-field-invalid input, .mat-form-field-invalid textarea');
+        field?.focus();
+      },
+      { injector: this.injector },
+    );
+  }
+
+  /** Presets write the cron field; typing a cron expression selects the preset it matches (or Custom). */
+  private keepPresetAndCronInStep(): void {
+    const { preset, presetTime, weekday, cron } = this.form.controls;
+    merge(preset.valueChanges, presetTime.valueChanges, weekday.valueChanges)
+      .pipe(takeUntilDestroyed())
+      .subscribe(() => {
+        const expression = presetCron(this.form.getRawValue());
+        if (expression !== null && expression !== cron.value) cron.setValue(expression);
+      });
+    cron.valueChanges.pipe(takeUntilDestroyed()).subscribe((expression) => {
+      const match = presetOfCron(expression);
+      if (!match) {
+        if (preset.value !== 'custom') preset.setValue('custom', { emitEvent: false });
+        return;
+      }
+      const time = new Date(presetTime.value ?? new Date());
+      time.setHours(match.hour, match.minute, 0, 0);
+      preset.setValue(match.preset, { emitEvent: false });
+      presetTime.setValue(time, { emitEvent: false });
+      if (match.weekday !== undefined) weekday.setValue(match.weekday, { emitEvent: false });
+    });
+  }
+}
+
+function describeUnplaced(row: FieldProblem): string {
+  return `${row.field}: ${row.reason}`;
+}

@@ -1,0 +1,101 @@
+import { ScheduleDto } from '@peak/api-client';
+import { emptyFormValue, formFieldOf, formValueOf, requestOf, timingOf } from './schedule-form.model';
+
+const base: ScheduleDto = {
+  id: '8f0c7a52-3f1b-4a39-9d0c-2a3c7b5a1e10',
+  name: 'Black Friday',
+  description: 'Shop front',
+  imageId: 'img',
+  flavorId: 'flv',
+  networkIds: ['net-a', 'net-b'],
+  instanceCount: 4,
+  timeZone: 'Europe/Paris',
+  leadTimeMinutes: 10,
+  enabled: true,
+  state: 'idle',
+  window: { type: 'recurring', cron: '30 17 * * 1-5', durationMinutes: 90, excludedDates: ['2026-12-25'] },
+  nextOccurrence: null,
+  latestRun: null,
+  deletingSince: null,
+  createdAt: '2026-11-01T00:00:00Z',
+  updatedAt: '2026-11-01T00:00:00Z',
+  version: 3,
+};
+
+describe('schedule form model', () => {
+  it('reads a one-off start on the schedule zone clock, whatever the browser zone', () => {
+    const value = {
+      ...emptyFormValue('America/New_York'),
+      kind: 'once' as const,
+      startDate: new Date(2026, 6, 14),
+      startTime: new Date(2026, 0, 1, 9, 30),
+      durationMinutes: 45,
+      leadTimeMinutes: 0,
+    };
+
+    expect(timingOf(value)).toEqual({
+      timeZone: 'America/New_York',
+      leadTimeMinutes: 0,
+      window: { type: 'once', startAt: '2026-07-14T13:30:00.000Z', endAt: '2026-07-14T14:15:00.000Z' },
+    });
+  });
+
+  it('builds the create body of a recurring schedule', () => {
+    const value = { ...formValueOf(base), name: '  Black Friday  ' };
+
+    expect(requestOf(value)).toEqual({
+      name: 'Black Friday',
+      description: 'Shop front',
+      imageId: 'img',
+      flavorId: 'flv',
+      networkIds: ['net-a', 'net-b'],
+      instanceCount: 4,
+      enabled: true,
+      timeZone: 'Europe/Paris',
+      leadTimeMinutes: 10,
+      window: { type: 'recurring', cron: '30 17 * * 1-5', durationMinutes: 90, excludedDates: ['2026-12-25'] },
+    });
+  });
+
+  it('opens a recurring schedule on the preset its cron expression is', () => {
+    const sut = formValueOf(base);
+
+    expect(sut).toMatchObject({ kind: 'recurring', preset: 'weekdays', cron: '30 17 * * 1-5' });
+    expect([sut.presetTime?.getHours(), sut.presetTime?.getMinutes()]).toEqual([17, 30]);
+    expect(formValueOf({ ...base, window: { ...base.window, cron: '*/15 8-18 * * *' } as ScheduleDto['window'] }).preset).toBe('custom');
+  });
+
+  it('opens a one-off schedule with its start on the schedule zone clock and its duration', () => {
+    const sut = formValueOf({
+      ...base,
+      timeZone: 'Asia/Tokyo',
+      window: { type: 'once', startAt: '2026-12-24T23:00:00Z', endAt: '2026-12-25T03:00:00Z' },
+    });
+
+    expect(sut.kind).toBe('once');
+    expect(sut.startDate?.toDateString()).toBe(new Date(2026, 11, 25).toDateString());
+    expect([sut.startTime?.getHours(), sut.startTime?.getMinutes()]).toEqual([8, 0]);
+    expect(sut.durationMinutes).toBe(240);
+  });
+
+  it('is incomplete without the references or the timing', () => {
+    expect(requestOf(emptyFormValue('UTC'))).toBeNull();
+    expect(timingOf({ ...emptyFormValue('UTC'), cron: '  ' })).toBeNull();
+    expect(timingOf({ ...emptyFormValue('UTC'), timeZone: null })).toBeNull();
+  });
+
+  it.each([
+    ['name', 'recurring', 'name'],
+    ['networkIds.1', 'recurring', 'networkIds'],
+    ['window.cron', 'recurring', 'cron'],
+    ['window.durationMinutes', 'recurring', 'durationMinutes'],
+    ['window.excludedDates.0', 'recurring', 'excludedDates'],
+    ['window.startAt', 'once', 'startDate'],
+    ['window.endAt', 'once', 'durationMinutes'],
+    ['window', 'once', 'startDate'],
+    ['window.type', 'recurring', 'cron'],
+    ['version', 'recurring', null],
+  ] as const)('puts the API field %s on the form field (%s window) %s', (apiField, kind, expected) => {
+    expect(formFieldOf(apiField, kind)).toBe(expected);
+  });
+});

@@ -1,0 +1,198 @@
+import { CreateScheduleDto, PreviewScheduleDto, ScheduleDto } from '@peak/api-client';
+import { cronForPreset, instantOfWallTime, presetOfCron, RecurrencePreset, WallTime, wallTimeAt } from '@peak/web/util';
+import { isOnce } from '../shared/schedule-text';
+
+export type WindowKind = 'once' | 'recurring';
+
+/** Everything the form holds; dates and times are browser `Date`s read as wall-clock values in `timeZone`. */
+export interface ScheduleFormValue {
+  name: string;
+  description: string;
+  imageId: string | null;
+  flavorId: string | null;
+  networkIds: string[];
+  instanceCount: number | null;
+  timeZone: string | null;
+  kind: WindowKind;
+  /** One-off: the start's calendar date and time of day, in `timeZone`. */
+  startDate: Date | null;
+  startTime: Date | null;
+  /** Recurring: a preset with its time (and weekday), or a raw cron expression. */
+  preset: RecurrencePreset;
+  presetTime: Date | null;
+  weekday: number;
+  cron: string;
+  excludedDates: string[];
+  durationMinutes: number | null;
+  leadTimeMinutes: number | null;
+  enabled: boolean;
+}
+
+export type ScheduleFormField = keyof ScheduleFormValue;
+
+/** A new schedule's starting point: tomorrow-ish defaults a person only has to adjust. */
+export function emptyFormValue(timeZone: string, now = new Date()): ScheduleFormValue {
+  const at8 = timeOfDay(8, 0);
+  const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+  return {
+    name: '',
+    description: '',
+    imageId: null,
+    flavorId: null,
+    networkIds: [],
+    instanceCount: 1,
+    timeZone,
+    kind: 'recurring',
+    startDate: tomorrow,
+    startTime: at8,
+    preset: 'weekdays',
+    presetTime: at8,
+    weekday: 1,
+    cron: cronForPreset({ preset: 'weekdays', hour: 8, minute: 0 }),
+    excludedDates: [],
+    durationMinutes: 120,
+    leadTimeMinutes: 5,
+    enabled: true,
+  };
+}
+
+/** An existing schedule, as the form shows it (its instants read in its own zone). */
+export function formValueOf(schedule: ScheduleDto): ScheduleFormValue {
+  const base = emptyFormValue(schedule.timeZone);
+  const common = {
+    ...base,
+    name: schedule.name,
+    description: schedule.description,
+    imageId: schedule.imageId,
+    flavorId: schedule.flavorId,
+    networkIds: [...schedule.networkIds],
+    instanceCount: schedule.instanceCount,
+    timeZone: schedule.timeZone,
+    leadTimeMinutes: schedule.leadTimeMinutes,
+    enabled: schedule.enabled,
+  };
+  const window = schedule.window;
+  if (isOnce(window)) {
+    const start = wallTimeAt(new Date(window.startAt), schedule.timeZone);
+    return {
+      ...common,
+      kind: 'once',
+      startDate: new Date(start.year, start.month - 1, start.day),
+      startTime: timeOfDay(start.hour, start.minute),
+      durationMinutes: Math.round((Date.parse(window.endAt) - Date.parse(window.startAt)) / 60_000),
+    };
+  }
+  const preset = presetOfCron(window.cron);
+  return {
+    ...common,
+    kind: 'recurring',
+    preset: preset?.preset ?? 'custom',
+    presetTime: preset ? timeOfDay(preset.hour, preset.minute) : base.presetTime,
+    weekday: preset?.weekday ?? 1,
+    cron: window.cron,
+    excludedDates: [...(window.excludedDates ?? [])],
+    durationMinutes: window.durationMinutes,
+  };
+}
+
+/** The cron expression a preset choice stands for; `null` for `custom` (the raw field is the truth). */
+export function presetCron(value: Pick<ScheduleFormValue, 'preset' | 'presetTime' | 'weekday'>): string | null {
+  if (value.preset === 'custom' || !value.presetTime) return null;
+  return cronForPreset({
+    preset: value.preset,
+    hour: value.presetTime.getHours(),
+    minute: value.presetTime.getMinutes(),
+    weekday: value.weekday,
+  });
+}
+
+/** The timing part of the request: what the preview needs. `null` while it is incomplete. */
+export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
+  const { timeZone, durationMinutes, leadTimeMinutes } = value;
+  if (!timeZone || durationMinutes === null || leadTimeMinutes === null) return null;
+  if (value.kind === 'once') {
+    if (!value.startDate || !value.startTime) return null;
+    const wall: WallTime = {
+      year: value.startDate.getFullYear(),
+      month: value.startDate.getMonth() + 1,
+      day: value.startDate.getDate(),
+      hour: value.startTime.getHours(),
+      minute: value.startTime.getMinutes(),
+    };
+    const start = instantOfWallTime(wall, timeZone);
+    const end = new Date(start.getTime() + durationMinutes * 60_000);
+    return {
+      timeZone,
+      leadTimeMinutes,
+      window: { type: 'once', startAt: start.toISOString(), endAt: end.toISOString() },
+    };
+  }
+  const cron = value.cron.trim();
+  if (!cron) return null;
+  return {
+    timeZone,
+    leadTimeMinutes,
+    window: { type: 'recurring', cron, durationMinutes, excludedDates: [...value.excludedDates] },
+  };
+}
+
+/** The create (or full update) body; `null` while a required part is missing. */
+export function requestOf(value: ScheduleFormValue): CreateScheduleDto | null {
+  const timing = timingOf(value);
+  if (!timing || !value.imageId || !value.flavorId || value.instanceCount === null) return null;
+  return {
+    name: value.name.trim(),
+    description: value.description.trim(),
+    imageId: value.imageId,
+    flavorId: value.flavorId,
+    networkIds: [...value.networkIds],
+    instanceCount: value.instanceCount,
+    enabled: value.enabled,
+    ...timing,
+    timeZone: value.timeZone ?? 'UTC',
+  };
+}
+
+/**
+ * Where a field named by the API (`window.cron`, `networkIds.0`) is edited in the form. A field the form has
+ * no place for (e.g. `version`) maps to `null` and is shown above the form.
+ */
+export function formFieldOf(apiField: string, kind: WindowKind): ScheduleFormField | null {
+  const [head, sub] = apiField.split('.');
+  switch (head) {
+    case 'name':
+    case 'description':
+    case 'imageId':
+    case 'flavorId':
+    case 'networkIds':
+    case 'instanceCount':
+    case 'timeZone':
+    case 'leadTimeMinutes':
+    case 'enabled':
+      return head;
+    case 'window':
+      switch (sub) {
+        case 'startAt':
+          return 'startDate';
+        case 'endAt':
+        case 'durationMinutes':
+          return 'durationMinutes';
+        case 'excludedDates':
+          return 'excludedDates';
+        case 'cron':
+        case 'validFrom':
+        case 'validUntil':
+          return 'cron';
+        default:
+          return kind === 'once' ? 'startDate' : 'cron';
+      }
+    default:
+      return null;
+  }
+}
+
+function timeOfDay(hour: number, minute: number): Date {
+  const date = new Date();
+  date.setHours(hour, minute, 0, 0);
+  return date;
+}

@@ -1,0 +1,348 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { By } from '@angular/platform-browser';
+import { MatPaginator } from '@angular/material/paginator';
+import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { ScheduleDto } from '@peak/api-client';
+import { Notifier } from '@peak/web/util';
+import { CatalogNames } from '../shared/catalog-names';
+import { ScheduleDeleter } from '../shared/schedule-deleter';
+import { aSchedule, CATALOG, provideWriteAccess } from '../testing/fixtures';
+import { ScheduleListPage } from './schedule-list-page';
+
+describe(ScheduleListPage.name, () => {
+  let http: HttpTestingController;
+
+  /**
+   * The page at `url`, routed as the app routes it (query parameters bound to its inputs).
+   * Without `canWrite`, nothing provides WRITE_ACCESS: its default lets the user write.
+   */
+  async function render(url = '/schedules', canWrite?: boolean) {
+    TestBed.configureTestingModule({
+      providers: [
+        ...(canWrite === undefined ? [] : [provideWriteAccess(canWrite)]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'schedules', component: ScheduleListPage }], withComponentInputBinding()),
+        CatalogNames,
+        ScheduleDeleter,
+        { provide: Notifier, useValue: { error: () => undefined, success: () => undefined } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(url, ScheduleListPage);
+    const fixture = harness.fixture;
+    await settle(fixture);
+    http.expectOne('/v1/images').flush(CATALOG.images);
+    http.expectOne('/v1/flavors').flush(CATALOG.flavors);
+    http.expectOne('/v1/networks').flush(CATALOG.networks);
+    return fixture;
+  }
+
+  /** Lets the page react (render, re-query, send its first poll, which waits for a zero-delay timer). */
+  async function settle(fixture: { whenStable(): Promise<unknown> }) {
+    await fixture.whenStable();
+    await new Promise((resolve) => setTimeout(resolve));
+    await fixture.whenStable();
+  }
+
+  /** `count` schedules named `Schedule <n>`, from the `first`. */
+  function schedules(first: number, count: number): ScheduleDto[] {
+    return Array.from({ length: count }, (_, i) =>
+      aSchedule({ id: `a1b2c3d4-0000-4000-8000-${String(first + i).padStart(12, '0')}`, name: `Schedule ${first + i}` }),
+    );
+  }
+
+  const page = (items: ScheduleDto[], total: number, limit: number, offset: number) => ({ items, total, limit, offset });
+  const rowNames = (root: HTMLElement) => [...root.querySelectorAll('tr[mat-row]')].map((row) => row.getAttribute('data-schedule'));
+
+  it('shows an empty state with a way to create the first schedule', async () => {
+    const fixture = await render();
+    http.expectOne('/v1/schedules?limit=50&offset=0').flush({ items: [], total: 0, limit: 50, offset: 0 });
+    await fixture.whenStable();
+
+    const empty = (fixture.nativeElement as HTMLElement).querySelector('peak-empty-state');
+    expect(empty?.textContent).toContain('No schedules yet');
+    expect(empty?.querySelector('a')?.getAttribute('href')).toBe('/schedules/new');
+    fixture.destroy();
+  });
+
+  it('lists schedules with names instead of ids, the window in their zone, state chip and VMs up', async () => {
+    const fixture = await render();
+    http.expectOne('/v1/schedules?limit=50&offset=0').flush({
+      items: [
+        aSchedule({
+          state: 'provisioning',
+          latestRun: { id: 'r', state: 'provisioning', activeCount: 1, desiredCount: 3, windowStart: '', windowEnd: '' },
+          nextOccurrence: null,
+        }),
+        aSchedule({ id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'Off', state: 'disabled', enabled: false }),
+      ],
+      total: 2,
+      limit: 50,
+      offset: 0,
+    });
+    await fixture.whenStable();
+    const rows = [...(fixture.nativeElement as HTMLElement).querySelectorAll('tr[mat-row]')];
+
+    const cells = (row: Element | undefined) => [...(row?.querySelectorAll('td') ?? [])].map((td) => td.textContent?.trim());
+    expect(cells(rows[0]).slice(0, 7)).toEqual([
+      'Weekday mornings',
+      'cirrosstandardprivate',
+      '3',
+      'Every weekday at 08:00, for 2 hEurope/Paris',
+      'None left',
+      'syncProvisioning',
+      '1 / 3',
+    ]);
+    expect(rows[1]?.querySelector('peak-state-chip')?.getAttribute('data-state')).toBe('disabled');
+    expect(cells(rows[1])[6]).toBe('—');
+    fixture.destroy();
+  });
+
+  it('enables or disables with the version it read', async () => {
+    const fixture = await render();
+    http.expectOne('/v1/schedules?limit=50&offset=0').flush({ items: [aSchedule({ version: 4 })], total: 1, limit: 50, offset: 0 });
+    await fixture.whenStable();
+
+    (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>('mat-slide-toggle button')?.click();
+    const patch = http.expectOne((req) => req.method === 'PATCH');
+
+    expect(patch.request.url).toBe('/v1/schedules/a1b2c3d4-0000-4000-8000-000000000001');
+    expect(patch.request.body).toEqual({ enabled: false, version: 4 });
+    fixture.destroy();
+  });
+
+  it('offers creating, enabling, editing and deleting to a user who may change schedules', async () => {
+    const fixture = await render('/schedules', true);
+    http.expectOne('/v1/schedules?limit=50&offset=0').flush({ items: [aSchedule()], total: 1, limit: 50, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('peak-page-header a')?.textContent).toContain('New schedule');
+    expect(root.querySelector('mat-slide-toggle')).not.toBeNull();
+    expect(root.querySelector('a[aria-label="Edit Weekday mornings"]')?.getAttribute('href')).toBe(
+      '/schedules/a1b2c3d4-0000-4000-8000-000000000001/edit',
+    );
+    expect(root.querySelector('button[aria-label="Delete Weekday mornings"]')).not.toBeNull();
+    expect(root.querySelector('peak-read-only-hint')).toBeNull();
+    fixture.destroy();
+  });
+
+  it('shows a reader the schedules without ways to create, enable, edit or delete them, and says why', async () => {
+    const fixture = await render('/schedules', false);
+    http.expectOne('/v1/schedules?limit=50&offset=0').flush({
+      items: [aSchedule(), aSchedule({ id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'Off', state: 'disabled', enabled: false })],
+      total: 2,
+      limit: 50,
+      offset: 0,
+    });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect([...root.querySelectorAll('tr[mat-row]')].map((row) => row.getAttribute('data-schedule'))).toEqual(['Weekday mornings', 'Off']);
+    expect(root.querySelector('a[href="/schedules/new"]')).toBeNull();
+    expect(root.querySelector('peak-page-header')?.textContent).not.toContain('New schedule');
+    expect(root.querySelectorAll('mat-slide-toggle')).toHaveLength(0);
+    expect(root.querySelectorAll('a[href$="/edit"], [aria-label^="Edit "], [aria-label^="Delete "]')).toHaveLength(0);
+    expect([...root.querySelectorAll('th')].map((th) => th.textContent?.trim())).not.toContain('Enabled');
+    // Whether a schedule is enabled is still on screen, in its state.
+    expect(root.querySelectorAll('tr[mat-row]')[1]?.querySelector('peak-state-chip')?.getAttribute('data-state')).toBe('disabled');
+    expect(root.querySelector('peak-read-only-hint')?.textContent).toContain(
+      'Read-only: your role can view schedules but not change them.',
+    );
+    fixture.destroy();
+  });
+
+  it('offers a reader no way to create the first schedule', async () => {
+    const fixture = await render('/schedules', false);
+    http.expectOne('/v1/schedules?limit=50&offset=0').flush({ items: [], total: 0, limit: 50, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('peak-empty-state')?.textContent).toContain('No schedules yet');
+    expect(root.querySelectorAll('a[href="/schedules/new"]')).toHaveLength(0);
+    expect(root.querySelector('peak-read-only-hint')).not.toBeNull();
+    fixture.destroy();
+  });
+
+  describe('pages', () => {
+    const rangeLabel = (root: HTMLElement) => root.querySelector('.mat-mdc-paginator-range-label')?.textContent?.trim();
+
+    it.each([
+      ['/schedules', '/v1/schedules?limit=50&offset=0'],
+      ['/schedules?page=3&size=25', '/v1/schedules?limit=25&offset=50'],
+      ['/schedules?page=2&size=100', '/v1/schedules?limit=100&offset=100'],
+      ['/schedules?page=2', '/v1/schedules?limit=50&offset=50'],
+      // Invalid values mean the defaults: page 1, 50 a page.
+      ['/schedules?page=0&size=30', '/v1/schedules?limit=50&offset=0'],
+      ['/schedules?page=-2&size=abc', '/v1/schedules?limit=50&offset=0'],
+      ['/schedules?page=1.5&size=1000', '/v1/schedules?limit=50&offset=0'],
+      ['/schedules?page=2x&size=', '/v1/schedules?limit=50&offset=0'],
+      ['/schedules?page=2&page=3&size=25', '/v1/schedules?limit=25&offset=0'],
+      // Past the API's largest offset: asks for it (and then moves to the last page).
+      ['/schedules?page=99999999&size=100', '/v1/schedules?limit=100&offset=1000000'],
+    ])('reads %s as %s', async (url, request) => {
+      const fixture = await render(url);
+      http.expectOne(request).flush(page(schedules(1, 1), 1, 50, 0));
+      fixture.destroy();
+    });
+
+    it("shows the API's total and pages through the address, keeping the rows on screen until the next page loads", async () => {
+      const fixture = await render('/schedules?page=1&size=25');
+      http.expectOne('/v1/schedules?limit=25&offset=0').flush(page(schedules(1, 25), 60, 25, 0));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+      expect(rangeLabel(root)).toBe('1 – 25 of 60');
+      expect(rowNames(root)).toHaveLength(25);
+
+      root.querySelector<HTMLButtonElement>('button[aria-label="Next page"]')?.click();
+      await settle(fixture);
+
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=2&size=25');
+      expect(rowNames(root)[0]).toBe('Schedule 1');
+      expect(root.querySelector('mat-progress-bar')).not.toBeNull();
+      http.expectOne('/v1/schedules?limit=25&offset=25').flush(page(schedules(26, 25), 60, 25, 25));
+      await settle(fixture);
+      expect(rowNames(root)).toEqual(schedules(26, 25).map((s) => s.name));
+      expect(rangeLabel(root)).toBe('26 – 50 of 60');
+      expect(root.querySelector('mat-progress-bar')).toBeNull();
+      fixture.destroy();
+    });
+
+    it('changes the page size in the address, keeping the first schedule shown on screen', async () => {
+      const fixture = await render('/schedules?page=3&size=25');
+      http.expectOne('/v1/schedules?limit=25&offset=50').flush(page(schedules(51, 10), 60, 25, 50));
+      await settle(fixture);
+      const paginator = fixture.debugElement.query(By.directive(MatPaginator)).componentInstance as MatPaginator;
+      expect(paginator.pageSizeOptions).toEqual([25, 50, 100]);
+
+      paginator._changePageSize(50);
+      await settle(fixture);
+
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=2&size=50');
+      http.expectOne('/v1/schedules?limit=50&offset=50').flush(page(schedules(51, 10), 60, 50, 50));
+      await settle(fixture);
+      expect(rangeLabel(fixture.nativeElement as HTMLElement)).toBe('51 – 60 of 60');
+      fixture.destroy();
+    });
+
+    it('moves from a page past the end (after deletions, or typed in) to the last page', async () => {
+      const fixture = await render('/schedules?page=5&size=25');
+      http.expectOne('/v1/schedules?limit=25&offset=100').flush(page([], 60, 25, 100));
+      await settle(fixture);
+
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=3&size=25');
+      http.expectOne('/v1/schedules?limit=25&offset=50').flush(page(schedules(51, 10), 60, 25, 50));
+      await settle(fixture);
+      expect(rowNames(fixture.nativeElement as HTMLElement)).toEqual(schedules(51, 10).map((s) => s.name));
+      fixture.destroy();
+    });
+
+    it('polls the page it shows, and no longer the one before', async () => {
+      const fixture = await render('/schedules?page=1&size=25');
+      http.expectOne('/v1/schedules?limit=25&offset=0').flush(page(schedules(1, 25), 60, 25, 0));
+      await settle(fixture);
+      // RxJS timers run on setInterval; the page's rendering keeps its real setTimeout.
+      jest.useFakeTimers({
+        doNotFake: [
+          ...(['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate'] as const),
+          ...(['requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback'] as const),
+          ...(['setTimeout', 'clearTimeout'] as const),
+        ],
+      });
+      try {
+        (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>('button[aria-label="Next page"]')?.click();
+        await settle(fixture);
+        jest.advanceTimersByTime(0);
+        http.expectOne('/v1/schedules?limit=25&offset=25').flush(page(schedules(26, 25), 60, 25, 25));
+
+        jest.advanceTimersByTime(5000);
+        http.expectOne('/v1/schedules?limit=25&offset=25').flush(page(schedules(26, 25), 60, 25, 25));
+        jest.advanceTimersByTime(5000);
+        http.expectOne('/v1/schedules?limit=25&offset=25');
+        http.verify();
+      } finally {
+        jest.useRealTimers();
+      }
+      fixture.destroy();
+    });
+
+    it('refreshes the page it shows after a change', async () => {
+      const fixture = await render('/schedules?page=2&size=25');
+      http.expectOne('/v1/schedules?limit=25&offset=25').flush(page([aSchedule({ version: 2 })], 26, 25, 25));
+      await settle(fixture);
+
+      (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>('mat-slide-toggle button')?.click();
+      http.expectOne((req) => req.method === 'PATCH').flush(aSchedule({ enabled: false, version: 3 }));
+      await settle(fixture);
+
+      http.expectOne('/v1/schedules?limit=25&offset=25');
+      fixture.destroy();
+    });
+  });
+
+  describe('state filter', () => {
+    const chips = (root: HTMLElement) => [...root.querySelectorAll('mat-chip-option')];
+
+    it('asks for the states of the address (unknown ones dropped) and shows them chosen', async () => {
+      const fixture = await render('/schedules?state=degraded,bogus,active');
+      http
+        .expectOne('/v1/schedules?state=active&state=degraded&limit=50&offset=0')
+        .flush({ items: [aSchedule({ state: 'active' })], total: 1, limit: 50, offset: 0 });
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(chips(root).map((chip) => chip.textContent?.trim())).toEqual([
+        'Idle',
+        'Upcoming',
+        'Provisioning',
+        'Active',
+        'Degraded',
+        'Tearing down',
+        'Failed',
+        'Disabled',
+        'Deleting',
+      ]);
+      const chosen = chips(root).filter((chip) => chip.classList.contains('mat-mdc-chip-selected'));
+      expect(chosen.map((chip) => chip.textContent?.trim())).toEqual(['Active', 'Degraded']);
+      fixture.destroy();
+    });
+
+    it('keeps a chosen state in the address and starts from the first page', async () => {
+      const fixture = await render('/schedules?page=3&size=25&state=active');
+      http.expectOne('/v1/schedules?state=active&limit=25&offset=50').flush(page(schedules(51, 5), 55, 25, 50));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      chips(root)
+        .find((chip) => chip.textContent?.trim() === 'Failed')
+        ?.querySelector<HTMLElement>('[role="option"]')
+        ?.click();
+      await settle(fixture);
+
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=1&size=25&state=active,failed');
+      http.expectOne('/v1/schedules?state=active&state=failed&limit=25&offset=0');
+      fixture.destroy();
+    });
+
+    it('says when no schedule is in the chosen states, with a way to show them all', async () => {
+      const fixture = await render('/schedules?state=failed');
+      http.expectOne('/v1/schedules?state=failed&limit=50&offset=0').flush({ items: [], total: 0, limit: 50, offset: 0 });
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+      const empty = root.querySelector('peak-empty-state');
+      expect(empty?.textContent).toContain('No schedules in these states');
+
+      empty?.querySelector('button')?.click();
+      await settle(fixture);
+
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=1&size=50');
+      http.expectOne('/v1/schedules?limit=50&offset=0');
+      fixture.destroy();
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { OnceWindowDto, RecurringWindowDto, ScheduleDto, ScheduleState } from '@peak/api-client';
+import { describeCron, formatInZone, formatTimeInZone, wallTimeAt } from '@peak/web/util';
+
+/**
+ * Every derived state the API gives a schedule (its `ScheduleState`), roughly in the order of a schedule's life.
+ * Written as a record so the compiler says when the API gains or loses one.
+ */
+export const SCHEDULE_STATES = Object.keys({
+  idle: 0,
+  upcoming: 0,
+  provisioning: 0,
+  active: 0,
+  degraded: 0,
+  'tearing-down': 0,
+  failed: 0,
+  disabled: 0,
+  deleting: 0,
+} satisfies Record<ScheduleState, 0>) as readonly ScheduleState[];
+
+/** States in which the schedule has (or is creating or deleting) VMs in the cloud. */
+export const STATES_WITH_VMS: readonly ScheduleState[] = ['provisioning', 'active', 'degraded', 'tearing-down', 'deleting'];
+
+/** 90 → `1 h 30 min`, 1440 → `1 day`. */
+export function formatMinutes(minutes: number): string {
+  if (minutes === 0) return '0 min';
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  return [days ? `${days} day${days > 1 ? 's' : ''}` : '', hours ? `${hours} h` : '', mins ? `${mins} min` : ''].filter(Boolean).join(' ');
+}
+
+/** Nova RAM in MiB as a short size: 512 → `512 MB`, 4096 → `4 GB`. */
+export function formatMiBShort(mib: number): string {
+  return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GB` : mib >= 1024 ? `${(mib / 1024).toFixed(1)} GB` : `${mib} MB`;
+}
+
+export function isOnce(window: OnceWindowDto | RecurringWindowDto): window is OnceWindowDto {
+  return window.type === 'once';
+}
+
+/**
+ * When a schedule's windows are, in its own zone: `Once: Thu, 24 Dec 2026, 08:00 – 20:00` or
+ * `Every weekday at 08:00, for 2 h`.
+ */
+export function describeWindow(schedule: Pick<ScheduleDto, 'window' | 'timeZone'>, locale?: string): string {
+  const { window, timeZone } = schedule;
+  if (isOnce(window)) {
+    const start = wallTimeAt(new Date(window.startAt), timeZone);
+    const finish = wallTimeAt(new Date(window.endAt), timeZone);
+    const sameDay = start.year === finish.year && start.month === finish.month && start.day === finish.day;
+    const end = sameDay ? formatTimeInZone(window.endAt, timeZone, locale) : formatInZone(window.endAt, timeZone, locale);
+    return `Once: ${formatInZone(window.startAt, timeZone, locale)} – ${end}`;
+  }
+  return `${describeCron(window.cron)}, for ${formatMinutes(window.durationMinutes)}`;
+}

@@ -1,0 +1,116 @@
+import { ChangeDetectionStrategy, Component, DoCheck, inject, input, signal, viewChild } from '@angular/core';
+import { ControlValueAccessor, NgControl } from '@angular/forms';
+import { MatChipGrid, MatChipsModule } from '@angular/material/chips';
+import { ErrorStateMatcher } from '@angular/material/core';
+import { MatDatepickerInputEvent, MatDatepickerModule } from '@angular/material/datepicker';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { localDateString } from '@peak/web/util';
+
+/**
+ * A set of calendar dates (`YYYY-MM-DD`, sorted), picked one by one from a date picker or typed, shown as
+ * removable chips. Used for a schedule's excluded dates (holidays).
+ */
+@Component({
+  selector: 'peak-date-chips',
+  imports: [MatChipsModule, MatDatepickerModule, MatFormFieldModule, MatIconModule, MatInputModule],
+  template: `
+    <mat-form-field class="field">
+      <mat-label>{{ label() }}</mat-label>
+      <mat-chip-grid #grid [disabled]="disabled()" [errorStateMatcher]="errorState" [attr.aria-label]="label()">
+        @for (date of value(); track date) {
+          <mat-chip-row (removed)="remove(date)">
+            {{ date }}
+            <button matChipRemove type="button" [attr.aria-label]="'Remove ' + date">
+              <mat-icon>cancel</mat-icon>
+            </button>
+          </mat-chip-row>
+        }
+        <input
+          #field
+          placeholder="Add a date"
+          [matDatepicker]="picker"
+          [matChipInputFor]="grid"
+          [attr.aria-label]="'Add ' + label().toLowerCase()"
+          (dateChange)="add($event, field)"
+          (blur)="onTouched()"
+        />
+      </mat-chip-grid>
+      <mat-datepicker-toggle matIconSuffix [for]="picker" />
+      <mat-datepicker #picker />
+      @if (hint(); as hint) {
+        <mat-hint>{{ hint }}</mat-hint>
+      }
+      <mat-error>{{ error() }}</mat-error>
+    </mat-form-field>
+  `,
+  styles: `
+    :host {
+      display: block;
+    }
+    .field {
+      width: 100%;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class DateChips implements ControlValueAccessor, DoCheck {
+  readonly label = input('Dates');
+  readonly hint = input<string>();
+  readonly error = input<string | null>(null);
+
+  private readonly ngControl = inject(NgControl, { self: true, optional: true });
+  private readonly grid = viewChild(MatChipGrid);
+  protected readonly value = signal<readonly string[]>([]);
+  protected readonly disabled = signal(false);
+
+  protected readonly errorState: ErrorStateMatcher = {
+    isErrorState: () => !!this.ngControl?.invalid && !!(this.ngControl.touched || this.ngControl.dirty),
+  };
+
+  private onChange: (value: string[]) => void = () => undefined;
+  protected onTouched: () => void = () => undefined;
+
+  constructor() {
+    if (this.ngControl) this.ngControl.valueAccessor = this;
+  }
+
+  ngDoCheck(): void {
+    this.grid()?.updateErrorState();
+  }
+
+  protected add(event: MatDatepickerInputEvent<Date>, field: HTMLInputElement): void {
+    const picked = event.value;
+    field.value = '';
+    if (!picked) return;
+    const date = localDateString(picked);
+    if (!this.value().includes(date)) this.update([...this.value(), date].sort());
+  }
+
+  protected remove(date: string): void {
+    this.update(this.value().filter((d) => d !== date));
+    this.onTouched();
+  }
+
+  private update(value: string[]): void {
+    this.value.set(value);
+    this.onChange(value);
+  }
+
+  writeValue(value: readonly string[] | null): void {
+    this.value.set([...(value ?? [])].sort());
+  }
+
+  registerOnChange(fn: (value: string[]) => void): void {
+    this.onChange = fn;
+  }
+
+  registerOnTouched(fn: () => void): void {
+    this.onTouched = fn;
+  }
+
+  setDisabledState(disabled: boolean): void {
+    this.disabled.set(disabled);
+  }
+}

@@ -1,0 +1,7 @@
+export * from './lib/notifier';
+export * from './lib/page-title-strategy';
+export * from './lib/recurrence-presets';
+export * from './lib/routes';
+export * from './lib/time-zones';
+export * from './lib/wall-time';
+export * from './lib/write-access';

@@ -1,0 +1,104 @@
+// Child processes of the benchmark (simulator, API): started from the built apps, watched, stopped, measured.
+import { spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A free TCP port on the loopback interface (the OS picks it; we close before the child binds). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node <script>` with its output in `logFile`. The child is `node` itself (no npm/npx wrapper), so its pid
+ * is the process whose memory we measure.
+ */
+export function startNode(name, script, env, logFile) {
+  const out = createWriteStream(logFile, { flags: 'w' });
+  // BENCH_NODE_ARGS: extra Node flags for the started apps, e.g. "--cpu-prof --cpu-prof-dir=tmp/prof" to profile them.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const proc = { name, child, logFile, exited: false, exitCode: null };
+  child.once('exit', (code, signal) => {
+    proc.exited = true;
+    proc.exitCode = signal ?? code;
+  });
+  return proc;
+}
+
+/** Waits until `url` answers `okStatus`, failing early when the process died. */
+export async function waitForHttp(proc, url, { okStatus = 200, timeoutMs = 120_000, headers = {} } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (proc.exited) throw new Error(`${proc.name} exited (${proc.exitCode}) before ${url} answered; see ${proc.logFile}`);
+    try {
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
+      if (res.status === okStatus) return;
+      last = `${res.status} ${(await res.text()).slice(0, 300)}`;
+    } catch (error) {
+      last = error.message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${proc.name}: ${url} did not answer ${okStatus} within ${timeoutMs / 1000} s (last: ${last}); see ${proc.logFile}`);
+}
+
+export async function stopProcess(proc, timeoutMs = 15_000) {
+  if (!proc || proc.exited) return;
+  const exited = new Promise((resolve) => proc.child.once('exit', resolve));
+  proc.child.kill('SIGTERM');
+  const stopped = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+  if (!stopped) proc.child.kill('SIGKILL');
+}
+
+/** Resident set size of a process in bytes, from /proc (what `ps` shows as RSS). */
+export function rssBytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** Samples the RSS of `pid` every `intervalMs` until `stop()`; returns the samples in bytes. */
+export function sampleRss(pid, intervalMs = 200) {
+  const samples = [];
+  const take = () => {
+    try {
+      samples.push(rssBytes(pid));
+    } catch {
+      // the process is gone; the caller notices elsewhere
+    }
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    samples,
+    stop() {
+      clearInterval(timer);
+      take();
+      return samples;
+    },
+  };
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc (clock ticks of 10 ms on Linux). */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // the process has gone
+  }
+}

@@ -1,0 +1,322 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the API and the simulator, starts both from dist/ on a fresh database of the local
+// PostgreSQL, runs the scenarios of docs/benchmarks.md, prints the table and rewrites that file.
+// Everything listens on 127.0.0.1 on ephemeral ports; nothing is sent anywhere else.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import { ApiClient } from './lib/api.mjs';
+import { CREDENTIALS, keystoneLogin, pickBootReferences, SimControl } from './lib/openstack.mjs';
+import { freePort, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
+import { dispatchPrecision, fanOut, idleMemory, scale, THROUGHPUT_SECONDS } from './scenarios.mjs';
+
+const require = createRequire(import.meta.url);
+const postgres = require('../testing/postgres.cjs');
+
+const USAGE = `npm run bench [-- options]
+
+  --skip-build        use the apps already in dist/ (default: build api and openstack-sim first)
+  --vms N             VMs of the fan-out scenario (default 100)
+  --schedules N       schedules of the scale scenario (default 10000)
+  --load-seconds N    length of the measured GET /v1/schedules run (default 20)
+  --settle-seconds N  wait before measuring idle memory (default 10)
+  --only LIST         comma-separated scenarios to run: memory,fanout,dispatch,scale (default all)
+  --out FILE          where to write the report ("-" for none; default docs/benchmarks.md for a full run with the
+                      default sizes, none otherwise, so a partial run never replaces the published figures)
+
+Needs PostgreSQL at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+BENCH_NODE_ARGS adds Node flags to the apps it starts (e.g. "--cpu-prof --cpu-prof-dir=tmp/prof" to profile them).`;
+
+const { values: args } = parseArgs({
+  options: {
+    'skip-build': { type: 'boolean', default: false },
+    vms: { type: 'string', default: '100' },
+    schedules: { type: 'string', default: '10000' },
+    'load-seconds': { type: 'string', default: '20' },
+    'settle-seconds': { type: 'string', default: '10' },
+    only: { type: 'string', default: 'memory,fanout,dispatch,scale' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const options = {
+  vms: Number(args.vms),
+  schedules: Number(args.schedules),
+  loadSeconds: Number(args['load-seconds']),
+  settleSeconds: Number(args['settle-seconds']),
+  only: new Set(args.only.split(',').map((s) => s.trim())),
+};
+const DEFAULTS = { vms: 100, schedules: 10000, loadSeconds: 20, settleSeconds: 10 };
+const ALL_SCENARIOS = ['memory', 'fanout', 'dispatch', 'scale'];
+const fullRun = ALL_SCENARIOS.every((s) => options.only.has(s)) && Object.entries(DEFAULTS).every(([k, v]) => options[k] === v);
+const out = args.out ?? (fullRun ? 'docs/benchmarks.md' : '-');
+
+const ARTIFACTS = 'tmp/bench';
+const started = new Date();
+const log = (message) => console.log(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(1).padStart(6)} s] ${message}`);
+
+let sim;
+let api;
+let db;
+let cleaning = false;
+
+async function cleanUp() {
+  if (cleaning) return;
+  cleaning = true;
+  await stopProcess(api);
+  await stopProcess(sim);
+  await db?.drop().catch((error) => log(`could not drop ${db.name}: ${error.message}`));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+async function main() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Every figure is a time or a size on a shared 2-core machine: say how busy it was.
+  const loadBefore = loadavg()[0].toFixed(2);
+  if (Number(loadBefore) > cpus().length / 2)
+    log(`the machine is busy (load average ${loadBefore}): figures will be worse than on a quiet machine`);
+  const nxEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  if (!args['skip-build']) {
+    log('building api and openstack-sim');
+    const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'openstack-sim', '--outputStyle=static'], {
+      stdio: 'inherit',
+      env: nxEnv,
+    });
+    if (build.status !== 0) throw new Error('build failed');
+  }
+
+  const adminUrl = postgres.adminUrl();
+  if (!(await postgres.canConnect(adminUrl)))
+    throw new Error(`no PostgreSQL at ${adminUrl}: the benchmark runs on a real server (set TEST_DATABASE_URL)`);
+  db = await postgres.createTestDatabase({ adminUrl, embedded: false }, 'bench');
+  const postgresVersion = await postgres.withClient(adminUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
+  log(`database ${db.name} on PostgreSQL ${postgresVersion}`);
+
+  const simPort = await freePort();
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  sim = startNode(
+    'simulator',
+    'dist/apps/openstack-sim/main.js',
+    { ...process.env, SIM_HOST: '127.0.0.1', SIM_PORT: String(simPort), SIM_BUILD_DELAY_MS: '2000' },
+    `${ARTIFACTS}/simulator.log`,
+  );
+  await waitForHttp(sim, `${simUrl}/_sim`);
+  const simControl = new SimControl(simUrl);
+  // Unlimited quotas (the default project quota would stop the fan-out at 10 VMs) and a log long enough for every scenario.
+  await simControl.setQuotas({ instances: -1, cores: -1, ram: -1 });
+  await simControl.configure({ requestLogLimit: 200_000 });
+  log(`simulator on ${simUrl}`);
+
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const apiEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(apiPort),
+    DATABASE_URL: db.url,
+    OS_AUTH_URL: `${simUrl}/identity/v3`,
+    OS_USERNAME: CREDENTIALS.username,
+    OS_PASSWORD: CREDENTIALS.password,
+    OS_PROJECT_NAME: CREDENTIALS.project,
+    OS_USER_DOMAIN_NAME: CREDENTIALS.domain,
+    OS_PROJECT_DOMAIN_NAME: CREDENTIALS.domain,
+    OS_REGION_NAME: CREDENTIALS.region,
+    // The fan-out scenario asks for 100 VMs in one window; the product's default ceiling is 50.
+    SCHEDULER_MAX_INSTANCE_COUNT: String(Math.max(options.vms, 50)),
+  };
+  let apiStarts = 0;
+  const startApi = async () => {
+    apiStarts++;
+    const logFile = `${ARTIFACTS}/api${apiStarts > 1 ? `-${apiStarts}` : ''}.log`;
+    api = startNode('api', 'dist/apps/api/main.js', apiEnv, logFile);
+    await waitForHttp(api, `${apiUrl}/v1/health/ready`, { timeoutMs: 120_000 });
+    log(`API on ${apiUrl} (ready; its JSON log is in ${logFile})`);
+    return api;
+  };
+  await startApi();
+
+  // The API will require a Keystone token on /v1 (issue 9); the benchmark sends one from the start.
+  const keystone = await keystoneLogin(`${simUrl}/identity/v3`);
+  const refs = await pickBootReferences(keystone.catalog, keystone.token);
+  const ctx = { options, log, sim: simControl, keystone, refs, api: new ApiClient(apiUrl, keystone.token), apiProc: api, details: {} };
+  // The PostgreSQL server processes serving the API's connections (to count their CPU during a load run).
+  ctx.databaseBackends = () =>
+    postgres.withClient(adminUrl, async (c) =>
+      (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).rows.map((r) => r.pid),
+    );
+  // A fresh API process on the same database, as after a deployment (the scale scenario's data is seeded first).
+  ctx.restartApi = async () => {
+    await stopProcess(api);
+    ctx.apiProc = await startApi();
+  };
+
+  const rows = [];
+  const runIf = async (name, scenario) => {
+    if (!options.only.has(name)) return;
+    try {
+      rows.push(...(await scenario(ctx)));
+    } catch (error) {
+      log(`${name} failed: ${error.stack ?? error.message}`);
+      rows.push({
+        scenario: name,
+        figure: `${name} scenario`,
+        target: '',
+        measured: 'error',
+        pass: false,
+        note: error.message.slice(0, 160),
+      });
+    }
+  };
+  await runIf('memory', idleMemory);
+  await runIf('fanout', fanOut);
+  await runIf('dispatch', dispatchPrecision);
+  await runIf('scale', scale);
+  rows.sort((a, b) => String(a.scenario).localeCompare(String(b.scenario)));
+
+  const machine = { ...describeMachine(postgresVersion), loadBefore, loadAfter: loadavg()[0].toFixed(2) };
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  console.log(`\n${renderTable(rows)}\n`);
+  console.log(`machine: ${machine.summary}; load average ${machine.loadBefore} before, ${machine.loadAfter} after`);
+  if (out !== '-') {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, renderReport({ rows, details: ctx.details, machine, command, started, finished: new Date() }));
+    log(`wrote ${out}`);
+  } else if (args.out === undefined) {
+    log('a partial run: docs/benchmarks.md left as it is (--out FILE writes this report)');
+  }
+  return rows;
+}
+
+function describeMachine(postgresVersion) {
+  const cpu = cpus();
+  const git = (argv) => {
+    try {
+      return execFileSync('git', argv, { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  let os = 'unknown';
+  try {
+    os = /^PRETTY_NAME="?(.*?)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
+  } catch {
+    // not Linux
+  }
+  const info = {
+    cpu: `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}`,
+    memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    os: `${os}, kernel ${kernelRelease()}`,
+    node: process.version,
+    postgres: postgresVersion,
+    commit: `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--untracked-files=no']) ? ' (with uncommitted changes)' : ''}`,
+  };
+  return {
+    ...info,
+    summary: `${info.cpu}, ${info.memory}, ${info.os}, Node ${info.node}, PostgreSQL ${info.postgres}, commit ${info.commit}`,
+  };
+}
+
+function kernelRelease() {
+  try {
+    return readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const verdict = (pass) => (pass === true ? 'pass' : pass === false ? 'FAIL' : '—');
+
+function renderTable(rows) {
+  const header = ['#', 'figure', 'target', 'measured', 'result', 'note'];
+  const cells = rows.map((r) => [String(r.scenario), r.figure, r.target || '—', r.measured, verdict(r.pass), r.note || '']);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+function renderReport({ rows, details, machine, command, started, finished }) {
+  const md = (text) => String(text).replace(/\|/g, '\\|');
+  const nonDefault = Object.entries(DEFAULTS).filter(([k, v]) => options[k] !== v);
+  return `# Benchmarks
+
+Produced by \`${command}\` (see the README's *Benchmarks* section); rewritten by every run. Real measurements of one
+run: the API and the OpenStack simulator run from \`dist/\` as separate processes on 127.0.0.1, the API on a fresh
+database of the local PostgreSQL, with the product's default settings (engine concurrency, poll interval, log level
+\`info\`) except \`SCHEDULER_MAX_INSTANCE_COUNT\`, raised to the fan-out's VM count.
+
+- **Run**: ${started.toISOString()} to ${finished.toISOString()}${nonDefault.length ? ` (non-default options: ${nonDefault.map(([k]) => `${k}=${options[k]}`).join(', ')})` : ''}
+- **Machine**: ${machine.cpu}, ${machine.memory} RAM, ${machine.os}
+- **Software**: Node ${machine.node}, PostgreSQL ${machine.postgres}, commit ${machine.commit}
+- **Load average** (1 min) before the run: ${machine.loadBefore}, after: ${machine.loadAfter}
+
+| # | figure | target | measured | result | note |
+| --- | --- | --- | --- | --- | --- |
+${rows.map((r) => `| ${r.scenario} | ${md(r.figure)} | ${md(r.target || '—')} | ${md(r.measured)} | ${verdict(r.pass)} | ${md(r.note || '')} |`).join('\n')}
+
+## How each figure is measured
+
+1. **Dispatch precision.** 50 schedules, one VM each, whose one-off window starts at the same whole second
+   (lead time 0), created through \`POST /v1/schedules\` 15 s before it. The delay of each VM is the simulator's
+   receipt time of its \`POST /servers\` (its request log, ms timestamps) minus the planned instant. Nearest-rank
+   percentiles over the 50 delays.
+2. **Fan-out.** 300 ms of added latency on every Nova call and a 2 s build time in the simulator. Our engine: one
+   schedule of ${options.vms} VMs starting 5 s after it is created; the time is from the planned start to the moment the last VM
+   turned ACTIVE (the simulator's \`buildDoneAt\`). Sequential: the loop the seed ran (in \`tools/bench/lib/openstack.mjs\`),
+   straight against Nova: create one VM, poll it every 250 ms until ACTIVE, then the next; the time is from its first
+   request to the last VM seen ACTIVE.
+3. **Scale.** ${options.schedules.toLocaleString('en')} schedules created through the API (half one-off windows, half weekday cron series,
+   all a month ahead), then the API restarted on that database, as after a deployment (seeding them in two minutes
+   swells V8's heap, which it returns only slowly; the RSS after seeding is in the raw figures). The planning pass is the engine's own \`peak_engine_planning_seconds\` histogram read from
+   \`/metrics\`: the mean of the passes that covered every schedule (\`peak_engine_planned_schedules\`). The list is
+   \`GET /v1/schedules?limit=50\` (with a Keystone token, as a console sends it) at a constant 500 requests/s for
+   ${options.loadSeconds} s after 5 s of warm-up, open loop (\`tools/bench/lib/load.mjs\`): request *i* is due at *i* × 2 ms
+   whether or not earlier ones have answered, over a keep-alive pool, and its latency runs from that due instant to its
+   last byte, so neither a stall nor a late sender is hidden. Throughput is autocannon's, 20 connections, as fast as
+   the API answers, for ${THROUGHPUT_SECONDS} s. The row "autocannon --overallRate 500" is kept for comparison: autocannon lets each
+   connection send its share of the second back to back at the top of every second (a burst at full speed, then
+   silence), and corrects for coordinated omission with a 1 ms interval, which adds a synthetic sample for every
+   millisecond of each response; its p99 therefore describes bursts, not a steady 500 requests/s.
+4. **Memory.** The API process's RSS (\`VmRSS\` in \`/proc/<pid>/status\`): idle is the median of 5 s of samples taken
+   ${options.settleSeconds} s after the API was ready (engine running, no schedule); under load, the samples taken every 200 ms
+   during the measured list runs (the restarted API, ${options.schedules.toLocaleString('en')} schedules loaded by its engine). 1 MB = 10^6 bytes.
+
+A figure reads *not measured* when this build lacks what it needs (the note says what); nothing is estimated.
+
+## Raw figures
+
+\`\`\`json
+${JSON.stringify(details, null, 2)}
+\`\`\`
+`;
+}
+
+main()
+  .then(async (rows) => {
+    await cleanUp();
+    const failed = rows.filter((r) => r.pass === false).length;
+    log(failed === 0 ? 'done' : `done: ${failed} figure(s) missed their target`);
+    process.exit(0);
+  })
+  .catch(async (error) => {
+    console.error(`[bench] ${error.stack ?? error.message}`);
+    await cleanUp();
+    process.exit(1);
+  });

@@ -1,0 +1,395 @@
+// The benchmark's scenarios. Each returns rows for the table ({ scenario, figure, target, measured, pass, note })
+// and raw details for docs/benchmarks.md. A scenario whose endpoint is not in this build says so instead of
+// inventing a figure.
+import autocannon from 'autocannon';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { metricValue } from './lib/api.mjs';
+import { endpointOf, sequentialCreateAndWait } from './lib/openstack.mjs';
+import { constantRate } from './lib/load.mjs';
+import { cpuSeconds, rssBytes, sampleRss } from './lib/processes.mjs';
+import { max, median, percentile } from './lib/stats.mjs';
+
+const MB = 1_000_000;
+export const THROUGHPUT_SECONDS = 10;
+const fmtMs = (ms) =>
+  ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+const fmtMb = (bytes) => `${(bytes / MB).toFixed(1)} MB`;
+
+function row(scenario, figure, target, measured, pass, note = '') {
+  return { scenario, figure, target, measured, pass, note };
+}
+
+function pending(scenario, figure, target, why) {
+  return row(scenario, figure, target, 'not measured', null, why);
+}
+
+/** Creates a schedule through the API (as a client would), with a once window. */
+function onceSchedule(ctx, name, startAt, endAt, instanceCount) {
+  return ctx.api.ok('POST', '/v1/schedules', {
+    name,
+    imageId: ctx.refs.imageId,
+    flavorId: ctx.refs.flavorId,
+    networkIds: [ctx.refs.networkId],
+    instanceCount,
+    window: { type: 'once', startAt: new Date(startAt).toISOString(), endAt: new Date(endAt).toISOString() },
+    leadTimeMinutes: 0,
+  });
+}
+
+async function schedulesApiPresent(ctx) {
+  return ctx.api.hasRoute('/v1/schedules');
+}
+
+/** Runs `task(i)` for i in 0..count-1 with at most `parallel` at once. */
+async function inParallel(count, parallel, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+}
+
+/** Live servers whose tags include `tag` (the engine tags each VM with its schedule). */
+function serversTagged(ctx, tag) {
+  return ctx.sim.servers(`?tag=${encodeURIComponent(tag)}`);
+}
+
+async function deleteSchedules(ctx, ids) {
+  await inParallel(ids.length, 8, async (i) => {
+    await ctx.api.request('DELETE', `/v1/schedules/${ids[i]}`);
+  });
+}
+
+/** Waits until the simulator has no live server left (the engine tore them down), or gives up quietly. */
+async function waitForNoServers(ctx, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await ctx.sim.servers()).length === 0) return true;
+    await sleep(500);
+  }
+  return false;
+}
+
+// --- 4a: memory at rest -------------------------------------------------------------------------------------
+
+export async function idleMemory(ctx) {
+  ctx.log(`memory: letting the API settle for ${ctx.options.settleSeconds} s, then sampling its RSS for 5 s`);
+  await sleep(ctx.options.settleSeconds * 1000);
+  const sampler = sampleRss(ctx.apiProc.child.pid, 250);
+  await sleep(5000);
+  const samples = sampler.stop();
+  const idle = median(samples);
+  ctx.details.idleMemory = { samples: samples.length, medianBytes: idle, maxBytes: max(samples) };
+  return [row('4', 'API RSS idle (median of 5 s)', '≤ 150 MB', fmtMb(idle), idle <= 150 * MB, `max ${fmtMb(max(samples))}`)];
+}
+
+// --- 2: fan-out ---------------------------------------------------------------------------------------------
+
+export async function fanOut(ctx) {
+  const count = ctx.options.vms;
+  ctx.log(`fan-out: ${count} VMs, 300 ms per Nova call, 2 s build`);
+  await ctx.sim.configure({ latency: [{ service: 'compute', delayMs: 300 }], buildDelayMs: 2000 });
+  try {
+    // Our engine first: if it is not there, the long sequential loop still runs and is reported.
+    const engine = await fanOutEngine(ctx, count);
+    const sequential = await fanOutSequential(ctx, count);
+    const rows = [
+      row(
+        '2',
+        `fan-out, sequential create-and-wait (seed-style), ${count} VMs`,
+        '',
+        fmtMs(sequential.ms),
+        null,
+        `${(sequential.ms / count).toFixed(0)} ms per VM`,
+      ),
+    ];
+    if (engine.ms === undefined) {
+      rows.unshift(pending('2', `fan-out, our engine, ${count} VMs until all ACTIVE`, '', engine.why));
+      rows.push(pending('2', 'fan-out speed-up (sequential / engine)', '≥ 10×', engine.why));
+    } else {
+      const ratio = sequential.ms / engine.ms;
+      rows.unshift(row('2', `fan-out, our engine, ${count} VMs until all ACTIVE`, '', fmtMs(engine.ms), null, engine.note));
+      rows.push(row('2', 'fan-out speed-up (sequential / engine)', '≥ 10×', `${ratio.toFixed(1)}×`, ratio >= 10));
+    }
+    return rows;
+  } finally {
+    await ctx.sim.configure({ latency: [], buildDelayMs: 2000 });
+  }
+}
+
+async function fanOutSequential(ctx, count) {
+  const computeUrl = endpointOf(ctx.keystone.catalog, 'compute');
+  ctx.log(`fan-out: sequential create-and-wait loop over ${count} VMs (this takes a few minutes)`);
+  const started = Date.now();
+  const activeAt = await sequentialCreateAndWait({
+    computeUrl,
+    token: ctx.keystone.token,
+    refs: ctx.refs,
+    count,
+    namePrefix: 'bench-sequential',
+  });
+  const ms = activeAt[activeAt.length - 1] - started;
+  ctx.details.fanOutSequential = { count, ms, perVmMs: ms / count };
+  // Clean up behind the loop, with the same cloud latency, so the next scenarios start from an empty cloud.
+  const mine = (await ctx.sim.servers()).filter((s) => s.name.startsWith('bench-sequential-'));
+  await inParallel(mine.length, 20, async (i) => {
+    await fetch(`${computeUrl}/servers/${mine[i].id}`, { method: 'DELETE', headers: { 'X-Auth-Token': ctx.keystone.token } });
+  });
+  await waitForNoServers(ctx, 60_000);
+  return { ms };
+}
+
+async function fanOutEngine(ctx, count) {
+  if (!(await schedulesApiPresent(ctx))) return { why: 'the schedules API is not in this build yet' };
+  const plannedAt = Math.ceil(Date.now() / 1000) * 1000 + 5000;
+  const schedule = await onceSchedule(ctx, `bench-fanout-${Date.now()}`, plannedAt, plannedAt + 15 * 60_000, count);
+  ctx.log(`fan-out: schedule ${schedule.id} (${count} VMs) starts at ${new Date(plannedAt).toISOString()}`);
+  const tag = `peak-schedule:${schedule.id}`;
+  const deadline = plannedAt + 180_000;
+  let servers = [];
+  while (Date.now() < deadline) {
+    servers = await serversTagged(ctx, tag);
+    if (servers.length >= count && servers.every((s) => s.status === 'ACTIVE')) break;
+    // No engine in this build (or one that never acts): do not wait the full three minutes for nothing.
+    if (servers.length === 0 && Date.now() > plannedAt + 30_000) break;
+    await sleep(100);
+  }
+  const active = servers.filter((s) => s.status === 'ACTIVE');
+  if (active.length < count) {
+    await deleteSchedules(ctx, [schedule.id]);
+    const waited = Math.round((Date.now() - plannedAt) / 1000);
+    return { why: `the engine had ${active.length}/${count} VMs ACTIVE ${waited} s after the planned start (${servers.length} created)` };
+  }
+  // The simulator records the instant each VM turned ACTIVE; the last of them ends the fan-out.
+  const lastActive = Math.max(...active.map((s) => Date.parse(s.buildDoneAt)));
+  const firstCreated = Math.min(...active.map((s) => Date.parse(s.createdAt)));
+  const ms = lastActive - plannedAt;
+  ctx.details.fanOutEngine = { count, ms, firstCreateAfterMs: firstCreated - plannedAt };
+  ctx.log('fan-out: tearing the engine run down');
+  await deleteSchedules(ctx, [schedule.id]);
+  if (!(await waitForNoServers(ctx, 120_000))) ctx.log('fan-out: some VMs were still there after 120 s; going on');
+  return { ms, note: `first VM created ${fmtMs(firstCreated - plannedAt)} after the planned start` };
+}
+
+// --- 1: dispatch precision -----------------------------------------------------------------------------------
+
+export async function dispatchPrecision(ctx) {
+  const count = 50;
+  const figure = `dispatch delay, ${count} schedules starting in the same second (p50 / p99 / max)`;
+  if (!(await schedulesApiPresent(ctx))) return [pending('1', figure, 'p99 ≤ 1 s', 'the schedules API is not in this build yet')];
+  const plannedAt = Math.ceil(Date.now() / 1000) * 1000 + 15_000;
+  ctx.log(`dispatch: ${count} schedules starting at ${new Date(plannedAt).toISOString()}`);
+  const ids = [];
+  const stamp = Date.now();
+  // Every POST /servers from now on is one of these schedules' (the earlier scenarios' VMs are gone).
+  const since = Date.now();
+  await inParallel(count, 8, async (i) => {
+    const s = await onceSchedule(ctx, `bench-dispatch-${stamp}-${String(i + 1).padStart(2, '0')}`, plannedAt, plannedAt + 5 * 60_000, 1);
+    ids.push(s.id);
+  });
+  if (Date.now() >= plannedAt) throw new Error('creating the dispatch schedules took longer than their lead; the machine is too busy');
+
+  const isCreate = (r) => r.method === 'POST' && /\/servers$/.test(r.path);
+  let creates = [];
+  const deadline = plannedAt + 60_000;
+  while (Date.now() < deadline) {
+    creates = (await ctx.sim.requests(`?method=POST&since=${since}`)).filter(isCreate);
+    if (creates.length >= count) break;
+    await sleep(250);
+  }
+  const delays = creates.slice(0, count).map((r) => r.receivedAt - plannedAt);
+  // Check that the creates are one per schedule (not retries of a few): the engine tags each VM with its schedule.
+  const mine = new Set(ids.map((id) => `peak-schedule:${id}`));
+  const withVm = new Set((await ctx.sim.servers()).flatMap((s) => s.tags.filter((t) => mine.has(t))));
+  ctx.details.dispatch = {
+    count,
+    seen: creates.length,
+    schedulesWithVm: withVm.size,
+    plannedAt: new Date(plannedAt).toISOString(),
+    delaysMs: delays.map((d) => Number(d.toFixed(1))),
+  };
+  ctx.log('dispatch: tearing the runs down');
+  await deleteSchedules(ctx, ids);
+  await waitForNoServers(ctx, 60_000);
+  if (creates.length < count)
+    return [pending('1', figure, 'p99 ≤ 1 s', `the simulator received ${creates.length}/${count} POST /servers within 60 s`)];
+  const [p50, p99, worst] = [percentile(delays, 50), percentile(delays, 99), max(delays)];
+  const note = `earliest ${fmtMs(Math.min(...delays))}; ${withVm.size}/${count} schedules got their VM`;
+  return [row('1', figure, 'p99 ≤ 1 s', `${fmtMs(p50)} / ${fmtMs(p99)} / ${fmtMs(worst)}`, p99 <= 1000 && withVm.size === count, note)];
+}
+
+// --- 3 and 4b: scale and memory under load --------------------------------------------------------------------
+
+export async function scale(ctx) {
+  const n = ctx.options.schedules;
+  const planningFigure = `engine planning pass, ${n.toLocaleString('en')} schedules`;
+  const listFigure = `GET /v1/schedules (page of 50) at 500 req/s: p99 latency`;
+  const memoryFigure = 'API RSS under that load (max)';
+  if (!(await schedulesApiPresent(ctx))) {
+    const why = 'the schedules API is not in this build yet';
+    return [pending('3', planningFigure, '≤ 100 ms', why), pending('3', listFigure, '≤ 20 ms', why), pending('4', memoryFigure, '', why)];
+  }
+
+  ctx.log(`scale: creating ${n} schedules through the API`);
+  const started = Date.now();
+  const future = Date.now() + 30 * 24 * 3600_000;
+  const stamp = Date.now();
+  await inParallel(n, 16, async (i) => {
+    const name = `bench-scale-${stamp}-${String(i).padStart(5, '0')}`;
+    const common = { name, imageId: ctx.refs.imageId, flavorId: ctx.refs.flavorId, networkIds: [ctx.refs.networkId], instanceCount: 1 };
+    // Half one-off windows, half weekday series; all a month away, so none fires during the benchmark.
+    const window =
+      i % 2 === 0
+        ? {
+            type: 'once',
+            startAt: new Date(future + i * 60_000).toISOString(),
+            endAt: new Date(future + i * 60_000 + 3600_000).toISOString(),
+          }
+        : { type: 'recurring', cron: `${i % 60} ${8 + (i % 10)} * * 1-5`, durationMinutes: 60, validFrom: new Date(future).toISOString() };
+    await ctx.api.ok('POST', '/v1/schedules', { ...common, window });
+    if ((i + 1) % 2000 === 0) ctx.log(`scale: ${i + 1}/${n} created`);
+  });
+  const createSeconds = (Date.now() - started) / 1000;
+  ctx.details.scaleCreate = {
+    schedules: n,
+    seconds: createSeconds,
+    perSecond: n / createSeconds,
+    rssAfterBytes: rssBytes(ctx.apiProc.child.pid),
+  };
+
+  // Seeding 10,000 schedules in two minutes swells V8's heap, which it gives back only slowly; the figures are for an
+  // API that has 10,000 schedules, so they are taken on a freshly started process (which loads them all at start).
+  ctx.log('scale: restarting the API on the seeded database');
+  await ctx.restartApi();
+
+  const rows = [await planningPass(ctx, n, planningFigure)];
+  rows.push(...(await listUnderLoad(ctx, listFigure, memoryFigure)));
+  return rows;
+}
+
+/** Mean duration of the engine's planning passes that saw every schedule, from its own histogram. */
+async function planningPass(ctx, n, figure) {
+  const before = await ctx.api.metrics();
+  if (metricValue(before, 'peak_engine_planning_seconds_count') === undefined) {
+    return pending('3', figure, '≤ 100 ms', 'the engine does not report peak_engine_planning_seconds yet');
+  }
+  ctx.log('scale: waiting for two engine passes over every schedule (the safety pass runs every 15 s by default)');
+  const c0 = metricValue(before, 'peak_engine_planning_seconds_count');
+  const s0 = metricValue(before, 'peak_engine_planning_seconds_sum');
+  // An engine that reports its passes has reported some by now (one per schedule change); one that has not
+  // reported any is not wired to EngineMetrics, and a shorter wait tells the same.
+  const waitMs = c0 > 0 ? 45_000 : 20_000;
+  const deadline = Date.now() + waitMs;
+  let after = before;
+  while (Date.now() < deadline) {
+    await sleep(1000);
+    after = await ctx.api.metrics();
+    const planned = metricValue(after, 'peak_engine_planned_schedules') ?? 0;
+    if (metricValue(after, 'peak_engine_planning_seconds_count') >= c0 + 2 && planned >= n) break;
+  }
+  const passes = metricValue(after, 'peak_engine_planning_seconds_count') - c0;
+  const planned = metricValue(after, 'peak_engine_planned_schedules') ?? 0;
+  if (passes < 1 || planned < n) {
+    const why =
+      c0 === 0 && passes === 0
+        ? 'the engine reports no planning pass (EngineMetrics.observePlanningPass) yet'
+        : `${passes} pass(es) in ${waitMs / 1000} s, the last over ${planned} schedules`;
+    return pending('3', figure, '≤ 100 ms', why);
+  }
+  const meanMs = ((metricValue(after, 'peak_engine_planning_seconds_sum') - s0) / passes) * 1000;
+  ctx.details.planning = { passes, plannedSchedules: planned, meanMs };
+  return row('3', figure, '≤ 100 ms', fmtMs(meanMs), meanMs <= 100, `mean of ${passes} pass(es) over ${planned} schedules`);
+}
+
+async function listUnderLoad(ctx, listFigure, memoryFigure) {
+  const url = `${ctx.api.baseUrl}/v1/schedules?limit=50`;
+  const page = await ctx.api.ok('GET', '/v1/schedules?limit=50');
+  const headers = { 'X-Auth-Token': ctx.api.token };
+  const load = { url, rate: 500, headers };
+  ctx.log('scale: 5 s of warm-up at 500 req/s, then the measured run (open loop, constant rate)');
+  await constantRate({ ...load, seconds: 5 });
+  // Where the CPU goes per request (the API process, and the PostgreSQL backends of its connections) tells how far
+  // a 2-core machine can go, whatever else runs on it.
+  const backends = await ctx.databaseBackends();
+  const cpu = () => ({ api: cpuSeconds(ctx.apiProc.child.pid), db: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) });
+  const cpuBefore = cpu();
+  const sampler = sampleRss(ctx.apiProc.child.pid, 200);
+  const result = await constantRate({ ...load, seconds: ctx.options.loadSeconds });
+  const cpuAfter = cpu();
+  // A backend that ended during the run reads 0 s afterwards: never report a negative cost.
+  const perRequestMs = (seconds) => Number(((Math.max(0, seconds) * 1000) / Math.max(1, result.completed)).toFixed(2));
+  const failed = result.errors + result.non2xx;
+
+  // Throughput: autocannon, 20 connections, as fast as the API answers.
+  ctx.log(`scale: throughput with autocannon, 20 connections, ${THROUGHPUT_SECONDS} s`);
+  const cannon = await runAutocannon({ url, connections: 20, headers, duration: THROUGHPUT_SECONDS });
+  // And autocannon's own rate limit, for comparison with earlier reports (see load.mjs for why it reads higher).
+  const cannonAtRate = await runAutocannon({ url, connections: 20, overallRate: 500, headers, duration: THROUGHPUT_SECONDS });
+  const rss = sampler.stop();
+
+  const summary = (r) => ({ p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average });
+  ctx.details.listLoad = {
+    url,
+    pageItems: Array.isArray(page?.items) ? page.items.length : undefined,
+    constantRate: {
+      ...result,
+      cpuPerRequestMs: {
+        api: perRequestMs(cpuAfter.api - cpuBefore.api),
+        postgres: perRequestMs(cpuAfter.db - cpuBefore.db),
+        postgresBackends: backends.length,
+      },
+    },
+    autocannonThroughput: {
+      connections: 20,
+      seconds: cannon.duration,
+      requests: cannon.requests.total,
+      perSecond: cannon.requests.total / cannon.duration,
+      failed: cannon.errors + cannon.timeouts + cannon.non2xx,
+      latencyMs: summary(cannon),
+    },
+    autocannonOverallRate500: {
+      connections: 20,
+      seconds: cannonAtRate.duration,
+      requests: cannonAtRate.requests.total,
+      failed: cannonAtRate.errors + cannonAtRate.timeouts + cannonAtRate.non2xx,
+      latencyMs: summary(cannonAtRate),
+    },
+    rssBytes: { median: median(rss), max: max(rss), samples: rss.length },
+  };
+  const { cpuPerRequestMs } = ctx.details.listLoad.constantRate;
+  const sustained = result.achievedRate >= 500 * 0.97 && failed === 0;
+  const cannonRate = cannon.requests.total / cannon.duration;
+  return [
+    row(
+      '3',
+      listFigure,
+      '≤ 20 ms',
+      `${result.latencyMs.p99} ms`,
+      result.latencyMs.p99 <= 20 && sustained,
+      `p50 ${result.latencyMs.p50} ms, max ${result.latencyMs.max} ms, ${result.achievedRate.toFixed(0)} req/s achieved, ${failed} failed; CPU per request: API ${cpuPerRequestMs.api} ms, PostgreSQL ${cpuPerRequestMs.postgres} ms`,
+    ),
+    row(
+      '3',
+      'GET /v1/schedules throughput (autocannon, 20 connections)',
+      '',
+      `${cannonRate.toFixed(0)} req/s`,
+      null,
+      `p50 ${cannon.latency.p50} ms, p99 ${cannon.latency.p99} ms`,
+    ),
+    row(
+      '3',
+      'the same with autocannon --overallRate 500 (bursts, see below)',
+      '',
+      `p99 ${cannonAtRate.latency.p99} ms`,
+      null,
+      `p50 ${cannonAtRate.latency.p50} ms, ${(cannonAtRate.requests.total / cannonAtRate.duration).toFixed(0)} req/s`,
+    ),
+    row('4', memoryFigure, '', fmtMb(max(rss)), null, `median ${fmtMb(median(rss))}; idle now ${fmtMb(rssBytes(ctx.apiProc.child.pid))}`),
+  ];
+}
+
+function runAutocannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm test`: every check CI runs, in order, failing on the first error.
+import { spawnSync } from 'node:child_process';
+
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+const steps = [
+  ['formatting (Prettier; `npm run format` fixes it)', 'npx', ['prettier', '--check', '.', '--log-level=warn']],
+  [
+    'lint, type check, unit and integration tests',
+    'npx',
+    ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2', '--outputStyle=stream'],
+  ],
+  ['generated OpenAPI spec and API client are current', 'node', ['tools/check-generated.mjs']],
+  ['engine as real processes (SIGKILL, two replicas, dispatch)', 'npx', ['nx', 'e2e', 'api', '--outputStyle=stream']],
+  ['console end-to-end tests in Chromium', 'npx', ['nx', 'e2e', 'web-e2e', '--outputStyle=stream']],
+];
+
+for (const [title, cmd, args] of steps) {
+  console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}\n`);
+  const started = Date.now();
+  const { status } = spawnSync(cmd, args, { stdio: 'inherit', env });
+  console.log(`=== ${title}: ${status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (status !== 0) process.exit(status ?? 1);
+}
