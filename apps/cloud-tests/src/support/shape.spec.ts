@@ -46,6 +46,14 @@ describe(compareObservations.name, () => {
     expect(compareObservations(sim, real)).toEqual([]);
   });
 
+  it('leaves timing-dependent keys out with everything below them, on both sides', () => {
+    const timingDependent = ['server.security_groups'];
+    const sim = observe(response(200, { server: { id: 'a', security_groups: [{ name: 'default' }] } }), { timingDependent });
+    const real = observe(response(200, { server: { id: 'b', security_groups_extra: [] } }), { timingDependent });
+    expect(sim.body).toEqual({ '(root)': 'object', server: 'object', 'server.id': 'string' });
+    expect(compareObservations(sim, real)).toEqual(['body server.security_groups_extra: only in real (array)']);
+  });
+
   it('compares Location with the service root and ids replaced', () => {
     const normalizeUrl = (url: string) => url.replace(/^http:\/\/[^/]+(\/compute)?/, '{compute}').replace(/[0-9a-f-]{36}/, '{uuid}');
     const location = (url: string) => observe(response(202, {}, { location: url }), { normalizeUrl }).headers['location'];

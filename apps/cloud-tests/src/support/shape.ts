@@ -35,6 +35,11 @@ export interface ObserveOptions {
   normalizeUrl?: (url: string) => string;
   /** More map keys (by last path segment) for this answer. */
   mapKeys?: string[];
+  /**
+   * Body paths left out with everything below them: keys whose presence on the real cloud depends on timing, not on
+   * the API (a deleting server's `security_groups` last only until Neutron's ports are gone).
+   */
+  timingDependent?: string[];
 }
 
 export function observe(response: Pick<HttpResult, 'status' | 'headers' | 'body'>, options: ObserveOptions = {}): Observation {
@@ -46,7 +51,15 @@ export function observe(response: Pick<HttpResult, 'status' | 'headers' | 'body'
   for (const name of PRESENT_HEADERS) if (response.headers.has(name)) headers[name] = 'present';
   const location = response.headers.get('location');
   if (location !== null) headers['location'] = options.normalizeUrl ? options.normalizeUrl(location) : 'present';
-  return { status: response.status, headers, ...shapeOf(response.body, [...DEFAULT_MAP_KEYS, ...(options.mapKeys ?? [])]) };
+  const shape = shapeOf(response.body, [...DEFAULT_MAP_KEYS, ...(options.mapKeys ?? [])]);
+  const dropped = (path: string) =>
+    (options.timingDependent ?? []).some((root) => path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[]`));
+  return {
+    status: response.status,
+    headers,
+    body: Object.fromEntries(Object.entries(shape.body).filter(([path]) => !dropped(path))),
+    emptyArrays: shape.emptyArrays.filter((path) => !dropped(path)),
+  };
 }
 
 /** The key/type tree of a JSON value. */
