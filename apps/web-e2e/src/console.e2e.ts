@@ -81,7 +81,7 @@ describeInBrowser('console in Chromium', () => {
     const { page, webUrl } = stack;
     await page.goto(`${webUrl}/schedules/new`);
 
-    await page.getByLabel('Name', { exact: true }).fill('Weekday mornings');
+    await page.getByLabel('Name', { exact: true }).fill('Weekday peak');
     await pick(page, 'Image', 'cirros', /^cirros/);
     await pick(page, 'Flavor', 'standard', /^standard/);
     await pick(page, 'Networks', 'priv', /^private/);
@@ -109,19 +109,19 @@ describeInBrowser('console in Chromium', () => {
     await stack.screenshot('schedule-form');
 
     await page.getByRole('button', { name: 'Create schedule' }).click();
-    await page.getByRole('heading', { name: 'Weekday mornings', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Weekday peak', level: 1 }).waitFor();
     expect(page.url()).toMatch(/\/schedules\/[0-9a-f-]{36}$/);
     const settings = page.locator('dl.settings');
     expect(await settings.textContent()).toContain(`Every weekday at ${QUIET_TIME}, for 2 h`);
     expect(await settings.textContent()).toContain('cirros-0.6.2-x86_64-disk');
 
     await page.getByRole('link', { name: 'Back to schedules' }).click();
-    const row = scheduleRow(page, 'Weekday mornings');
+    const row = scheduleRow(page, 'Weekday peak');
     await row.waitFor();
     expect(await row.textContent()).toContain(`Every weekday at ${QUIET_TIME}, for 2 h`);
     expect(await row.locator('peak-state-chip').getAttribute('data-state')).toMatch(/idle|upcoming/);
 
-    await row.getByRole('switch', { name: 'Disable Weekday mornings' }).click();
+    await row.getByRole('switch', { name: 'Disable Weekday peak' }).click();
     await row.locator('peak-state-chip[data-state="disabled"]').waitFor();
     await stack.screenshot('schedules');
   });
