@@ -48,11 +48,18 @@ export interface CreatedSchedule {
 }
 
 /**
- * An hour on the tests' clock (Europe/Paris, the browser's zone) half a day away from when the suite started: a
- * window of a few hours that starts then is never open while the tests run, whatever the time of day they run at.
+ * An hour on the tests' clock (Europe/Paris, the browser's zone) about half a day away from when the suite started:
+ * a window of up to two hours that starts then is never open while the tests run, whatever the time of day they run
+ * at. It is at most 21:00, so such a window ends on its own day and the console shows it as `HH:00 – HH:00` (a
+ * window past midnight shows its end with the next day's date); the start is then still 10 hours or more away.
  */
-export const QUIET_HOUR =
-  (Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(new Date())) + 12) % 24;
+export const QUIET_HOUR = quietHour(
+  Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(new Date())),
+);
+
+export function quietHour(hourNow: number): number {
+  return Math.min((hourNow + 12) % 24, 21);
+}
 
 /** `QUIET_HOUR` as the console writes it, e.g. `20:00`. */
 export const QUIET_TIME = `${String(QUIET_HOUR).padStart(2, '0')}:00`;
