@@ -150,7 +150,7 @@ describe(EngineService.name, () => {
     const maxAttempts = 3;
     await settle(async () => (await runsOf(schedule.id))[0]?.vms?.every((vm) => vm.status === 'FAILED') === true, 'both slots given up');
     const [run] = await runsOf(schedule.id);
-    expect(run?.state).toBe('degraded');
+    expect(run).toMatchObject({ state: 'degraded', shortfallReason: 'attempts_exhausted' });
     expect(run?.vms?.map((vm) => [vm.status, vm.attempts, vm.faultMessage])).toEqual([
       ['FAILED', maxAttempts, 'No valid host was found.'],
       ['FAILED', maxAttempts, 'No valid host was found.'],
@@ -161,6 +161,12 @@ describe(EngineService.name, () => {
 
     kit.clock.advance(60 * 60_000);
     await settle(async () => (await runsOf(schedule.id))[0]?.state === 'failed', 'failed: never up');
+    const [failed] = await runsOf(schedule.id);
+    expect(failed?.shortfallReason).toBe('attempts_exhausted');
+    expect(failed?.vms?.map((vm) => [vm.status, vm.shortfallReason])).toEqual([
+      ['FAILED', 'attempts_exhausted'],
+      ['FAILED', 'attempts_exhausted'],
+    ]);
   });
 
   it("treats a VM that Nova's quota recheck put in ERROR as a quota error: recorded on the run, no attempt used up, retried", async () => {
@@ -174,8 +180,7 @@ describe(EngineService.name, () => {
     // More creates than the attempt limit allows for failed builds, and the slot is never given up.
     await settle(async () => (await posts()).length > maxAttempts + 1, `more than ${maxAttempts + 1} creates`);
     const [during] = await runsOf(schedule.id);
-    expect(during?.state).toBe('provisioning');
-    expect(during?.lastErrorMessage).toBe(quotaFault);
+    expect(during).toMatchObject({ state: 'degraded', shortfallReason: 'quota', lastErrorMessage: quotaFault });
     expect(during?.vms?.[0]?.status).not.toBe('FAILED');
     expect(during?.vms?.[0]?.attempts).toBeLessThanOrEqual(1);
 
@@ -213,7 +218,7 @@ describe(EngineService.name, () => {
     kit.clock.advance(5 * 60_000);
     await settle(async () => (await runsOf(schedule.id))[0]?.lastErrorMessage?.includes('Quota exceeded') === true, 'quota recorded');
     const [run] = await runsOf(schedule.id);
-    expect(run?.state).toBe('provisioning');
+    expect(run).toMatchObject({ state: 'degraded', shortfallReason: 'quota' });
     expect(run?.lastErrorRequestId).toMatch(/^req-/);
     await sleep(100);
     await sut.runPassNow(); // retried with backoff, no crash
@@ -222,8 +227,114 @@ describe(EngineService.name, () => {
     await kit.sim.control.setQuotas({ instances: 10 }, 'admin');
     await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'active after quota raised');
     expect(await ours()).toHaveLength(3);
+    expect((await runsOf(schedule.id))[0]?.shortfallReason).toBeNull();
     kit.clock.advance(60 * 60_000);
     await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+  });
+
+  describe('a window the quota cannot fill (3 of 5)', () => {
+    beforeEach(() => kit.sim.control.setQuotas({ instances: 3 }, 'admin'));
+    afterEach(() => kit.sim.control.setQuotas({ instances: 10 }, 'admin'));
+
+    const degradedByQuota = async (scheduleId: string) => {
+      const [run] = await runsOf(scheduleId);
+      return run?.state === 'degraded' && run.vms?.filter((vm) => vm.status === 'ACTIVE').length === 3;
+    };
+
+    it('reads degraded with its reason while live, then ends once, with every slot closed and nothing left', async () => {
+      kit.clock.set(T0);
+      const schedule = await create(onceIn(5, 30, { instanceCount: 5 }));
+      kit.clock.advance(5 * 60_000);
+      await settle(() => degradedByQuota(schedule.id), 'degraded at 3 of 5');
+      const [live] = await runsOf(schedule.id);
+      expect(live).toMatchObject({ state: 'degraded', shortfallReason: 'quota', desiredCount: 5, endedAt: null });
+      const shown = (await kit.http().get(`/v1/schedules/${schedule.id}`).expect(200)).body as Record<string, unknown>;
+      expect(shown).toMatchObject({
+        state: 'degraded',
+        latestRun: { state: 'degraded', shortfallReason: 'quota', activeCount: 3, desiredCount: 5 },
+      });
+
+      kit.clock.advance(30 * 60_000);
+      await settle(async () => (await runsOf(schedule.id))[0]?.state === 'partial', 'run ended partial');
+      expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+      const [ended] = await runsOf(schedule.id);
+      expect(ended).toMatchObject({ shortfallReason: 'quota' });
+      // Which three slots got a VM depends on the order Nova took the parallel creates.
+      expect(ended?.vms?.map((vm) => `${vm.status} ${vm.shortfallReason}`).sort()).toEqual([
+        'DELETED null',
+        'DELETED null',
+        'DELETED null',
+        'NOT_CREATED quota',
+        'NOT_CREATED quota',
+      ]);
+
+      // Further passes, minutes apart, leave the ended run exactly as it is.
+      for (let i = 0; i < 3; i++) {
+        kit.clock.advance(60_000);
+        await sut.runPassNow();
+      }
+      const [later] = await runsOf(schedule.id);
+      expect(later).toEqual(ended);
+      const history = (await kit.http().get(`/v1/schedules/${schedule.id}/runs`).expect(200)).body as { items: Record<string, unknown>[] };
+      expect(history.items[0]).toMatchObject({ state: 'partial', shortfallReason: 'quota' });
+      expect(history.items[0]?.['endedAt']).toBe(ended?.endedAt?.toISOString());
+
+      // Nothing of it is live any more: the schedule goes at once.
+      await kit.http().delete(`/v1/schedules/${schedule.id}`).expect(204);
+      await kit.http().get(`/v1/schedules/${schedule.id}`).expect(404);
+    });
+
+    it('recovers to active when the quota is raised mid-window, then completes', async () => {
+      kit.clock.set(T0);
+      const schedule = await create(onceIn(5, 30, { instanceCount: 5 }));
+      kit.clock.advance(5 * 60_000);
+      await settle(() => degradedByQuota(schedule.id), 'degraded at 3 of 5');
+
+      await kit.sim.control.setQuotas({ instances: 10 }, 'admin');
+      await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'active after the quota was raised');
+      const [active] = await runsOf(schedule.id);
+      expect(active?.shortfallReason).toBeNull();
+      expect(active?.vms?.filter((vm) => vm.status === 'ACTIVE')).toHaveLength(5);
+      expect(await ours()).toHaveLength(5);
+
+      kit.clock.advance(30 * 60_000);
+      await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+      const [done] = await runsOf(schedule.id);
+      expect(done?.shortfallReason).toBeNull();
+      expect(done?.vms?.every((vm) => vm.status === 'DELETED' && vm.deletedAt)).toBe(true);
+    });
+
+    it('removes a schedule deleted during its degraded window once its VMs are gone', async () => {
+      kit.clock.set(T0);
+      const schedule = await create(onceIn(5, 30, { instanceCount: 5 }));
+      kit.clock.advance(5 * 60_000);
+      await settle(() => degradedByQuota(schedule.id), 'degraded at 3 of 5');
+
+      await kit.http().delete(`/v1/schedules/${schedule.id}`).expect(202);
+      await settle(
+        async () => (await kit.app.get(DataSource).getRepository(ScheduleEntity).countBy({ id: schedule.id })) === 0,
+        'schedule removed',
+      );
+      expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+    });
+  });
+
+  it('closes the slot of a VM deleted behind its back just before the end, so the schedule can be deleted', async () => {
+    kit.clock.set(T0);
+    const client = kit.app.get(OpenStackClient);
+    const schedule = await create(onceIn(5, 30, { instanceCount: 2 }));
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'active');
+    // Gone at once, and the window over before the engine's next pass: the slot is never refilled, and the
+    // teardown never sees its server.
+    await kit.sim.control.configure({ deleteDelayMs: 0 });
+    const victim = (await ours())[0] as SimServerInfo;
+    await client.compute.deleteServer(victim.id);
+    kit.clock.advance(30 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed');
+    const [run] = await runsOf(schedule.id);
+    expect(run?.vms?.every((vm) => vm.status === 'DELETED' && vm.deletedAt)).toBe(true);
+    await kit.http().delete(`/v1/schedules/${schedule.id}`).expect(204);
   });
 
   it('recreates a VM deleted by hand during the window, and never touches an untagged VM', async () => {

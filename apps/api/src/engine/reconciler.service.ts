@@ -10,15 +10,21 @@ import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
 import { describeError } from '../openstack/describe-error';
 import { RunVmEntity } from '../schedules/entities/run-vm.entity';
-import { LIVE_RUN_STATES, RunEntity, type RunState } from '../schedules/entities/run.entity';
+import { RunEntity } from '../schedules/entities/run.entity';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
+import {
+  dominantShortfall,
+  isLiveRunState,
+  LIVE_RUN_STATES,
+  nextRunState,
+  type RunState,
+  type ShortfallReason,
+} from '../schedules/run-lifecycle';
 import { SchedulesService } from '../schedules/schedules.service';
 import { mapWithConcurrency } from './concurrency';
 import { EngineSchedules, type EngineSchedule } from './engine-schedules';
 import { OWNER_TAG, ownershipMetadata, ownershipOf, ownershipTags, serverName } from './ownership';
 
-/** Run states the engine still works on. */
-const OPEN_RUN_STATES: RunState[] = ['pending', ...LIVE_RUN_STATES];
 /** How many past windows one pass records as missed per schedule, after a long downtime. */
 const MAX_MISSED_PER_PASS = 20;
 
@@ -29,6 +35,7 @@ export const VM_STATUS = {
   deleting: 'DELETING',
   deleted: 'DELETED',
   gaveUp: 'FAILED',
+  notCreated: 'NOT_CREATED',
 } as const;
 
 /** What one pass saw and did; returned for the engine's timer, logs, metrics and tests. */
@@ -133,7 +140,7 @@ export class ReconcilerService {
       if (!owner) continue;
       serversByRun.set(owner.runId, [...(serversByRun.get(owner.runId) ?? []), server]);
     }
-    const openRuns = await this.runs.find({ where: { state: In(OPEN_RUN_STATES) }, relations: { vms: true } });
+    const openRuns = await this.runs.find({ where: { state: In([...LIVE_RUN_STATES]) }, relations: { vms: true } });
 
     if (options.missedSince) await this.recordMissed(options.missedSince, now);
 
@@ -246,6 +253,7 @@ export class ReconcilerService {
             lastErrorMessage: null,
             lastErrorRequestId: null,
             lastErrorAt: null,
+            shortfallReason: null,
             desiredCount: schedule.entity.instanceCount,
             createdAt: now,
             updatedAt: now,
@@ -289,6 +297,7 @@ export class ReconcilerService {
       name: serverName(scheduleName, windowStart, slot),
       status: VM_STATUS.pending,
       faultMessage: null,
+      shortfallReason: null,
       attempts: 0,
       createdAt: null,
       activeAt: null,
@@ -337,7 +346,7 @@ export class ReconcilerService {
   /** After the window (or when the schedule was disabled or deleted): every VM of the run goes. */
   private planTeardown(run: RunEntity, owned: Server[], now: Date, actions: Action[]): void {
     if (run.state !== 'tearing-down') {
-      run.state = 'tearing-down';
+      run.state = nextRunState(run.state, { kind: 'window-end' });
       run.endedAt = now;
       this.logger.log(`Run ${run.id} of schedule ${run.scheduleId}: window over, removing ${owned.length} VM(s)`);
     }
@@ -368,6 +377,8 @@ export class ReconcilerService {
 
   private observe(vm: RunVmEntity, server: Server, now: Date): void {
     if (server.status === 'ACTIVE' && !vm.activeAt) vm.activeAt = now;
+    // Up at last: whatever held the slot back is over (until then a quota or cloud error still explains it).
+    if (server.status === 'ACTIVE') vm.shortfallReason = null;
     if (vm.status !== VM_STATUS.deleting) vm.status = server.status;
     if (server.fault) vm.faultMessage = server.fault.message;
   }
@@ -388,12 +399,14 @@ export class ReconcilerService {
       // and the whole run backs off (longer each time) until the quota has room.
       vm.attempts = Math.max(0, vm.attempts - 1);
       vm.status = 'ERROR';
+      vm.shortfallReason = 'quota';
       this.backOffRun(run, vm.faultMessage, null, now);
       this.logger.warn(`VM ${vm.name} (${server.id}) was refused by the quota after Nova accepted it: ${vm.faultMessage}; retrying later`);
       return;
     }
     const giveUp = vm.attempts >= this.config.maxAttempts;
     vm.status = giveUp ? VM_STATUS.gaveUp : 'ERROR';
+    if (giveUp) vm.shortfallReason = 'attempts_exhausted';
     this.logger.warn(
       `VM ${vm.name} (${server.id}) failed on attempt ${vm.attempts}/${this.config.maxAttempts}: ${vm.faultMessage}` +
         (giveUp ? '; giving up on this slot' : '; replacing it'),
@@ -501,13 +514,20 @@ export class ReconcilerService {
       vm.createdAt = null;
     }
     vm.faultMessage = message;
+    vm.shortfallReason = isOpenStackError(error) && error.isQuotaExceeded ? 'quota' : 'cloud_error';
     this.backOffRun(
       run,
       isOpenStackError(error) ? error.message : message,
       isOpenStackError(error) ? (error.requestId ?? null) : null,
       now,
     );
-    await this.vms.update(vm.id, { attempts: vm.attempts, status: vm.status, createdAt: vm.createdAt, faultMessage: message });
+    await this.vms.update(vm.id, {
+      attempts: vm.attempts,
+      status: vm.status,
+      createdAt: vm.createdAt,
+      faultMessage: message,
+      shortfallReason: vm.shortfallReason,
+    });
     this.logger.warn(`Could not create ${vm.name} for run ${run.id}: ${message}`);
   }
 
@@ -529,7 +549,7 @@ export class ReconcilerService {
     }
   }
 
-  /** Derives and saves the run's state; returns true when the run closed in this pass. */
+  /** Derives and saves the run's state (see run-lifecycle.ts); returns true when the run closed in this pass. */
   private async updateRunState(run: RunEntity, wanted: Map<string, { window: PeakWindow }>, owned: Server[], now: Date): Promise<boolean> {
     const vms = run.vms ?? [];
     const inSlots = vms.filter((vm) => vm.slot <= run.desiredCount);
@@ -542,11 +562,13 @@ export class ReconcilerService {
           Object.assign(vm, { status: VM_STATUS.deleted, deletedAt: vm.deletedAt ?? now });
       }
       if (owned.length === 0) {
-        run.tornDownAt = now;
-        const everUp = vms.some((vm) => vm.activeAt);
+        this.closeSlots(run, now);
         // Seen ACTIVE by any pass, the teardown's included: a window that ended just as its VMs came up still completed.
-        const allUp = inSlots.length > 0 && inSlots.every((vm) => vm.activeAt);
-        run.state = allUp ? 'completed' : everUp ? 'degraded' : 'failed';
+        const slotsUp = inSlots.filter((vm) => vm.activeAt).length;
+        run.state = nextRunState(run.state, { kind: 'torn-down', desired: run.desiredCount, slotsUp });
+        run.shortfallReason =
+          run.state === 'completed' ? null : dominantShortfall(inSlots.filter((vm) => !vm.activeAt).map((vm) => vm.shortfallReason));
+        run.tornDownAt = now;
         closed = true;
         this.forgetRun(run);
         this.logger.log(`Run ${run.id} of schedule ${run.scheduleId} finished: ${run.state}`);
@@ -559,20 +581,40 @@ export class ReconcilerService {
         }
       }
       const active = inSlots.filter((vm) => vm.status === 'ACTIVE').length;
-      if (active === run.desiredCount) {
-        run.state = 'active';
-        if (!run.readyAt) {
-          run.readyAt = now;
-          this.logger.log(`Run ${run.id}: all ${active} VM(s) ACTIVE`);
-        }
-      } else {
-        run.state = inSlots.some((vm) => vm.status === VM_STATUS.gaveUp) ? 'degraded' : 'provisioning';
+      const shortfall = dominantShortfall(inSlots.filter((vm) => vm.status !== 'ACTIVE').map((vm) => vm.shortfallReason));
+      const before = run.state;
+      run.state = nextRunState(run.state, { kind: 'progress', desired: run.desiredCount, active, shortfall });
+      run.shortfallReason = run.state === 'active' ? null : shortfall;
+      if (run.state === 'active' && !run.readyAt) {
+        run.readyAt = now;
+        this.logger.log(`Run ${run.id}: all ${active} VM(s) ACTIVE`);
       }
+      if (run.state === 'degraded' && before !== 'degraded')
+        this.logger.warn(`Run ${run.id}: ${active} of ${run.desiredCount} VM(s), held back by ${shortfall}`);
     }
     run.updatedAt = now;
     await this.runs.save({ ...run, vms: undefined });
     await this.vms.save(vms);
     return closed;
+  }
+
+  /**
+   * The run is over and none of its servers is left: every slot is closed, so nothing of it looks alive
+   * any more. A slot that had a server is deleted; one that never got one (or lost it before the end)
+   * says why it stayed empty.
+   */
+  private closeSlots(run: RunEntity, now: Date): void {
+    for (const vm of run.vms ?? []) {
+      if (vm.status === VM_STATUS.deleted || vm.status === VM_STATUS.notCreated) continue;
+      if (vm.status === VM_STATUS.gaveUp) {
+        vm.shortfallReason = 'attempts_exhausted';
+      } else if (vm.serverId || vm.status === VM_STATUS.deleting) {
+        Object.assign(vm, { status: VM_STATUS.deleted, deletedAt: vm.deletedAt ?? now });
+      } else {
+        const reason: ShortfallReason = vm.shortfallReason ?? run.shortfallReason ?? 'window_ended';
+        Object.assign(vm, { status: VM_STATUS.notCreated, shortfallReason: reason });
+      }
+    }
   }
 
   private forgetRun(run: RunEntity): void {
@@ -588,7 +630,7 @@ export class ReconcilerService {
   private async finishDeletions(openRuns: RunEntity[], serversByRun: Map<string, Server[]>): Promise<void> {
     for (const { entity } of [...this.schedules.all()]) {
       if (!entity.deletingSince) continue;
-      const busy = openRuns.some((r) => r.scheduleId === entity.id && (OPEN_RUN_STATES as string[]).includes(r.state));
+      const busy = openRuns.some((r) => r.scheduleId === entity.id && isLiveRunState(r.state));
       const leftovers = [...serversByRun.values()].some((servers) => servers.some((s) => ownershipOf(s)?.scheduleId === entity.id));
       if (busy || leftovers) continue;
       if (await this.schedulesService.completeDeletion(entity.id)) this.schedules.forget(entity.id);

@@ -50,6 +50,7 @@ describe(ScheduleDtoCache.name, () => {
     const run = {
       id: 'r1',
       state: 'active' as const,
+      shortfallReason: null,
       windowStart: new Date('2026-05-02T07:00:00Z'),
       windowEnd: new Date('2026-05-02T08:00:00Z'),
       desiredCount: 2,
@@ -58,6 +59,8 @@ describe(ScheduleDtoCache.name, () => {
     const running = sut.get(view({ state: 'active', latestRun: run }), at);
     expect(running.latestRun?.activeCount).toBe(1);
     expect(sut.get(view({ state: 'active', latestRun: { ...run, activeCount: 2 } }), at).latestRun?.activeCount).toBe(2);
+    const short = sut.get(view({ state: 'degraded', latestRun: { ...run, state: 'degraded', shortfallReason: 'quota' } }), at);
+    expect(short.latestRun).toMatchObject({ state: 'degraded', shortfallReason: 'quota' });
     expect(sut.get(view({}, 2), at).version).toBe(2);
     expect(sut.get(view(), at)).not.toBe(first);
   });
@@ -67,6 +70,7 @@ describe(ScheduleDtoCache.name, () => {
     const run = {
       id: 'r1',
       state: 'completed' as const,
+      shortfallReason: null,
       windowStart: new Date('2026-05-02T07:00:00Z'),
       windowEnd: new Date('2026-05-02T08:00:00Z'),
       desiredCount: 2,

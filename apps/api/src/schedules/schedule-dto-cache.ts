@@ -67,7 +67,7 @@ export class ScheduleDtoCache {
 }
 
 function signatureOf({ state, latestRun: run }: Pick<ViewStamp, 'state' | 'latestRun'>): string {
-  return `${state}|${run ? `${run.id}|${run.state}|${run.activeCount}|${run.desiredCount}` : ''}`;
+  return `${state}|${run ? `${run.id}|${run.state}|${run.shortfallReason ?? ''}|${run.activeCount}|${run.desiredCount}` : ''}`;
 }
 
 /** The next window the engine has not started: the first not ended, or the one after it when the latest run took it. */

@@ -74,6 +74,7 @@ export function mapOccurrence(occurrence: Occurrence): OccurrenceDto {
 export interface LatestRun {
   readonly id: string;
   readonly state: RunEntity['state'];
+  readonly shortfallReason: RunEntity['shortfallReason'];
   readonly windowStart: Date;
   readonly windowEnd: Date;
   readonly desiredCount: number;
@@ -84,6 +85,7 @@ export function mapRunSummary(run: LatestRun): RunSummaryDto {
   return {
     id: run.id,
     state: run.state,
+    shortfallReason: run.shortfallReason,
     windowStart: iso(run.windowStart),
     windowEnd: iso(run.windowEnd),
     desiredCount: run.desiredCount,
@@ -125,6 +127,7 @@ export function mapRunVm(vm: RunVmEntity): RunVmDto {
     name: vm.name,
     status: vm.status,
     faultMessage: vm.faultMessage,
+    shortfallReason: vm.shortfallReason,
     attempts: vm.attempts,
     createdAt: isoOrNull(vm.createdAt),
     activeAt: isoOrNull(vm.activeAt),
@@ -137,6 +140,7 @@ export function mapRun(run: RunEntity, vms: readonly RunVmEntity[]): RunDto {
     id: run.id,
     scheduleId: run.scheduleId,
     state: run.state,
+    shortfallReason: run.shortfallReason,
     windowStart: iso(run.windowStart),
     windowEnd: iso(run.windowEnd),
     provisionAt: iso(run.provisionAt),

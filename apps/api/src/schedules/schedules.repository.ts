@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ScheduleState } from './dto/schedule.dto';
 import { RunVmEntity } from './entities/run-vm.entity';
-import { LIVE_RUN_STATES, RunEntity, RunState } from './entities/run.entity';
+import { RunEntity } from './entities/run.entity';
+import { LIVE_RUN_STATES, RUN_STATES_WITH_VMS, type RunState, type ShortfallReason } from './run-lifecycle';
 import { ScheduleEntity } from './entities/schedule.entity';
 import { compileSchedule, LatestRun } from './schedule.mappers';
 
@@ -28,7 +29,8 @@ export interface ScheduleFilter {
   readonly id?: string;
 }
 
-const LIVE_STATES_SQL = LIVE_RUN_STATES.map((s) => `'${s}'`).join(', ');
+const LIVE_STATES_SQL = RUN_STATES_WITH_VMS.map((s) => `'${s}'`).join(', ');
+const OPEN_STATES_SQL = LIVE_RUN_STATES.map((s) => `'${s}'`).join(', ');
 
 /**
  * The derived state, in SQL so that lists can filter and count by it. `horizonEnd` is the placeholder of
@@ -49,7 +51,7 @@ END`;
 
 /** The latest run of `s` by window start: one backward step on the (schedule_id, window_start) unique index. */
 const LATEST_RUN_JOIN = `LEFT JOIN LATERAL (
-  SELECT run.id, run.state, run.window_start, run.window_end, run.desired_count
+  SELECT run.id, run.state, run.shortfall_reason, run.window_start, run.window_end, run.desired_count
   FROM run WHERE run.schedule_id = s.id ORDER BY run.window_start DESC LIMIT 1
 ) r ON true`;
 
@@ -98,6 +100,7 @@ function selectView(horizonEnd: string, extra = '', join = '', columns: 'full' |
     `'derived_state', ${stateSql(horizonEnd)}`,
     `'run_id', r.id`,
     `'run_state', r.state`,
+    `'run_shortfall_reason', r.shortfall_reason`,
     `'run_window_start', ${epochMs('r.window_start')}`,
     `'run_window_end', ${epochMs('r.window_end')}`,
     `'run_desired_count', r.desired_count`,
@@ -155,6 +158,7 @@ function latestRunOf(v: Row): LatestRun | null {
     : {
         id: v['run_id'] as string,
         state: v['run_state'] as RunState,
+        shortfallReason: v['run_shortfall_reason'] as ShortfallReason | null,
         windowStart: new Date(v['run_window_start'] as number),
         windowEnd: new Date(v['run_window_end'] as number),
         desiredCount: v['run_desired_count'] as number,
@@ -317,6 +321,18 @@ export class SchedulesRepository {
       [scheduleId],
     );
     return rows[0].live;
+  }
+
+  /**
+   * Whether the engine still works on a run of the schedule. With none, and none of its VMs in the cloud
+   * (which only the engine can see), a schedule being deleted can go, whatever its VM rows still say.
+   */
+  async hasOpenRuns(scheduleId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: { open: boolean }[] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM run WHERE schedule_id = $1 AND state IN (${OPEN_STATES_SQL})) AS open`,
+      [scheduleId],
+    );
+    return rows[0].open;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -382,8 +382,9 @@ export class SchedulesService {
   }
 
   /**
-   * For the engine: removes a `deleting` schedule once none of its VMs may exist. Returns whether it was
-   * removed (false: still VMs, not marked, or already gone).
+   * For the engine, once it has seen none of the schedule's VMs in the cloud: removes a `deleting` schedule
+   * whose runs are all closed. Returns whether it was removed (false: a run still open, not marked, or
+   * already gone).
    */
   async completeDeletion(id: string): Promise<boolean> {
     const removed = await this.repository.transaction(async (manager) => {
@@ -392,7 +393,7 @@ export class SchedulesService {
         [id],
       );
       if (locked.length === 0 || !locked[0].deleting_since) return false;
-      if (await this.repository.hasLiveVms(id, manager)) return false;
+      if (await this.repository.hasOpenRuns(id, manager)) return false;
       await manager.query(`DELETE FROM schedule WHERE id = $1`, [id]);
       return true;
     });

@@ -28,6 +28,7 @@ export type { ScheduleDeletionDto } from './models/schedule-deletion-dto';
 export type { ScheduleDto } from './models/schedule-dto';
 export type { ScheduleListDto } from './models/schedule-list-dto';
 export type { ScheduleState } from './models/schedule-state';
+export type { ShortfallReason } from './models/shortfall-reason';
 export type { TokenInfoDto } from './models/token-info-dto';
 export type { TokenPermissionsDto } from './models/token-permissions-dto';
 export type { UpdateScheduleDto } from './models/update-schedule-dto';

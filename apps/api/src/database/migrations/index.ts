@@ -2,6 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { EngineLease1764201600000 } from './1764201600000-EngineLease';
 import { Schedules1795739122086 } from './1795739122086-Schedules';
 import { EngineState1795739500000 } from './1795739500000-EngineState';
+import { RunLifecycle1795900000000 } from './1795900000000-RunLifecycle';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [EngineLease1764201600000, Schedules1795739122086, EngineState1795739500000];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  EngineLease1764201600000,
+  Schedules1795739122086,
+  EngineState1795739500000,
+  RunLifecycle1795900000000,
+];

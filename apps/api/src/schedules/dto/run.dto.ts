@@ -1,18 +1,30 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { RUN_STATES, SHORTFALL_REASONS, type RunState, type ShortfallReason } from '../run-lifecycle';
 
-export const RUN_STATE_VALUES = ['pending', 'provisioning', 'active', 'degraded', 'tearing-down', 'completed', 'failed', 'missed'] as const;
-export type RunStateDto = (typeof RUN_STATE_VALUES)[number];
+export const RUN_STATE_VALUES = RUN_STATES;
+export type RunStateDto = RunState;
+
+const RUN_STATE_DOC =
+  'Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded ' +
+  'reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` ' +
+  '(the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window).';
 
 /** The latest run of a schedule, as its list entry shows it. */
 export class RunSummaryDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  /** `pending`, `provisioning`, `active` (all VMs up), `degraded` (some missing), `tearing-down`, `completed`, `failed` or `missed`. */
-  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState' })
+  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState', description: RUN_STATE_DOC })
   state!: RunStateDto;
+
+  /**
+   * Why the run is (live) or ended (final) below its count: `quota`, `cloud_error`, `attempts_exhausted`, or
+   * `window_ended` (the window closed before a VM could be made); null when it is on track or completed.
+   */
+  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true })
+  shortfallReason!: ShortfallReason | null;
 
   /** Planned window start (UTC). */
   @ApiProperty({ format: 'date-time' })
@@ -56,12 +68,20 @@ export class RunVmDto {
 
   name!: string;
 
-  /** Last known Nova status (`BUILD`, `ACTIVE`, `ERROR`...), `PENDING` before the create call, `DELETED` after. */
+  /**
+   * Last known Nova status (`BUILD`, `ACTIVE`, `ERROR`...), or the engine's: `PENDING` before the create call,
+   * `CREATING` while it is in flight, `DELETING`, `DELETED`; `FAILED` when the slot used up its attempts,
+   * `NOT_CREATED` when its window ended before it got a VM.
+   */
   status!: string;
 
   /** Nova's fault message, or the create call's error. */
   @ApiProperty({ nullable: true, type: String })
   faultMessage!: string | null;
+
+  /** Why this slot has no VM (and, once closed empty, never got one); null otherwise. */
+  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true })
+  shortfallReason!: ShortfallReason | null;
 
   /** Create attempts for this slot. */
   attempts!: number;
@@ -84,8 +104,12 @@ export class RunDto {
   @ApiProperty({ format: 'uuid' })
   scheduleId!: string;
 
-  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState' })
+  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState', description: RUN_STATE_DOC })
   state!: RunStateDto;
+
+  /** Why the run is (or ended) below its count; null when it is on track or completed. */
+  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true })
+  shortfallReason!: ShortfallReason | null;
 
   /** Planned window start (UTC). */
   @ApiProperty({ format: 'date-time' })

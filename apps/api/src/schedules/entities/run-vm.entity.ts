@@ -1,10 +1,12 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { SHORTFALL_REASONS, type ShortfallReason } from '../run-lifecycle';
 import type { RunEntity } from './run.entity';
 
 /** One VM slot of a run: the Nova server behind it (once created), its status and its history. */
 @Entity({ name: 'run_vm' })
 @Check('CHK_run_vm_attempts', `"attempts" >= 0`)
 @Check('CHK_run_vm_slot', `"slot" >= 1`)
+@Check('CHK_run_vm_shortfall_reason', `"shortfall_reason" IN (${SHORTFALL_REASONS.map((s) => `'${s}'`).join(', ')})`)
 @Unique('UQ_run_vm_run_slot', ['runId', 'slot'])
 export class RunVmEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_run_vm' })
@@ -32,13 +34,21 @@ export class RunVmEntity {
   @Column({ type: 'text' })
   name!: string;
 
-  /** Last known Nova status (`BUILD`, `ACTIVE`, `ERROR`, ...), or `PENDING` before the create call, `DELETED` after. */
+  /**
+   * Last known Nova status (`BUILD`, `ACTIVE`, `ERROR`, ...), or the engine's own: `PENDING` before the create
+   * call, `CREATING` while it is in flight, `DELETING`, then `DELETED`; `FAILED` once the slot used up its
+   * attempts; `NOT_CREATED` for a slot whose window ended before it got a VM.
+   */
   @Column({ type: 'text' })
   status!: string;
 
   /** Nova's fault message for an ERROR server, or the create call's error. */
   @Column({ type: 'text', name: 'fault_message', nullable: true })
   faultMessage!: string | null;
+
+  /** Why this slot has no VM, while that is for a recorded reason (and for good once closed empty). */
+  @Column({ type: 'text', name: 'shortfall_reason', nullable: true })
+  shortfallReason!: ShortfallReason | null;
 
   /** Create attempts so far for this slot. */
   @Column({ type: 'integer', default: 0 })

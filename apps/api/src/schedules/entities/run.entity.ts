@@ -1,11 +1,12 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, Unique } from 'typeorm';
+import { RUN_STATES, type RunState, SHORTFALL_REASONS, type ShortfallReason } from '../run-lifecycle';
 import { RunVmEntity } from './run-vm.entity';
 import { ScheduleEntity } from './schedule.entity';
 
-export const RUN_STATES = ['pending', 'provisioning', 'active', 'degraded', 'tearing-down', 'completed', 'failed', 'missed'] as const;
-export type RunState = (typeof RUN_STATES)[number];
-/** Run states in which the schedule's VMs may exist in the cloud. */
-export const LIVE_RUN_STATES: readonly RunState[] = ['provisioning', 'active', 'degraded', 'tearing-down'];
+export type { RunState } from '../run-lifecycle';
+
+const RUN_STATE_CHECK = `"state" IN (${RUN_STATES.map((s) => `'${s}'`).join(', ')})`;
+const SHORTFALL_REASON_CHECK = `"shortfall_reason" IN (${SHORTFALL_REASONS.map((s) => `'${s}'`).join(', ')})`;
 
 /**
  * One occurrence the engine acted on (or missed). The engine creates and updates runs; the API exposes them.
@@ -13,7 +14,8 @@ export const LIVE_RUN_STATES: readonly RunState[] = ['provisioning', 'active', '
  */
 @Entity({ name: 'run' })
 @Unique('UQ_run_schedule_window_start', ['scheduleId', 'windowStart'])
-@Check('CHK_run_state', `"state" IN ('pending', 'provisioning', 'active', 'degraded', 'tearing-down', 'completed', 'failed', 'missed')`)
+@Check('CHK_run_state', RUN_STATE_CHECK)
+@Check('CHK_run_shortfall_reason', SHORTFALL_REASON_CHECK)
 @Check('CHK_run_desired_count', `"desired_count" >= 0`)
 export class RunEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_run' })
@@ -72,6 +74,13 @@ export class RunEntity {
 
   @Column({ type: 'timestamptz', name: 'last_error_at', nullable: true })
   lastErrorAt!: Date | null;
+
+  /**
+   * Why the run has (or, once final, had) fewer VMs than it wants, when it is for a recorded reason; null
+   * while it is on track. A live run with a shortfall is `degraded`.
+   */
+  @Column({ type: 'text', name: 'shortfall_reason', nullable: true })
+  shortfallReason!: ShortfallReason | null;
 
   /** VMs wanted for this window (the schedule's count when the run began). */
   @Column({ type: 'integer', name: 'desired_count' })

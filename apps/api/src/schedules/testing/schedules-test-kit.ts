@@ -9,7 +9,8 @@ import { createTestApp } from '../../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { simulatorEnv } from '../../testing/simulator-env';
 import { RunVmEntity } from '../entities/run-vm.entity';
-import { RunEntity, RunState } from '../entities/run.entity';
+import { RunEntity } from '../entities/run.entity';
+import type { RunState, ShortfallReason } from '../run-lifecycle';
 
 /** The whole API on a fresh database and a simulator, with a clock the test moves. */
 export interface SchedulesTestKit {
@@ -85,7 +86,13 @@ export function onceBody(kit: SchedulesTestKit, overrides: Record<string, unknow
 export async function insertRun(
   kit: SchedulesTestKit,
   scheduleId: string,
-  run: { windowStart: string; durationMinutes?: number; state: RunState; vms?: { status: string; deleted?: boolean }[] },
+  run: {
+    windowStart: string;
+    durationMinutes?: number;
+    state: RunState;
+    shortfallReason?: ShortfallReason;
+    vms?: { status: string; deleted?: boolean }[];
+  },
 ): Promise<RunEntity> {
   const dataSource = kit.app.get(DataSource);
   const start = new Date(run.windowStart);
@@ -105,6 +112,7 @@ export async function insertRun(
     lastErrorMessage: run.state === 'failed' ? 'Quota exceeded for instances' : null,
     lastErrorRequestId: run.state === 'failed' ? 'req-0001' : null,
     lastErrorAt: run.state === 'failed' ? now : null,
+    shortfallReason: run.shortfallReason ?? null,
     desiredCount: run.vms?.length ?? 0,
     createdAt: now,
     updatedAt: now,

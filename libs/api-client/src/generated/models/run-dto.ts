@@ -4,6 +4,7 @@
 import { RunErrorDto } from '../models/run-error-dto';
 import { RunState } from '../models/run-state';
 import { RunVmDto } from '../models/run-vm-dto';
+import { ShortfallReason } from '../models/shortfall-reason';
 export interface RunDto {
   createdAt: string;
 
@@ -37,9 +38,18 @@ export interface RunDto {
   scheduleId: string;
 
   /**
+   * Why the run is (or ended) below its count; null when it is on track or completed.
+   */
+  shortfallReason: ShortfallReason | null;
+
+  /**
    * When provisioning actually began.
    */
   startedAt: string | null;
+
+  /**
+   * Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` (the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window).
+   */
   state: RunState;
 
   /**

@@ -13,6 +13,7 @@ export const RUN_STATE: RunState[] = [
   'degraded',
   'tearing-down',
   'completed',
+  'partial',
   'failed',
   'missed'
 ];

@@ -13,6 +13,7 @@ const run = (overrides: Partial<RunDto>): RunDto => ({
   id: 'run-1',
   scheduleId: 's-1',
   state: 'provisioning',
+  shortfallReason: null,
   windowStart: '2026-12-01T07:00:00Z',
   windowEnd: '2026-12-01T09:00:00Z',
   provisionAt: '2026-12-01T06:55:00Z',
@@ -36,6 +37,7 @@ const vm = (name: string, status: string, faultMessage: string | null = null) =>
   name,
   status,
   faultMessage,
+  shortfallReason: null,
   attempts: 1,
   createdAt: null,
   activeAt: status === 'ACTIVE' ? '2026-12-01T06:56:00Z' : null,
@@ -105,6 +107,70 @@ describe(ScheduleDetailPage.name, () => {
     const history = root.querySelectorAll('table[aria-label="Runs"] tr[mat-row]');
     expect(history).toHaveLength(2);
     expect(history[1]?.querySelector('peak-state-chip')?.getAttribute('data-state')).toBe('completed');
+    fixture.destroy();
+  });
+
+  it('says why a live run is short, and shows an ended short run in the history only', async () => {
+    const { fixture, http, scheduleRequest } = await render();
+    scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'degraded' }));
+    const quota = 'Quota exceeded for instances: Requested 1, but already used 3 of 3 instances';
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({
+      items: [
+        run({
+          state: 'degraded',
+          shortfallReason: 'quota',
+          desiredCount: 5,
+          lastError: { message: quota, requestId: 'req-1', at: null },
+          vms: [vm('p-1', 'ACTIVE'), vm('p-2', 'ACTIVE'), vm('p-3', 'ACTIVE'), vm('p-4', 'PENDING', quota), vm('p-5', 'PENDING', quota)],
+        }),
+        run({
+          id: 'run-0',
+          state: 'partial',
+          shortfallReason: 'quota',
+          desiredCount: 5,
+          windowStart: '2026-11-30T07:00:00Z',
+          vms: [vm('o-1', 'ACTIVE'), vm('o-2', 'ACTIVE'), vm('o-3', 'NOT_CREATED'), vm('o-4', 'NOT_CREATED'), vm('o-5', 'NOT_CREATED')],
+        }),
+      ],
+      total: 2,
+      limit: 10,
+      offset: 0,
+    });
+    await fixture.whenStable();
+    http.expectOne('/v1/schedules/s-1/occurrences?count=5').flush({ timeZone: 'Europe/Paris', from: '', occurrences: [] });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('.current .shortfall-line')?.textContent?.trim()).toBe('warning Degraded: quota, 3 of 5');
+    const history = [...root.querySelectorAll('table[aria-label="Runs"] tr[mat-row]')].map((tr) => [
+      tr.querySelector('peak-state-chip')?.getAttribute('data-state'),
+      tr.querySelector('.reason')?.textContent?.trim(),
+      tr.querySelectorAll('td')[2]?.textContent?.trim(),
+    ]);
+    expect(history).toEqual([
+      ['degraded', 'quota', '3 / 5'],
+      ['partial', 'quota', '2 / 5'],
+    ]);
+    fixture.destroy();
+  });
+
+  it('shows no current window once the last run has ended, even short of its count', async () => {
+    const { fixture, http, scheduleRequest } = await render();
+    scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'idle' }));
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({
+      items: [run({ state: 'partial', shortfallReason: 'quota', vms: [vm('o-1', 'DELETED'), vm('o-2', 'NOT_CREATED')] })],
+      total: 1,
+      limit: 10,
+      offset: 0,
+    });
+    await fixture.whenStable();
+    http.expectOne('/v1/schedules/s-1/occurrences?count=5').flush({ timeZone: 'Europe/Paris', from: '', occurrences: [] });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('.current')?.textContent).toContain('No window in progress.');
+    expect(root.querySelector('.current peak-vm-progress')).toBeNull();
+    expect(root.querySelectorAll('table[aria-label="Runs"] tr[mat-row]')).toHaveLength(1);
     fixture.destroy();
   });
 

@@ -13,7 +13,6 @@ import {
   OccurrenceListDto,
   RunDto,
   RunListDto,
-  RunState,
   RunVmDto,
   ScheduleDto,
   SchedulesService,
@@ -26,13 +25,11 @@ import { CatalogNames } from '../shared/catalog-names';
 import { pollState, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
-import { describeWindow, formatMinutes, isOnce } from '../shared/schedule-text';
+import { describeWindow, formatMinutes, isOnce, LIVE_RUN_STATES, SHORTFALL_TEXT, shortfallText } from '../shared/schedule-text';
 
 /** VMs change state within seconds while a window starts or ends: the page follows them this often. */
 const POLL_MS = 2000;
 const RUNS_SHOWN = 10;
-/** A run in one of these states has VMs being created, up, or being deleted. */
-const LIVE_RUN_STATES: readonly RunState[] = ['pending', 'provisioning', 'active', 'degraded', 'tearing-down'];
 
 /** One schedule: its settings, its next windows, the live state of the current run and the runs before it. */
 @Component({
@@ -130,6 +127,16 @@ export class ScheduleDetailPage {
 
   protected activeCount(run: RunDto): number {
     return run.vms.filter((vm) => vm.status === 'ACTIVE').length;
+  }
+
+  /** `Degraded: quota, 3 of 5` for the current run, `Partial: quota, 3 of 5` for an ended one. */
+  protected shortfall(run: RunDto): string | null {
+    return shortfallText(run, LIVE_RUN_STATES.includes(run.state) ? this.activeCount(run) : this.reachedActive(run));
+  }
+
+  /** Why a run is or ended short, in a word or two. */
+  protected reasonText(run: RunDto): string | null {
+    return run.shortfallReason && SHORTFALL_TEXT[run.shortfallReason];
   }
 
   /** For past runs: how many VMs reached ACTIVE at some point. */

@@ -76,12 +76,34 @@ describe(ScheduleListPage.name, () => {
       items: [
         aSchedule({
           state: 'provisioning',
-          latestRun: { id: 'r', state: 'provisioning', activeCount: 1, desiredCount: 3, windowStart: '', windowEnd: '' },
+          latestRun: {
+            id: 'r',
+            state: 'provisioning',
+            shortfallReason: null,
+            activeCount: 1,
+            desiredCount: 3,
+            windowStart: '',
+            windowEnd: '',
+          },
           nextOccurrence: null,
         }),
         aSchedule({ id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'Off', state: 'disabled', enabled: false }),
+        aSchedule({
+          id: 'a1b2c3d4-0000-4000-8000-000000000003',
+          name: 'Short',
+          state: 'degraded',
+          latestRun: {
+            id: 'r3',
+            state: 'degraded',
+            shortfallReason: 'quota',
+            activeCount: 3,
+            desiredCount: 5,
+            windowStart: '',
+            windowEnd: '',
+          },
+        }),
       ],
-      total: 2,
+      total: 3,
       limit: 50,
       offset: 0,
     });
@@ -100,6 +122,7 @@ describe(ScheduleListPage.name, () => {
     ]);
     expect(rows[1]?.querySelector('peak-state-chip')?.getAttribute('data-state')).toBe('disabled');
     expect(cells(rows[1])[6]).toBe('—');
+    expect(cells(rows[2])[6]).toBe('3 / 5 · quota');
     fixture.destroy();
   });
 

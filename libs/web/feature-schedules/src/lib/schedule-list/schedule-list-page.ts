@@ -18,7 +18,7 @@ import { CatalogNames } from '../shared/catalog-names';
 import { pollState, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
-import { describeWindow, SCHEDULE_STATES, STATES_WITH_VMS } from '../shared/schedule-text';
+import { describeWindow, SCHEDULE_STATES, SHORTFALL_TEXT, STATES_WITH_VMS } from '../shared/schedule-text';
 import { lastPageIndex, ListQuery, PAGE_SIZES, parseListQuery, sameListQuery, toListParams, toQueryParams } from './list-query';
 
 /** States change with the clock (upcoming, provisioning, …): the list refreshes itself this often. */
@@ -123,10 +123,12 @@ export class ScheduleListPage {
     return STATE_LOOKS[state]?.label ?? state;
   }
 
-  /** VMs up / desired, for the run that has VMs; a dash otherwise. */
+  /** VMs up / desired for the run that has VMs, and why it is short while degraded; a dash otherwise. */
   protected vmsText(schedule: ScheduleDto): string {
     const run = schedule.latestRun;
-    return run && STATES_WITH_VMS.includes(schedule.state) ? `${run.activeCount} / ${run.desiredCount}` : '—';
+    if (!run || !STATES_WITH_VMS.includes(schedule.state)) return '—';
+    const reason = run.state === 'degraded' && run.shortfallReason ? ` · ${SHORTFALL_TEXT[run.shortfallReason]}` : '';
+    return `${run.activeCount} / ${run.desiredCount}${reason}`;
   }
 
   protected toggle(schedule: ScheduleDto, change: MatSlideToggleChange): void {

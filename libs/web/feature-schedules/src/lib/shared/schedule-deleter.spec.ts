@@ -16,7 +16,7 @@ describe(deletionQuestion.name, () => {
     const sut = deletionQuestion({
       ...schedule,
       state: 'active',
-      latestRun: { id: 'r', state: 'active', activeCount: 3, desiredCount: 3, windowStart: '', windowEnd: '' },
+      latestRun: { id: 'r', state: 'active', shortfallReason: null, activeCount: 3, desiredCount: 3, windowStart: '', windowEnd: '' },
     });
 
     expect(sut.paragraphs[0]).toBe(

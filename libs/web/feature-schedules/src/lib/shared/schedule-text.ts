@@ -1,4 +1,4 @@
-import { OnceWindowDto, RecurringWindowDto, ScheduleDto, ScheduleState } from '@peak/api-client';
+import { OnceWindowDto, RecurringWindowDto, RunState, ScheduleDto, ScheduleState, ShortfallReason } from '@peak/api-client';
 import { describeCron, formatInZone, formatTimeInZone, wallTimeAt } from '@peak/web/util';
 
 /**
@@ -19,6 +19,43 @@ export const SCHEDULE_STATES = Object.keys({
 
 /** States in which the schedule has (or is creating or deleting) VMs in the cloud. */
 export const STATES_WITH_VMS: readonly ScheduleState[] = ['provisioning', 'active', 'degraded', 'tearing-down', 'deleting'];
+
+/** Run states in which the engine still works on the run (the API's live states; the others are final). */
+export const LIVE_RUN_STATES: readonly RunState[] = Object.entries({
+  pending: true,
+  provisioning: true,
+  active: true,
+  degraded: true,
+  'tearing-down': true,
+  completed: false,
+  partial: false,
+  failed: false,
+  missed: false,
+} satisfies Record<RunState, boolean>)
+  .filter(([, live]) => live)
+  .map(([state]) => state as RunState);
+
+/** Why a run is short, in words. */
+export const SHORTFALL_TEXT: Readonly<Record<ShortfallReason, string>> = {
+  quota: 'quota',
+  cloud_error: 'cloud error',
+  attempts_exhausted: 'create attempts used up',
+  window_ended: 'window ended first',
+};
+
+/**
+ * A run below its count, in one line: `Degraded: quota, 3 of 5` while live, `Partial: quota, 3 of 5` once
+ * ended (`active`: VMs up now, or that were up at some point for an ended run). Null when it is not short
+ * for a recorded reason.
+ */
+export function shortfallText(
+  run: { readonly state: RunState; readonly shortfallReason: ShortfallReason | null; readonly desiredCount: number },
+  active: number,
+): string | null {
+  if (!run.shortfallReason || run.state === 'completed' || run.state === 'active') return null;
+  const state = run.state.charAt(0).toUpperCase() + run.state.slice(1).replace(/-/g, ' ');
+  return `${state}: ${SHORTFALL_TEXT[run.shortfallReason]}, ${active} of ${run.desiredCount}`;
+}
 
 /** 90 → `1 h 30 min`, 1440 → `1 day`. */
 export function formatMinutes(minutes: number): string {

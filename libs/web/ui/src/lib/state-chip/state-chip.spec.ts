@@ -18,6 +18,7 @@ describe(StateChip.name, () => {
   it.each([
     ['active', 'Active', 'check_circle', 'success'],
     ['degraded', 'Degraded', 'warning', 'warning'],
+    ['partial', 'Partial', 'rule', 'warning'],
     ['failed', 'Failed', 'error', 'error'],
     ['provisioning', 'Provisioning', 'sync', 'progress'],
     ['disabled', 'Disabled', 'pause_circle', 'neutral'],

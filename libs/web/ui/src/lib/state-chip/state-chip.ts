@@ -26,9 +26,10 @@ export const STATE_LOOKS: Readonly<Record<string, StateLook>> = {
   pending: { label: 'Pending', icon: 'hourglass_empty', tone: 'info', hint: 'Waiting to start provisioning' },
   provisioning: { label: 'Provisioning', icon: 'sync', tone: 'progress', hint: 'Creating the window’s VMs' },
   active: { label: 'Active', icon: 'check_circle', tone: 'success', hint: 'Every VM of the window is ACTIVE' },
-  degraded: { label: 'Degraded', icon: 'warning', tone: 'warning', hint: 'Some VMs are missing or failed' },
+  degraded: { label: 'Degraded', icon: 'warning', tone: 'warning', hint: 'Below its VM count for a recorded reason (quota, cloud error…)' },
   'tearing-down': { label: 'Tearing down', icon: 'sync', tone: 'progress', hint: 'The window ended: its VMs are being deleted' },
   completed: { label: 'Completed', icon: 'task_alt', tone: 'neutral', hint: 'The window ended and its VMs are gone' },
+  partial: { label: 'Partial', icon: 'rule', tone: 'warning', hint: 'The window ended with fewer VMs than it wanted' },
   failed: { label: 'Failed', icon: 'error', tone: 'error', hint: 'The window could not get its VMs' },
   missed: { label: 'Missed', icon: 'event_busy', tone: 'warning', hint: 'The window passed without the engine acting on it' },
 };
