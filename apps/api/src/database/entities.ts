@@ -1,7 +1,7 @@
 import { EngineLeaseEntity } from '../engine/entities/engine-lease.entity';
 import { EngineStateEntity } from '../engine/entities/engine-state.entity';
-import { RunVmEntity } from '../schedules/entities/run-vm.entity';
-import { RunEntity } from '../schedules/entities/run.entity';
+import { RunVmEntity } from '../runs/entities/run-vm.entity';
+import { RunEntity } from '../runs/entities/run.entity';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 
 /** Every TypeORM entity, listed explicitly (the bundled API cannot glob for them). */

@@ -3,13 +3,13 @@ import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule as NestScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { engineConfig } from '../config/engine.config';
-import { RunVmEntity } from '../schedules/entities/run-vm.entity';
-import { RunEntity } from '../schedules/entities/run.entity';
+import { RunsModule } from '../runs/runs.module';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { EngineSchedules } from './engine-schedules';
 import { EngineService } from './engine.service';
 import { EngineStateEntity } from './entities/engine-state.entity';
+import { RunExecutor } from './executor';
 import { LeaderElectionService } from './leader-election.service';
 import { ReconcilerService } from './reconciler.service';
 
@@ -18,10 +18,11 @@ import { ReconcilerService } from './reconciler.service';
   imports: [
     ConfigModule.forFeature(engineConfig),
     NestScheduleModule.forRoot(),
-    TypeOrmModule.forFeature([ScheduleEntity, RunEntity, RunVmEntity, EngineStateEntity]),
+    TypeOrmModule.forFeature([ScheduleEntity, EngineStateEntity]),
     SchedulesModule,
+    RunsModule,
   ],
-  providers: [LeaderElectionService, EngineSchedules, ReconcilerService, EngineService],
+  providers: [LeaderElectionService, EngineSchedules, RunExecutor, ReconcilerService, EngineService],
   exports: [EngineService, LeaderElectionService],
 })
 export class EngineModule {}

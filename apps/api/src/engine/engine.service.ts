@@ -9,12 +9,13 @@ import { engineConfig } from '../config/engine.config';
 import { outsideRequestContext } from '../logging/background';
 import { EngineMetrics } from '../metrics/engine-metrics';
 import { describeError } from '../openstack/describe-error';
+import { RunEvents } from '../runs/run-events';
 import { ScheduleEvents } from '../schedules/schedule-events';
-import { SchedulesService } from '../schedules/schedules.service';
 import { EngineSchedules } from './engine-schedules';
 import { EngineStateEntity } from './entities/engine-state.entity';
 import { LeaderElectionService } from './leader-election.service';
-import { ReconcilerService, type PassReport } from './reconciler.service';
+import type { PassReport } from './pass-report';
+import { ReconcilerService } from './reconciler.service';
 
 const WAKE_TIMER = 'peak-engine-wake';
 const SAFETY_TIMER = 'peak-engine-safety';
@@ -51,7 +52,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(engineConfig.KEY) private readonly config: ConfigType<typeof engineConfig>,
     @InjectRepository(EngineStateEntity) private readonly state: Repository<EngineStateEntity>,
     private readonly metrics: EngineMetrics,
-    private readonly schedulesApi: SchedulesService,
+    private readonly runEvents: RunEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -174,7 +175,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       }
       this.record(report);
       // Runs changed: lists kept by this replica's API would show their old state.
-      if (report.vms.length > 0 || report.started.length > 0 || report.finishedRuns.length > 0) this.schedulesApi.invalidateLists();
+      if (report.vms.length > 0 || report.started.length > 0 || report.finishedRuns.length > 0)
+        this.runEvents.emit({ kind: 'runs-changed' });
       for (const listener of this.listeners) listener(report);
     } catch (error) {
       this.logger.warn(`Pass failed, retrying soon: ${describeError(error)}`);

@@ -2,7 +2,7 @@ import { OpenStackClient } from '@peak/openstack-client';
 import type { SimServerInfo } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { RunEntity } from '../schedules/entities/run.entity';
+import { RunEntity } from '../runs/entities/run.entity';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import { onceBody, recurringBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { EngineService } from './engine.service';
@@ -429,6 +429,27 @@ describe(EngineService.name, () => {
     await kit.http().patch(`/v1/schedules/${schedule.id}`).send({ version: current.version, enabled: false }).expect(200);
     await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'torn down on disable');
     expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+  });
+
+  it('opens the other windows of a pass when one of them already has a closed run (re-enabled mid-window)', async () => {
+    kit.clock.set(T0);
+    const early = await create(onceIn(5, 60, { instanceCount: 1 }));
+    const late = await create(onceIn(30, 60, { instanceCount: 1 }));
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await runsOf(early.id))[0]?.state === 'active', 'first window active');
+    const toggle = async (enabled: boolean) => {
+      const { version } = (await kit.http().get(`/v1/schedules/${early.id}`)).body as { version: number };
+      await kit.http().patch(`/v1/schedules/${early.id}`).send({ version, enabled }).expect(200);
+    };
+    await toggle(false);
+    await settle(async () => (await runsOf(early.id))[0]?.state === 'completed', 'first window closed on disable');
+    // Enabled again inside its window: that window already ran, so it is not opened again...
+    await toggle(true);
+    kit.clock.advance(25 * 60_000);
+    // ...and the window due in the same pass still starts.
+    await settle(async () => (await runsOf(late.id))[0]?.state === 'active', 'second window active');
+    expect((await runsOf(early.id)).map((run) => run.state)).toEqual(['completed']);
+    expect((await ours()).map((server) => ownershipOf(server)?.scheduleId)).toEqual([late.id]);
   });
 });
 

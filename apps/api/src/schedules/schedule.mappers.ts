@@ -1,10 +1,10 @@
-import { CompiledSchedule, Occurrence, ScheduleTiming } from '@peak/schedule-domain';
+import { CompiledSchedule, normalizeTimeZone, Occurrence, parseCronExpression, ScheduleTiming } from '@peak/schedule-domain';
 import { OccurrenceDto } from './dto/occurrence.dto';
 import { RunDto, RunSummaryDto, RunVmDto } from './dto/run.dto';
 import { ScheduleDto, ScheduleState } from './dto/schedule.dto';
 import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
-import { RunVmEntity } from './entities/run-vm.entity';
-import { RunEntity } from './entities/run.entity';
+import { RunVmEntity } from '../runs/entities/run-vm.entity';
+import { RunEntity } from '../runs/entities/run.entity';
 import { ScheduleEntity } from './entities/schedule.entity';
 
 /** The timing of a stored schedule, for `@peak/schedule-domain`. */
@@ -157,5 +157,83 @@ export function mapRun(run: RunEntity, vms: readonly RunVmEntity[]): RunDto {
     createdAt: iso(run.createdAt),
     updatedAt: iso(run.updatedAt),
     vms: vms.map(mapRunVm),
+  };
+}
+
+/** The timing fields of a request, as the domain library reads them. */
+export function timingOf(window: OnceWindowDto | RecurringWindowDto, timeZone: string, leadTimeMinutes: number): ScheduleTiming {
+  if (window.type === 'once') {
+    return { timeZone, leadTimeMinutes, window: { type: 'once', startAt: new Date(window.startAt), endAt: new Date(window.endAt) } };
+  }
+  return {
+    timeZone,
+    leadTimeMinutes,
+    window: {
+      type: 'recurring',
+      cron: window.cron,
+      durationMinutes: window.durationMinutes,
+      validFrom: window.validFrom ? new Date(window.validFrom) : null,
+      validUntil: window.validUntil ? new Date(window.validUntil) : null,
+      excludedDates: window.excludedDates ?? [],
+    },
+  };
+}
+
+/** The window columns of a timing that passed validation (cron normalized, dates sorted). */
+export function windowColumns(
+  timing: ScheduleTiming,
+): Pick<
+  ScheduleEntity,
+  | 'timeZone'
+  | 'leadTimeMinutes'
+  | 'windowType'
+  | 'startAt'
+  | 'endAt'
+  | 'cron'
+  | 'durationMinutes'
+  | 'validFrom'
+  | 'validUntil'
+  | 'excludedDates'
+> {
+  const base = { timeZone: normalizeTimeZone(timing.timeZone), leadTimeMinutes: timing.leadTimeMinutes };
+  const w = timing.window;
+  if (w.type === 'once') {
+    return {
+      ...base,
+      windowType: 'once',
+      startAt: w.startAt,
+      endAt: w.endAt,
+      cron: null,
+      durationMinutes: null,
+      validFrom: null,
+      validUntil: null,
+      excludedDates: [],
+    };
+  }
+  const parsed = parseCronExpression(w.cron);
+  return {
+    ...base,
+    windowType: 'recurring',
+    startAt: null,
+    endAt: null,
+    cron: parsed.ok ? parsed.expression : w.cron,
+    durationMinutes: w.durationMinutes,
+    validFrom: w.validFrom ?? null,
+    validUntil: w.validUntil ?? null,
+    excludedDates: [...(w.excludedDates ?? [])].sort(),
+  };
+}
+
+/** The window of a stored schedule in request form (for a PATCH that changes only the zone or lead time). */
+export function mapWindowDto(schedule: ScheduleEntity): OnceWindowDto | RecurringWindowDto {
+  const timing = scheduleTiming(schedule).window;
+  if (timing.type === 'once') return { type: 'once', startAt: timing.startAt.toISOString(), endAt: timing.endAt.toISOString() };
+  return {
+    type: 'recurring',
+    cron: timing.cron,
+    durationMinutes: timing.durationMinutes,
+    validFrom: timing.validFrom?.toISOString() ?? null,
+    validUntil: timing.validUntil?.toISOString() ?? null,
+    excludedDates: [...(timing.excludedDates ?? [])],
   };
 }

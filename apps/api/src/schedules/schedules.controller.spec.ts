@@ -4,8 +4,9 @@ import { ScheduleEvents } from './schedule-events';
 import { SchedulesService } from './schedules.service';
 import { insertRun, onceBody, recurringBody, startSchedulesTestKit, type SchedulesTestKit } from './testing/schedules-test-kit';
 import { DataSource } from 'typeorm';
-import { RunVmEntity } from './entities/run-vm.entity';
-import { RunEntity } from './entities/run.entity';
+import { RunVmEntity } from '../runs/entities/run-vm.entity';
+import { RunEntity } from '../runs/entities/run.entity';
+import { RunsRepository } from '../runs/runs.repository';
 
 interface ErrorBody {
   statusCode: number;
@@ -294,12 +295,12 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
       await kit.http().delete(`/v1/schedules/${created.id}`).expect(202);
 
       // The engine: not while VMs remain; once they are gone, the schedule goes.
-      const service = kit.app.get(SchedulesService);
-      expect(await service.completeDeletion(created.id)).toBe(false);
+      const runs = kit.app.get(RunsRepository);
+      expect(await runs.completeDeletion(created.id)).toBe(false);
       const dataSource = kit.app.get(DataSource);
       await dataSource.getRepository(RunVmEntity).update({ runId: run.id }, { status: 'DELETED', deletedAt: kit.clock.now() });
       await dataSource.getRepository(RunEntity).update({ id: run.id }, { state: 'completed', tornDownAt: kit.clock.now() });
-      expect(await service.completeDeletion(created.id)).toBe(true);
+      expect(await runs.completeDeletion(created.id)).toBe(true);
       await kit.http().get(`/v1/schedules/${created.id}`).expect(404);
       expect((await events).map((e) => e.kind)).toEqual(['deleting', 'deleting']);
     });

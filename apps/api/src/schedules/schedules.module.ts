@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CloudReferenceChecker, OpenStackReferenceChecker } from './cloud-reference-checker';
-import { RunVmEntity } from './entities/run-vm.entity';
-import { RunEntity } from './entities/run.entity';
+import { RunsModule } from '../runs/runs.module';
 import { ScheduleEntity } from './entities/schedule.entity';
 import { ScheduleEvents } from './schedule-events';
 import { SchedulesController } from './schedules.controller';
@@ -10,12 +9,12 @@ import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
 
 /**
- * Schedules and their runs. For the engine it exports the repositories of the three entities, the service
- * (`completeDeletion`), the change events and the repository (`hasLiveVms`); the timing helpers
- * (`compileSchedule`, `scheduleTiming`) are plain functions in `schedule.mappers.ts`.
+ * Schedules and `/v1/schedules` (their runs come from the runs module). For the engine it exports the
+ * schedule repository and the change events; the timing helpers (`compileSchedule`, `scheduleTiming`) are
+ * plain functions in `schedule.mappers.ts`.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ScheduleEntity, RunEntity, RunVmEntity])],
+  imports: [TypeOrmModule.forFeature([ScheduleEntity]), RunsModule],
   controllers: [SchedulesController],
   providers: [
     SchedulesService,
@@ -24,6 +23,6 @@ import { SchedulesService } from './schedules.service';
     // The OpenStackClient comes from the global OpenStackModule.
     { provide: CloudReferenceChecker, useClass: OpenStackReferenceChecker },
   ],
-  exports: [TypeOrmModule, SchedulesService, SchedulesRepository, ScheduleEvents],
+  exports: [TypeOrmModule, ScheduleEvents],
 })
 export class SchedulesModule {}

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ScheduleState } from './dto/schedule.dto';
-import { RunVmEntity } from './entities/run-vm.entity';
-import { RunEntity } from './entities/run.entity';
-import { LIVE_RUN_STATES, RUN_STATES_WITH_VMS, type RunState, type ShortfallReason } from './run-lifecycle';
+import { LATEST_RUN_ACTIVE_COUNT, LATEST_RUN_JOIN, STATES_WITH_VMS_SQL } from '../runs/latest-run.sql';
+import { RunsRepository } from '../runs/runs.repository';
+import type { RunState, ShortfallReason } from '../runs/run-lifecycle';
 import { ScheduleEntity } from './entities/schedule.entity';
 import { compileSchedule, LatestRun } from './schedule.mappers';
 
@@ -29,9 +29,6 @@ export interface ScheduleFilter {
   readonly id?: string;
 }
 
-const LIVE_STATES_SQL = RUN_STATES_WITH_VMS.map((s) => `'${s}'`).join(', ');
-const OPEN_STATES_SQL = LIVE_RUN_STATES.map((s) => `'${s}'`).join(', ');
-
 /**
  * The derived state, in SQL so that lists can filter and count by it. `horizonEnd` is the placeholder of
  * the end of the "upcoming" horizon (now + SCHEDULER_UPCOMING_HORIZON_MINUTES). `r` is the latest run (LATERAL join below); the cursor
@@ -41,19 +38,13 @@ const OPEN_STATES_SQL = LIVE_RUN_STATES.map((s) => `'${s}'`).join(', ');
 function stateSql(horizonEnd: string): string {
   return `CASE
   WHEN s.deleting_since IS NOT NULL THEN 'deleting'
-  WHEN r.state IN (${LIVE_STATES_SQL}) THEN r.state
+  WHEN r.state IN (${STATES_WITH_VMS_SQL}) THEN r.state
   WHEN NOT s.enabled THEN 'disabled'
   WHEN r.state = 'failed' THEN 'failed'
   WHEN s.next_provision_at <= ${horizonEnd} AND (r.id IS NULL OR r.state = 'pending' OR r.window_start < s.next_window_start) THEN 'upcoming'
   ELSE 'idle'
 END`;
 }
-
-/** The latest run of `s` by window start: one backward step on the (schedule_id, window_start) unique index. */
-const LATEST_RUN_JOIN = `LEFT JOIN LATERAL (
-  SELECT run.id, run.state, run.shortfall_reason, run.window_start, run.window_end, run.desired_count
-  FROM run WHERE run.schedule_id = s.id ORDER BY run.window_start DESC LIMIT 1
-) r ON true`;
 
 /** The schedule columns a view needs (the cursor is used by SQL only). */
 const VIEW_COLUMNS = [
@@ -104,7 +95,7 @@ function selectView(horizonEnd: string, extra = '', join = '', columns: 'full' |
     `'run_window_start', ${epochMs('r.window_start')}`,
     `'run_window_end', ${epochMs('r.window_end')}`,
     `'run_desired_count', r.desired_count`,
-    `'run_active_count', (SELECT count(*)::int FROM run_vm v WHERE v.run_id = r.id AND v.status = 'ACTIVE' AND v.deleted_at IS NULL)`,
+    `'run_active_count', ${LATEST_RUN_ACTIVE_COUNT}`,
   ];
   return `SELECT json_build_object(${fields.join(', ')}) AS v${extra} FROM schedule s ${join} ${LATEST_RUN_JOIN}`;
 }
@@ -195,7 +186,10 @@ const CURSOR_BATCH = 500;
  */
 @Injectable()
 export class SchedulesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: RunsRepository,
+  ) {}
 
   /**
    * Moves the cursor of every schedule whose cursor window has ended to its next window. Cheap when nothing
@@ -312,53 +306,26 @@ export class SchedulesRepository {
     return raw.length ? rowToSchedule(raw[0]) : null;
   }
 
-  /** Whether any VM of the schedule may still exist in the cloud: a live run, or a VM not known to be deleted. */
-  async hasLiveVms(scheduleId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows: { live: boolean }[] = await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM run WHERE schedule_id = $1 AND state IN (${LIVE_STATES_SQL}))
-           OR EXISTS (SELECT 1 FROM run_vm v JOIN run ON run.id = v.run_id
-                      WHERE run.schedule_id = $1 AND v.server_id IS NOT NULL AND v.deleted_at IS NULL) AS live`,
-      [scheduleId],
-    );
-    return rows[0].live;
-  }
-
   /**
-   * Whether the engine still works on a run of the schedule. With none, and none of its VMs in the cloud
-   * (which only the engine can see), a schedule being deleted can go, whatever its VM rows still say.
+   * DELETE: removes the schedule at once when none of its VMs may exist, or marks it `deleting` for the engine
+   * (which tears them down and then removes it). The row lock orders this against an engine that starts a run
+   * under `SELECT ... FOR SHARE` of the schedule. Null when there is no such schedule.
    */
-  async hasOpenRuns(scheduleId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows: { open: boolean }[] = await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM run WHERE schedule_id = $1 AND state IN (${OPEN_STATES_SQL})) AS open`,
-      [scheduleId],
-    );
-    return rows[0].open;
-  }
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
-  /** A page of runs, newest window first, each with its VMs (two queries, whatever the page size). */
-  async listRuns(
-    scheduleId: string,
-    page: { limit: number; offset: number },
-  ): Promise<{ items: { run: RunEntity; vms: RunVmEntity[] }[]; total: number }> {
-    const runs = this.dataSource.getRepository(RunEntity);
-    const [items, total] = await runs.findAndCount({
-      where: { scheduleId },
-      order: { windowStart: 'DESC' },
-      take: page.limit,
-      skip: page.offset,
+  deleteOrMarkDeleting(id: string, now: Date): Promise<'deleted' | 'deleting' | null> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      const locked: { deleting_since: Date | null }[] = await manager.query(
+        `SELECT deleting_since FROM schedule WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (locked.length === 0) return null;
+      if (await this.runs.hasLiveVms(id, manager)) {
+        if (!locked[0].deleting_since) {
+          await manager.query(`UPDATE schedule SET deleting_since = $2, updated_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
+        }
+        return 'deleting';
+      }
+      await manager.query(`DELETE FROM schedule WHERE id = $1`, [id]);
+      return 'deleted';
     });
-    const vms = items.length
-      ? await this.dataSource
-          .getRepository(RunVmEntity)
-          .createQueryBuilder('vm')
-          .where('vm.run_id IN (:...ids)', { ids: items.map((r) => r.id) })
-          .orderBy('vm.slot', 'ASC')
-          .getMany()
-      : [];
-    return { items: items.map((run) => ({ run, vms: vms.filter((vm) => vm.runId === run.id) })), total };
   }
 }

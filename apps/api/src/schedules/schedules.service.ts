@@ -1,11 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { CompiledSchedule, normalizeTimeZone, parseCronExpression, ScheduleTiming, validateTiming } from '@peak/schedule-domain';
-import { createHash, randomUUID } from 'node:crypto';
+import { CompiledSchedule, ScheduleTiming, validateTiming } from '@peak/schedule-domain';
+import { randomUUID } from 'node:crypto';
+import { Subscription } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
 import type { FieldErrorDto } from '../common/api-error.dto';
 import { Clock } from '../common/clock';
 import { schedulerConfig } from '../config/scheduler.config';
+import { RunEvents } from '../runs/run-events';
+import { RunsRepository } from '../runs/runs.repository';
 import { CloudReferenceChecker, CloudReferences, CloudUnavailableError } from './cloud-reference-checker';
 import { CreateScheduleDto } from './dto/create-schedule.dto';
 import { OccurrenceListDto, OccurrencesQueryDto } from './dto/occurrence.dto';
@@ -13,7 +16,6 @@ import { PreviewScheduleDto } from './dto/preview-schedule.dto';
 import { ListRunsQueryDto, RunListDto } from './dto/run.dto';
 import { ListSchedulesQueryDto, ScheduleDto, ScheduleListDto } from './dto/schedule.dto';
 import { UpdateScheduleDto } from './dto/update-schedule.dto';
-import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
 import { ScheduleEntity } from './entities/schedule.entity';
 import {
   beingDeleted,
@@ -26,7 +28,8 @@ import {
 } from './schedule-errors';
 import { ScheduleEvents } from './schedule-events';
 import { ScheduleDtoCache } from './schedule-dto-cache';
-import { compileSchedule, mapOccurrence, mapRun, scheduleTiming } from './schedule.mappers';
+import { compileSchedule, mapOccurrence, mapRun, mapWindowDto, scheduleTiming, timingOf, windowColumns } from './schedule.mappers';
+import { ScheduleListCache, serialize, type SerializedPage } from './schedule-list-cache';
 import { cursorAt, SchedulesRepository, ScheduleView } from './schedules.repository';
 
 const UNIQUE_VIOLATION = '23505';
@@ -49,171 +52,54 @@ const UPDATABLE_FIELDS = [
   'enabled',
 ] as const;
 
-/** A response body ready to send: UTF-8 JSON (encoded once, not per response) and its strong ETag. */
-export interface SerializedPage {
-  readonly body: Buffer;
-  readonly etag: string;
-}
-
-function serialize(page: ScheduleListDto): SerializedPage {
-  const body = Buffer.from(JSON.stringify(page), 'utf8');
-  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
-}
-
-/** A page kept for identical list queries; `ready` once its read succeeded. */
-interface KeptPage {
-  readonly at: number;
-  readonly page: Promise<SerializedPage>;
-  ready?: SerializedPage;
-  refreshing?: boolean;
-}
-
 /** The result of DELETE: gone at once (204), or accepted while VMs are torn down (202). */
 export type DeletionOutcome = { readonly kind: 'deleted' } | { readonly kind: 'deleting'; readonly schedule: ScheduleDto };
 
-/** The timing fields of a request, as the domain library reads them. */
-function timingOf(window: OnceWindowDto | RecurringWindowDto, timeZone: string, leadTimeMinutes: number): ScheduleTiming {
-  if (window.type === 'once') {
-    return { timeZone, leadTimeMinutes, window: { type: 'once', startAt: new Date(window.startAt), endAt: new Date(window.endAt) } };
-  }
-  return {
-    timeZone,
-    leadTimeMinutes,
-    window: {
-      type: 'recurring',
-      cron: window.cron,
-      durationMinutes: window.durationMinutes,
-      validFrom: window.validFrom ? new Date(window.validFrom) : null,
-      validUntil: window.validUntil ? new Date(window.validUntil) : null,
-      excludedDates: window.excludedDates ?? [],
-    },
-  };
-}
-
-/** The window columns of a timing that passed validation (cron normalized, dates sorted). */
-function windowColumns(
-  timing: ScheduleTiming,
-): Pick<
-  ScheduleEntity,
-  | 'timeZone'
-  | 'leadTimeMinutes'
-  | 'windowType'
-  | 'startAt'
-  | 'endAt'
-  | 'cron'
-  | 'durationMinutes'
-  | 'validFrom'
-  | 'validUntil'
-  | 'excludedDates'
-> {
-  const base = { timeZone: normalizeTimeZone(timing.timeZone), leadTimeMinutes: timing.leadTimeMinutes };
-  const w = timing.window;
-  if (w.type === 'once') {
-    return {
-      ...base,
-      windowType: 'once',
-      startAt: w.startAt,
-      endAt: w.endAt,
-      cron: null,
-      durationMinutes: null,
-      validFrom: null,
-      validUntil: null,
-      excludedDates: [],
-    };
-  }
-  const parsed = parseCronExpression(w.cron);
-  return {
-    ...base,
-    windowType: 'recurring',
-    startAt: null,
-    endAt: null,
-    cron: parsed.ok ? parsed.expression : w.cron,
-    durationMinutes: w.durationMinutes,
-    validFrom: w.validFrom ?? null,
-    validUntil: w.validUntil ?? null,
-    excludedDates: [...(w.excludedDates ?? [])].sort(),
-  };
-}
-
 @Injectable()
-export class SchedulesService {
+export class SchedulesService implements OnModuleDestroy {
   private readonly logger = new Logger(SchedulesService.name);
   private readonly responses = new ScheduleDtoCache();
+  private readonly lists = new ScheduleListCache();
   private lastCursorCheck = Number.NEGATIVE_INFINITY;
-  /**
-   * Totals of lists not filtered by state (they change only when schedules are created, deleted or
-   * enabled/disabled), kept for CURSOR_CHECK_INTERVAL_MS and dropped on this instance's own writes; counting
-   * 10,000 rows on every page would cost the database more than the page itself.
-   */
-  private readonly totals = new Map<string, { at: number; total: number }>();
-  /**
-   * Whole pages, for identical list queries within `listCacheMs`: consoles poll the same first page, and each
-   * page costs a database round trip and 50 DTOs. Dropped with `totals` on this instance's writes and by
-   * `invalidateLists` (the engine, after a pass that changed runs).
-   */
-  private readonly pages = new Map<string, KeptPage>();
+  private readonly runChanges: Subscription;
 
   constructor(
     private readonly repository: SchedulesRepository,
+    private readonly runRows: RunsRepository,
     private readonly references: CloudReferenceChecker,
     private readonly events: ScheduleEvents,
     private readonly clock: Clock,
     @Inject(schedulerConfig.KEY) private readonly config: ConfigType<typeof schedulerConfig>,
-  ) {}
+    runEvents: RunEvents,
+  ) {
+    // The engine changed runs (lists kept here would show their old state), or removed a deleting schedule.
+    this.runChanges = runEvents.changes$.subscribe((change) => {
+      this.invalidateLists();
+      if (change.kind === 'schedule-removed') {
+        this.logger.log(`Schedule ${change.scheduleId} removed after its VMs were torn down`);
+        this.events.emit({ scheduleId: change.scheduleId, kind: 'deleted' });
+      }
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.runChanges.unsubscribe();
+  }
 
   /**
    * A page of schedules, serialized once: the page is kept as JSON text with its ETag, so serving it again costs
-   * neither a database round trip nor serializing 50 schedules.
+   * neither a database round trip nor serializing 50 schedules (see ScheduleListCache).
    */
   list(query: ListSchedulesQueryDto): Promise<SerializedPage> {
-    const ttl = this.config.listCacheMs;
-    if (ttl === 0) return this.listNow(query).then(serialize);
-    const now = this.clock.now().getTime();
+    const read = () => this.listNow(query);
+    if (this.config.listCacheMs === 0) return read().then(serialize);
     const key = JSON.stringify([query.enabled, query.state ?? [], query.limit ?? 50, query.offset ?? 0]);
-    const hit = this.pages.get(key);
-    const age = hit ? now - hit.at : -1;
-    if (hit && age >= 0 && age < ttl) return hit.page;
-    // Past its time, but not twice over: served once more while a single read refreshes it (stale-while-revalidate),
-    // so pollers never queue behind the database; after that, requests wait for a fresh read.
-    if (hit?.ready && age >= 0 && age < 2 * ttl) {
-      if (!hit.refreshing) this.refresh(key, hit, query, now);
-      return Promise.resolve(hit.ready);
-    }
-    return this.read(key, query, now);
-  }
-
-  /** Reads a page and keeps it; concurrent identical requests share the read, and a failed read is not kept. */
-  private read(key: string, query: ListSchedulesQueryDto, now: number): Promise<SerializedPage> {
-    const page = this.listNow(query).then(serialize);
-    const entry: KeptPage = { at: now, page };
-    this.pages.set(key, entry);
-    page.then(
-      (ready) => (entry.ready = ready),
-      () => this.pages.get(key) === entry && this.pages.delete(key),
-    );
-    if (this.pages.size > 1000) this.pages.delete(this.pages.keys().next().value as string);
-    return page;
-  }
-
-  /** Replaces a kept page once a fresh read succeeds, unless a write dropped it meanwhile. */
-  private refresh(key: string, stale: KeptPage, query: ListSchedulesQueryDto, now: number): void {
-    stale.refreshing = true;
-    this.listNow(query)
-      .then(serialize)
-      .then(
-        (ready) => this.pages.get(key) === stale && this.pages.set(key, { at: now, page: Promise.resolve(ready), ready }),
-        (error: unknown) => {
-          // The next request reads again, and reports the failure if it persists.
-          if (this.pages.get(key) === stale) this.pages.delete(key);
-          this.logger.warn(`Refreshing a kept schedule page failed: ${String(error)}`);
-        },
-      );
+    return this.lists.page(key, this.config.listCacheMs, this.clock.now().getTime(), read);
   }
 
   /** Forgets kept pages and totals: after a change, the next list reads the database. */
   invalidateLists(): void {
-    this.totals.clear();
-    this.pages.clear();
+    this.lists.clear();
   }
 
   private async listNow(query: ListSchedulesQueryDto): Promise<ScheduleListDto> {
@@ -222,9 +108,7 @@ export class SchedulesService {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const totalKey = query.state?.length ? undefined : `enabled=${String(query.enabled)}`;
-    const cached = totalKey === undefined ? undefined : this.totals.get(totalKey);
-    const age = cached ? now.getTime() - cached.at : -1;
-    const knownTotal = cached && age >= 0 && age < CURSOR_CHECK_INTERVAL_MS ? cached.total : undefined;
+    const knownTotal = totalKey === undefined ? undefined : this.lists.total(totalKey, now.getTime(), CURSOR_CHECK_INTERVAL_MS);
     const horizonEnd = this.horizonEnd(now);
     const { stamps, total } = await this.repository.listStamps(
       { enabled: query.enabled, states: query.state },
@@ -232,7 +116,7 @@ export class SchedulesService {
       horizonEnd,
       knownTotal,
     );
-    if (totalKey !== undefined && knownTotal === undefined) this.totals.set(totalKey, { at: now.getTime(), total });
+    if (totalKey !== undefined && knownTotal === undefined) this.lists.keepTotal(totalKey, now.getTime(), total);
     // Responses kept from earlier requests are reused; only the others are read in full.
     const kept = stamps.map((stamp) => this.responses.lookup(stamp, now));
     const missing = stamps.filter((_, i) => kept[i] === undefined).map((stamp) => stamp.id);
@@ -354,55 +238,13 @@ export class SchedulesService {
     return this.get(id);
   }
 
-  /**
-   * Removes a schedule at once when none of its VMs may exist; otherwise marks it `deleting` for the engine,
-   * which tears the VMs down and then calls `completeDeletion`. The row lock orders this against an engine
-   * that starts a run under `SELECT ... FOR SHARE` of the schedule.
-   */
+  /** Removes a schedule at once when none of its VMs may exist; otherwise marks it `deleting` for the engine. */
   async delete(id: string): Promise<DeletionOutcome> {
-    const now = this.clock.now();
-    const outcome = await this.repository.transaction(async (manager) => {
-      const locked: { deleting_since: Date | null }[] = await manager.query(
-        `SELECT deleting_since FROM schedule WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
-      if (locked.length === 0) throw scheduleNotFound(id);
-      if (await this.repository.hasLiveVms(id, manager)) {
-        if (!locked[0].deleting_since) {
-          await manager.query(`UPDATE schedule SET deleting_since = $2, updated_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
-        }
-        return 'deleting' as const;
-      }
-      await manager.query(`DELETE FROM schedule WHERE id = $1`, [id]);
-      return 'deleted' as const;
-    });
+    const outcome = await this.repository.deleteOrMarkDeleting(id, this.clock.now());
+    if (!outcome) throw scheduleNotFound(id);
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: outcome });
     return outcome === 'deleted' ? { kind: 'deleted' } : { kind: 'deleting', schedule: await this.get(id) };
-  }
-
-  /**
-   * For the engine, once it has seen none of the schedule's VMs in the cloud: removes a `deleting` schedule
-   * whose runs are all closed. Returns whether it was removed (false: a run still open, not marked, or
-   * already gone).
-   */
-  async completeDeletion(id: string): Promise<boolean> {
-    const removed = await this.repository.transaction(async (manager) => {
-      const locked: { deleting_since: Date | null }[] = await manager.query(
-        `SELECT deleting_since FROM schedule WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
-      if (locked.length === 0 || !locked[0].deleting_since) return false;
-      if (await this.repository.hasOpenRuns(id, manager)) return false;
-      await manager.query(`DELETE FROM schedule WHERE id = $1`, [id]);
-      return true;
-    });
-    if (removed) {
-      this.invalidateLists();
-      this.logger.log(`Schedule ${id} removed after its VMs were torn down`);
-      this.events.emit({ scheduleId: id, kind: 'deleted' });
-    }
-    return removed;
   }
 
   async occurrences(id: string, query: OccurrencesQueryDto): Promise<OccurrenceListDto> {
@@ -429,7 +271,7 @@ export class SchedulesService {
     if (!(await this.repository.findById(id))) throw scheduleNotFound(id);
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
-    const { items, total } = await this.repository.listRuns(id, { limit, offset });
+    const { items, total } = await this.runRows.list(id, { limit, offset });
     return { items: items.map(({ run, vms }) => mapRun(run, vms)), total, limit, offset };
   }
 
@@ -492,20 +334,6 @@ export class SchedulesService {
     }
     if (missing.length) throw missingReferences(missing.map((m) => ({ ...m, constraint: 'existsInCloud' })));
   }
-}
-
-/** The window of a stored schedule in request form (for a PATCH that changes only the zone or lead time). */
-function mapWindowDto(schedule: ScheduleEntity): OnceWindowDto | RecurringWindowDto {
-  const timing = scheduleTiming(schedule).window;
-  if (timing.type === 'once') return { type: 'once', startAt: timing.startAt.toISOString(), endAt: timing.endAt.toISOString() };
-  return {
-    type: 'recurring',
-    cron: timing.cron,
-    durationMinutes: timing.durationMinutes,
-    validFrom: timing.validFrom?.toISOString() ?? null,
-    validUntil: timing.validUntil?.toISOString() ?? null,
-    excludedDates: [...(timing.excludedDates ?? [])],
-  };
 }
 
 function isUniqueViolation(error: unknown): boolean {

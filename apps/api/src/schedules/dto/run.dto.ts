@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { RUN_STATES, SHORTFALL_REASONS, type RunState, type ShortfallReason } from '../run-lifecycle';
+import { RUN_STATES, SHORTFALL_REASONS, type RunState, type ShortfallReason } from '../../runs/run-lifecycle';
 
 export const RUN_STATE_VALUES = RUN_STATES;
 export type RunStateDto = RunState;

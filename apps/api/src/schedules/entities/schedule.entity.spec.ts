@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { typeormOptions } from '../../database/typeorm.options';
 import { createTestDatabase, TestDatabase } from '../../testing/test-database';
-import { RunVmEntity } from './run-vm.entity';
-import { RunEntity } from './run.entity';
+import { RunVmEntity } from '../../runs/entities/run-vm.entity';
+import { RunEntity } from '../../runs/entities/run.entity';
 import { ScheduleEntity } from './schedule.entity';
 
 const now = new Date('2026-05-01T10:00:00.123Z');

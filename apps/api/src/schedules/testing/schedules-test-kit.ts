@@ -8,9 +8,9 @@ import { Clock, ManualClock } from '../../common/clock';
 import { createTestApp } from '../../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { simulatorEnv } from '../../testing/simulator-env';
-import { RunVmEntity } from '../entities/run-vm.entity';
-import { RunEntity } from '../entities/run.entity';
-import type { RunState, ShortfallReason } from '../run-lifecycle';
+import { RunVmEntity } from '../../runs/entities/run-vm.entity';
+import { RunEntity } from '../../runs/entities/run.entity';
+import type { RunState, ShortfallReason } from '../../runs/run-lifecycle';
 
 /** The whole API on a fresh database and a simulator, with a clock the test moves. */
 export interface SchedulesTestKit {

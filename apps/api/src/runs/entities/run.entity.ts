@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, Unique } from 'typeorm';
 import { RUN_STATES, type RunState, SHORTFALL_REASONS, type ShortfallReason } from '../run-lifecycle';
 import { RunVmEntity } from './run-vm.entity';
-import { ScheduleEntity } from './schedule.entity';
+import { ScheduleEntity } from '../../schedules/entities/schedule.entity';
 
 export type { RunState } from '../run-lifecycle';
 

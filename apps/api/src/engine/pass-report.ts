@@ -1,0 +1,49 @@
+import { performance } from 'node:perf_hooks';
+import type { RunState } from '../runs/run-lifecycle';
+
+/** What one pass saw and did; returned for the engine's timer, logs, metrics and tests. */
+export interface PassReport {
+  at: Date;
+  /** Time spent deciding what every schedule wants (pure, in memory), in ms. */
+  planningMs: number;
+  durationMs: number;
+  schedules: number;
+  created: number;
+  deleted: number;
+  /** The next instant at which some schedule's desired state changes. */
+  nextBoundary: Date | null;
+  /** Whether VMs are still being built or deleted (the engine then polls sooner). */
+  unsettled: boolean;
+  /** The earliest retry waiting on a backoff. */
+  nextRetryAt: Date | null;
+  /** Runs started in this pass: planned provisioning start, and when the engine started it. */
+  started: { plannedAt: Date; at: Date }[];
+  /** Runs whose teardown began in this pass: planned end (or the change that ended it), and when. */
+  tearingDown: { plannedAt: Date; at: Date }[];
+  /** Desired and ACTIVE VMs of every schedule with an open run. */
+  vms: { scheduleId: string; scheduleName: string; desired: number; active: number }[];
+  finishedRuns: { runId: string; scheduleId: string; state: RunState }[];
+}
+
+export function emptyReport(at: Date, schedules: number): PassReport {
+  return {
+    at,
+    planningMs: 0,
+    durationMs: 0,
+    schedules,
+    created: 0,
+    deleted: 0,
+    nextBoundary: null,
+    unsettled: false,
+    nextRetryAt: null,
+    started: [],
+    tearingDown: [],
+    vms: [],
+    finishedRuns: [],
+  };
+}
+
+export function finishReport(report: PassReport, started: number): PassReport {
+  report.durationMs = performance.now() - started;
+  return report;
+}

@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { RunVmEntity } from './entities/run-vm.entity';
+import { RunEntity } from './entities/run.entity';
+import { LIVE_STATES_SQL, STATES_WITH_VMS_SQL } from './latest-run.sql';
+import { LIVE_RUN_STATES } from './run-lifecycle';
+
+/** A run to open: its schedule, window and slots (with their ids and names). */
+export interface NewRun {
+  readonly run: Omit<RunEntity, 'vms' | 'schedule'>;
+  readonly vms: readonly Omit<RunVmEntity, 'run'>[];
+}
+
+/** A run's id and the fields to write. */
+export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'schedule'>>;
+
+/** A window that passed with no engine running, to record as `missed`. */
+export type MissedRun = Pick<
+  RunEntity,
+  'id' | 'scheduleId' | 'windowStart' | 'windowEnd' | 'provisionAt' | 'desiredCount' | 'lastErrorMessage'
+>;
+
+/**
+ * Every statement on `run` and `run_vm`, and the schedule locks that go with them: nothing else writes these
+ * tables. The engine opens, saves and closes runs here; the schedules API lists them and asks whether a
+ * schedule still has VMs.
+ */
+@Injectable()
+export class RunsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Runs the engine still works on, with their slots. */
+  async findLive(): Promise<(RunEntity & { vms: RunVmEntity[] })[]> {
+    const runs = await this.dataSource
+      .getRepository(RunEntity)
+      .find({ where: { state: In([...LIVE_RUN_STATES]) }, relations: { vms: true } });
+    return runs.map((run) => Object.assign(run, { vms: run.vms ?? [] }));
+  }
+
+  /**
+   * Opens runs with their slots in one transaction (50 windows starting in the same second must not wait for 50
+   * round trips before their first create). A window that already has a run (closed, or opened by a previous
+   * leader) is skipped by the unique (schedule, window start); a schedule being deleted or disabled meanwhile is
+   * skipped under a share lock, which orders this against DELETE's `FOR UPDATE`. Returns the runs opened.
+   */
+  async open(candidates: readonly NewRun[]): Promise<NewRun[]> {
+    if (candidates.length === 0) return [];
+    return this.dataSource.transaction(async (tx) => {
+      const usable: { id: string }[] = await tx.query(
+        `SELECT id FROM schedule WHERE id = ANY($1::uuid[]) AND enabled AND deleting_since IS NULL FOR SHARE`,
+        [candidates.map((c) => c.run.scheduleId)],
+      );
+      const usableIds = new Set(usable.map((row) => row.id));
+      const wanted = candidates.filter((c) => usableIds.has(c.run.scheduleId));
+      if (wanted.length === 0) return [];
+      const result = await tx
+        .createQueryBuilder()
+        .insert()
+        .into(RunEntity)
+        .values(wanted.map((c) => ({ ...c.run })))
+        .orIgnore()
+        .returning(['id'])
+        // Skipped rows return nothing, so TypeORM would pair the returned ids with the wrong values: leave them be.
+        .updateEntity(false)
+        .execute();
+      const inserted = new Set((result.raw as { id: string }[]).map((row) => row.id));
+      const opened = wanted.filter((c) => inserted.has(c.run.id));
+      const vms = opened.flatMap((c) => c.vms);
+      // Chunked: PostgreSQL takes at most 65,535 parameters per statement.
+      for (let i = 0; i < vms.length; i += 1000) await tx.getRepository(RunVmEntity).insert(vms.slice(i, i + 1000));
+      return opened;
+    });
+  }
+
+  /** Records windows nobody ran; one already recorded (or run) is left as it is. */
+  async recordMissed(rows: readonly MissedRun[], now: Date): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(RunEntity)
+      .values(rows.map((row) => ({ ...row, state: 'missed' as const, createdAt: now, updatedAt: now })))
+      .orIgnore()
+      .execute();
+  }
+
+  /** Writes one slot's fields (the engine's create intent and its outcome). */
+  async updateSlot(id: string, changes: Partial<Omit<RunVmEntity, 'id' | 'run'>>): Promise<void> {
+    await this.dataSource.getRepository(RunVmEntity).update(id, changes);
+  }
+
+  /** Saves a run's fields and its slots (new ones included) as the engine last derived them. */
+  async save(run: RunChanges, vms: readonly Omit<RunVmEntity, 'run'>[]): Promise<void> {
+    const { id, ...changes } = run;
+    await this.dataSource.getRepository(RunEntity).update(id, changes);
+    if (vms.length > 0) await this.dataSource.getRepository(RunVmEntity).save(vms.map((vm) => ({ ...vm })));
+  }
+
+  /** Whether any VM of the schedule may still exist in the cloud: a run with VMs, or a VM not known to be deleted. */
+  async hasLiveVms(scheduleId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: { live: boolean }[] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM run WHERE schedule_id = $1 AND state IN (${STATES_WITH_VMS_SQL}))
+           OR EXISTS (SELECT 1 FROM run_vm v JOIN run ON run.id = v.run_id
+                      WHERE run.schedule_id = $1 AND v.server_id IS NOT NULL AND v.deleted_at IS NULL) AS live`,
+      [scheduleId],
+    );
+    return rows[0].live;
+  }
+
+  /**
+   * For the engine, once it has seen none of the schedule's VMs in the cloud: removes a `deleting` schedule whose
+   * runs are all closed, whatever its VM rows still say. Returns whether it was removed (false: a run still
+   * live, not marked, or already gone).
+   */
+  completeDeletion(scheduleId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
+      const locked: { deleting_since: Date | null }[] = await tx.query(`SELECT deleting_since FROM schedule WHERE id = $1 FOR UPDATE`, [
+        scheduleId,
+      ]);
+      if (locked.length === 0 || !locked[0].deleting_since) return false;
+      const live: { live: boolean }[] = await tx.query(
+        `SELECT EXISTS (SELECT 1 FROM run WHERE schedule_id = $1 AND state IN (${LIVE_STATES_SQL})) AS live`,
+        [scheduleId],
+      );
+      if (live[0].live) return false;
+      await tx.query(`DELETE FROM schedule WHERE id = $1`, [scheduleId]);
+      return true;
+    });
+  }
+
+  /** A page of runs, newest window first, each with its VMs (two queries, whatever the page size). */
+  async list(
+    scheduleId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: { run: RunEntity; vms: RunVmEntity[] }[]; total: number }> {
+    const [items, total] = await this.dataSource.getRepository(RunEntity).findAndCount({
+      where: { scheduleId },
+      order: { windowStart: 'DESC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    const vms = items.length
+      ? await this.dataSource
+          .getRepository(RunVmEntity)
+          .createQueryBuilder('vm')
+          .where('vm.run_id IN (:...ids)', { ids: items.map((r) => r.id) })
+          .orderBy('vm.slot', 'ASC')
+          .getMany()
+      : [];
+    return { items: items.map((run) => ({ run, vms: vms.filter((vm) => vm.runId === run.id) })), total };
+  }
+}
