@@ -6,7 +6,6 @@ import { appConfig } from '../config/app.config';
 import { AuthModule } from '../auth/auth.module';
 import { databaseConfig } from '../config/database.config';
 import { schedulerConfig } from '../config/scheduler.config';
-import { validateEnvironment } from '../config/env.validation';
 import { DatabaseModule } from '../database/database.module';
 import { EngineModule } from '../engine/engine.module';
 import { FlavorsModule } from '../flavors/flavors.module';
@@ -23,7 +22,6 @@ import { SchedulesModule } from '../schedules/schedules.module';
       ignoreEnvFile: true,
       cache: true,
       load: [appConfig, databaseConfig, schedulerConfig],
-      validate: validateEnvironment,
     }),
     LoggingModule,
     MetricsModule,

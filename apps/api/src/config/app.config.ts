@@ -1,9 +1,13 @@
-import { registerAs } from '@nestjs/config';
+import { defineConfig } from './env';
 
-export const appConfig = registerAs('app', () => ({
-  host: process.env['HOST'] ?? '0.0.0.0',
-  port: Number(process.env['PORT'] ?? 8080),
-  env: process.env['NODE_ENV'] ?? 'development',
+/** The `http` namespace: where the API listens. */
+export const appConfig = defineConfig('http', (env) => ({
+  /** `HOST`, default all interfaces. */
+  host: env.string('HOST', '0.0.0.0'),
+  /** `PORT`, default 8080 (0 picks a free port). */
+  port: env.int('PORT', 8080, { min: 0, max: 65_535 }),
+  /** `NODE_ENV`: development (default), production or test. */
+  env: env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
 }));
 
 export type AppConfig = ReturnType<typeof appConfig>;

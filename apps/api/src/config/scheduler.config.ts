@@ -1,35 +1,25 @@
-import { registerAs } from '@nestjs/config';
-
-function intFromEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`Invalid environment configuration:\n  ${name}: must be an integer from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
+import { defineConfig } from './env';
 
 /** Limits and defaults of schedules, validated at boot. */
-export const schedulerConfig = registerAs('scheduler', () => ({
+export const schedulerConfig = defineConfig('scheduler', (env) => ({
   /** Most VMs one schedule may ask for per window (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). */
-  maxInstanceCount: intFromEnv('SCHEDULER_MAX_INSTANCE_COUNT', 50, 1, 10_000),
+  maxInstanceCount: env.int('SCHEDULER_MAX_INSTANCE_COUNT', 50, { min: 1, max: 10_000 }),
   /** Lead time of a schedule created without one (`SCHEDULER_DEFAULT_LEAD_TIME_MINUTES`, default 5). */
-  defaultLeadTimeMinutes: intFromEnv('SCHEDULER_DEFAULT_LEAD_TIME_MINUTES', 5, 0, 1440),
+  defaultLeadTimeMinutes: env.int('SCHEDULER_DEFAULT_LEAD_TIME_MINUTES', 5, { min: 0, max: 1440 }),
   /**
    * A schedule whose next provisioning starts within this many minutes is `upcoming`, otherwise `idle`
    * (`SCHEDULER_UPCOMING_HORIZON_MINUTES`, default 60).
    */
-  upcomingHorizonMinutes: intFromEnv('SCHEDULER_UPCOMING_HORIZON_MINUTES', 60, 0, 7 * 24 * 60),
+  upcomingHorizonMinutes: env.int('SCHEDULER_UPCOMING_HORIZON_MINUTES', 60, { min: 0, max: 7 * 24 * 60 }),
   /**
    * How long a page of `GET /v1/schedules` is served again to identical queries (`SCHEDULER_LIST_CACHE_MS`,
    * default 1000; 0 turns it off). Changes through this replica, and engine passes on it, drop it at once;
    * another replica's changes show within this time plus one database read (an expired page is served while it is
    * read again, for up to twice this time).
    */
-  listCacheMs: intFromEnv('SCHEDULER_LIST_CACHE_MS', 1000, 0, 60_000),
+  listCacheMs: env.int('SCHEDULER_LIST_CACHE_MS', 1000, { min: 0, max: 60_000 }),
   /** Per-call timeout of the image/flavor/network existence checks (`SCHEDULER_REFERENCE_CHECK_TIMEOUT_MS`, default 10 s). */
-  referenceCheckTimeoutMs: intFromEnv('SCHEDULER_REFERENCE_CHECK_TIMEOUT_MS', 10_000, 100, 120_000),
+  referenceCheckTimeoutMs: env.int('SCHEDULER_REFERENCE_CHECK_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 }),
 }));
 
 export type SchedulerConfig = ReturnType<typeof schedulerConfig>;

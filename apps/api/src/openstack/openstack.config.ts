@@ -1,4 +1,4 @@
-import { registerAs } from '@nestjs/config';
+import { defineConfig } from '../config/env';
 import { loadCloudConfig, type CloudConfig } from '@peak/openstack-client';
 
 export interface OpenStackConfig {
@@ -13,13 +13,10 @@ export interface OpenStackConfig {
  * missing setting, so a misconfigured API fails at start-up rather than on its first cloud call.
  * It reads files and variables only: an unreachable cloud does not stop the API from starting.
  */
-export const openstackConfig = registerAs('openstack', (): OpenStackConfig => {
-  const rawTimeout = process.env['OPENSTACK_TIMEOUT_MS'];
-  const requestTimeoutMs = rawTimeout === undefined || rawTimeout === '' ? 30_000 : Number(rawTimeout);
-  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 100 || requestTimeoutMs > 600_000) {
-    throw new Error(
-      `Invalid environment configuration:\n  OPENSTACK_TIMEOUT_MS: must be an integer between 100 and 600000 (ms), got ${rawTimeout}`,
-    );
-  }
-  return { cloud: loadCloudConfig({ env: process.env }), requestTimeoutMs };
-});
+export const openstackConfig = defineConfig(
+  'openstack',
+  (env): OpenStackConfig => ({
+    requestTimeoutMs: env.int('OPENSTACK_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+    cloud: loadCloudConfig({ env: process.env }),
+  }),
+);
