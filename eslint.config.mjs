@@ -9,6 +9,9 @@ import tseslint from 'typescript-eslint';
  * - scope:sim (the OpenStack simulator) stands alone, with shared utils only.
  * - scope:shared libs import only other shared libs.
  * - scope:e2e (the console's end-to-end tests) drives built apps over HTTP and starts the simulator in-process.
+ * - scope:testing (`@peak/testing`, type:testing) holds test helpers: only tests may import it.
+ * - type:* layers: apps use features, data access, UI and utilities; the console shell uses no data access
+ *   directly (its features do).
  */
 export default [
   ...nx.configs['flat/base'],
@@ -36,6 +39,8 @@ export default [
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
             { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            // The console shell reaches the API only through feature libraries.
+            { allSourceTags: ['scope:web', 'type:app'], onlyDependOnLibsWithTags: ['type:feature', 'type:ui', 'type:util'] },
           ],
         },
       ],
@@ -43,7 +48,8 @@ export default [
   },
   {
     // Tests (and their helpers) may start the OpenStack simulator in-process; production code may not.
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'],
+    // They may also use the shared test helpers (`@peak/testing`, tag type:testing), which nothing else may import.
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.cloud.ts', '**/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -51,11 +57,26 @@ export default [
           enforceBuildableLibDependency: true,
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
           depConstraints: [
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sim'] },
-            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared', 'scope:sim'] },
-            { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sim', 'scope:testing'] },
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared', 'scope:sim', 'scope:testing'] },
+            { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: [] },
+            // The layer rules hold in tests too, with the test helpers and the simulator (scope:sim) added.
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:util', 'type:testing', 'scope:sim'],
+            },
+            {
+              sourceTag: 'type:feature',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:util', 'type:testing', 'scope:sim'],
+            },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:testing', 'scope:sim'] },
+            { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util', 'type:testing', 'scope:sim'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:testing', 'scope:sim'] },
+            // The console shell reaches the API only through feature libraries.
+            { allSourceTags: ['scope:web', 'type:app'], onlyDependOnLibsWithTags: ['type:feature', 'type:ui', 'type:util'] },
           ],
         },
       ],

@@ -1,4 +1,4 @@
-const { adminUrl, canConnect } = require('../../tools/testing/postgres.cjs');
+const { adminUrl, canConnect } = require('../../libs/testing/src/postgres.cjs');
 
 // Async so that the worker count can follow the database: the embedded fallback has one connection.
 module.exports = async () => ({

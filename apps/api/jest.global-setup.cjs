@@ -1,5 +1,5 @@
 // Picks the PostgreSQL server for this test run once; each test file then creates its own database.
-const { resolveTestServer } = require('../../tools/testing/postgres.cjs');
+const { resolveTestServer } = require('../../libs/testing/src/postgres.cjs');
 
 module.exports = async () => {
   const server = await resolveTestServer();

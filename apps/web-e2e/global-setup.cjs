@@ -1,6 +1,6 @@
 // A fresh PostgreSQL database for the whole e2e run (the API migrates it at start). Runs outside jest's
 // module sandbox, where the embedded-PGlite fallback can load (it needs native dynamic import).
-const { createTestDatabase, resolveTestServer } = require('../../tools/testing/postgres.cjs');
+const { createTestDatabase, resolveTestServer } = require('../../libs/testing/src/postgres.cjs');
 
 module.exports = async function globalSetup() {
   const server = await resolveTestServer();

@@ -14,7 +14,7 @@ import { freePort, startNode, stopProcess, waitForHttp } from './lib/processes.m
 import { dispatchPrecision, fanOut, idleMemory, scale, THROUGHPUT_SECONDS } from './scenarios.mjs';
 
 const require = createRequire(import.meta.url);
-const postgres = require('../testing/postgres.cjs');
+const postgres = require('../../libs/testing/src/postgres.cjs');
 
 const USAGE = `npm run bench [-- options]
 

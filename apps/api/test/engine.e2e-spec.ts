@@ -1,9 +1,6 @@
 import { startSimulator, type RunningSimulator, type SimServerInfo } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startApiProcess, type ApiProcess } from './api-process';
-
-// eslint-disable-next-line @nx/enforce-module-boundaries -- shared with the jest global setup, plain CommonJS
-import { createTestDatabase, withClient } from '../../../tools/testing/postgres.cjs';
+import { createTestDatabase, startApiProcess, withClient, type ApiProcess } from '@peak/testing';
 
 const OWNER_TAG = 'peak-scheduler';
 

@@ -1,6 +1,4 @@
-// The jest global setup (plain CommonJS) shares this helper, so it lives in tools/, outside any project.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { createTestDatabase as create, withClient, type TestDatabase } from '../../../../tools/testing/postgres.cjs';
+import { createTestDatabase as create, withClient, type TestDatabase } from '@peak/testing';
 
 export type { TestDatabase };
 

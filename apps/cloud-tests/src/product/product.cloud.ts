@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-// The API's own process helper (`apps/api/test`): the built API as a real child process, SIGKILL included.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test helper of the api project, used as is
-import { type ApiProcess, startApiProcess } from '../../../api/test/api-process';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- shared PostgreSQL helper of every test suite, plain CommonJS
-import { adminUrl, canConnect, createTestDatabase, withClient } from '../../../../tools/testing/postgres.cjs';
+// The built API as a real child process (SIGKILL included), and the tests' PostgreSQL.
+import { adminUrl, type ApiProcess, canConnect, createTestDatabase, startApiProcess, withClient } from '@peak/testing';
 import { type Json, waitFor } from '../support/http';
 import { sweepLeftovers } from '../support/leftovers';
 import { type CloudTarget, realCloudTarget, type Session, TEST_PREFIX } from '../support/target';

@@ -1,0 +1,3 @@
+export { adminUrl, canConnect, createTestDatabase, resolveTestServer, withClient } from './postgres.cjs';
+export type { TestDatabase, TestServer } from './postgres.cjs';
+export { startApiProcess, type ApiProcess } from './api-process';
