@@ -8,10 +8,10 @@ import { SimControl } from './control/sim-control';
 import { ApiError, RequestContext, type SimResponse } from './http/exchange';
 import type { RequestLogEntry } from './request-log';
 import type { SimSeed } from './seed';
-import { ComputeService } from './services/compute/compute';
-import { IdentityService } from './services/identity';
-import { ImageService } from './services/image';
-import { NetworkService } from './services/network';
+import { computeService } from './services/compute/compute';
+import { identityService } from './services/identity';
+import { imageService } from './services/image';
+import { networkService } from './services/network';
 import { type ServiceModule, defaultFaultMessage } from './services/service';
 import { Simulation } from './simulation';
 
@@ -90,10 +90,10 @@ class SimulatorApp {
     private readonly publicUrl: string | undefined,
   ) {
     this.services = {
-      identity: new IdentityService(sim),
-      compute: new ComputeService(sim),
-      image: new ImageService(sim),
-      network: new NetworkService(sim),
+      identity: identityService(sim),
+      compute: computeService(sim),
+      image: imageService(sim),
+      network: networkService(sim),
     };
     this.control = new ControlApi(sim);
   }

@@ -1,9 +1,9 @@
 import { type Json, call, login, passwordAuth } from '../../testing/http';
 import { stableHexId } from '../seed';
 import { type RunningSimulator, startSimulator } from '../simulator';
-import { IdentityService } from './identity';
+import { identityService } from './identity';
 
-describe(IdentityService.name, () => {
+describe(identityService.name, () => {
   let sut: RunningSimulator;
   const tokens = () => `${sut.url}/identity/v3/auth/tokens`;
   const issue = (body: unknown) => call(tokens(), 'POST', { body });

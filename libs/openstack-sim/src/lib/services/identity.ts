@@ -12,473 +12,503 @@ import { type ServiceModule, statusTitle } from './service';
 /** Keystone's identity API version in Zed (2023.1 too). */
 const IDENTITY_VERSION = 'v3.14';
 
-type Handler = (ctx: RequestContext, params: RouteParams) => SimResponse;
+/** One call to `/identity/…`. The caller is not resolved up front, because issuing a token and version discovery need none. */
+interface IdentityCall {
+  sim: Simulation;
+  ctx: RequestContext;
+  params: RouteParams;
+}
+
+type IdentityHandler = (call: IdentityCall) => SimResponse;
 
 /** Keystone v3: version documents, token issue/validate/revoke (password, token, application credential), catalog. */
-export class IdentityService implements ServiceModule {
-  readonly name = 'identity' as const;
-  private readonly router = new Router<Handler>();
+export function identityService(sim: Simulation): ServiceModule {
+  const router = identityRoutes();
+  return {
+    name: 'identity',
+    handle: async (ctx, subPath) => handleIdentity(router, sim, ctx, subPath),
+    renderError: renderIdentityError,
+  };
+}
 
-  constructor(private readonly sim: Simulation) {
-    this.router
-      .get('/', (ctx) => ({
-        status: 300,
-        body: { versions: { values: [this.versionDoc(ctx)] } },
-        // The one version there is, as a 300 Multiple Choices may say.
-        headers: { Location: `${ctx.baseUrl}/identity/v3/` },
-      }))
-      .get('/v3', (ctx) => ({ status: 200, body: { version: this.versionDoc(ctx) } }))
-      .post('/v3/auth/tokens', (ctx) => this.issueToken(ctx))
-      .get('/v3/auth/tokens', (ctx) => this.validateToken(ctx))
-      .delete('/v3/auth/tokens', (ctx) => this.revokeToken(ctx))
-      .get('/v3/auth/catalog', (ctx) => {
-        const auth = this.caller(ctx);
-        // Not a paged collection: only a `self` link.
-        return { status: 200, body: { catalog: auth.project ? this.catalog(ctx) : [], links: { self: this.selfUrl(ctx) } } };
-      })
-      .get('/v3/auth/projects', (ctx) => {
-        const auth = this.caller(ctx);
-        const projects = [...this.sim.state.projects.values()].filter((p) => this.sim.state.directRoleIds(auth.user.id, p.id).length > 0);
-        return { status: 200, body: { projects: projects.map((p) => this.projectView(ctx, p)), links: this.links(ctx) } };
-      })
-      .get('/v3/projects', (ctx) => {
-        const auth = this.caller(ctx);
-        const name = ctx.query.get('name');
-        const projects = [...this.sim.state.projects.values()].filter(
-          (p) => (auth.isAdmin || this.sim.state.directRoleIds(auth.user.id, p.id).length > 0) && (name === null || p.name === name),
-        );
-        return { status: 200, body: { projects: projects.map((p) => this.projectView(ctx, p)), links: this.links(ctx) } };
-      })
-      .get('/v3/projects/:id', (ctx, { id }) => {
-        const auth = this.caller(ctx);
-        const project = this.sim.state.projects.get(id);
-        if (!project) throw new ApiError(404, `Could not find project: ${id}.`);
-        if (!auth.isAdmin && project.id !== auth.project?.id) throw forbidden('identity:get_project');
-        return { status: 200, body: { project: this.projectView(ctx, project) } };
-      })
-      .get('/v3/users/:id', (ctx, { id }) => {
-        const user = this.ownUser(ctx, id, 'identity:get_user');
-        return { status: 200, body: { user: this.userView(ctx, user) } };
-      })
-      .get('/v3/users/:id/projects', (ctx, { id }) => {
-        const user = this.ownUser(ctx, id, 'identity:list_user_projects');
-        const projects = [...this.sim.state.projects.values()].filter((p) => this.sim.state.directRoleIds(user.id, p.id).length > 0);
-        return { status: 200, body: { projects: projects.map((p) => this.projectView(ctx, p)), links: this.links(ctx) } };
-      })
-      .get('/v3/users/:id/application_credentials', (ctx, { id }) => {
-        const user = this.ownUser(ctx, id, 'identity:list_application_credentials');
-        const name = ctx.query.get('name');
-        const credentials = [...this.sim.state.applicationCredentials.values()].filter(
-          (c) => c.userId === user.id && (name === null || c.name === name),
-        );
-        return {
-          status: 200,
-          body: { application_credentials: credentials.map((c) => this.credentialView(ctx, c)), links: this.links(ctx) },
-        };
-      })
-      .get('/v3/users/:id/application_credentials/:credentialId', (ctx, { id, credentialId }) => {
-        const user = this.ownUser(ctx, id, 'identity:get_application_credential');
-        const credential = this.sim.state.applicationCredentials.get(credentialId);
-        if (!credential || credential.userId !== user.id) {
-          throw new ApiError(404, `Could not find application credential: ${credentialId}.`);
-        }
-        return { status: 200, body: { application_credential: this.credentialView(ctx, credential) } };
-      })
-      .post('/v3/users/:id/application_credentials', (ctx, { id }) => this.createCredential(ctx, id))
-      .delete('/v3/users/:id/application_credentials/:credentialId', (ctx, { id, credentialId }) => {
-        const user = this.ownUser(ctx, id, 'identity:delete_application_credential');
-        const credential = this.sim.state.applicationCredentials.get(credentialId);
-        if (!credential || credential.userId !== user.id) {
-          throw new ApiError(404, `Could not find application credential: ${credentialId}.`);
-        }
-        this.sim.state.applicationCredentials.delete(credentialId);
-        return { status: 204 };
-      });
-  }
+function identityRoutes(): Router<IdentityHandler> {
+  return new Router<IdentityHandler>()
+    .get('/', ({ ctx }) => ({
+      status: 300,
+      body: { versions: { values: [versionDoc(ctx)] } },
+      // The one version there is, as a 300 Multiple Choices may say.
+      headers: { Location: `${ctx.baseUrl}/identity/v3/` },
+    }))
+    .get('/v3', ({ ctx }) => ({ status: 200, body: { version: versionDoc(ctx) } }))
+    .post('/v3/auth/tokens', issueToken)
+    .get('/v3/auth/tokens', validateToken)
+    .delete('/v3/auth/tokens', revokeToken)
+    .get('/v3/auth/catalog', (call) => {
+      const auth = caller(call);
+      // Not a paged collection: only a `self` link.
+      return { status: 200, body: { catalog: auth.project ? catalog(call) : [], links: { self: selfUrl(call.ctx) } } };
+    })
+    .get('/v3/auth/projects', (call) => {
+      const auth = caller(call);
+      const { state } = call.sim;
+      const projects = [...state.projects.values()].filter((p) => state.directRoleIds(auth.user.id, p.id).length > 0);
+      return { status: 200, body: { projects: projects.map((p) => projectView(call.ctx, p)), links: links(call.ctx) } };
+    })
+    .get('/v3/projects', (call) => {
+      const auth = caller(call);
+      const { state } = call.sim;
+      const name = call.ctx.query.get('name');
+      const projects = [...state.projects.values()].filter(
+        (p) => (auth.isAdmin || state.directRoleIds(auth.user.id, p.id).length > 0) && (name === null || p.name === name),
+      );
+      return { status: 200, body: { projects: projects.map((p) => projectView(call.ctx, p)), links: links(call.ctx) } };
+    })
+    .get('/v3/projects/:id', (call) => {
+      const auth = caller(call);
+      const { id } = call.params;
+      const project = call.sim.state.projects.get(id);
+      if (!project) throw new ApiError(404, `Could not find project: ${id}.`);
+      if (!auth.isAdmin && project.id !== auth.project?.id) throw forbidden('identity:get_project');
+      return { status: 200, body: { project: projectView(call.ctx, project) } };
+    })
+    .get('/v3/users/:id', (call) => {
+      const user = ownUser(call, 'identity:get_user');
+      return { status: 200, body: { user: userView(call.ctx, user) } };
+    })
+    .get('/v3/users/:id/projects', (call) => {
+      const user = ownUser(call, 'identity:list_user_projects');
+      const { state } = call.sim;
+      const projects = [...state.projects.values()].filter((p) => state.directRoleIds(user.id, p.id).length > 0);
+      return { status: 200, body: { projects: projects.map((p) => projectView(call.ctx, p)), links: links(call.ctx) } };
+    })
+    .get('/v3/users/:id/application_credentials', (call) => {
+      const user = ownUser(call, 'identity:list_application_credentials');
+      const name = call.ctx.query.get('name');
+      const credentials = [...call.sim.state.applicationCredentials.values()].filter(
+        (c) => c.userId === user.id && (name === null || c.name === name),
+      );
+      return {
+        status: 200,
+        body: { application_credentials: credentials.map((c) => credentialView(call, c)), links: links(call.ctx) },
+      };
+    })
+    .get('/v3/users/:id/application_credentials/:credentialId', (call) => {
+      const user = ownUser(call, 'identity:get_application_credential');
+      const credential = ownCredential(call, user);
+      return { status: 200, body: { application_credential: credentialView(call, credential) } };
+    })
+    .post('/v3/users/:id/application_credentials', createCredential)
+    .delete('/v3/users/:id/application_credentials/:credentialId', (call) => {
+      const user = ownUser(call, 'identity:delete_application_credential');
+      const credential = ownCredential(call, user);
+      call.sim.state.applicationCredentials.delete(credential.id);
+      return { status: 204 };
+    });
+}
 
-  async handle(ctx: RequestContext, subPath: string): Promise<SimResponse> {
-    const response = this.route(ctx, subPath);
-    // Keystone's answers depend on the caller's token.
-    return { ...response, headers: { Vary: 'X-Auth-Token', ...(response.headers ?? {}) } };
-  }
+function handleIdentity(router: Router<IdentityHandler>, sim: Simulation, ctx: RequestContext, subPath: string): SimResponse {
+  const response = route(router, sim, ctx, subPath);
+  // Keystone's answers depend on the caller's token.
+  return { ...response, headers: { Vary: 'X-Auth-Token', ...(response.headers ?? {}) } };
+}
 
-  private route(ctx: RequestContext, subPath: string): SimResponse {
-    try {
-      const match = this.router.match(ctx.method, subPath);
-      switch (match.kind) {
-        case 'found':
-          return match.handler(ctx, match.params);
-        case 'method-not-allowed':
-          throw new ApiError(405, 'The method specified is not allowed for the requested resource.');
-        case 'not-found':
-          throw new ApiError(404, 'The resource could not be found.');
-      }
-    } catch (error) {
-      if (error instanceof ApiError) return this.renderError(error, ctx);
-      throw error;
+function route(router: Router<IdentityHandler>, sim: Simulation, ctx: RequestContext, subPath: string): SimResponse {
+  try {
+    const match = router.match(ctx.method, subPath);
+    switch (match.kind) {
+      case 'found':
+        return match.handler({ sim, ctx, params: match.params });
+      case 'method-not-allowed':
+        throw new ApiError(405, 'The method specified is not allowed for the requested resource.');
+      case 'not-found':
+        throw new ApiError(404, 'The resource could not be found.');
     }
+  } catch (error) {
+    if (error instanceof ApiError) return renderIdentityError(error);
+    throw error;
   }
+}
 
-  renderError(error: ApiError, _ctx: RequestContext): SimResponse {
-    return {
-      status: error.status,
-      body: error.options.body ?? { error: { code: error.status, message: error.message, title: statusTitle(error.status) } },
-      headers: error.options.headers,
-    };
+function renderIdentityError(error: ApiError): SimResponse {
+  return {
+    status: error.status,
+    body: error.options.body ?? { error: { code: error.status, message: error.message, title: statusTitle(error.status) } },
+    headers: error.options.headers,
+  };
+}
+
+/** The catalog every project-scoped token carries: the four services at devstack-style paths on this server. */
+function catalog({ sim, ctx }: IdentityCall): unknown[] {
+  const base = ctx.baseUrl;
+  const services: [type: string, name: string, url: string][] = [
+    ['identity', 'keystone', `${base}/identity`],
+    ['compute', 'nova', `${base}/compute/v2.1`],
+    ['image', 'glance', `${base}/image`],
+    ['network', 'neutron', `${base}/network`],
+  ];
+  const region = sim.state.region;
+  return services.map(([type, name, url]) => ({
+    endpoints: ['public', 'internal', 'admin'].map((iface) => ({
+      id: stableHexId('endpoint', `${type}/${iface}`),
+      interface: iface,
+      region_id: region,
+      url,
+      region,
+    })),
+    id: stableHexId('service', type),
+    type,
+    name,
+  }));
+}
+
+function versionDoc(ctx: RequestContext): unknown {
+  return {
+    id: IDENTITY_VERSION,
+    status: 'stable',
+    updated: '2020-04-07T00:00:00Z',
+    links: [{ rel: 'self', href: `${ctx.baseUrl}/identity/v3/` }],
+    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+  };
+}
+
+// ---- tokens ----
+
+function issueToken(call: IdentityCall): SimResponse {
+  const { sim, ctx } = call;
+  const { state } = sim;
+  const body = ctx.jsonObject(() => badRequest('Malformed request body.'));
+  const auth = body['auth'];
+  if (!isRecord(auth)) throw expecting('auth', 'request body');
+  const identity = auth['identity'];
+  if (!isRecord(identity)) throw expecting('identity', 'auth');
+  const methods = identity['methods'];
+  if (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === 'string')) {
+    throw expecting('methods', 'identity');
   }
-
-  /** The catalog every project-scoped token carries: the four services at devstack-style paths on this server. */
-  catalog(ctx: RequestContext): unknown[] {
-    const base = ctx.baseUrl;
-    const services: [type: string, name: string, url: string][] = [
-      ['identity', 'keystone', `${base}/identity`],
-      ['compute', 'nova', `${base}/compute/v2.1`],
-      ['image', 'glance', `${base}/image`],
-      ['network', 'neutron', `${base}/network`],
-    ];
-    const region = this.sim.state.region;
-    return services.map(([type, name, url]) => ({
-      endpoints: ['public', 'internal', 'admin'].map((iface) => ({
-        id: stableHexId('endpoint', `${type}/${iface}`),
-        interface: iface,
-        region_id: region,
-        url,
-        region,
-      })),
-      id: stableHexId('service', type),
-      type,
-      name,
-    }));
-  }
-
-  private versionDoc(ctx: RequestContext): unknown {
-    return {
-      id: IDENTITY_VERSION,
-      status: 'stable',
-      updated: '2020-04-07T00:00:00Z',
-      links: [{ rel: 'self', href: `${ctx.baseUrl}/identity/v3/` }],
-      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
-    };
-  }
-
-  // ---- tokens ----
-
-  private issueToken(ctx: RequestContext): SimResponse {
-    const body = ctx.jsonObject(() => badRequest('Malformed request body.'));
-    const auth = body['auth'];
-    if (!isRecord(auth)) throw expecting('auth', 'request body');
-    const identity = auth['identity'];
-    if (!isRecord(identity)) throw expecting('identity', 'auth');
-    const methods = identity['methods'];
-    if (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === 'string')) {
-      throw expecting('methods', 'identity');
+  // Fernet tokens carry whole seconds (`issued_at`/`expires_at` end in `.000000Z`); a sub-second TTL (a test's)
+  // keeps milliseconds so the token lives as long as asked.
+  const ttlSeconds = sim.behaviour.tokenTtlSeconds;
+  const now = Number.isInteger(ttlSeconds) ? Math.floor(Date.now() / 1000) * 1000 : Date.now();
+  const method = methods[0] as string;
+  let user: User;
+  let credential: ApplicationCredential | undefined;
+  let previous: Token | undefined;
+  switch (method) {
+    case 'password':
+      user = passwordUser(call, identity['password']);
+      break;
+    case 'token': {
+      const token = isRecord(identity['token']) ? identity['token'] : undefined;
+      if (!token) throw expecting('token', 'identity');
+      previous = state.validToken(typeof token['id'] === 'string' ? token['id'] : undefined, now);
+      if (!previous) throw unauthorized(ctx);
+      const found = state.users.get(previous.userId);
+      if (!found) throw unauthorized(ctx);
+      user = found;
+      break;
     }
-    // Fernet tokens carry whole seconds (`issued_at`/`expires_at` end in `.000000Z`); a sub-second TTL (a test's)
-    // keeps milliseconds so the token lives as long as asked.
-    const ttlSeconds = this.sim.behaviour.tokenTtlSeconds;
-    const now = Number.isInteger(ttlSeconds) ? Math.floor(Date.now() / 1000) * 1000 : Date.now();
-    const method = methods[0] as string;
-    let user: User;
-    let credential: ApplicationCredential | undefined;
-    let previous: Token | undefined;
-    switch (method) {
-      case 'password':
-        user = this.passwordUser(identity['password'], ctx);
-        break;
-      case 'token': {
-        const token = isRecord(identity['token']) ? identity['token'] : undefined;
-        if (!token) throw expecting('token', 'identity');
-        previous = this.sim.state.validToken(typeof token['id'] === 'string' ? token['id'] : undefined, now);
-        if (!previous) throw unauthorized(ctx);
-        const found = this.sim.state.users.get(previous.userId);
-        if (!found) throw unauthorized(ctx);
-        user = found;
-        break;
-      }
-      case 'application_credential':
-        credential = this.applicationCredential(identity['application_credential'], ctx, now);
-        user = this.sim.state.users.get(credential.userId) ?? fail(unauthorized(ctx));
-        break;
-      default:
-        throw unauthorized(ctx);
+    case 'application_credential':
+      credential = applicationCredential(call, identity['application_credential'], now);
+      user = state.users.get(credential.userId) ?? fail(unauthorized(ctx));
+      break;
+    default:
+      throw unauthorized(ctx);
+  }
+
+  let project: Project | null;
+  let roleIds: string[];
+  if (credential) {
+    // An application credential fixes the scope; asking for another is refused.
+    project = state.projects.get(credential.projectId) ?? fail(unauthorized(ctx));
+    if (auth['scope'] !== undefined) {
+      const asked = scopedProject(call, auth['scope']);
+      if (asked?.id !== project.id) throw unauthorized(ctx);
     }
-
-    let project: Project | null;
-    let roleIds: string[];
-    if (credential) {
-      // An application credential fixes the scope; asking for another is refused.
-      project = this.sim.state.projects.get(credential.projectId) ?? fail(unauthorized(ctx));
-      if (auth['scope'] !== undefined) {
-        const asked = this.scopedProject(auth['scope'], ctx);
-        if (asked?.id !== project.id) throw unauthorized(ctx);
-      }
-      roleIds = credential.roleIds;
-    } else {
-      project = auth['scope'] !== undefined ? this.scopedProject(auth['scope'], ctx) : null;
-      if (!project && auth['scope'] === undefined) {
-        // Without a scope Keystone scopes to the user's default project (when they still have a role on it).
-        const fallback = previous?.projectId ?? user.defaultProjectId;
-        const candidate = fallback ? this.sim.state.projects.get(fallback) : undefined;
-        if (candidate && this.sim.state.directRoleIds(user.id, candidate.id).length > 0) project = candidate;
-      }
-      roleIds = project ? this.sim.state.directRoleIds(user.id, project.id) : [];
-      if (project && roleIds.length === 0) throw unauthorized(ctx);
+    roleIds = credential.roleIds;
+  } else {
+    project = auth['scope'] !== undefined ? scopedProject(call, auth['scope']) : null;
+    if (!project && auth['scope'] === undefined) {
+      // Without a scope Keystone scopes to the user's default project (when they still have a role on it).
+      const fallback = previous?.projectId ?? user.defaultProjectId;
+      const candidate = fallback ? state.projects.get(fallback) : undefined;
+      if (candidate && state.directRoleIds(user.id, candidate.id).length > 0) project = candidate;
     }
-
-    const token: Token = {
-      id: `gAAAAAB${randomBytes(132).toString('base64url')}`,
-      userId: user.id,
-      projectId: project?.id ?? null,
-      // An application credential's token has exactly its roles; implied roles are added to the others only.
-      roleIds: credential ? roleIds : this.sim.state.withImpliedRoles(roleIds),
-      methods: credential ? ['application_credential'] : previous ? [...new Set([...previous.methods, 'token'])] : ['password'],
-      issuedAt: now,
-      // A rescoped token never outlives the one it came from.
-      expiresAt: Math.min(now + this.sim.behaviour.tokenTtlSeconds * 1000, previous?.expiresAt ?? Infinity),
-      auditId: randomBytes(16).toString('base64url').slice(0, 22),
-      applicationCredentialId: credential?.id ?? null,
-    };
-    if (credential?.expiresAt != null) token.expiresAt = Math.min(token.expiresAt, credential.expiresAt);
-    this.sim.state.sweepTokens(now);
-    this.sim.state.tokens.set(token.id, token);
-    return {
-      status: 201,
-      headers: { 'X-Subject-Token': token.id },
-      body: this.tokenBody(ctx, token, !ctx.query.has('nocatalog')),
-    };
+    roleIds = project ? state.directRoleIds(user.id, project.id) : [];
+    if (project && roleIds.length === 0) throw unauthorized(ctx);
   }
 
-  private validateToken(ctx: RequestContext): SimResponse {
-    const caller = this.caller(ctx);
-    const subjectId = ctx.header('x-subject-token');
-    if (!subjectId) throw expecting('X-Subject-Token', 'request headers');
-    const now = Date.now();
-    const subject = ctx.query.has('allow_expired') ? this.sim.state.tokens.get(subjectId) : this.sim.state.validToken(subjectId, now);
-    if (!subject) throw new ApiError(404, `Could not find token: ${subjectId}.`);
-    if (!caller.isAdmin && !caller.roleNames.includes('service') && caller.user.id !== subject.userId) {
-      throw forbidden('identity:validate_token');
-    }
-    return {
-      status: 200,
-      headers: { 'X-Subject-Token': subject.id },
-      body: this.tokenBody(ctx, subject, !ctx.query.has('nocatalog')),
-    };
+  const token: Token = {
+    id: `gAAAAAB${randomBytes(132).toString('base64url')}`,
+    userId: user.id,
+    projectId: project?.id ?? null,
+    // An application credential's token has exactly its roles; implied roles are added to the others only.
+    roleIds: credential ? roleIds : state.withImpliedRoles(roleIds),
+    methods: credential ? ['application_credential'] : previous ? [...new Set([...previous.methods, 'token'])] : ['password'],
+    issuedAt: now,
+    // A rescoped token never outlives the one it came from.
+    expiresAt: Math.min(now + sim.behaviour.tokenTtlSeconds * 1000, previous?.expiresAt ?? Infinity),
+    auditId: randomBytes(16).toString('base64url').slice(0, 22),
+    applicationCredentialId: credential?.id ?? null,
+  };
+  if (credential?.expiresAt != null) token.expiresAt = Math.min(token.expiresAt, credential.expiresAt);
+  state.sweepTokens(now);
+  state.tokens.set(token.id, token);
+  return {
+    status: 201,
+    headers: { 'X-Subject-Token': token.id },
+    body: tokenBody(call, token, !ctx.query.has('nocatalog')),
+  };
+}
+
+function validateToken(call: IdentityCall): SimResponse {
+  const { sim, ctx } = call;
+  const auth = caller(call);
+  const subjectId = ctx.header('x-subject-token');
+  if (!subjectId) throw expecting('X-Subject-Token', 'request headers');
+  const now = Date.now();
+  const subject = ctx.query.has('allow_expired') ? sim.state.tokens.get(subjectId) : sim.state.validToken(subjectId, now);
+  if (!subject) throw new ApiError(404, `Could not find token: ${subjectId}.`);
+  if (!auth.isAdmin && !auth.roleNames.includes('service') && auth.user.id !== subject.userId) {
+    throw forbidden('identity:validate_token');
   }
+  return {
+    status: 200,
+    headers: { 'X-Subject-Token': subject.id },
+    body: tokenBody(call, subject, !ctx.query.has('nocatalog')),
+  };
+}
 
-  private revokeToken(ctx: RequestContext): SimResponse {
-    const caller = this.caller(ctx);
-    const subjectId = ctx.header('x-subject-token');
-    if (!subjectId) throw expecting('X-Subject-Token', 'request headers');
-    const subject = this.sim.state.validToken(subjectId, Date.now());
-    if (!subject) throw new ApiError(404, `Could not find token: ${subjectId}.`);
-    if (!caller.isAdmin && caller.user.id !== subject.userId) throw forbidden('identity:revoke_token');
-    this.sim.state.tokens.delete(subject.id);
-    return { status: 204 };
+function revokeToken(call: IdentityCall): SimResponse {
+  const { sim, ctx } = call;
+  const auth = caller(call);
+  const subjectId = ctx.header('x-subject-token');
+  if (!subjectId) throw expecting('X-Subject-Token', 'request headers');
+  const subject = sim.state.validToken(subjectId, Date.now());
+  if (!subject) throw new ApiError(404, `Could not find token: ${subjectId}.`);
+  if (!auth.isAdmin && auth.user.id !== subject.userId) throw forbidden('identity:revoke_token');
+  sim.state.tokens.delete(subject.id);
+  return { status: 204 };
+}
+
+function tokenBody(call: IdentityCall, token: Token, withCatalog: boolean): unknown {
+  const { state } = call.sim;
+  const user = state.users.get(token.userId);
+  const project = token.projectId ? state.projects.get(token.projectId) : undefined;
+  const domainOf = (id: string) => ({ id, name: state.domains.get(id)?.name ?? id });
+  const body: Record<string, unknown> = {
+    methods: token.methods,
+    user: user && { domain: domainOf(user.domainId), id: user.id, name: user.name, password_expires_at: null },
+    audit_ids: [token.auditId],
+    expires_at: isoMicros(token.expiresAt),
+    issued_at: isoMicros(token.issuedAt),
+  };
+  if (project) {
+    body['project'] = { domain: domainOf(project.domainId), id: project.id, name: project.name };
+    body['is_domain'] = false;
+    body['roles'] = token.roleIds.map((id) => ({ id, name: state.roles.get(id)?.name ?? id }));
+    if (withCatalog) body['catalog'] = catalog(call);
   }
+  const credential = token.applicationCredentialId ? state.applicationCredentials.get(token.applicationCredentialId) : undefined;
+  if (credential) body['application_credential'] = { id: credential.id, name: credential.name, restricted: true };
+  return { token: body };
+}
 
-  private tokenBody(ctx: RequestContext, token: Token, withCatalog: boolean): unknown {
-    const { state } = this.sim;
-    const user = state.users.get(token.userId);
-    const project = token.projectId ? state.projects.get(token.projectId) : undefined;
-    const domainOf = (id: string) => ({ id, name: state.domains.get(id)?.name ?? id });
-    const body: Record<string, unknown> = {
-      methods: token.methods,
-      user: user && { domain: domainOf(user.domainId), id: user.id, name: user.name, password_expires_at: null },
-      audit_ids: [token.auditId],
-      expires_at: isoMicros(token.expiresAt),
-      issued_at: isoMicros(token.issuedAt),
-    };
-    if (project) {
-      body['project'] = { domain: domainOf(project.domainId), id: project.id, name: project.name };
-      body['is_domain'] = false;
-      body['roles'] = token.roleIds.map((id) => ({ id, name: state.roles.get(id)?.name ?? id }));
-      if (withCatalog) body['catalog'] = this.catalog(ctx);
-    }
-    const credential = token.applicationCredentialId ? state.applicationCredentials.get(token.applicationCredentialId) : undefined;
-    if (credential) body['application_credential'] = { id: credential.id, name: credential.name, restricted: true };
-    return { token: body };
-  }
+function passwordUser(call: IdentityCall, input: unknown): User {
+  if (!isRecord(input)) throw expecting('password', 'identity');
+  const userRef = input['user'];
+  if (!isRecord(userRef)) throw expecting('user', 'password');
+  const password = userRef['password'];
+  if (typeof password !== 'string') throw expecting('password', 'user');
+  const user = userByRef(call, userRef);
+  if (!user || user.password !== password) throw unauthorized(call.ctx);
+  return user;
+}
 
-  private passwordUser(input: unknown, ctx: RequestContext): User {
-    if (!isRecord(input)) throw expecting('password', 'identity');
-    const userRef = input['user'];
-    if (!isRecord(userRef)) throw expecting('user', 'password');
-    const password = userRef['password'];
-    if (typeof password !== 'string') throw expecting('password', 'user');
-    const user = this.userByRef(userRef, ctx);
-    if (!user || user.password !== password) throw unauthorized(ctx);
-    return user;
-  }
-
-  private applicationCredential(input: unknown, ctx: RequestContext, now: number): ApplicationCredential {
-    if (!isRecord(input)) throw expecting('application_credential', 'identity');
-    const secret = input['secret'];
-    if (typeof secret !== 'string') throw expecting('secret', 'application_credential');
-    let credential: ApplicationCredential | undefined;
-    if (typeof input['id'] === 'string') {
-      credential = this.sim.state.applicationCredentials.get(input['id']);
-    } else if (typeof input['name'] === 'string') {
-      const user = isRecord(input['user']) ? this.userByRef(input['user'], ctx) : undefined;
-      if (!user) throw expecting('user', 'application_credential');
-      const name = input['name'];
-      credential = [...this.sim.state.applicationCredentials.values()].find((c) => c.name === name && c.userId === user.id);
-    } else {
-      throw expecting('id', 'application_credential');
-    }
-    if (!credential || credential.secret !== secret) throw unauthorized(ctx);
-    if (credential.expiresAt !== null && credential.expiresAt <= now) throw unauthorized(ctx);
-    return credential;
-  }
-
-  /** A user by `{id}` or `{name, domain: {id|name}}`. */
-  private userByRef(ref: Record<string, unknown>, ctx: RequestContext): User | undefined {
-    if (typeof ref['id'] === 'string') return this.sim.state.users.get(ref['id']);
-    if (typeof ref['name'] !== 'string') throw expecting('id or name', 'user');
-    if (!isRecord(ref['domain'])) throw expecting('domain', 'user');
-    const domain = this.sim.state.findDomain(ref['domain']);
-    if (!domain) throw unauthorized(ctx);
-    const name = ref['name'];
-    return [...this.sim.state.users.values()].find((u) => u.name === name && u.domainId === domain.id);
-  }
-
-  /** The project of a `scope`; `null` for `"unscoped"`. Domain and system scopes are not simulated. */
-  private scopedProject(scope: unknown, ctx: RequestContext): Project | null {
-    if (scope === 'unscoped') return null;
-    if (!isRecord(scope)) throw badRequest("Invalid input for field 'scope'.");
-    const ref = scope['project'];
-    if (!isRecord(ref)) throw unauthorized(ctx);
-    if (typeof ref['id'] === 'string') return this.sim.state.projects.get(ref['id']) ?? fail(unauthorized(ctx));
-    if (typeof ref['name'] !== 'string') throw expecting('id or name', 'project');
-    if (!isRecord(ref['domain'])) throw expecting('domain', 'project');
-    const domain = this.sim.state.findDomain(ref['domain']);
-    const project = domain && this.sim.state.findProject(ref['name'], domain.id);
-    return project ?? fail(unauthorized(ctx));
-  }
-
-  // ---- users, projects, application credentials ----
-
-  private caller(ctx: RequestContext): AuthContext {
-    const token = this.sim.state.validToken(ctx.header('x-auth-token'), Date.now());
-    const auth = token && resolveToken(this.sim, token);
-    if (!auth) throw unauthorized(ctx);
-    return auth;
-  }
-
-  /** The user `id` when it is the caller (or the caller is admin). */
-  private ownUser(ctx: RequestContext, id: string, action: string): User {
-    const auth = this.caller(ctx);
-    if (!auth.isAdmin && auth.user.id !== id) throw forbidden(action);
-    return this.sim.state.users.get(id) ?? fail(new ApiError(404, `Could not find user: ${id}.`));
-  }
-
-  private createCredential(ctx: RequestContext, userId: string): SimResponse {
-    const auth = this.caller(ctx);
-    if (auth.user.id !== userId) throw forbidden('identity:create_application_credential');
-    if (auth.token.applicationCredentialId) throw forbidden('identity:create_application_credential');
-    const project = auth.project ?? fail(badRequest('Application credentials need a project-scoped token.'));
-    const input = ctx.jsonObject(() => badRequest('Malformed request body.'))['application_credential'];
-    if (!isRecord(input)) throw expecting('application_credential', 'request body');
+function applicationCredential(call: IdentityCall, input: unknown, now: number): ApplicationCredential {
+  const { state } = call.sim;
+  if (!isRecord(input)) throw expecting('application_credential', 'identity');
+  const secret = input['secret'];
+  if (typeof secret !== 'string') throw expecting('secret', 'application_credential');
+  let credential: ApplicationCredential | undefined;
+  if (typeof input['id'] === 'string') {
+    credential = state.applicationCredentials.get(input['id']);
+  } else if (typeof input['name'] === 'string') {
+    const user = isRecord(input['user']) ? userByRef(call, input['user']) : undefined;
+    if (!user) throw expecting('user', 'application_credential');
     const name = input['name'];
-    if (typeof name !== 'string' || name.length === 0) throw expecting('name', 'application_credential');
-    if ([...this.sim.state.applicationCredentials.values()].some((c) => c.userId === userId && c.name === name)) {
-      throw new ApiError(409, `Conflict occurred attempting to store application_credential - Duplicate entry found with name ${name}.`);
-    }
-    const directRoles = this.sim.state.directRoleIds(userId, project.id);
-    let roleIds = directRoles;
-    if (Array.isArray(input['roles'])) {
-      roleIds = input['roles'].map((r: unknown) => {
-        const role = isRecord(r)
-          ? typeof r['id'] === 'string'
-            ? this.sim.state.roles.get(r['id'])
-            : typeof r['name'] === 'string'
-              ? this.sim.state.roleByName(r['name'])
-              : undefined
-          : undefined;
-        if (!role || !this.sim.state.withImpliedRoles(directRoles).includes(role.id)) {
-          throw forbidden('identity:create_application_credential');
-        }
-        return role.id;
-      });
-    }
-    const expiresAt = typeof input['expires_at'] === 'string' ? Date.parse(input['expires_at']) : null;
-    if (expiresAt !== null && Number.isNaN(expiresAt)) throw badRequest("Invalid input for field 'expires_at'.");
-    const credential: ApplicationCredential = {
-      id: randomBytes(16).toString('hex'),
-      name,
-      secret: typeof input['secret'] === 'string' ? input['secret'] : randomBytes(32).toString('base64url'),
-      description: typeof input['description'] === 'string' ? input['description'] : null,
-      unrestricted: typeof input['unrestricted'] === 'boolean' ? input['unrestricted'] : null,
-      userId,
-      projectId: project.id,
-      roleIds,
-      expiresAt,
-    };
-    this.sim.state.applicationCredentials.set(credential.id, credential);
-    return { status: 201, body: { application_credential: { ...this.credentialView(ctx, credential), secret: credential.secret } } };
+    credential = [...state.applicationCredentials.values()].find((c) => c.name === name && c.userId === user.id);
+  } else {
+    throw expecting('id', 'application_credential');
   }
+  if (!credential || credential.secret !== secret) throw unauthorized(call.ctx);
+  if (credential.expiresAt !== null && credential.expiresAt <= now) throw unauthorized(call.ctx);
+  return credential;
+}
 
-  /** As Keystone shows it; `access_rules` only when there are some (the simulator keeps none). */
-  private credentialView(ctx: RequestContext, c: ApplicationCredential): Record<string, unknown> {
-    return {
-      id: c.id,
-      name: c.name,
-      description: c.description,
-      user_id: c.userId,
-      project_id: c.projectId,
-      system: null,
-      expires_at: c.expiresAt === null ? null : isoMicros(c.expiresAt).slice(0, -1),
-      unrestricted: c.unrestricted,
-      roles: c.roleIds.map((id) => this.roleView(id)),
-      links: { self: `${ctx.baseUrl}/identity/v3/application_credentials/${c.id}` },
-    };
-  }
+/** A user by `{id}` or `{name, domain: {id|name}}`. */
+function userByRef(call: IdentityCall, ref: Record<string, unknown>): User | undefined {
+  const { state } = call.sim;
+  if (typeof ref['id'] === 'string') return state.users.get(ref['id']);
+  if (typeof ref['name'] !== 'string') throw expecting('id or name', 'user');
+  if (!isRecord(ref['domain'])) throw expecting('domain', 'user');
+  const domain = state.findDomain(ref['domain']);
+  if (!domain) throw unauthorized(call.ctx);
+  const name = ref['name'];
+  return [...state.users.values()].find((u) => u.name === name && u.domainId === domain.id);
+}
 
-  /** A role in full (application credentials); those `keystone-manage bootstrap` makes are immutable. */
-  private roleView(id: string): Record<string, unknown> {
-    const name = this.sim.state.roles.get(id)?.name ?? id;
-    const immutable = ['admin', 'member', 'reader'].includes(name);
-    return { id, name, domain_id: null, description: null, options: immutable ? { immutable: true } : {} };
-  }
+/** The project of a `scope`; `null` for `"unscoped"`. Domain and system scopes are not simulated. */
+function scopedProject(call: IdentityCall, scope: unknown): Project | null {
+  const { state } = call.sim;
+  if (scope === 'unscoped') return null;
+  if (!isRecord(scope)) throw badRequest("Invalid input for field 'scope'.");
+  const ref = scope['project'];
+  if (!isRecord(ref)) throw unauthorized(call.ctx);
+  if (typeof ref['id'] === 'string') return state.projects.get(ref['id']) ?? fail(unauthorized(call.ctx));
+  if (typeof ref['name'] !== 'string') throw expecting('id or name', 'project');
+  if (!isRecord(ref['domain'])) throw expecting('domain', 'project');
+  const domain = state.findDomain(ref['domain']);
+  const project = domain && state.findProject(ref['name'], domain.id);
+  return project ?? fail(unauthorized(call.ctx));
+}
 
-  private projectView(ctx: RequestContext, p: Project): unknown {
-    return {
-      id: p.id,
-      name: p.name,
-      domain_id: p.domainId,
-      description: p.description,
-      enabled: true,
-      parent_id: p.domainId,
-      is_domain: false,
-      tags: [],
-      options: {},
-      links: { self: `${ctx.baseUrl}/identity/v3/projects/${p.id}` },
-    };
-  }
+// ---- users, projects, application credentials ----
 
-  /** Keystone shows `email` and `default_project_id` only when they are set. */
-  private userView(ctx: RequestContext, u: User): unknown {
-    return {
-      id: u.id,
-      name: u.name,
-      domain_id: u.domainId,
-      enabled: true,
-      ...(u.email === null ? {} : { email: u.email }),
-      ...(u.defaultProjectId === null ? {} : { default_project_id: u.defaultProjectId }),
-      password_expires_at: null,
-      options: {},
-      links: { self: `${ctx.baseUrl}/identity/v3/users/${u.id}` },
-    };
-  }
+function caller({ sim, ctx }: IdentityCall): AuthContext {
+  const token = sim.state.validToken(ctx.header('x-auth-token'), Date.now());
+  const auth = token && resolveToken(sim, token);
+  if (!auth) throw unauthorized(ctx);
+  return auth;
+}
 
-  /** Keystone's collection links: the request itself (query included), no paging. */
-  private links(ctx: RequestContext): unknown {
-    return { self: this.selfUrl(ctx), previous: null, next: null };
-  }
+/** The user of the `:id` path parameter, when it is the caller (or the caller is admin). */
+function ownUser(call: IdentityCall, action: string): User {
+  const auth = caller(call);
+  const { id } = call.params;
+  if (!auth.isAdmin && auth.user.id !== id) throw forbidden(action);
+  return call.sim.state.users.get(id) ?? fail(new ApiError(404, `Could not find user: ${id}.`));
+}
 
-  private selfUrl(ctx: RequestContext): string {
-    const query = ctx.query.toString();
-    return `${ctx.baseUrl}${ctx.path}${query ? `?${query}` : ''}`;
+/** The application credential of the `:credentialId` path parameter; another user's is as unknown as a missing one. */
+function ownCredential(call: IdentityCall, user: User): ApplicationCredential {
+  const { credentialId } = call.params;
+  const credential = call.sim.state.applicationCredentials.get(credentialId);
+  if (!credential || credential.userId !== user.id) {
+    throw new ApiError(404, `Could not find application credential: ${credentialId}.`);
   }
+  return credential;
+}
+
+function createCredential(call: IdentityCall): SimResponse {
+  const { sim, ctx } = call;
+  const { state } = sim;
+  const userId = call.params['id'];
+  const auth = caller(call);
+  if (auth.user.id !== userId) throw forbidden('identity:create_application_credential');
+  if (auth.token.applicationCredentialId) throw forbidden('identity:create_application_credential');
+  const project = auth.project ?? fail(badRequest('Application credentials need a project-scoped token.'));
+  const input = ctx.jsonObject(() => badRequest('Malformed request body.'))['application_credential'];
+  if (!isRecord(input)) throw expecting('application_credential', 'request body');
+  const name = input['name'];
+  if (typeof name !== 'string' || name.length === 0) throw expecting('name', 'application_credential');
+  if ([...state.applicationCredentials.values()].some((c) => c.userId === userId && c.name === name)) {
+    throw new ApiError(409, `Conflict occurred attempting to store application_credential - Duplicate entry found with name ${name}.`);
+  }
+  const directRoles = state.directRoleIds(userId, project.id);
+  let roleIds = directRoles;
+  if (Array.isArray(input['roles'])) {
+    roleIds = input['roles'].map((r: unknown) => {
+      const role = isRecord(r)
+        ? typeof r['id'] === 'string'
+          ? state.roles.get(r['id'])
+          : typeof r['name'] === 'string'
+            ? state.roleByName(r['name'])
+            : undefined
+        : undefined;
+      if (!role || !state.withImpliedRoles(directRoles).includes(role.id)) {
+        throw forbidden('identity:create_application_credential');
+      }
+      return role.id;
+    });
+  }
+  const expiresAt = typeof input['expires_at'] === 'string' ? Date.parse(input['expires_at']) : null;
+  if (expiresAt !== null && Number.isNaN(expiresAt)) throw badRequest("Invalid input for field 'expires_at'.");
+  const credential: ApplicationCredential = {
+    id: randomBytes(16).toString('hex'),
+    name,
+    secret: typeof input['secret'] === 'string' ? input['secret'] : randomBytes(32).toString('base64url'),
+    description: typeof input['description'] === 'string' ? input['description'] : null,
+    unrestricted: typeof input['unrestricted'] === 'boolean' ? input['unrestricted'] : null,
+    userId,
+    projectId: project.id,
+    roleIds,
+    expiresAt,
+  };
+  state.applicationCredentials.set(credential.id, credential);
+  return { status: 201, body: { application_credential: { ...credentialView(call, credential), secret: credential.secret } } };
+}
+
+/** As Keystone shows it; `access_rules` only when there are some (the simulator keeps none). */
+function credentialView(call: IdentityCall, c: ApplicationCredential): Record<string, unknown> {
+  return {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    user_id: c.userId,
+    project_id: c.projectId,
+    system: null,
+    expires_at: c.expiresAt === null ? null : isoMicros(c.expiresAt).slice(0, -1),
+    unrestricted: c.unrestricted,
+    roles: c.roleIds.map((id) => roleView(call, id)),
+    links: { self: `${call.ctx.baseUrl}/identity/v3/application_credentials/${c.id}` },
+  };
+}
+
+/** A role in full (application credentials); those `keystone-manage bootstrap` makes are immutable. */
+function roleView(call: IdentityCall, id: string): Record<string, unknown> {
+  const name = call.sim.state.roles.get(id)?.name ?? id;
+  const immutable = ['admin', 'member', 'reader'].includes(name);
+  return { id, name, domain_id: null, description: null, options: immutable ? { immutable: true } : {} };
+}
+
+function projectView(ctx: RequestContext, p: Project): unknown {
+  return {
+    id: p.id,
+    name: p.name,
+    domain_id: p.domainId,
+    description: p.description,
+    enabled: true,
+    parent_id: p.domainId,
+    is_domain: false,
+    tags: [],
+    options: {},
+    links: { self: `${ctx.baseUrl}/identity/v3/projects/${p.id}` },
+  };
+}
+
+/** Keystone shows `email` and `default_project_id` only when they are set. */
+function userView(ctx: RequestContext, u: User): unknown {
+  return {
+    id: u.id,
+    name: u.name,
+    domain_id: u.domainId,
+    enabled: true,
+    ...(u.email === null ? {} : { email: u.email }),
+    ...(u.defaultProjectId === null ? {} : { default_project_id: u.defaultProjectId }),
+    password_expires_at: null,
+    options: {},
+    links: { self: `${ctx.baseUrl}/identity/v3/users/${u.id}` },
+  };
+}
+
+/** Keystone's collection links: the request itself (query included), no paging. */
+function links(ctx: RequestContext): unknown {
+  return { self: selfUrl(ctx), previous: null, next: null };
+}
+
+function selfUrl(ctx: RequestContext): string {
+  const query = ctx.query.toString();
+  return `${ctx.baseUrl}${ctx.path}${query ? `?${query}` : ''}`;
 }
 
 function badRequest(message: string): ApiError {

@@ -1,9 +1,9 @@
 import { type Json, type Session, call, login } from '../../testing/http';
 import { stableHexId, stableUuid } from '../seed';
 import { type RunningSimulator, startSimulator } from '../simulator';
-import { ImageService } from './image';
+import { imageService } from './image';
 
-describe(ImageService.name, () => {
+describe(imageService.name, () => {
   let sut: RunningSimulator;
   let demo: Session;
   const names = (response: Json) => response.body.images.map((i: Json) => i.name);

@@ -13,153 +13,166 @@ const DEFAULT_LIMIT = 25;
 const IMAGE_STORE = 'file';
 const MAX_LIMIT = 1000;
 
-type Handler = (ctx: RequestContext, auth: AuthContext, params: RouteParams) => SimResponse;
+/** One authenticated, project-scoped call to `/image/v2/…`. */
+interface ImageCall {
+  sim: Simulation;
+  ctx: RequestContext;
+  auth: AuthContext;
+  params: RouteParams;
+}
+
+type ImageHandler = (call: ImageCall) => SimResponse;
 
 /** Glance v2 at `/image`: version documents, image list (filters, sorting, `limit`/`marker`, `next`) and show, schemas. */
-export class ImageService implements ServiceModule {
-  readonly name = 'image' as const;
-  private readonly router = new Router<Handler>();
+export function imageService(sim: Simulation): ServiceModule {
+  const router = imageRoutes();
+  return {
+    name: 'image',
+    handle: async (ctx, subPath) => handleImage(router, sim, ctx, subPath),
+    renderError: renderImageError,
+  };
+}
 
-  constructor(private readonly sim: Simulation) {
-    this.router
-      .get('/v2/images', (ctx, auth) => this.list(ctx, auth))
-      .get('/v2/images/:id', (ctx, auth, { id }) => {
-        const image = this.sim.state.images.get(id);
-        if (!image || !this.visible(auth, image)) throw new ApiError(404, `No image found with ID ${id}`);
-        return { status: 200, body: imageView(image) };
-      })
-      .get('/v2/schemas/image', () => ({ status: 200, body: imageSchema() }))
-      .get('/v2/schemas/images', () => ({
-        status: 200,
-        body: {
-          name: 'images',
-          properties: {
-            images: { type: 'array', items: imageSchema() },
-            schema: { type: 'string' },
-            first: { type: 'string' },
-            next: { type: 'string' },
-          },
-          links: [
-            { rel: 'first', href: '{first}' },
-            { rel: 'next', href: '{next}' },
-            { rel: 'describedby', href: '{schema}' },
-          ],
+function imageRoutes(): Router<ImageHandler> {
+  return new Router<ImageHandler>()
+    .get('/v2/images', listImages)
+    .get('/v2/images/:id', (call) => {
+      const { id } = call.params;
+      const image = call.sim.state.images.get(id);
+      if (!image || !visible(call.auth, image)) throw new ApiError(404, `No image found with ID ${id}`);
+      return { status: 200, body: imageView(image) };
+    })
+    .get('/v2/schemas/image', () => ({ status: 200, body: imageSchema() }))
+    .get('/v2/schemas/images', () => ({
+      status: 200,
+      body: {
+        name: 'images',
+        properties: {
+          images: { type: 'array', items: imageSchema() },
+          schema: { type: 'string' },
+          first: { type: 'string' },
+          next: { type: 'string' },
         },
-      }));
-  }
+        links: [
+          { rel: 'first', href: '{first}' },
+          { rel: 'next', href: '{next}' },
+          { rel: 'describedby', href: '{schema}' },
+        ],
+      },
+    }));
+}
 
-  async handle(ctx: RequestContext, subPath: string): Promise<SimResponse> {
-    try {
-      // Glance answers its root with 300 Multiple Choices, `/versions` with 200; both before its request-id middleware.
-      if (subPath === '/' || subPath === '') return { status: 300, body: this.versions(ctx), withoutRequestId: true };
-      if (subPath.replace(/\/$/, '') === '/versions') return { status: 200, body: this.versions(ctx), withoutRequestId: true };
-      const match = this.router.match(ctx.method, subPath);
-      if (match.kind === 'not-found') throw new ApiError(404, 'The resource could not be found.');
-      if (match.kind === 'method-not-allowed') throw new ApiError(405, 'The method specified is not allowed for this resource.');
-      const auth = glanceAuthenticate(this.sim, ctx);
-      requireProject(auth, ctx);
-      const response = match.handler(ctx, auth, match.params);
-      return ctx.method === 'HEAD' ? { ...response, body: undefined } : response;
-    } catch (error) {
-      if (error instanceof ApiError) return this.renderError(error, ctx);
-      throw error;
-    }
+function handleImage(router: Router<ImageHandler>, sim: Simulation, ctx: RequestContext, subPath: string): SimResponse {
+  try {
+    // Glance answers its root with 300 Multiple Choices, `/versions` with 200; both before its request-id middleware.
+    if (subPath === '/' || subPath === '') return { status: 300, body: versions(ctx), withoutRequestId: true };
+    if (subPath.replace(/\/$/, '') === '/versions') return { status: 200, body: versions(ctx), withoutRequestId: true };
+    const match = router.match(ctx.method, subPath);
+    if (match.kind === 'not-found') throw new ApiError(404, 'The resource could not be found.');
+    if (match.kind === 'method-not-allowed') throw new ApiError(405, 'The method specified is not allowed for this resource.');
+    const auth = glanceAuthenticate(sim, ctx);
+    requireProject(auth, ctx);
+    const response = match.handler({ sim, ctx, auth, params: match.params });
+    return ctx.method === 'HEAD' ? { ...response, body: undefined } : response;
+  } catch (error) {
+    if (error instanceof ApiError) return renderImageError(error, ctx);
+    throw error;
   }
+}
 
-  /** Glance errors are webob's: JSON when the client accepts it, plain text otherwise. */
-  renderError(error: ApiError, ctx: RequestContext): SimResponse {
-    const { withoutRequestId } = error.options;
-    if (error.options.body !== undefined) {
-      return { status: error.status, body: error.options.body, headers: error.options.headers, withoutRequestId };
-    }
-    const title = statusTitle(error.status);
-    const code = `${error.status} ${title}`;
-    if ((ctx.header('accept') ?? '').includes('application/json')) {
-      return {
-        status: error.status,
-        body: { message: `${error.message}<br /><br />\n\n\n`, code, title },
-        headers: error.options.headers,
-        withoutRequestId,
-      };
-    }
+/** Glance errors are webob's: JSON when the client accepts it, plain text otherwise. */
+function renderImageError(error: ApiError, ctx: RequestContext): SimResponse {
+  const { withoutRequestId } = error.options;
+  if (error.options.body !== undefined) {
+    return { status: error.status, body: error.options.body, headers: error.options.headers, withoutRequestId };
+  }
+  const title = statusTitle(error.status);
+  const code = `${error.status} ${title}`;
+  if ((ctx.header('accept') ?? '').includes('application/json')) {
     return {
       status: error.status,
-      body: Buffer.from(`${code}\n\n${error.message}\n\n   `),
-      headers: { 'Content-Type': 'text/plain; charset=UTF-8', ...(error.options.headers ?? {}) },
+      body: { message: `${error.message}<br /><br />\n\n\n`, code, title },
+      headers: error.options.headers,
       withoutRequestId,
     };
   }
+  return {
+    status: error.status,
+    body: Buffer.from(`${code}\n\n${error.message}\n\n   `),
+    headers: { 'Content-Type': 'text/plain; charset=UTF-8', ...(error.options.headers ?? {}) },
+    withoutRequestId,
+  };
+}
 
-  private versions(ctx: RequestContext): unknown {
-    return {
-      versions: IMAGE_VERSIONS.map((minor, i) => ({
-        id: `v2.${minor}`,
-        status: i === 0 ? 'CURRENT' : 'SUPPORTED',
-        links: [{ rel: 'self', href: `${ctx.baseUrl}/image/v2/` }],
-      })),
-    };
+function versions(ctx: RequestContext): unknown {
+  return {
+    versions: IMAGE_VERSIONS.map((minor, i) => ({
+      id: `v2.${minor}`,
+      status: i === 0 ? 'CURRENT' : 'SUPPORTED',
+      links: [{ rel: 'self', href: `${ctx.baseUrl}/image/v2/` }],
+    })),
+  };
+}
+
+function visible(auth: AuthContext, image: Image): boolean {
+  return imageVisibleTo(image, auth.project?.id, auth.isAdmin);
+}
+
+function listImages({ sim, ctx, auth }: ImageCall): SimResponse {
+  const { query } = ctx;
+  const limitParam = query.get('limit');
+  let limit = DEFAULT_LIMIT;
+  if (limitParam !== null) {
+    if (!/^\d+$/.test(limitParam)) throw new ApiError(400, 'limit param must be an integer');
+    limit = Math.min(Number(limitParam), MAX_LIMIT);
   }
-
-  private visible(auth: AuthContext, image: Image): boolean {
-    return imageVisibleTo(image, auth.project?.id, auth.isAdmin);
+  const visibility = query.get('visibility');
+  if (visibility !== null && !['public', 'private', 'shared', 'community', 'all'].includes(visibility)) {
+    throw new ApiError(400, `Invalid visibility value: ${visibility}`);
   }
+  const eq = (param: string, value: (i: Image) => string) => {
+    const wanted = query.get(param);
+    return (i: Image) => wanted === null || value(i) === wanted;
+  };
+  const byName = eq('name', (i) => i.name);
+  const byStatus = eq('status', (i) => i.status);
+  const byOwner = eq('owner', (i) => i.ownerId);
+  const byDiskFormat = eq('disk_format', (i) => i.diskFormat);
+  const tags = query.getAll('tag');
+  let images = [...sim.state.images.values()].filter(
+    (i) =>
+      visible(auth, i) &&
+      // Without a visibility filter Glance lists everything visible except community images.
+      (visibility === null ? i.visibility !== 'community' : visibility === 'all' || i.visibility === visibility) &&
+      byName(i) &&
+      byStatus(i) &&
+      byOwner(i) &&
+      byDiskFormat(i) &&
+      tags.every((t) => i.tags.includes(t)),
+  );
+  images = sortImages(images, query);
 
-  private list(ctx: RequestContext, auth: AuthContext): SimResponse {
-    const { query } = ctx;
-    const limitParam = query.get('limit');
-    let limit = DEFAULT_LIMIT;
-    if (limitParam !== null) {
-      if (!/^\d+$/.test(limitParam)) throw new ApiError(400, 'limit param must be an integer');
-      limit = Math.min(Number(limitParam), MAX_LIMIT);
-    }
-    const visibility = query.get('visibility');
-    if (visibility !== null && !['public', 'private', 'shared', 'community', 'all'].includes(visibility)) {
-      throw new ApiError(400, `Invalid visibility value: ${visibility}`);
-    }
-    const eq = (param: string, value: (i: Image) => string) => {
-      const wanted = query.get(param);
-      return (i: Image) => wanted === null || value(i) === wanted;
-    };
-    const byName = eq('name', (i) => i.name);
-    const byStatus = eq('status', (i) => i.status);
-    const byOwner = eq('owner', (i) => i.ownerId);
-    const byDiskFormat = eq('disk_format', (i) => i.diskFormat);
-    const tags = query.getAll('tag');
-    let images = [...this.sim.state.images.values()].filter(
-      (i) =>
-        this.visible(auth, i) &&
-        // Without a visibility filter Glance lists everything visible except community images.
-        (visibility === null ? i.visibility !== 'community' : visibility === 'all' || i.visibility === visibility) &&
-        byName(i) &&
-        byStatus(i) &&
-        byOwner(i) &&
-        byDiskFormat(i) &&
-        tags.every((t) => i.tags.includes(t)),
-    );
-    images = sortImages(images, query);
-
-    const marker = query.get('marker');
-    if (marker !== null) {
-      const index = images.findIndex((i) => i.id === marker);
-      if (index < 0) throw new ApiError(400, `Marker ${marker} could not be found.`);
-      images = images.slice(index + 1);
-    }
-    const page = images.slice(0, limit);
-
-    const params = new URLSearchParams(query);
-    params.delete('marker');
-    const firstQuery = params.toString();
-    const body: Record<string, unknown> = {
-      images: page.map(imageView),
-      first: `/v2/images${firstQuery ? `?${firstQuery}` : ''}`,
-      schema: '/v2/schemas/images',
-    };
-    if (page.length > 0 && page.length === limit) {
-      params.set('marker', page[page.length - 1].id);
-      body['next'] = `/v2/images?${params.toString()}`;
-    }
-    return { status: 200, body };
+  const marker = query.get('marker');
+  if (marker !== null) {
+    const index = images.findIndex((i) => i.id === marker);
+    if (index < 0) throw new ApiError(400, `Marker ${marker} could not be found.`);
+    images = images.slice(index + 1);
   }
+  const page = images.slice(0, limit);
+
+  const params = new URLSearchParams(query);
+  params.delete('marker');
+  const firstQuery = params.toString();
+  const body: Record<string, unknown> = {
+    images: page.map(imageView),
+    first: `/v2/images${firstQuery ? `?${firstQuery}` : ''}`,
+    schema: '/v2/schemas/images',
+  };
+  if (page.length > 0 && page.length === limit) {
+    params.set('marker', page[page.length - 1].id);
+    body['next'] = `/v2/images?${params.toString()}`;
+  }
+  return { status: 200, body };
 }
 
 const SORTABLE: Record<string, (i: Image) => string | number> = {

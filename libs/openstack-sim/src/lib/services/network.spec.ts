@@ -1,9 +1,9 @@
 import { type Json, type Session, call, login } from '../../testing/http';
 import { stableHexId, stableUuid } from '../seed';
 import { type RunningSimulator, startSimulator } from '../simulator';
-import { NetworkService } from './network';
+import { networkService } from './network';
 
-describe(NetworkService.name, () => {
+describe(networkService.name, () => {
   let sut: RunningSimulator;
   let demo: Session;
   let viewer: Session;

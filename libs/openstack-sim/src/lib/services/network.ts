@@ -6,8 +6,6 @@ import type { Simulation } from '../simulation';
 import { type Network, networkVisibleTo } from '../state';
 import type { ServiceModule } from './service';
 
-type Handler = (ctx: RequestContext, auth: AuthContext, params: RouteParams) => SimResponse;
-
 /** Extensions a Zed ML2 deployment lists that matter to clients of networks and subnets. */
 const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['external-net', 'Neutron external network', 'Adds external network attribute to network resource.'],
@@ -32,216 +30,231 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['sorting', 'Sorting support', 'Extension that indicates that sorting is enabled.'],
 ];
 
+/** One authenticated, project-scoped call to `/network/v2.0/…`. */
+interface NetworkCall {
+  sim: Simulation;
+  ctx: RequestContext;
+  auth: AuthContext;
+  params: RouteParams;
+}
+
+type NetworkHandler = (call: NetworkCall) => SimResponse;
+
 /** Neutron v2.0 at `/network`: version documents, networks (filters, `fields`, paging), subnets, extensions. */
-export class NetworkService implements ServiceModule {
-  readonly name = 'network' as const;
-  private readonly router = new Router<Handler>();
+export function networkService(sim: Simulation): ServiceModule {
+  const router = networkRoutes();
+  return {
+    name: 'network',
+    handle: async (ctx, subPath) => handleNetwork(router, sim, ctx, subPath),
+    renderError: renderNetworkError,
+  };
+}
 
-  constructor(private readonly sim: Simulation) {
-    this.router
-      .get('/v2.0', (ctx) => ({
+function networkRoutes(): Router<NetworkHandler> {
+  return new Router<NetworkHandler>()
+    .get('/v2.0', ({ ctx }) => ({
+      status: 200,
+      body: {
+        resources: [
+          ['subnet', 'subnets'],
+          ['network', 'networks'],
+        ].map(([name, collection]) => ({
+          links: [{ href: `${ctx.baseUrl}/network/v2.0/${collection}`, rel: 'self' }],
+          name,
+          collection,
+        })),
+      },
+    }))
+    .get('/v2.0/extensions', () => ({
+      status: 200,
+      body: {
+        extensions: EXTENSIONS.map(([alias, name, description]) => ({
+          alias,
+          name,
+          description,
+          links: [],
+          updated: '2013-01-20T00:00:00-00:00',
+        })),
+      },
+    }))
+    .get('/v2.0/extensions/:alias', ({ params }) => {
+      const { alias } = params;
+      const found = EXTENSIONS.find(([a]) => a === alias);
+      if (!found) throw new ApiError(404, `Extension with alias ${alias} does not exist`, { type: 'HTTPNotFound' });
+      const [, name, description] = found;
+      return { status: 200, body: { extension: { alias, name, description, links: [], updated: '2013-01-20T00:00:00-00:00' } } };
+    })
+    .get('/v2.0/networks', (call) =>
+      listCollection(
+        call,
+        'networks',
+        visibleNetworks(call).map((n) => networkView(n, call.auth)),
+      ),
+    )
+    .get('/v2.0/networks/:id', (call) => {
+      const { id } = call.params;
+      const network = visibleNetworks(call).find((n) => n.id === id);
+      if (!network) throw new ApiError(404, `Network ${id} could not be found.`, { type: 'NetworkNotFound' });
+      return { status: 200, body: { network: selectFields(networkView(network, call.auth), call.ctx.query.getAll('fields')) } };
+    })
+    .get('/v2.0/availability_zones', () => ({
+      status: 200,
+      body: { availability_zones: ['network', 'router'].map((resource) => ({ name: 'nova', resource, state: 'available' })) },
+    }))
+    .get('/v2.0/quotas/:project', ({ auth, params }) => {
+      if (!auth.isAdmin && params['project'] !== auth.project?.id) throw new ApiError(403, 'Not authorized.', { type: 'HTTPForbidden' });
+      // Neutron's default quotas; networking quotas are reported, not enforced.
+      return {
         status: 200,
         body: {
-          resources: [
-            ['subnet', 'subnets'],
-            ['network', 'networks'],
-          ].map(([name, collection]) => ({
-            links: [{ href: `${ctx.baseUrl}/network/v2.0/${collection}`, rel: 'self' }],
-            name,
-            collection,
-          })),
-        },
-      }))
-      .get('/v2.0/extensions', () => ({
-        status: 200,
-        body: {
-          extensions: EXTENSIONS.map(([alias, name, description]) => ({
-            alias,
-            name,
-            description,
-            links: [],
-            updated: '2013-01-20T00:00:00-00:00',
-          })),
-        },
-      }))
-      .get('/v2.0/extensions/:alias', (_ctx, _auth, { alias }) => {
-        const found = EXTENSIONS.find(([a]) => a === alias);
-        if (!found) throw new ApiError(404, `Extension with alias ${alias} does not exist`, { type: 'HTTPNotFound' });
-        const [, name, description] = found;
-        return { status: 200, body: { extension: { alias, name, description, links: [], updated: '2013-01-20T00:00:00-00:00' } } };
-      })
-      .get('/v2.0/networks', (ctx, auth) =>
-        this.list(
-          ctx,
-          auth,
-          'networks',
-          this.visibleNetworks(auth).map((n) => this.networkView(n, auth)),
-        ),
-      )
-      .get('/v2.0/networks/:id', (ctx, auth, { id }) => {
-        const network = this.visibleNetworks(auth).find((n) => n.id === id);
-        if (!network) throw new ApiError(404, `Network ${id} could not be found.`, { type: 'NetworkNotFound' });
-        return { status: 200, body: { network: selectFields(this.networkView(network, auth), ctx.query.getAll('fields')) } };
-      })
-      .get('/v2.0/availability_zones', () => ({
-        status: 200,
-        body: { availability_zones: ['network', 'router'].map((resource) => ({ name: 'nova', resource, state: 'available' })) },
-      }))
-      .get('/v2.0/quotas/:project', (_ctx, auth, { project }) => {
-        if (!auth.isAdmin && project !== auth.project?.id) throw new ApiError(403, 'Not authorized.', { type: 'HTTPForbidden' });
-        // Neutron's default quotas; networking quotas are reported, not enforced.
-        return {
-          status: 200,
-          body: {
-            quota: {
-              network: 100,
-              subnet: 100,
-              subnetpool: -1,
-              port: 500,
-              router: 10,
-              floatingip: 50,
-              security_group: 10,
-              security_group_rule: 100,
-              rbac_policy: 10,
-            },
+          quota: {
+            network: 100,
+            subnet: 100,
+            subnetpool: -1,
+            port: 500,
+            router: 10,
+            floatingip: 50,
+            security_group: 10,
+            security_group_rule: 100,
+            rbac_policy: 10,
           },
-        };
-      })
-      .get('/v2.0/subnets', (ctx, auth) =>
-        this.list(
-          ctx,
-          auth,
-          'subnets',
-          this.visibleNetworks(auth).map((n) => subnetView(n)),
-        ),
-      )
-      .get('/v2.0/subnets/:id', (ctx, auth, { id }) => {
-        const network = this.visibleNetworks(auth).find((n) => n.subnetId === id);
-        if (!network) throw new ApiError(404, `Subnet ${id} could not be found.`, { type: 'SubnetNotFound' });
-        return { status: 200, body: { subnet: selectFields(subnetView(network), ctx.query.getAll('fields')) } };
-      });
-  }
-
-  async handle(ctx: RequestContext, subPath: string): Promise<SimResponse> {
-    try {
-      if (subPath === '/' || subPath === '') {
-        return {
-          status: 200,
-          body: { versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: `${ctx.baseUrl}/network/v2.0/`, rel: 'self' }] }] },
-          // The version list is answered before Neutron's request-id middleware.
-          withoutRequestId: true,
-        };
-      }
-      // Neutron accepts an optional `.json` suffix on resource paths (python-neutronclient still sends it).
-      const path = subPath.replace(/\.json$/, '');
-      const match = this.router.match(ctx.method, path);
-      if (match.kind === 'not-found') throw new ApiError(404, 'The resource could not be found.', { type: 'HTTPNotFound' });
-      if (match.kind === 'method-not-allowed') throw new ApiError(405, 'The method is not allowed.', { type: 'HTTPMethodNotAllowed' });
-      const auth = authenticate(this.sim, ctx);
-      requireProject(auth, ctx);
-      const response = match.handler(ctx, auth, match.params);
-      return ctx.method === 'HEAD' ? { ...response, body: undefined } : response;
-    } catch (error) {
-      if (error instanceof ApiError) return this.renderError(error, ctx);
-      throw error;
-    }
-  }
-
-  renderError(error: ApiError, _ctx: RequestContext): SimResponse {
-    const type =
-      error.options.type ??
-      (error.status === 503 ? 'ServiceUnavailable' : error.status >= 500 ? 'HTTPInternalServerError' : 'HTTPBadRequest');
-    return {
-      status: error.status,
-      body: error.options.body ?? { NeutronError: { type, message: error.message, detail: '' } },
-      headers: error.options.headers,
-    };
-  }
-
-  private visibleNetworks(auth: AuthContext): Network[] {
-    return [...this.sim.state.networks.values()].filter((n) => networkVisibleTo(n, auth.project?.id, auth.isAdmin));
-  }
-
-  /** Equality filters on any attribute (repeatable: any value matches), `fields`, and `limit`/`marker` paging. */
-  private list(ctx: RequestContext, _auth: AuthContext, collection: string, items: Record<string, unknown>[]): SimResponse {
-    const { query } = ctx;
-    const reserved = new Set(['fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir']);
-    let result = items;
-    for (const key of new Set(query.keys())) {
-      if (reserved.has(key)) continue;
-      const wanted = query.getAll(key);
-      result = result.filter((item) => key in item && wanted.some((w) => matchesFilter(item[key], w)));
-    }
-    result = [...result].sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
-    const body: Record<string, unknown> = {};
-    const limitParam = query.get('limit');
-    if (limitParam !== null) {
-      if (!/^\d+$/.test(limitParam)) {
-        throw new ApiError(400, `Invalid input for operation: '${limitParam}' is not an integer.`, { type: 'InvalidInput' });
-      }
-      const marker = query.get('marker');
-      let start = 0;
-      if (marker !== null) {
-        const index = result.findIndex((item) => item['id'] === marker);
-        if (index < 0) throw new ApiError(404, `${collection.slice(0, -1)} ${marker} could not be found.`, { type: 'NotFound' });
-        start = index + 1;
-      }
-      const limit = Number(limitParam);
-      const page = limit > 0 ? result.slice(start, start + limit) : result.slice(start);
-      const links: { href: string; rel: string }[] = [];
-      const linkTo = (markerId: unknown, reverse: boolean) => {
-        const params = new URLSearchParams(query);
-        params.set('marker', String(markerId));
-        if (reverse) params.set('page_reverse', 'True');
-        else params.delete('page_reverse');
-        return `${ctx.baseUrl}/network/v2.0/${collection}?${params.toString()}`;
+        },
       };
-      if (limit > 0 && page.length === limit && start + limit < result.length)
-        links.push({ href: linkTo(page[page.length - 1]['id'], false), rel: 'next' });
-      if (marker !== null && page.length > 0) links.push({ href: linkTo(page[0]['id'], true), rel: 'previous' });
-      result = page;
-      if (links.length > 0) body[`${collection}_links`] = links;
-    }
-    const fields = query.getAll('fields');
-    return { status: 200, body: { [collection]: result.map((item) => selectFields(item, fields)), ...body } };
-  }
+    })
+    .get('/v2.0/subnets', (call) =>
+      listCollection(
+        call,
+        'subnets',
+        visibleNetworks(call).map((n) => subnetView(n)),
+      ),
+    )
+    .get('/v2.0/subnets/:id', (call) => {
+      const { id } = call.params;
+      const network = visibleNetworks(call).find((n) => n.subnetId === id);
+      if (!network) throw new ApiError(404, `Subnet ${id} could not be found.`, { type: 'SubnetNotFound' });
+      return { status: 200, body: { subnet: selectFields(subnetView(network), call.ctx.query.getAll('fields')) } };
+    });
+}
 
-  private networkView(n: Network, auth: AuthContext): Record<string, unknown> {
-    const time = isoSeconds(n.createdAt);
-    const view: Record<string, unknown> = {
-      id: n.id,
-      name: n.name,
-      tenant_id: n.projectId,
-      admin_state_up: true,
-      mtu: n.mtu,
-      status: 'ACTIVE',
-      subnets: [n.subnetId],
-      shared: n.shared,
-      availability_zone_hints: [],
-      availability_zones: ['nova'],
-      ipv4_address_scope: null,
-      ipv6_address_scope: null,
-      'router:external': n.external,
-      description: '',
-      port_security_enabled: true,
-      // No `qos_policy_id` (the qos service plugin is not loaded) and no `l2_adjacency`, as on a Zed ML2 deployment.
-      tags: [],
-      created_at: time,
-      updated_at: time,
-      revision_number: 1,
-      project_id: n.projectId,
-      // From the auto-allocated-topology extension: shown on every network, true only on the default external one.
-      is_default: false,
-    };
-    if (auth.isAdmin) {
-      Object.assign(view, {
-        'provider:network_type': n.external ? 'flat' : 'vxlan',
-        'provider:physical_network': n.external ? 'public' : null,
-        'provider:segmentation_id': n.external ? null : 1000 + (parseInt(n.id.slice(0, 4), 16) % 1000),
-      });
+function handleNetwork(router: Router<NetworkHandler>, sim: Simulation, ctx: RequestContext, subPath: string): SimResponse {
+  try {
+    if (subPath === '/' || subPath === '') {
+      return {
+        status: 200,
+        body: { versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: `${ctx.baseUrl}/network/v2.0/`, rel: 'self' }] }] },
+        // The version list is answered before Neutron's request-id middleware.
+        withoutRequestId: true,
+      };
     }
-    return view;
+    // Neutron accepts an optional `.json` suffix on resource paths (python-neutronclient still sends it).
+    const path = subPath.replace(/\.json$/, '');
+    const match = router.match(ctx.method, path);
+    if (match.kind === 'not-found') throw new ApiError(404, 'The resource could not be found.', { type: 'HTTPNotFound' });
+    if (match.kind === 'method-not-allowed') throw new ApiError(405, 'The method is not allowed.', { type: 'HTTPMethodNotAllowed' });
+    const auth = authenticate(sim, ctx);
+    requireProject(auth, ctx);
+    const response = match.handler({ sim, ctx, auth, params: match.params });
+    return ctx.method === 'HEAD' ? { ...response, body: undefined } : response;
+  } catch (error) {
+    if (error instanceof ApiError) return renderNetworkError(error);
+    throw error;
   }
+}
+
+function renderNetworkError(error: ApiError): SimResponse {
+  const type =
+    error.options.type ??
+    (error.status === 503 ? 'ServiceUnavailable' : error.status >= 500 ? 'HTTPInternalServerError' : 'HTTPBadRequest');
+  return {
+    status: error.status,
+    body: error.options.body ?? { NeutronError: { type, message: error.message, detail: '' } },
+    headers: error.options.headers,
+  };
+}
+
+function visibleNetworks({ sim, auth }: NetworkCall): Network[] {
+  return [...sim.state.networks.values()].filter((n) => networkVisibleTo(n, auth.project?.id, auth.isAdmin));
+}
+
+/** Equality filters on any attribute (repeatable: any value matches), `fields`, and `limit`/`marker` paging. */
+function listCollection({ ctx }: NetworkCall, collection: string, items: Record<string, unknown>[]): SimResponse {
+  const { query } = ctx;
+  const reserved = new Set(['fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir']);
+  let result = items;
+  for (const key of new Set(query.keys())) {
+    if (reserved.has(key)) continue;
+    const wanted = query.getAll(key);
+    result = result.filter((item) => key in item && wanted.some((w) => matchesFilter(item[key], w)));
+  }
+  result = [...result].sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
+  const body: Record<string, unknown> = {};
+  const limitParam = query.get('limit');
+  if (limitParam !== null) {
+    if (!/^\d+$/.test(limitParam)) {
+      throw new ApiError(400, `Invalid input for operation: '${limitParam}' is not an integer.`, { type: 'InvalidInput' });
+    }
+    const marker = query.get('marker');
+    let start = 0;
+    if (marker !== null) {
+      const index = result.findIndex((item) => item['id'] === marker);
+      if (index < 0) throw new ApiError(404, `${collection.slice(0, -1)} ${marker} could not be found.`, { type: 'NotFound' });
+      start = index + 1;
+    }
+    const limit = Number(limitParam);
+    const page = limit > 0 ? result.slice(start, start + limit) : result.slice(start);
+    const links: { href: string; rel: string }[] = [];
+    const linkTo = (markerId: unknown, reverse: boolean) => {
+      const params = new URLSearchParams(query);
+      params.set('marker', String(markerId));
+      if (reverse) params.set('page_reverse', 'True');
+      else params.delete('page_reverse');
+      return `${ctx.baseUrl}/network/v2.0/${collection}?${params.toString()}`;
+    };
+    if (limit > 0 && page.length === limit && start + limit < result.length)
+      links.push({ href: linkTo(page[page.length - 1]['id'], false), rel: 'next' });
+    if (marker !== null && page.length > 0) links.push({ href: linkTo(page[0]['id'], true), rel: 'previous' });
+    result = page;
+    if (links.length > 0) body[`${collection}_links`] = links;
+  }
+  const fields = query.getAll('fields');
+  return { status: 200, body: { [collection]: result.map((item) => selectFields(item, fields)), ...body } };
+}
+
+function networkView(n: Network, auth: AuthContext): Record<string, unknown> {
+  const time = isoSeconds(n.createdAt);
+  const view: Record<string, unknown> = {
+    id: n.id,
+    name: n.name,
+    tenant_id: n.projectId,
+    admin_state_up: true,
+    mtu: n.mtu,
+    status: 'ACTIVE',
+    subnets: [n.subnetId],
+    shared: n.shared,
+    availability_zone_hints: [],
+    availability_zones: ['nova'],
+    ipv4_address_scope: null,
+    ipv6_address_scope: null,
+    'router:external': n.external,
+    description: '',
+    port_security_enabled: true,
+    // No `qos_policy_id` (the qos service plugin is not loaded) and no `l2_adjacency`, as on a Zed ML2 deployment.
+    tags: [],
+    created_at: time,
+    updated_at: time,
+    revision_number: 1,
+    project_id: n.projectId,
+    // From the auto-allocated-topology extension: shown on every network, true only on the default external one.
+    is_default: false,
+  };
+  if (auth.isAdmin) {
+    Object.assign(view, {
+      'provider:network_type': n.external ? 'flat' : 'vxlan',
+      'provider:physical_network': n.external ? 'public' : null,
+      'provider:segmentation_id': n.external ? null : 1000 + (parseInt(n.id.slice(0, 4), 16) % 1000),
+    });
+  }
+  return view;
 }
 
 function subnetView(n: Network): Record<string, unknown> {

@@ -1,7 +1,12 @@
 import type { SimService } from '../behaviour';
 import type { ApiError, RequestContext, SimResponse } from '../http/exchange';
 
-/** One simulated OpenStack service, mounted at `/<name>`. */
+/**
+ * One simulated OpenStack service, mounted at `/<name>`. Every service is written the same way: a factory
+ * (`computeService(sim)`, …) builds its router and answers this interface, and each route is a plain function of one
+ * call object (the simulation, the request, the path parameters and, where the service requires it, the caller), so
+ * no handler depends on hidden instance state and a route can be read on its own.
+ */
 export interface ServiceModule {
   readonly name: SimService;
   /**

@@ -1,8 +1,8 @@
 import { type Session, call, login } from '../../../testing/http';
 import { type RunningSimulator, startSimulator } from '../../simulator';
-import { ComputeService } from './compute';
+import { computeService } from './compute';
 
-describe(ComputeService.name, () => {
+describe(computeService.name, () => {
   let sut: RunningSimulator;
   let admin: Session;
 
