@@ -1,10 +1,12 @@
+import { MAX_MINOR, MIN_MINOR, formatMicroversion, parseMicroversion } from './services/compute/microversions';
+
 /** The four simulated services, named by their path prefix (devstack style) and catalog type. */
 export type SimService = 'identity' | 'compute' | 'image' | 'network';
 
 export const SIM_SERVICES: readonly SimService[] = ['identity', 'compute', 'image', 'network'];
 
-/** The highest Nova microversion simulated (2024.1 Caracal's); the real Zed harness stops at 2.93. */
-export const MAX_COMPUTE_MICROVERSION = '2.96';
+/** The highest Nova microversion simulated, as the configuration spells it. */
+export const MAX_COMPUTE_MICROVERSION = formatMicroversion(MAX_MINOR);
 
 /** Which requests a rule applies to. Every given field must match; an empty match applies to every OpenStack request. */
 export interface RouteMatch {
@@ -133,9 +135,9 @@ export function validateBehaviour(input: Record<string, unknown>): string[] {
         if (typeof value !== 'string') problems.push(`'${key}' must be a string`);
         break;
       case 'computeMaxMicroversion': {
-        const minor = typeof value === 'string' && /^2\.\d+$/.test(value) ? Number(value.slice(2)) : NaN;
-        if (!(minor >= 1 && minor <= Number(MAX_COMPUTE_MICROVERSION.slice(2)))) {
-          problems.push(`'${key}' must be a microversion between 2.1 and ${MAX_COMPUTE_MICROVERSION}`);
+        const minor = typeof value === 'string' && /^2\.\d+$/.test(value) ? parseMicroversion(value) : NaN;
+        if (!(minor >= MIN_MINOR && minor <= MAX_MINOR)) {
+          problems.push(`'${key}' must be a microversion between ${formatMicroversion(MIN_MINOR)} and ${MAX_COMPUTE_MICROVERSION}`);
         }
         break;
       }

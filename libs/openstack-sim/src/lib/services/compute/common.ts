@@ -12,7 +12,7 @@ export interface ComputeCall {
   params: RouteParams;
   auth: AuthContext;
   project: Project;
-  /** Microversion minor number. */
+  /** Microversion minor number (2.N); compared only against the named versions in `MV`. */
   mv: number;
   view: ViewContext;
   now: number;

@@ -10,7 +10,8 @@ import type { ServiceModule } from '../service';
 import { type ComputeHandler, invalidInput, malformedBody, novaFaultBody, policyForbidden, requireAdmin } from './common';
 import { registerFlavorRoutes } from './flavors';
 import { registerKeypairRoutes } from './keypairs';
-import { MIN_MINOR, formatMicroversion, microversionHeaders, parseMicroversion, readMicroversion } from './microversion';
+import { microversionHeaders, readMicroversion } from './microversion-headers';
+import { MIN_MINOR, formatMicroversion, parseMicroversion } from './microversions';
 import { registerServerRoutes } from './servers';
 import { COMPUTE_HOST, ComputeLinks, DEFAULT_ZONE, limitsView, quotaDetailView, quotaSetView } from './views';
 

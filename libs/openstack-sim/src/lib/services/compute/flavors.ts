@@ -14,6 +14,7 @@ import {
   paginate,
   requireAdmin,
 } from './common';
+import { MV } from './microversions';
 import { flavorDetail, flavorListItem } from './views';
 
 /** `/flavors`: list (with `is_public`, `minRam`, `minDisk`, sorting, paging), show, create, update, delete, extra specs, access. */
@@ -152,7 +153,10 @@ function createFlavor(call: ComputeCall) {
   const input = body['flavor'];
   if (!isRecord(input)) throw invalidInput('flavor', input, "'flavor' is a required property");
   for (const key of Object.keys(input)) {
-    const allowed = CREATE_FIELDS.has(key) && !(key === 'description' && call.mv < 55) && !(key === 'rxtx_factor' && call.mv >= 102);
+    const allowed =
+      CREATE_FIELDS.has(key) &&
+      !(key === 'description' && call.mv < MV.FLAVOR_DESCRIPTION) &&
+      !(key === 'rxtx_factor' && call.mv >= MV.RXTX_FACTOR_REMOVED);
     if (!allowed)
       throw badRequest(
         `Invalid input for field/attribute flavor. Value: ${JSON.stringify(input)}. Additional properties are not allowed ('${key}' was unexpected)`,
@@ -189,7 +193,7 @@ function createFlavor(call: ComputeCall) {
 
 /** `PUT /flavors/{id}` (2.55+) changes only the description. */
 function updateFlavor(call: ComputeCall) {
-  if (call.mv < 55) throw new ApiError(405, 'The method specified is not allowed for this resource.');
+  if (call.mv < MV.FLAVOR_DESCRIPTION) throw new ApiError(405, 'The method specified is not allowed for this resource.');
   requireAdmin(call, 'os_compute_api:os-flavor-manage:update');
   const flavor = anyFlavor(call);
   const input = call.ctx.jsonObject(malformedBody)['flavor'];

@@ -4,6 +4,7 @@ import type { Router } from '../../http/router';
 import { isoMicrosNaive } from '../../http/formats';
 import type { Keypair } from '../../state';
 import { type ComputeCall, type ComputeHandler, badRequest, conflict, invalidInput, malformedBody, notFound } from './common';
+import { MV } from './microversions';
 
 /** `/os-keypairs` of the calling user: import or generate (before 2.92), list, show, delete. */
 export function registerKeypairRoutes(router: Router<ComputeHandler>): void {
@@ -17,7 +18,7 @@ export function registerKeypairRoutes(router: Router<ComputeHandler>): void {
       const keypair = findKeypair(call);
       call.sim.state.keypairs = call.sim.state.keypairs.filter((k) => k !== keypair);
       // Nova answers 202 before 2.2 and 204 from then on.
-      return { status: call.mv >= 2 ? 204 : 202 };
+      return { status: call.mv >= MV.KEYPAIR_TYPE ? 204 : 202 };
     })
     .post('/os-keypairs', createKeypair);
 }
@@ -34,7 +35,7 @@ function findKeypair(call: ComputeCall): Keypair {
 
 function keypairView(k: Keypair, mv: number, detail: boolean): Record<string, unknown> {
   const view: Record<string, unknown> = { name: k.name, public_key: k.publicKey, fingerprint: k.fingerprint };
-  if (mv >= 2) view['type'] = 'ssh';
+  if (mv >= MV.KEYPAIR_TYPE) view['type'] = 'ssh';
   if (detail)
     Object.assign(view, {
       user_id: k.userId,
@@ -58,7 +59,7 @@ function createKeypair(call: ComputeCall) {
   let publicKey = input['public_key'];
   let privateKey: string | undefined;
   if (publicKey === undefined) {
-    if (call.mv >= 92) throw invalidInput('keypair', input, "'public_key' is a required property");
+    if (call.mv >= MV.KEYPAIR_IMPORT_ONLY) throw invalidInput('keypair', input, "'public_key' is a required property");
     ({ publicKey, privateKey } = generateRsaKeypair());
   }
   if (typeof publicKey !== 'string' || !/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-\S+) [A-Za-z0-9+/=]+/.test(publicKey)) {
@@ -76,7 +77,7 @@ function createKeypair(call: ComputeCall) {
   call.sim.state.keypairs.push(keypair);
   const view = { ...keypairView(keypair, call.mv, false), user_id: keypair.userId, ...(privateKey ? { private_key: privateKey } : {}) };
   // Nova answers 200 before 2.2 and 201 from then on.
-  return { status: call.mv >= 2 ? 201 : 200, body: { keypair: view } };
+  return { status: call.mv >= MV.KEYPAIR_TYPE ? 201 : 200, body: { keypair: view } };
 }
 
 /** An RSA key pair in the formats Nova returns: OpenSSH public key, PEM private key. */

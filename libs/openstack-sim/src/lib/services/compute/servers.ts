@@ -27,6 +27,7 @@ import {
   refId,
   requireMember,
 } from './common';
+import { MV } from './microversions';
 import { addressesView, serverDetail, serverListItem, serverStates } from './views';
 
 /** Nova's per-server tag limit (objects.instance.MAX_TAG_COUNT). */
@@ -185,7 +186,7 @@ function invalidState(action: string, server: Server, attr: string, state: strin
 
 function requireTagsVersion(call: ComputeCall): void {
   // Below 2.26 the tags routes do not exist.
-  if (call.mv < 26) throw notFound('The resource could not be found.');
+  if (call.mv < MV.SERVER_TAGS) throw notFound('The resource could not be found.');
 }
 
 /** `/servers/{id}/ips` shows bare addresses (version and addr), without the extended attributes of the server body. */
@@ -247,7 +248,7 @@ function listServers(call: ComputeCall, detail: boolean): SimResponse {
     servers = servers.filter((s) => serverUpdatedAt(s, now) >= since);
   }
   // The tag filters arrived with 2.26; before that Nova ignores them.
-  if (call.mv >= 26) {
+  if (call.mv >= MV.SERVER_TAGS) {
     const tagList = (param: string) =>
       query
         .get(param)
@@ -285,34 +286,34 @@ function listServers(call: ComputeCall, detail: boolean): SimResponse {
 
 // ---- create ----
 
-/** Fields `POST /servers` accepts, with the microversion range each exists in. */
+/** Fields `POST /servers` accepts, with the microversion range each exists in (both ends included). */
 const CREATE_FIELDS: Record<string, [min: number, max: number]> = {
-  name: [1, Infinity],
-  imageRef: [1, Infinity],
-  flavorRef: [1, Infinity],
-  networks: [1, Infinity],
-  metadata: [1, Infinity],
-  key_name: [1, Infinity],
-  availability_zone: [1, Infinity],
-  user_data: [1, Infinity],
-  accessIPv4: [1, Infinity],
-  accessIPv6: [1, Infinity],
-  'OS-DCF:diskConfig': [1, Infinity],
-  security_groups: [1, Infinity],
-  min_count: [1, Infinity],
-  max_count: [1, Infinity],
-  return_reservation_id: [1, Infinity],
-  config_drive: [1, Infinity],
-  adminPass: [1, Infinity],
-  block_device_mapping: [1, Infinity],
-  block_device_mapping_v2: [1, Infinity],
-  personality: [1, 56],
-  description: [19, Infinity],
-  tags: [52, Infinity],
-  trusted_image_certificates: [63, Infinity],
-  host: [74, Infinity],
-  hypervisor_hostname: [74, Infinity],
-  hostname: [90, Infinity],
+  name: [MV.BASE, Infinity],
+  imageRef: [MV.BASE, Infinity],
+  flavorRef: [MV.BASE, Infinity],
+  networks: [MV.BASE, Infinity],
+  metadata: [MV.BASE, Infinity],
+  key_name: [MV.BASE, Infinity],
+  availability_zone: [MV.BASE, Infinity],
+  user_data: [MV.BASE, Infinity],
+  accessIPv4: [MV.BASE, Infinity],
+  accessIPv6: [MV.BASE, Infinity],
+  'OS-DCF:diskConfig': [MV.BASE, Infinity],
+  security_groups: [MV.BASE, Infinity],
+  min_count: [MV.BASE, Infinity],
+  max_count: [MV.BASE, Infinity],
+  return_reservation_id: [MV.BASE, Infinity],
+  config_drive: [MV.BASE, Infinity],
+  adminPass: [MV.BASE, Infinity],
+  block_device_mapping: [MV.BASE, Infinity],
+  block_device_mapping_v2: [MV.BASE, Infinity],
+  personality: [MV.BASE, MV.PERSONALITY_REMOVED - 1],
+  description: [MV.SERVER_DESCRIPTION, Infinity],
+  tags: [MV.CREATE_WITH_TAGS, Infinity],
+  trusted_image_certificates: [MV.TRUSTED_IMAGE_CERTIFICATES, Infinity],
+  host: [MV.CREATE_ON_HOST, Infinity],
+  hypervisor_hostname: [MV.CREATE_ON_HOST, Infinity],
+  hostname: [MV.CONFIGURABLE_HOSTNAME, Infinity],
 };
 
 interface CreateRequest {
@@ -408,7 +409,7 @@ function parseCreate(call: ComputeCall): CreateRequest {
       );
     }
   }
-  for (const required of ['name', 'flavorRef', ...(call.mv >= 37 ? ['networks'] : [])]) {
+  for (const required of ['name', 'flavorRef', ...(call.mv >= MV.NETWORKS_REQUIRED ? ['networks'] : [])]) {
     if (input[required] === undefined) throw invalidInput('server', input, `'${required}' is a required property`);
   }
   const name = input['name'];
@@ -508,7 +509,7 @@ function resolveNetworks(call: ComputeCall, input: unknown): Network[] {
     return available;
   }
   if (!Array.isArray(input)) throw invalidInput('networks', input, `${JSON.stringify(input)} is not of type 'array'`);
-  if (input.length === 0 && call.mv >= 37) throw invalidInput('networks', input, '[] is too short');
+  if (input.length === 0 && call.mv >= MV.NETWORKS_REQUIRED) throw invalidInput('networks', input, '[] is too short');
   return input.map((entry: unknown) => {
     if (!isRecord(entry)) throw invalidInput('networks', entry, 'is not of type object');
     if (typeof entry['port'] === 'string') throw badRequest(`Port id ${entry['port']} could not be found.`);
@@ -564,8 +565,8 @@ function updateServer(call: ComputeCall): SimResponse {
     'accessIPv4',
     'accessIPv6',
     'OS-DCF:diskConfig',
-    ...(call.mv >= 19 ? ['description'] : []),
-    ...(call.mv >= 90 ? ['hostname'] : []),
+    ...(call.mv >= MV.SERVER_DESCRIPTION ? ['description'] : []),
+    ...(call.mv >= MV.CONFIGURABLE_HOSTNAME ? ['hostname'] : []),
   ]);
   for (const [key, value] of Object.entries(input)) {
     if (!allowed.has(key)) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isoMicrosNaive, isoSeconds } from '../../http/formats';
 import type { ComputeQuotas } from '../../seed';
 import { type Flavor, type Server, buildFinished, serverPhase, serverUpdatedAt } from '../../state';
+import { MV } from './microversions';
 
 /** The simulated hypervisor every server lands on. */
 export const COMPUTE_HOST = 'sim-compute';
@@ -32,7 +33,7 @@ export class ComputeLinks {
 }
 
 export interface ViewContext {
-  /** Microversion minor number (2.N). */
+  /** Microversion minor number (2.N); compared only against the named versions in `MV`. */
   mv: number;
   isAdmin: boolean;
   links: ComputeLinks;
@@ -41,7 +42,7 @@ export interface ViewContext {
 
 export function flavorListItem(f: Flavor, v: ViewContext): Record<string, unknown> {
   const view: Record<string, unknown> = { id: f.id, links: v.links.links('flavors', f.id), name: f.name };
-  if (v.mv >= 55) view['description'] = f.description;
+  if (v.mv >= MV.FLAVOR_DESCRIPTION) view['description'] = f.description;
   return view;
 }
 
@@ -57,12 +58,12 @@ export function flavorDetail(f: Flavor, v: ViewContext): Record<string, unknown>
     name: f.name,
     ram: f.ram,
     // Before 2.75 a zero swap is shown as an empty string.
-    swap: v.mv < 75 && f.swap === 0 ? '' : f.swap,
+    swap: v.mv < MV.API_CONSISTENCY && f.swap === 0 ? '' : f.swap,
     vcpus: f.vcpus,
     rxtx_factor: f.rxtxFactor,
   };
-  if (v.mv >= 55) view['description'] = f.description;
-  if (v.mv >= 61) view['extra_specs'] = { ...f.extraSpecs };
+  if (v.mv >= MV.FLAVOR_DESCRIPTION) view['description'] = f.description;
+  if (v.mv >= MV.FLAVOR_EXTRA_SPECS) view['extra_specs'] = { ...f.extraSpecs };
   return view;
 }
 
@@ -110,7 +111,7 @@ export function serverDetail(s: Server, v: ViewContext, options: { single?: bool
       : '',
     image: { id: s.imageId, links: [{ href: v.links.bookmark('images', s.imageId), rel: 'bookmark' }] },
     flavor:
-      mv >= 47
+      mv >= MV.EMBEDDED_FLAVOR
         ? {
             vcpus: s.flavor.vcpus,
             ram: s.flavor.ram,
@@ -145,7 +146,7 @@ export function serverDetail(s: Server, v: ViewContext, options: { single?: bool
     view['OS-EXT-SRV-ATTR:host'] = onHost ? COMPUTE_HOST : null;
     view['OS-EXT-SRV-ATTR:hypervisor_hostname'] = onHost ? COMPUTE_HOST : null;
     view['OS-EXT-SRV-ATTR:instance_name'] = s.instanceName;
-    if (mv >= 3) {
+    if (mv >= MV.SERVER_EXTENDED_ATTRIBUTES) {
       Object.assign(view, {
         'OS-EXT-SRV-ATTR:reservation_id': s.reservationId,
         'OS-EXT-SRV-ATTR:launch_index': s.launchIndex,
@@ -156,21 +157,21 @@ export function serverDetail(s: Server, v: ViewContext, options: { single?: bool
       });
     }
   }
-  if ((isAdmin && mv >= 3) || mv >= 90) view['OS-EXT-SRV-ATTR:hostname'] = s.hostname;
+  if ((isAdmin && mv >= MV.SERVER_EXTENDED_ATTRIBUTES) || mv >= MV.CONFIGURABLE_HOSTNAME) view['OS-EXT-SRV-ATTR:hostname'] = s.hostname;
   if (states.status === 'ERROR' && s.faultMessage !== null) {
     const fault: Record<string, unknown> = { code: 500, created: isoSeconds(s.buildDoneAt), message: s.faultMessage };
     // Nova shows the traceback-like details to admins only for 500 faults.
     if (isAdmin) fault['details'] = `${s.faultMessage}\nTraceback (most recent call last):\n  (simulated)\n`;
     view['fault'] = fault;
   }
-  if (mv >= 9) view['locked'] = false;
-  if (mv >= 16 && isAdmin) view['host_status'] = onHost ? 'UP' : '';
-  if (mv >= 19) view['description'] = s.description;
-  if (mv >= 26) view['tags'] = [...s.tags];
-  if (mv >= 63) view['trusted_image_certificates'] = null;
-  if (mv >= 71 && options.single) view['server_groups'] = [];
-  if (mv >= 73) view['locked_reason'] = null;
-  if (mv >= 96) view['pinned_availability_zone'] = s.requestedZone;
+  if (mv >= MV.SERVER_LOCKED) view['locked'] = false;
+  if (mv >= MV.SERVER_HOST_STATUS && isAdmin) view['host_status'] = onHost ? 'UP' : '';
+  if (mv >= MV.SERVER_DESCRIPTION) view['description'] = s.description;
+  if (mv >= MV.SERVER_TAGS) view['tags'] = [...s.tags];
+  if (mv >= MV.TRUSTED_IMAGE_CERTIFICATES) view['trusted_image_certificates'] = null;
+  if (mv >= MV.SERVER_GROUPS_SHOWN && options.single) view['server_groups'] = [];
+  if (mv >= MV.SERVER_LOCKED_REASON) view['locked_reason'] = null;
+  if (mv >= MV.PINNED_AVAILABILITY_ZONE) view['pinned_availability_zone'] = s.requestedZone;
   return view;
 }
 
@@ -202,9 +203,9 @@ export function limitsView(quotas: ComputeQuotas, used: ComputeQuotas, mv: numbe
     totalRAMUsed: used.ram,
     totalServerGroupsUsed: 0,
   };
-  if (mv < 57) Object.assign(absolute, { maxPersonality: 5, maxPersonalitySize: 10240 });
-  if (mv < 39) absolute['maxImageMeta'] = 128;
-  if (mv < 36) {
+  if (mv < MV.PERSONALITY_REMOVED) Object.assign(absolute, { maxPersonality: 5, maxPersonalitySize: 10240 });
+  if (mv < MV.IMAGE_PROXY_REMOVED) absolute['maxImageMeta'] = 128;
+  if (mv < MV.NETWORK_PROXIES_REMOVED) {
     Object.assign(absolute, {
       maxSecurityGroupRules: -1,
       maxSecurityGroups: -1,
@@ -227,8 +228,10 @@ export function quotaSetView(projectId: string | undefined, quotas: ComputeQuota
     server_group_members: FIXED_LIMITS.server_group_members,
   };
   if (projectId !== undefined) set['id'] = projectId;
-  if (mv < 57) Object.assign(set, { injected_file_content_bytes: 10240, injected_file_path_bytes: 255, injected_files: 5 });
-  if (mv < 36) Object.assign(set, { fixed_ips: -1, floating_ips: -1, security_group_rules: -1, security_groups: -1 });
+  if (mv < MV.PERSONALITY_REMOVED)
+    Object.assign(set, { injected_file_content_bytes: 10240, injected_file_path_bytes: 255, injected_files: 5 });
+  if (mv < MV.NETWORK_PROXIES_REMOVED)
+    Object.assign(set, { fixed_ips: -1, floating_ips: -1, security_group_rules: -1, security_groups: -1 });
   return set;
 }
 

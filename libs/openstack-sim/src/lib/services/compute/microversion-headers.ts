@@ -1,20 +1,11 @@
 import { ApiError, type RequestContext } from '../../http/exchange';
+import { MIN_MINOR, formatMicroversion } from './microversions';
 
-/** Nova microversions are `2.N`; only N varies, so they are kept as that number. */
-export const MIN_MINOR = 1;
-
+/** The two headers a Nova client may ask for a microversion in; the versions with a meaning are named in `microversions.ts`. */
 export const VERSION_HEADERS = {
   modern: 'openstack-api-version',
   legacy: 'x-openstack-nova-api-version',
 } as const;
-
-export function formatMicroversion(minor: number): string {
-  return `2.${minor}`;
-}
-
-export function parseMicroversion(value: string): number {
-  return Number(value.slice(2));
-}
 
 export type MicroversionRequest =
   | { kind: 'ok'; minor: number }
