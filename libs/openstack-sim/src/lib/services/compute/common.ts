@@ -48,6 +48,26 @@ export function invalidInput(field: string, value: unknown, reason: string): Api
   return badRequest(`Invalid input for field/attribute ${field}. Value: ${pyRepr(value)}. ${reason}`);
 }
 
+/** Nova's schema refusal of a missing property of `field` (whose value the message shows). */
+export function requiredProperty(field: string, value: unknown, property: string): ApiError {
+  return invalidInput(field, value, `'${property}' is a required property`);
+}
+
+/** Nova's schema refusal of a value of the wrong JSON type; the reason repeats the value as JSON. */
+export function notOfType(field: string, value: unknown, type: string): ApiError {
+  return invalidInput(field, value, `${JSON.stringify(value)} is not of type '${type}'`);
+}
+
+/**
+ * Nova's schema refusal of a property the object may not have (at this microversion). Unlike the other refusals it
+ * shows the object as JSON rather than as Python prints it.
+ */
+export function unexpectedProperty(field: string, input: Record<string, unknown>, key: string): ApiError {
+  return badRequest(
+    `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(input)}. Additional properties are not allowed ('${key}' was unexpected)`,
+  );
+}
+
 /** Nova's policy refusal. */
 export function policyForbidden(rule: string): ApiError {
   return new ApiError(403, `Policy doesn't allow ${rule} to be performed.`);

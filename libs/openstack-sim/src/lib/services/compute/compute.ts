@@ -7,7 +7,7 @@ import type { ComputeQuotas } from '../../seed';
 import type { Simulation } from '../../simulation';
 import type { Project } from '../../state';
 import type { ServiceModule } from '../service';
-import { type ComputeHandler, invalidInput, malformedBody, novaFaultBody, policyForbidden, requireAdmin } from './common';
+import { type ComputeHandler, invalidInput, malformedBody, novaFaultBody, policyForbidden, requireAdmin, requiredProperty } from './common';
 import { registerFlavorRoutes } from './flavors';
 import { registerKeypairRoutes } from './keypairs';
 import { microversionHeaders, readMicroversion } from './microversion-headers';
@@ -55,7 +55,7 @@ function computeRoutes(): Router<ComputeHandler> {
     .put('/os-quota-sets/:project', (call) => {
       requireAdmin(call, 'os_compute_api:os-quota-sets:update');
       const input = call.ctx.jsonObject(malformedBody)['quota_set'];
-      if (!isRecord(input)) throw invalidInput('quota_set', input, "'quota_set' is a required property");
+      if (!isRecord(input)) throw requiredProperty('quota_set', input, 'quota_set');
       const changes: Partial<ComputeQuotas> = {};
       for (const [key, value] of Object.entries(input)) {
         if (key === 'force') continue;

@@ -11,8 +11,11 @@ import {
   invalidInput,
   malformedBody,
   notFound,
+  notOfType,
   paginate,
   requireAdmin,
+  requiredProperty,
+  unexpectedProperty,
 } from './common';
 import { MV } from './microversions';
 import { flavorDetail, flavorListItem } from './views';
@@ -151,16 +154,13 @@ function createFlavor(call: ComputeCall) {
   requireAdmin(call, 'os_compute_api:os-flavor-manage:create');
   const body = call.ctx.jsonObject(malformedBody);
   const input = body['flavor'];
-  if (!isRecord(input)) throw invalidInput('flavor', input, "'flavor' is a required property");
+  if (!isRecord(input)) throw requiredProperty('flavor', input, 'flavor');
   for (const key of Object.keys(input)) {
     const allowed =
       CREATE_FIELDS.has(key) &&
       !(key === 'description' && call.mv < MV.FLAVOR_DESCRIPTION) &&
       !(key === 'rxtx_factor' && call.mv >= MV.RXTX_FACTOR_REMOVED);
-    if (!allowed)
-      throw badRequest(
-        `Invalid input for field/attribute flavor. Value: ${JSON.stringify(input)}. Additional properties are not allowed ('${key}' was unexpected)`,
-      );
+    if (!allowed) throw unexpectedProperty('flavor', input, key);
   }
   const name = input['name'];
   if (typeof name !== 'string' || name.trim().length === 0 || name.length > 255) {
@@ -233,7 +233,7 @@ function accessView(flavor: Flavor) {
 }
 
 function parseExtraSpecs(input: unknown, field: string): Record<string, string> {
-  if (!isRecord(input)) throw invalidInput(field, input, `'${field}' is a required property`);
+  if (!isRecord(input)) throw requiredProperty(field, input, field);
   const specs: Record<string, string> = {};
   for (const [key, value] of Object.entries(input)) {
     if (!/^[a-zA-Z0-9-_:. /]{1,255}$/.test(key)) throw invalidInput(field, input, `'${key}' does not match any of the regexes`);
@@ -249,7 +249,7 @@ function parseExtraSpecs(input: unknown, field: string): Record<string, string> 
 function flavorInt(input: Record<string, unknown>, key: string, min: number, required: boolean): number {
   const raw = input[key];
   if (raw === undefined || raw === null) {
-    if (required) throw invalidInput('flavor', input, `'${key}' is a required property`);
+    if (required) throw requiredProperty('flavor', input, key);
     return 0;
   }
   const value = typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
@@ -263,7 +263,7 @@ function boolField(input: Record<string, unknown>, key: string): boolean {
   const raw = input[key];
   if (typeof raw === 'boolean') return raw;
   const parsed = typeof raw === 'string' ? strictBool(raw) : undefined;
-  if (parsed === undefined) throw invalidInput(key, raw, `${JSON.stringify(raw)} is not of type 'boolean'`);
+  if (parsed === undefined) throw notOfType(key, raw, 'boolean');
   return parsed;
 }
 

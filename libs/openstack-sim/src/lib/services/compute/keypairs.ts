@@ -3,7 +3,7 @@ import { isRecord } from '../../behaviour';
 import type { Router } from '../../http/router';
 import { isoMicrosNaive } from '../../http/formats';
 import type { Keypair } from '../../state';
-import { type ComputeCall, type ComputeHandler, badRequest, conflict, invalidInput, malformedBody, notFound } from './common';
+import { type ComputeCall, type ComputeHandler, badRequest, conflict, malformedBody, notFound, requiredProperty } from './common';
 import { MV } from './microversions';
 
 /** `/os-keypairs` of the calling user: import or generate (before 2.92), list, show, delete. */
@@ -50,7 +50,7 @@ function keypairView(k: Keypair, mv: number, detail: boolean): Record<string, un
 
 function createKeypair(call: ComputeCall) {
   const input = call.ctx.jsonObject(malformedBody)['keypair'];
-  if (!isRecord(input)) throw invalidInput('keypair', input, "'keypair' is a required property");
+  if (!isRecord(input)) throw requiredProperty('keypair', input, 'keypair');
   const name = input['name'];
   if (typeof name !== 'string' || !/^[a-zA-Z0-9 _.@-]{1,255}$/.test(name) || name.trim() !== name) {
     throw badRequest('Keypair data is invalid: Keypair name contains unsafe characters');
@@ -59,7 +59,7 @@ function createKeypair(call: ComputeCall) {
   let publicKey = input['public_key'];
   let privateKey: string | undefined;
   if (publicKey === undefined) {
-    if (call.mv >= MV.KEYPAIR_IMPORT_ONLY) throw invalidInput('keypair', input, "'public_key' is a required property");
+    if (call.mv >= MV.KEYPAIR_IMPORT_ONLY) throw requiredProperty('keypair', input, 'public_key');
     ({ publicKey, privateKey } = generateRsaKeypair());
   }
   if (typeof publicKey !== 'string' || !/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-\S+) [A-Za-z0-9+/=]+/.test(publicKey)) {

@@ -23,9 +23,12 @@ import {
   invalidInput,
   malformedBody,
   notFound,
+  notOfType,
   paginate,
   refId,
   requireMember,
+  requiredProperty,
+  unexpectedProperty,
 } from './common';
 import { MV } from './microversions';
 import { addressesView, serverDetail, serverListItem, serverStates } from './views';
@@ -195,12 +198,7 @@ function visibleAddresses(call: ComputeCall, server: Server): Record<string, unk
 }
 
 function setMetadata(call: ComputeCall, server: Server, metadata: Record<string, string>): void {
-  if (Object.keys(metadata).length > MAX_METADATA_ITEMS) {
-    throw new ApiError(
-      403,
-      `Quota exceeded for metadata_items: Requested ${Object.keys(metadata).length}, but already used 0 of ${MAX_METADATA_ITEMS} metadata_items`,
-    );
-  }
+  checkMetadataQuota(metadata);
   server.metadata = metadata;
   server.changedAt = call.now;
 }
@@ -400,22 +398,15 @@ function createServers(call: ComputeCall): SimResponse {
 function parseCreate(call: ComputeCall): CreateRequest {
   const body = call.ctx.jsonObject(malformedBody);
   const input = body['server'];
-  if (!isRecord(input)) throw invalidInput('server', input, "'server' is a required property");
+  if (!isRecord(input)) throw requiredProperty('server', input, 'server');
   for (const key of Object.keys(input)) {
     const range = CREATE_FIELDS[key];
-    if (!range || call.mv < range[0] || call.mv > range[1]) {
-      throw badRequest(
-        `Invalid input for field/attribute server. Value: ${JSON.stringify(input)}. Additional properties are not allowed ('${key}' was unexpected)`,
-      );
-    }
+    if (!range || call.mv < range[0] || call.mv > range[1]) throw unexpectedProperty('server', input, key);
   }
   for (const required of ['name', 'flavorRef', ...(call.mv >= MV.NETWORKS_REQUIRED ? ['networks'] : [])]) {
-    if (input[required] === undefined) throw invalidInput('server', input, `'${required}' is a required property`);
+    if (input[required] === undefined) throw requiredProperty('server', input, required);
   }
-  const name = input['name'];
-  if (typeof name !== 'string' || name.length === 0 || name.length > 255 || name.trim() !== name) {
-    throw invalidInput('name', name, 'Invalid server name');
-  }
+  const name = serverName(input['name']);
   const minCount = countField(input, 'min_count');
   const maxCount = input['max_count'] === undefined ? minCount : countField(input, 'max_count');
   if (maxCount < minCount) throw badRequest('min_count must be <= max_count');
@@ -444,12 +435,7 @@ function parseCreate(call: ComputeCall): CreateRequest {
   checkFlavorFitsImage(flavor, image);
 
   const metadata = input['metadata'] === undefined ? {} : parseMetadata(input['metadata'], 'metadata');
-  if (Object.keys(metadata).length > MAX_METADATA_ITEMS) {
-    throw new ApiError(
-      403,
-      `Quota exceeded for metadata_items: Requested ${Object.keys(metadata).length}, but already used 0 of ${MAX_METADATA_ITEMS} metadata_items`,
-    );
-  }
+  checkMetadataQuota(metadata);
   const tags = input['tags'] === undefined ? [] : parseTags(input['tags'], 'tags');
   const keyName = input['key_name'];
   if (
@@ -508,7 +494,7 @@ function resolveNetworks(call: ComputeCall, input: unknown): Network[] {
     }
     return available;
   }
-  if (!Array.isArray(input)) throw invalidInput('networks', input, `${JSON.stringify(input)} is not of type 'array'`);
+  if (!Array.isArray(input)) throw notOfType('networks', input, 'array');
   if (input.length === 0 && call.mv >= MV.NETWORKS_REQUIRED) throw invalidInput('networks', input, '[] is too short');
   return input.map((entry: unknown) => {
     if (!isRecord(entry)) throw invalidInput('networks', entry, 'is not of type object');
@@ -559,7 +545,7 @@ function updateServer(call: ComputeCall): SimResponse {
   requireMember(call, 'os_compute_api:servers:update');
   const server = findServer(call);
   const input = call.ctx.jsonObject(malformedBody)['server'];
-  if (!isRecord(input)) throw invalidInput('server', input, "'server' is a required property");
+  if (!isRecord(input)) throw requiredProperty('server', input, 'server');
   const allowed = new Set([
     'name',
     'accessIPv4',
@@ -569,20 +555,12 @@ function updateServer(call: ComputeCall): SimResponse {
     ...(call.mv >= MV.CONFIGURABLE_HOSTNAME ? ['hostname'] : []),
   ]);
   for (const [key, value] of Object.entries(input)) {
-    if (!allowed.has(key)) {
-      throw badRequest(
-        `Invalid input for field/attribute server. Value: ${JSON.stringify(input)}. Additional properties are not allowed ('${key}' was unexpected)`,
-      );
-    }
+    if (!allowed.has(key)) throw unexpectedProperty('server', input, key);
     if (key === 'description' ? value !== null && typeof value !== 'string' : typeof value !== 'string') {
-      throw invalidInput(key, value, `${JSON.stringify(value)} is not of type 'string'`);
+      throw notOfType(key, value, 'string');
     }
   }
-  if (typeof input['name'] === 'string') {
-    const name = input['name'];
-    if (name.length === 0 || name.length > 255 || name.trim() !== name) throw invalidInput('name', name, 'Invalid server name');
-    server.name = name;
-  }
+  if (typeof input['name'] === 'string') server.name = serverName(input['name']);
   if (input['description'] !== undefined) server.description = input['description'] as string | null;
   if (typeof input['accessIPv4'] === 'string') server.accessIPv4 = input['accessIPv4'];
   if (typeof input['accessIPv6'] === 'string') server.accessIPv6 = input['accessIPv6'];
@@ -604,12 +582,34 @@ function deleteServer(call: ComputeCall): SimResponse {
 
 // ---- field parsing ----
 
+/** The same name rule on create and update: 1 to 255 characters, without leading or trailing whitespace. */
+function serverName(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 255 || value.trim() !== value) {
+    throw invalidInput('name', value, 'Invalid server name');
+  }
+  return value;
+}
+
+/**
+ * Metadata counts against the fixed `metadata_items` quota on create as on every metadata change. Nova counts the
+ * whole new set, not what is added, hence "already used 0".
+ */
+function checkMetadataQuota(metadata: Record<string, string>): void {
+  const count = Object.keys(metadata).length;
+  if (count > MAX_METADATA_ITEMS) {
+    throw new ApiError(
+      403,
+      `Quota exceeded for metadata_items: Requested ${count}, but already used 0 of ${MAX_METADATA_ITEMS} metadata_items`,
+    );
+  }
+}
+
 function parseMetadata(input: unknown, field: string): Record<string, string> {
-  if (!isRecord(input)) throw invalidInput(field, input, `${JSON.stringify(input)} is not of type 'object'`);
+  if (!isRecord(input)) throw notOfType(field, input, 'object');
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(input)) {
     if (key.length === 0 || key.length > 255) throw invalidInput(field, input, `'${key}' does not match any of the regexes`);
-    if (typeof value !== 'string') throw invalidInput(`${field}/${key}`, value, `${JSON.stringify(value)} is not of type 'string'`);
+    if (typeof value !== 'string') throw notOfType(`${field}/${key}`, value, 'string');
     if (value.length > 255) throw invalidInput(`${field}/${key}`, value, 'is too long');
     result[key] = value;
   }
@@ -621,7 +621,7 @@ function isValidTag(tag: unknown): tag is string {
 }
 
 function parseTags(input: unknown, field: string): string[] {
-  if (!Array.isArray(input)) throw invalidInput(field, input, `${JSON.stringify(input)} is not of type 'array'`);
+  if (!Array.isArray(input)) throw notOfType(field, input, 'array');
   if (input.length > MAX_TAGS) throw invalidInput(field, input, `is too long (at most ${MAX_TAGS} tags)`);
   for (const tag of input) {
     if (!isValidTag(tag))
