@@ -20,6 +20,13 @@ import {
 import { IsTimeZone } from './schedule-validators';
 import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
 
+/**
+ * The defaults of `SCHEDULER_MAX_INSTANCE_COUNT` and `SCHEDULER_DEFAULT_LEAD_TIME_MINUTES` (config/scheduler.config.ts),
+ * stated in the schema so that clients can offer them; a deployment may configure others.
+ */
+const DEFAULT_MAX_INSTANCE_COUNT = 50;
+const DEFAULT_LEAD_TIME_MINUTES = 5;
+
 /** Printable text with at least one visible character, no control characters. */
 const NAME_PATTERN = /^(?=.*\S)[^\p{Cc}]+$/u;
 
@@ -56,15 +63,19 @@ export class CreateScheduleDto {
   @Length(1, 255, { each: true })
   networkIds!: string[];
 
-  /** VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). */
-  @ApiProperty({ type: 'integer', example: 10 })
+  /**
+   * VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). The schema
+   * states the default maximum; the service checks the configured one.
+   */
+  @ApiProperty({ type: 'integer', example: 10, maximum: DEFAULT_MAX_INSTANCE_COUNT })
   @IsInt()
   @Min(1)
+  // The highest maximum the configuration accepts; the configured one is checked by the service.
   @Max(10_000)
   instanceCount!: number;
 
   /** IANA time zone the cron expression and excluded dates are read in (default `UTC`). */
-  @ApiProperty({ required: false, example: 'Europe/Rome' })
+  @ApiProperty({ required: false, example: 'Europe/Rome', default: 'UTC' })
   @IsOptional()
   @IsTimeZone()
   timeZone?: string;
@@ -79,7 +90,7 @@ export class CreateScheduleDto {
    * Provisioning starts this many minutes before each window so that the VMs are ACTIVE at its start
    * (0-1440; default `SCHEDULER_DEFAULT_LEAD_TIME_MINUTES`, 5).
    */
-  @ApiProperty({ type: 'integer', required: false, example: 10 })
+  @ApiProperty({ type: 'integer', required: false, example: 10, default: DEFAULT_LEAD_TIME_MINUTES })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -87,6 +98,7 @@ export class CreateScheduleDto {
   leadTimeMinutes?: number;
 
   /** A disabled schedule keeps its definition but creates no VMs (default true). */
+  @ApiProperty({ required: false, default: true })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;

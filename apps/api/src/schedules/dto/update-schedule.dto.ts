@@ -13,3 +13,15 @@ export class UpdateScheduleDto extends PartialType(CreateScheduleDto) {
   @Min(1)
   version!: number;
 }
+
+/**
+ * A field left out of a PATCH keeps its value, so the create body's defaults must not appear in this schema.
+ * PartialType copies them and ApiProperty can only add keys, so they are dropped from the stored metadata
+ * (@nestjs/swagger's key, not exported; the generated-spec check catches a change).
+ */
+const API_MODEL_PROPERTIES = 'swagger/apiModelProperties';
+for (const key of ['timeZone', 'leadTimeMinutes', 'enabled'] as const) {
+  const metadata = Reflect.getMetadata(API_MODEL_PROPERTIES, UpdateScheduleDto.prototype, key) as Record<string, unknown>;
+  const { default: _default, ...rest } = metadata;
+  Reflect.defineMetadata(API_MODEL_PROPERTIES, rest, UpdateScheduleDto.prototype, key);
+}
