@@ -2,6 +2,7 @@
 export { ApiConfiguration, provideApiConfiguration } from './generated/api-configuration';
 export * from './generated/models';
 export * from './generated/services';
+export { schemaLimits } from './generated/schema-limits';
 // Hand-written helpers around it.
 export * from './lib/api-problem';
 export * from './lib/load-state';
