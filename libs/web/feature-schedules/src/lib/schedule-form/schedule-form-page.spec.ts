@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { FormGroup } from '@angular/forms';
 import { provideNativeDateAdapter } from '@angular/material/core';
 import { provideRouter } from '@angular/router';
-import { OccurrenceDto, ScheduleDto } from '@peak/api-client';
+import { OccurrenceDto, ScheduleDto, schemaLimits } from '@peak/api-client';
 import { Notifier } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { provideWriteAccess } from '../testing/fixtures';
@@ -111,6 +111,40 @@ describe(ScheduleFormPage.name, () => {
     expect(errorOf('Number of VMs')).toBe('At least 1');
     await settle();
     http.expectNone((req) => req.method === 'POST' && req.url === '/v1/schedules');
+    for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
+      if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    }
+  });
+
+  it('takes its bounds and defaults from the API contract, not from its own numbers', async () => {
+    const limits = schemaLimits.CreateScheduleDto;
+    await render();
+    const leadTime = root.querySelector<HTMLInputElement>('input[formcontrolname="leadTimeMinutes"]');
+    const name = root.querySelector<HTMLInputElement>('input[formcontrolname="name"]');
+
+    expect(form().getRawValue()).toMatchObject({
+      leadTimeMinutes: limits.leadTimeMinutes.default,
+      enabled: limits.enabled.default,
+      instanceCount: limits.instanceCount.minimum,
+    });
+    expect(leadTime?.max).toBe(String(limits.leadTimeMinutes.maximum));
+    expect(leadTime?.min).toBe(String(limits.leadTimeMinutes.minimum));
+    expect(name?.maxLength).toBe(limits.name.maxLength);
+
+    form().patchValue({ leadTimeMinutes: limits.leadTimeMinutes.maximum + 1, name: 'x'.repeat(limits.name.maxLength + 1) });
+    form().markAllAsTouched();
+    fixture.changeDetectorRef.markForCheck();
+    await fixture.whenStable();
+    expect(errorOf('Lead time (minutes)')).toBe(`At most ${limits.leadTimeMinutes.maximum}`);
+    expect(errorOf('Name')).toBe(`At most ${limits.name.maxLength} characters`);
+
+    form().patchValue({ leadTimeMinutes: limits.leadTimeMinutes.maximum });
+    expect(form().get('leadTimeMinutes')?.valid).toBe(true);
+    // Above the stated default maximum of VMs is the API's to refuse: a deployment may configure more.
+    form().patchValue({ instanceCount: limits.instanceCount.maximum + 1 });
+    expect(form().get('instanceCount')?.valid).toBe(true);
+
+    await settle();
     for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
       if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
     }

@@ -52,6 +52,7 @@ import { debounceTime, distinctUntilChanged, map, merge, of, startWith, switchMa
 import { CatalogNames } from '../shared/catalog-names';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { formatMinutes } from '../shared/schedule-text';
+import { scheduleLimits, windowLimits } from './schedule-limits';
 import {
   emptyFormValue,
   formFieldOf,
@@ -135,26 +136,46 @@ export class ScheduleFormPage {
   ];
   protected readonly zoneOptions: SelectOption[] = ianaTimeZones().map((zone) => ({ value: zone, label: zone }));
 
+  /** The API's limits, for the inputs' `min`/`max`/`maxlength` attributes and the validators below. */
+  protected readonly limits = scheduleLimits;
+  protected readonly windowLimits = windowLimits;
+
   private readonly fb = inject(FormBuilder).nonNullable;
+  private readonly initial = emptyFormValue(browserTimeZone());
   protected readonly form = this.fb.group({
-    name: this.fb.control('', [Validators.required, Validators.maxLength(100), Validators.pattern(/\S/)]),
-    description: this.fb.control('', Validators.maxLength(2000)),
-    imageId: this.fb.control<string | null>(null, Validators.required),
-    flavorId: this.fb.control<string | null>(null, Validators.required),
-    networkIds: this.fb.control<string[]>([], Validators.required),
-    instanceCount: this.fb.control<number | null>(1, [Validators.required, Validators.min(1)]),
-    timeZone: this.fb.control<string | null>(browserTimeZone(), [Validators.required, oneOf(ianaTimeZones)]),
-    kind: this.fb.control<WindowKind>('recurring'),
-    startDate: this.fb.control<Date | null>(null, requiredFor('once')),
-    startTime: this.fb.control<Date | null>(null, requiredFor('once')),
-    preset: this.fb.control<RecurrencePreset>('weekdays'),
-    presetTime: this.fb.control<Date | null>(null),
-    weekday: this.fb.control(1),
-    cron: this.fb.control('', requiredFor('recurring')),
-    excludedDates: this.fb.control<string[]>([]),
-    durationMinutes: this.fb.control<number | null>(120, [Validators.required, Validators.min(1)]),
-    leadTimeMinutes: this.fb.control<number | null>(5, [Validators.required, Validators.min(0), Validators.max(1440)]),
-    enabled: this.fb.control(true),
+    name: this.fb.control(this.initial.name, [
+      Validators.required,
+      Validators.maxLength(scheduleLimits.name.maxLength),
+      Validators.pattern(/\S/),
+    ]),
+    description: this.fb.control(this.initial.description, Validators.maxLength(scheduleLimits.description.maxLength)),
+    imageId: this.fb.control<string | null>(this.initial.imageId, Validators.required),
+    flavorId: this.fb.control<string | null>(this.initial.flavorId, Validators.required),
+    networkIds: this.fb.control<string[]>(this.initial.networkIds, Validators.required),
+    // No maximum here: the API's is configurable (the spec states its default) and the API checks it.
+    instanceCount: this.fb.control<number | null>(this.initial.instanceCount, [
+      Validators.required,
+      Validators.min(scheduleLimits.instanceCount.minimum),
+    ]),
+    timeZone: this.fb.control<string | null>(this.initial.timeZone, [Validators.required, oneOf(ianaTimeZones)]),
+    kind: this.fb.control<WindowKind>(this.initial.kind),
+    startDate: this.fb.control<Date | null>(this.initial.startDate, requiredFor('once')),
+    startTime: this.fb.control<Date | null>(this.initial.startTime, requiredFor('once')),
+    preset: this.fb.control<RecurrencePreset>(this.initial.preset),
+    presetTime: this.fb.control<Date | null>(this.initial.presetTime),
+    weekday: this.fb.control(this.initial.weekday),
+    cron: this.fb.control(this.initial.cron, requiredFor('recurring')),
+    excludedDates: this.fb.control<string[]>(this.initial.excludedDates),
+    durationMinutes: this.fb.control<number | null>(this.initial.durationMinutes, [
+      Validators.required,
+      Validators.min(windowLimits.durationMinutes.minimum),
+    ]),
+    leadTimeMinutes: this.fb.control<number | null>(this.initial.leadTimeMinutes, [
+      Validators.required,
+      Validators.min(scheduleLimits.leadTimeMinutes.minimum),
+      Validators.max(scheduleLimits.leadTimeMinutes.maximum),
+    ]),
+    enabled: this.fb.control(this.initial.enabled),
   });
 
   protected readonly editing = computed(() => this.id() !== undefined);
@@ -192,7 +213,6 @@ export class ScheduleFormPage {
   );
 
   constructor() {
-    this.form.reset(emptyFormValue(browserTimeZone()));
     this.keepPresetAndCronInStep();
     // Validators that read `kind` must run again when it changes.
     this.form.controls.kind.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => {

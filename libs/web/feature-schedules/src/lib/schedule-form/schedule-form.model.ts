@@ -1,6 +1,7 @@
 import { CreateScheduleDto, PreviewScheduleDto, ScheduleDto } from '@peak/api-client';
 import { cronForPreset, instantOfWallTime, presetOfCron, RecurrencePreset, WallTime, wallTimeAt } from '@peak/web/util';
 import { isOnce } from '../shared/schedule-text';
+import { scheduleLimits } from './schedule-limits';
 
 export type WindowKind = 'once' | 'recurring';
 
@@ -30,7 +31,10 @@ export interface ScheduleFormValue {
 
 export type ScheduleFormField = keyof ScheduleFormValue;
 
-/** A new schedule's starting point: tomorrow-ish defaults a person only has to adjust. */
+/**
+ * A new schedule's starting point: tomorrow-ish defaults a person only has to adjust. Where the API has a
+ * default (lead time, enabled) the form starts from it; the count starts at the least the API accepts.
+ */
 export function emptyFormValue(timeZone: string, now = new Date()): ScheduleFormValue {
   const at8 = timeOfDay(8, 0);
   const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
@@ -40,7 +44,7 @@ export function emptyFormValue(timeZone: string, now = new Date()): ScheduleForm
     imageId: null,
     flavorId: null,
     networkIds: [],
-    instanceCount: 1,
+    instanceCount: scheduleLimits.instanceCount.minimum,
     timeZone,
     kind: 'recurring',
     startDate: tomorrow,
@@ -51,8 +55,8 @@ export function emptyFormValue(timeZone: string, now = new Date()): ScheduleForm
     cron: cronForPreset({ preset: 'weekdays', hour: 8, minute: 0 }),
     excludedDates: [],
     durationMinutes: 120,
-    leadTimeMinutes: 5,
-    enabled: true,
+    leadTimeMinutes: scheduleLimits.leadTimeMinutes.default,
+    enabled: scheduleLimits.enabled.default,
   };
 }
 
@@ -149,7 +153,7 @@ export function requestOf(value: ScheduleFormValue): CreateScheduleDto | null {
     instanceCount: value.instanceCount,
     enabled: value.enabled,
     ...timing,
-    timeZone: value.timeZone ?? 'UTC',
+    timeZone: value.timeZone ?? scheduleLimits.timeZone.default,
   };
 }
 
