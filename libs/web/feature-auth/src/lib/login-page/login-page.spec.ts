@@ -3,6 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { Component } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
+import { schemaLimits } from '@peak/api-client';
 import { AuthSession } from '../auth-session';
 import { authInterceptor } from '../auth.interceptor';
 import { issuedToken } from '../testing';
@@ -120,6 +121,14 @@ describe(LoginPage.name, () => {
     await submit();
     http.expectNone('/v1/auth/tokens');
     expect([...root.querySelectorAll('mat-error')].map((e) => e.textContent?.trim())).toEqual(['Required', 'Required']);
+  });
+
+  it('refuses a user name longer than the API accepts, without calling the API', async () => {
+    await render();
+    type('User name', 'u'.repeat(schemaLimits.LoginDto.username.maxLength + 1));
+    type('Password', 'secret');
+    await submit();
+    http.expectNone('/v1/auth/tokens');
   });
 
   it('says why the previous session ended', async () => {

@@ -9,7 +9,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
-import { AuthService, LoginDto, toApiProblem } from '@peak/api-client';
+import { AuthService, LoginDto, schemaLimits, toApiProblem } from '@peak/api-client';
 import { PRODUCT_NAME } from '@peak/web/util';
 import { firstValueFrom } from 'rxjs';
 import { safeReturnUrl } from '../auth.guards';
@@ -57,12 +57,14 @@ export class LoginPage {
   readonly returnUrl = input<string>();
 
   protected readonly productName = PRODUCT_NAME;
+  /** The API's limits for the login body, from its spec. */
+  private readonly limits = schemaLimits.LoginDto;
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    username: ['', [Validators.required, Validators.maxLength(255)]],
-    password: ['', [Validators.required, Validators.maxLength(4096)]],
-    projectName: ['', Validators.maxLength(255)],
-    userDomainName: ['Default', [Validators.required, Validators.maxLength(255)]],
-    projectDomainName: ['', Validators.maxLength(255)],
+    username: ['', [Validators.required, Validators.maxLength(this.limits.username.maxLength)]],
+    password: ['', [Validators.required, Validators.maxLength(this.limits.password.maxLength)]],
+    projectName: ['', Validators.maxLength(this.limits.projectName.maxLength)],
+    userDomainName: ['Default', [Validators.required, Validators.maxLength(this.limits.userDomainName.maxLength)]],
+    projectDomainName: ['', Validators.maxLength(this.limits.projectDomainName.maxLength)],
   });
   protected readonly hidePassword = signal(true);
   protected readonly submitting = signal(false);
