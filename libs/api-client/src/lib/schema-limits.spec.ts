@@ -24,7 +24,7 @@ describe('schemaLimits', () => {
   it('states the limits and defaults of the schedule bodies', () => {
     expect(schemaLimits.CreateScheduleDto.name).toEqual({ minLength: 1, maxLength: 100 });
     expect(schemaLimits.CreateScheduleDto.leadTimeMinutes).toEqual({ minimum: 0, maximum: 1440, default: 5 });
-    expect(schemaLimits.CreateScheduleDto.instanceCount).toEqual({ minimum: 1, maximum: 50 });
+    expect(schemaLimits.CreateScheduleDto.instanceCount).toEqual({ minimum: 1, maximum: 10000 });
     expect(schemaLimits.CreateScheduleDto.timeZone).toEqual({ default: 'UTC' });
     expect(schemaLimits.CreateScheduleDto.enabled).toEqual({ default: true });
   });

@@ -21,10 +21,9 @@ import { IsTimeZone } from './schedule-validators';
 import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
 
 /**
- * The defaults of `SCHEDULER_MAX_INSTANCE_COUNT` and `SCHEDULER_DEFAULT_LEAD_TIME_MINUTES` (config/scheduler.config.ts),
- * stated in the schema so that clients can offer them; a deployment may configure others.
+ * The default of `SCHEDULER_DEFAULT_LEAD_TIME_MINUTES` (config/scheduler.config.ts), stated in the schema so that
+ * clients can offer it; a deployment may configure another.
  */
-const DEFAULT_MAX_INSTANCE_COUNT = 50;
 const DEFAULT_LEAD_TIME_MINUTES = 5;
 
 /** Printable text with at least one visible character, no control characters. */
@@ -64,13 +63,12 @@ export class CreateScheduleDto {
   networkIds!: string[];
 
   /**
-   * VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). The schema
-   * states the default maximum; the service checks the configured one.
+   * VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). The schema states
+   * the highest maximum a deployment may configure; the service checks the configured one.
    */
-  @ApiProperty({ type: 'integer', example: 10, maximum: DEFAULT_MAX_INSTANCE_COUNT })
+  @ApiProperty({ type: 'integer', example: 10 })
   @IsInt()
   @Min(1)
-  // The highest maximum the configuration accepts; the configured one is checked by the service.
   @Max(10_000)
   instanceCount!: number;
 

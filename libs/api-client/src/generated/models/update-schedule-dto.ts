@@ -26,8 +26,8 @@ export interface UpdateScheduleDto {
   imageId?: string;
 
   /**
-   * VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). The schema
-   * states the default maximum; the service checks the configured one.
+   * VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). The schema states
+   * the highest maximum a deployment may configure; the service checks the configured one.
    */
   instanceCount?: number;
 

@@ -140,7 +140,7 @@ describe(ScheduleFormPage.name, () => {
 
     form().patchValue({ leadTimeMinutes: limits.leadTimeMinutes.maximum });
     expect(form().get('leadTimeMinutes')?.valid).toBe(true);
-    // Above the stated default maximum of VMs is the API's to refuse: a deployment may configure more.
+    // The configured maximum of VMs is the API's to check (its error is shown beside the field).
     form().patchValue({ instanceCount: limits.instanceCount.maximum + 1 });
     expect(form().get('instanceCount')?.valid).toBe(true);
 

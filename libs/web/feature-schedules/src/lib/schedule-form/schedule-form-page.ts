@@ -152,7 +152,7 @@ export class ScheduleFormPage {
     imageId: this.fb.control<string | null>(this.initial.imageId, Validators.required),
     flavorId: this.fb.control<string | null>(this.initial.flavorId, Validators.required),
     networkIds: this.fb.control<string[]>(this.initial.networkIds, Validators.required),
-    // No maximum here: the API's is configurable (the spec states its default) and the API checks it.
+    // No maximum here: the API's is configurable (the spec states the highest allowed) and the API checks it.
     instanceCount: this.fb.control<number | null>(this.initial.instanceCount, [
       Validators.required,
       Validators.min(scheduleLimits.instanceCount.minimum),
