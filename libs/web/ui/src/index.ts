@@ -2,6 +2,7 @@ export * from './lib/chip-search-select/chip-search-select';
 export * from './lib/confirm-dialog/confirm-dialog';
 export * from './lib/date-chips/date-chips';
 export * from './lib/empty-state/empty-state';
+export * from './lib/form-field-control/form-field-control';
 export * from './lib/loading/loading';
 export * from './lib/occurrence-list/occurrence-list';
 export * from './lib/page-header/page-header';

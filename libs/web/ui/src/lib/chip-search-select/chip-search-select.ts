@@ -1,10 +1,9 @@
-import { ChangeDetectionStrategy, Component, DoCheck, computed, inject, input, signal, viewChild } from '@angular/core';
-import { ControlValueAccessor, NgControl } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, computed, input, signal, viewChild } from '@angular/core';
 import { MatAutocompleteModule, MatAutocompleteSelectedEvent } from '@angular/material/autocomplete';
 import { MatChipGrid, MatChipsModule } from '@angular/material/chips';
-import { ErrorStateMatcher } from '@angular/material/core';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
+import { FormFieldControl } from '../form-field-control/form-field-control';
 import { SelectOption } from '../search-select/search-select';
 
 /**
@@ -71,7 +70,7 @@ import { SelectOption } from '../search-select/search-select';
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class ChipSearchSelect implements ControlValueAccessor, DoCheck {
+export class ChipSearchSelect extends FormFieldControl<readonly string[]> {
   readonly label = input.required<string>();
   readonly options = input.required<readonly SelectOption[]>();
   readonly placeholder = input('Type to search');
@@ -79,11 +78,10 @@ export class ChipSearchSelect implements ControlValueAccessor, DoCheck {
   readonly error = input<string | null>(null);
   readonly loading = input(false);
 
-  private readonly ngControl = inject(NgControl, { self: true, optional: true });
-  private readonly grid = viewChild(MatChipGrid);
+  /** See FormFieldControl: the chip grid has no form control of its own. */
+  protected readonly errorStateHost = viewChild(MatChipGrid);
   protected readonly value = signal<readonly string[]>([]);
   protected readonly query = signal('');
-  protected readonly disabled = signal(false);
 
   private readonly byValue = computed(() => new Map(this.options().map((o) => [o.value, o])));
   protected readonly shown = computed(() => {
@@ -93,22 +91,6 @@ export class ChipSearchSelect implements ControlValueAccessor, DoCheck {
       (o) => !chosen.has(o.value) && (!q || o.label.toLowerCase().includes(q) || !!o.hint?.toLowerCase().includes(q)),
     );
   });
-
-  protected readonly errorState: ErrorStateMatcher = {
-    isErrorState: () => !!this.ngControl?.invalid && !!(this.ngControl.touched || this.ngControl.dirty),
-  };
-
-  private onChange: (value: string[]) => void = () => undefined;
-  protected onTouched: () => void = () => undefined;
-
-  constructor() {
-    if (this.ngControl) this.ngControl.valueAccessor = this;
-  }
-
-  /** See SearchSelect: the chip grid has no form control of its own. */
-  ngDoCheck(): void {
-    this.grid()?.updateErrorState();
-  }
 
   protected labelOf(value: string): string {
     return this.byValue().get(value)?.label ?? value;
@@ -128,23 +110,10 @@ export class ChipSearchSelect implements ControlValueAccessor, DoCheck {
   }
 
   private update(value: string[]): void {
-    this.value.set(value);
-    this.onChange(value);
+    this.commit(value);
   }
 
-  writeValue(value: readonly string[] | null): void {
-    this.value.set(value ?? []);
-  }
-
-  registerOnChange(fn: (value: string[]) => void): void {
-    this.onChange = fn;
-  }
-
-  registerOnTouched(fn: () => void): void {
-    this.onTouched = fn;
-  }
-
-  setDisabledState(disabled: boolean): void {
-    this.disabled.set(disabled);
+  protected fromForm(value: readonly string[] | null): readonly string[] {
+    return value ?? [];
   }
 }

@@ -1,12 +1,11 @@
-import { ChangeDetectionStrategy, Component, DoCheck, inject, input, signal, viewChild } from '@angular/core';
-import { ControlValueAccessor, NgControl } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, input, signal, viewChild } from '@angular/core';
 import { MatChipGrid, MatChipsModule } from '@angular/material/chips';
-import { ErrorStateMatcher } from '@angular/material/core';
 import { MatDatepickerInputEvent, MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { localDateString } from '@peak/web/util';
+import { FormFieldControl } from '../form-field-control/form-field-control';
 
 /**
  * A set of calendar dates (`YYYY-MM-DD`, sorted), picked one by one from a date picker or typed, shown as
@@ -55,30 +54,13 @@ import { localDateString } from '@peak/web/util';
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class DateChips implements ControlValueAccessor, DoCheck {
+export class DateChips extends FormFieldControl<readonly string[]> {
   readonly label = input('Dates');
   readonly hint = input<string>();
   readonly error = input<string | null>(null);
 
-  private readonly ngControl = inject(NgControl, { self: true, optional: true });
-  private readonly grid = viewChild(MatChipGrid);
+  protected readonly errorStateHost = viewChild(MatChipGrid);
   protected readonly value = signal<readonly string[]>([]);
-  protected readonly disabled = signal(false);
-
-  protected readonly errorState: ErrorStateMatcher = {
-    isErrorState: () => !!this.ngControl?.invalid && !!(this.ngControl.touched || this.ngControl.dirty),
-  };
-
-  private onChange: (value: string[]) => void = () => undefined;
-  protected onTouched: () => void = () => undefined;
-
-  constructor() {
-    if (this.ngControl) this.ngControl.valueAccessor = this;
-  }
-
-  ngDoCheck(): void {
-    this.grid()?.updateErrorState();
-  }
 
   protected add(event: MatDatepickerInputEvent<Date>, field: HTMLInputElement): void {
     const picked = event.value;
@@ -94,23 +76,10 @@ export class DateChips implements ControlValueAccessor, DoCheck {
   }
 
   private update(value: string[]): void {
-    this.value.set(value);
-    this.onChange(value);
+    this.commit(value);
   }
 
-  writeValue(value: readonly string[] | null): void {
-    this.value.set([...(value ?? [])].sort());
-  }
-
-  registerOnChange(fn: (value: string[]) => void): void {
-    this.onChange = fn;
-  }
-
-  registerOnTouched(fn: () => void): void {
-    this.onTouched = fn;
-  }
-
-  setDisabledState(disabled: boolean): void {
-    this.disabled.set(disabled);
+  protected fromForm(value: readonly string[] | null): readonly string[] {
+    return [...(value ?? [])].sort();
   }
 }

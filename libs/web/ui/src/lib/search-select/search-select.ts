@@ -1,9 +1,8 @@
-import { ChangeDetectionStrategy, Component, DoCheck, computed, inject, input, signal, viewChild } from '@angular/core';
-import { ControlValueAccessor, NgControl } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, computed, input, signal, viewChild } from '@angular/core';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
-import { ErrorStateMatcher } from '@angular/material/core';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInput, MatInputModule } from '@angular/material/input';
+import { FormFieldControl } from '../form-field-control/form-field-control';
 
 export interface SelectOption {
   /** What the form control holds, e.g. an image id. */
@@ -80,7 +79,7 @@ export interface SelectOption {
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class SearchSelect implements ControlValueAccessor, DoCheck {
+export class SearchSelect extends FormFieldControl<string | null> {
   readonly label = input.required<string>();
   readonly options = input.required<readonly SelectOption[]>();
   readonly placeholder = input('Type to search');
@@ -91,11 +90,8 @@ export class SearchSelect implements ControlValueAccessor, DoCheck {
   /** Long lists show this many matches at most; typing narrows them. */
   readonly maxShown = input(100);
 
-  private readonly ngControl = inject(NgControl, { self: true, optional: true });
-  protected readonly value = signal<string | null>(null);
   /** What the person is typing; null when the field just shows the chosen option. */
   protected readonly typed = signal<string | null>(null);
-  protected readonly disabled = signal(false);
 
   private readonly byValue = computed(() => new Map(this.options().map((o) => [o.value, o])));
   protected readonly text = computed(() => this.typed() ?? this.labelOf(this.value()));
@@ -107,26 +103,9 @@ export class SearchSelect implements ControlValueAccessor, DoCheck {
   protected readonly shown = computed(() => this.matches().slice(0, this.maxShown()));
   protected readonly hiddenCount = computed(() => this.matches().length - this.shown().length);
 
-  protected readonly errorState: ErrorStateMatcher = {
-    isErrorState: () => !!this.ngControl?.invalid && !!(this.ngControl.touched || this.ngControl.dirty),
-  };
-
-  private readonly inputElement = viewChild(MatInput);
-
-  private onChange: (value: string | null) => void = () => undefined;
-  private onTouched: () => void = () => undefined;
-
-  constructor() {
-    if (this.ngControl) this.ngControl.valueAccessor = this;
-  }
-
-  /**
-   * The inner input has no form control of its own, so MatInput never re-evaluates its error state by
-   * itself; the outer control's touched/invalid state changes whenever the parent form is checked.
-   */
-  ngDoCheck(): void {
-    this.inputElement()?.updateErrorState();
-  }
+  /** See FormFieldControl: the inner input has no form control of its own. */
+  protected readonly errorStateHost = viewChild(MatInput);
+  protected readonly value = signal<string | null>(null);
 
   /** Arrow function: the autocomplete calls it unbound. */
   protected readonly labelOf = (value: string | null): string => (value === null ? '' : (this.byValue().get(value)?.label ?? value));
@@ -153,25 +132,12 @@ export class SearchSelect implements ControlValueAccessor, DoCheck {
   }
 
   private set(value: string | null): void {
-    if (value === this.value()) return;
-    this.value.set(value);
-    this.onChange(value);
+    if (value !== this.value()) this.commit(value);
   }
 
-  writeValue(value: string | null): void {
-    this.value.set(value ?? null);
+  protected fromForm(value: string | null): string | null {
+    // A value written by the form replaces whatever was being typed.
     this.typed.set(null);
-  }
-
-  registerOnChange(fn: (value: string | null) => void): void {
-    this.onChange = fn;
-  }
-
-  registerOnTouched(fn: () => void): void {
-    this.onTouched = fn;
-  }
-
-  setDisabledState(disabled: boolean): void {
-    this.disabled.set(disabled);
+    return value ?? null;
   }
 }
