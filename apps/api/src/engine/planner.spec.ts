@@ -71,7 +71,11 @@ function run(id: string, scheduleId: string, count: number, fields: Partial<RunR
 }
 
 function want(scheduleId: string, count: number, windowStart = CURRENT_WINDOW): [string, DesiredWindow] {
-  return [scheduleId, { scheduleId, scheduleName: scheduleId, instanceCount: count, windowStart, launch: LAUNCH }];
+  const windowEnd = new Date(windowStart.getTime() + 3600_000);
+  return [
+    scheduleId,
+    { scheduleId, scheduleName: scheduleId, instanceCount: count, windowStart, windowEnd, provisionAt: windowStart, launch: LAUNCH },
+  ];
 }
 
 function planOf(parts: { desired?: [string, DesiredWindow][]; runs?: RunRecord[]; servers?: Server[]; backoff?: FakeBackoffs }): Action[] {

@@ -59,6 +59,9 @@ export interface DesiredWindow {
   scheduleName: string;
   instanceCount: number;
   windowStart: Date;
+  windowEnd: Date;
+  /** When provisioning of the window was due to start (its start less the lead time). */
+  provisionAt: Date;
   launch: { imageId: string; flavorId: string; networkIds: readonly string[] };
 }
 

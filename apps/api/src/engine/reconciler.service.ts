@@ -96,6 +96,8 @@ export class ReconcilerService {
         scheduleName: entity.name,
         instanceCount: entity.instanceCount,
         windowStart: at.current.start,
+        windowEnd: at.current.end,
+        provisionAt: at.current.provisionAt,
         launch: { imageId: entity.imageId, flavorId: entity.flavorId, networkIds: entity.networkIds },
       });
     }
@@ -106,22 +108,20 @@ export class ReconcilerService {
   private async openRuns(due: DesiredWindow[], now: Date, report: PassReport): Promise<RunRecord[]> {
     const candidates: NewRun[] = [];
     for (const want of due) {
-      const window = this.schedules.get(want.scheduleId)?.compiled.planAt(now).current;
-      if (!window) continue;
       const id = randomUUID();
       candidates.push({
         run: {
           id,
           scheduleId: want.scheduleId,
-          windowStart: window.start,
-          windowEnd: window.end,
-          provisionAt: window.provisionAt,
+          windowStart: want.windowStart,
+          windowEnd: want.windowEnd,
+          provisionAt: want.provisionAt,
           startedAt: now,
           readyAt: null,
           endedAt: null,
           tornDownAt: null,
           state: 'provisioning',
-          latenessSeconds: Math.max(0, Math.round((now.getTime() - window.provisionAt.getTime()) / 1000)),
+          latenessSeconds: Math.max(0, Math.round((now.getTime() - want.provisionAt.getTime()) / 1000)),
           lastErrorMessage: null,
           lastErrorRequestId: null,
           lastErrorAt: null,
@@ -130,7 +130,7 @@ export class ReconcilerService {
           createdAt: now,
           updatedAt: now,
         },
-        vms: Array.from({ length: want.instanceCount }, (_, i) => newSlot(id, want.scheduleName, window.start, i + 1, randomUUID())),
+        vms: Array.from({ length: want.instanceCount }, (_, i) => newSlot(id, want.scheduleName, want.windowStart, i + 1, randomUUID())),
       });
     }
     const opened = await this.runs.open(candidates);

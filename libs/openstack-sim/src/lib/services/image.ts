@@ -1,10 +1,10 @@
 import { type AuthContext, authenticate, requireProject } from '../auth';
 import { ApiError, type RequestContext, type SimResponse } from '../http/exchange';
 import { isoSeconds } from '../http/formats';
-import { type RouteParams, Router } from '../http/router';
+import { Router } from '../http/router';
 import type { Simulation } from '../simulation';
 import { type Image, imageVisibleTo } from '../state';
-import { type ServiceModule, statusTitle } from './service';
+import { type ScopedCall, type ServiceModule, statusTitle } from './service';
 
 /** Glance in Zed answers up to image API 2.16. */
 const IMAGE_VERSIONS = Array.from({ length: 17 }, (_, i) => 16 - i);
@@ -13,15 +13,7 @@ const DEFAULT_LIMIT = 25;
 const IMAGE_STORE = 'file';
 const MAX_LIMIT = 1000;
 
-/** One authenticated, project-scoped call to `/image/v2/…`. */
-interface ImageCall {
-  sim: Simulation;
-  ctx: RequestContext;
-  auth: AuthContext;
-  params: RouteParams;
-}
-
-type ImageHandler = (call: ImageCall) => SimResponse;
+type ImageHandler = (call: ScopedCall) => SimResponse;
 
 /** Glance v2 at `/image`: version documents, image list (filters, sorting, `limit`/`marker`, `next`) and show, schemas. */
 export function imageService(sim: Simulation): ServiceModule {
@@ -118,7 +110,7 @@ function visible(auth: AuthContext, image: Image): boolean {
   return imageVisibleTo(image, auth.project?.id, auth.isAdmin);
 }
 
-function listImages({ sim, ctx, auth }: ImageCall): SimResponse {
+function listImages({ sim, ctx, auth }: ScopedCall): SimResponse {
   const { query } = ctx;
   const limitParam = query.get('limit');
   let limit = DEFAULT_LIMIT;

@@ -1,10 +1,10 @@
 import { type AuthContext, authenticate, requireProject } from '../auth';
 import { ApiError, type RequestContext, type SimResponse } from '../http/exchange';
 import { isoSeconds } from '../http/formats';
-import { type RouteParams, Router } from '../http/router';
+import { Router } from '../http/router';
 import type { Simulation } from '../simulation';
 import { type Network, networkVisibleTo } from '../state';
-import type { ServiceModule } from './service';
+import type { ScopedCall, ServiceModule } from './service';
 
 /** Extensions a Zed ML2 deployment lists that matter to clients of networks and subnets. */
 const EXTENSIONS: [alias: string, name: string, description: string][] = [
@@ -30,15 +30,7 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['sorting', 'Sorting support', 'Extension that indicates that sorting is enabled.'],
 ];
 
-/** One authenticated, project-scoped call to `/network/v2.0/…`. */
-interface NetworkCall {
-  sim: Simulation;
-  ctx: RequestContext;
-  auth: AuthContext;
-  params: RouteParams;
-}
-
-type NetworkHandler = (call: NetworkCall) => SimResponse;
+type NetworkHandler = (call: ScopedCall) => SimResponse;
 
 /** Neutron v2.0 at `/network`: version documents, networks (filters, `fields`, paging), subnets, extensions. */
 export function networkService(sim: Simulation): ServiceModule {
@@ -172,12 +164,12 @@ function renderNetworkError(error: ApiError): SimResponse {
   };
 }
 
-function visibleNetworks({ sim, auth }: NetworkCall): Network[] {
+function visibleNetworks({ sim, auth }: ScopedCall): Network[] {
   return [...sim.state.networks.values()].filter((n) => networkVisibleTo(n, auth.project?.id, auth.isAdmin));
 }
 
 /** Equality filters on any attribute (repeatable: any value matches), `fields`, and `limit`/`marker` paging. */
-function listCollection({ ctx }: NetworkCall, collection: string, items: Record<string, unknown>[]): SimResponse {
+function listCollection({ ctx }: ScopedCall, collection: string, items: Record<string, unknown>[]): SimResponse {
   const { query } = ctx;
   const reserved = new Set(['fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir']);
   let result = items;

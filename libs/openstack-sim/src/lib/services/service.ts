@@ -1,5 +1,8 @@
+import type { AuthContext } from '../auth';
 import type { SimService } from '../behaviour';
 import type { ApiError, RequestContext, SimResponse } from '../http/exchange';
+import type { RouteParams } from '../http/router';
+import type { Simulation } from '../simulation';
 
 /**
  * One simulated OpenStack service, mounted at `/<name>`. Every service is written the same way: a factory
@@ -43,4 +46,12 @@ export function statusTitle(status: number): string {
 /** A generic message for an injected fault without one. */
 export function defaultFaultMessage(status: number): string {
   return status === 503 ? 'The service is unavailable (simulated outage).' : `Simulated failure (${status} ${statusTitle(status)}).`;
+}
+
+/** One authenticated, project-scoped call to a service's routes (compute's adds its project and microversion). */
+export interface ScopedCall {
+  sim: Simulation;
+  ctx: RequestContext;
+  auth: AuthContext;
+  params: RouteParams;
 }

@@ -1,16 +1,10 @@
-import type { AuthContext } from '../../auth';
-import { ApiError, type RequestContext, type SimResponse } from '../../http/exchange';
-import type { RouteParams } from '../../http/router';
-import type { Simulation } from '../../simulation';
+import { ApiError, type SimResponse } from '../../http/exchange';
 import type { Project } from '../../state';
+import type { ScopedCall } from '../service';
 import type { ViewContext } from './views';
 
 /** One authenticated call to `/compute/v2.1/…`. */
-export interface ComputeCall {
-  sim: Simulation;
-  ctx: RequestContext;
-  params: RouteParams;
-  auth: AuthContext;
+export interface ComputeCall extends ScopedCall {
   project: Project;
   /** Microversion minor number (2.N); compared only against the named versions in `MV`. */
   mv: number;
