@@ -75,6 +75,34 @@ describe(EngineSchedules.name, () => {
     expect(await sut.refresh()).toEqual([]);
   });
 
+  it('cannot miss a change whose transaction began before a look and committed after it, whatever its timestamps', async () => {
+    const repo = dataSource.getRepository(ScheduleEntity);
+    const a = row();
+    await repo.insert(a);
+    await sut.loadAll();
+    // A slow PATCH on another replica with a clock an hour behind: its write is stamped long before anything seen.
+    const slow = dataSource.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    try {
+      await slow.query(`UPDATE schedule SET instance_count = 9, version = 2, updated_at = $2 WHERE id = $1`, [
+        a.id,
+        new Date(t0.getTime() - 3600_000),
+      ]);
+      // Meanwhile other changes commit and the engine looks, more than once.
+      const b = row();
+      await repo.insert(b);
+      expect(await sut.refresh()).toEqual([b.id]);
+      expect(await sut.refresh()).toEqual([]);
+      await slow.commitTransaction();
+    } finally {
+      await slow.release();
+    }
+    expect(await sut.refresh()).toEqual([a.id]);
+    expect(sut.get(a.id)?.entity.instanceCount).toBe(9);
+    expect(await sut.refresh()).toEqual([]);
+  });
+
   it('notices deletions', async () => {
     const repo = dataSource.getRepository(ScheduleEntity);
     const a = row();

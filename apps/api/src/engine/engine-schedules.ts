@@ -11,16 +11,19 @@ export interface EngineSchedule {
   readonly compiled: CompiledSchedule;
 }
 
-/**
- * Rows stamped up to this long before the newest one seen are looked at again: another replica's clock or a
- * slow commit may stamp a row a little before the watermark. Only ids and versions are read for them.
- */
-const CHANGE_LOOKBACK_MS = 5_000;
+/** The oldest transaction still running: every transaction below it has committed or aborted. */
+const HORIZON_SQL = `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`;
 
 /**
  * The engine's in-memory copy of every schedule, kept current without reading 10,000 rows per pass:
  * a full load when the engine starts leading, then only rows changed since (by any replica: the API
  * may run on several), and a full reload when rows disappeared.
+ *
+ * "Changed since" cannot miss a commit, whatever the clocks or the length of a request: a trigger stamps each row
+ * with the id of the transaction that wrote it (`change_xid`), and each look remembers the oldest transaction
+ * still running when it began (the horizon). The next look reads the rows stamped at or after that horizon, so a
+ * transaction that committed after a look, however early it began, is read by the next one. Rows are read again
+ * until their writer is below the horizon; only ids and versions, and only changed versions are reloaded.
  */
 @Injectable()
 export class EngineSchedules {
@@ -28,8 +31,8 @@ export class EngineSchedules {
   private readonly byId = new Map<string, EngineSchedule>();
   /** Rows whose timing cannot be compiled (id → version): counted, so they do not look like deletions. */
   private readonly unusable = new Map<string, number>();
-  /** Highest `updated_at` seen; changes are polled after it. */
-  private watermark = new Date(0);
+  /** The horizon of the previous look (a transaction id, as text); rows stamped at or after it are read. */
+  private horizon = '0';
 
   constructor(@InjectRepository(ScheduleEntity) private readonly schedules: Repository<ScheduleEntity>) {}
 
@@ -46,22 +49,23 @@ export class EngineSchedules {
   }
 
   async loadAll(): Promise<void> {
+    // The horizon first: whatever commits after it is stamped at or above it, and is read by the next look.
+    const horizon = await this.currentHorizon();
     const rows = await this.schedules.find();
     this.byId.clear();
     this.unusable.clear();
-    this.watermark = new Date(0);
+    this.horizon = horizon;
     for (const row of rows) this.put(row);
   }
 
   /** Picks up rows changed since the last look; returns the ids that changed (or were removed). */
   async refresh(): Promise<string[]> {
-    // Look back a little: another replica's clock or a slow commit may stamp a row just before the watermark.
-    const since = new Date(this.watermark.getTime() - CHANGE_LOOKBACK_MS);
-    const stamps: { id: string; version: number; updated_at: Date }[] = await this.schedules.query(
-      `SELECT id, version, updated_at FROM schedule WHERE updated_at > $1`,
-      [since],
+    const horizon = await this.currentHorizon();
+    const stamps: { id: string; version: number }[] = await this.schedules.query(
+      `SELECT id, version FROM schedule WHERE change_xid >= $1::bigint`,
+      [this.horizon],
     );
-    for (const stamp of stamps) if (stamp.updated_at > this.watermark) this.watermark = stamp.updated_at;
+    this.horizon = horizon;
     const ids = stamps.filter((stamp) => this.versionOf(stamp.id) !== stamp.version).map((stamp) => stamp.id);
     if (ids.length > 0) await this.reload(ids);
     // Deletions leave no row to find; a count mismatch reveals them.
@@ -91,12 +95,16 @@ export class EngineSchedules {
     this.unusable.delete(id);
   }
 
+  private async currentHorizon(): Promise<string> {
+    const rows: { horizon: string }[] = await this.schedules.query(HORIZON_SQL);
+    return rows[0]?.horizon ?? '0';
+  }
+
   private versionOf(id: string): number | undefined {
     return this.byId.get(id)?.entity.version ?? this.unusable.get(id);
   }
 
   private put(row: ScheduleEntity): void {
-    if (row.updatedAt > this.watermark) this.watermark = row.updatedAt;
     try {
       this.byId.set(row.id, { entity: row, compiled: compileSchedule(row) });
       this.unusable.delete(row.id);

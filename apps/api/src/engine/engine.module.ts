@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule as NestScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { engineConfig } from '../config/engine.config';
+import { InstallationModule } from '../installation/installation.module';
 import { RunsModule } from '../runs/runs.module';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import { SchedulesModule } from '../schedules/schedules.module';
@@ -21,8 +22,9 @@ import { ReconcilerService } from './reconciler.service';
     TypeOrmModule.forFeature([ScheduleEntity, EngineStateEntity]),
     SchedulesModule,
     RunsModule,
+    InstallationModule,
   ],
   providers: [LeaderElectionService, EngineSchedules, RunExecutor, ReconcilerService, EngineService],
-  exports: [EngineService, LeaderElectionService],
+  exports: [EngineService, LeaderElectionService, InstallationModule],
 })
 export class EngineModule {}

@@ -23,6 +23,8 @@ const CHANGES_TIMER = 'peak-engine-changes';
 const STATE_ROW = 'engine';
 /** setTimeout cannot wait longer than this. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+/** Wall time running ahead of monotonic time by more than this between two passes is a clock step, not drift. */
+const CLOCK_STEP_MS = 5_000;
 
 /**
  * Drives the reconciler on the leader replica: one pass at each window boundary (start minus lead time,
@@ -37,6 +39,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   private passQueued = false;
   private leading = false;
   private missedSince: Date | null = null;
+  /** Both clocks at the end of the last pass, to notice a wall-clock step between passes. */
+  private lastTick?: { wall: number; mono: number };
   private lastReport?: PassReport;
   private readonly listeners = new Set<(report: PassReport) => void>();
   /** Schedules whose VM gauges the last pass set, so they drop to 0 when their run closes. */
@@ -136,6 +140,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     for (const name of [WAKE_TIMER]) if (this.registry.doesExist('timeout', name)) this.registry.deleteTimeout(name);
     for (const name of [SAFETY_TIMER, CHANGES_TIMER]) if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
     this.reconciler.reset();
+    this.lastTick = undefined;
     this.logger.log('No longer leading: the engine stands by');
   }
 
@@ -162,9 +167,15 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     if (!this.leading || !this.leader.isLeader) return undefined;
     let report: PassReport | undefined;
     try {
+      this.noticeClockStep();
       await this.schedules.refresh();
-      report = await this.reconciler.reconcile({ isLeader: () => this.leading && this.leader.isLeader, missedSince: this.missedSince });
+      report = await this.reconciler.reconcile({ guard: () => this.leader.confirm(), missedSince: this.missedSince });
+      if (report.fenced) {
+        this.logger.warn('Lease lost during a pass: it stopped before its next cloud call or write');
+        return report;
+      }
       this.missedSince = null;
+      this.lastTick = { wall: this.clock.now().getTime(), mono: this.clock.monotonicMs() };
       await this.state.upsert({ name: STATE_ROW, lastPassAt: report.at }, ['name']);
       this.lastReport = report;
       if (report.created + report.deleted > 0 || report.finishedRuns.length > 0) {
@@ -183,6 +194,18 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     }
     this.arm(report);
     return report;
+  }
+
+  /**
+   * A wall-clock step forward between passes would carry windows past unseen: they start late if still open, or
+   * are recorded as missed (as after downtime). A step back repeats nothing: a window runs once at most.
+   */
+  private noticeClockStep(): void {
+    if (!this.lastTick) return;
+    const ahead = this.clock.now().getTime() - this.lastTick.wall - (this.clock.monotonicMs() - this.lastTick.mono);
+    if (ahead <= CLOCK_STEP_MS) return;
+    this.logger.warn(`The wall clock stepped forward by ${Math.round(ahead / 1000)} s; windows it skipped are recorded as missed`);
+    this.missedSince ??= new Date(this.lastTick.wall);
   }
 
   private record(report: PassReport): void {

@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { isOpenStackError, isServerDeleted, OpenStackClient } from '@peak/openstack-client';
+import { isOpenStackError, isServerDeleted, OpenStackClient, type Server } from '@peak/openstack-client';
+import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
+import { InstallationService } from '../installation/installation.service';
+import { EngineMetrics } from '../metrics/engine-metrics';
 import { describeError } from '../openstack/describe-error';
 import { RunsRepository } from '../runs/runs.repository';
 import { Backoffs } from './backoffs';
 import { mapWithConcurrency } from './concurrency';
-import { ownershipMetadata, ownershipTags } from './ownership';
+import { installationTag, OWNER_TAG, ownershipMetadata, ownershipOf, ownershipTags, RUN_TAG_PREFIX } from './ownership';
 import { recordRunError, VM_STATUS, type Action, type RunRecord, type SlotRecord } from './planner';
 
 type CloudAction = Extract<Action, { kind: 'create' | 'delete' }>;
@@ -17,12 +20,18 @@ export interface ExecutionReport {
   runs: Map<string, RunRecord>;
   created: number;
   deleted: number;
+  /** The lease was lost during the pass: the calls not yet sent were dropped, and nothing more may be written. */
+  fenced: boolean;
 }
+
+/** Asked before every create and delete: whether this replica still holds the lease it planned under. */
+export type LeaseGuard = () => Promise<boolean>;
 
 /**
  * Applies the planner's actions: the only part of the engine that calls Nova or writes run rows. Cloud calls
  * run in parallel with bounded concurrency, creations first so that a new window starts promptly. A create's
  * intent is written before `POST /servers`, so a crash right after sending is recognised by the next leader.
+ * Every call is fenced: the lease is confirmed just before it is sent, and once it is lost nothing more goes out.
  */
 @Injectable()
 export class RunExecutor {
@@ -32,24 +41,28 @@ export class RunExecutor {
   constructor(
     private readonly openstack: OpenStackClient,
     private readonly runs: RunsRepository,
+    private readonly installation: InstallationService,
+    private readonly clock: Clock,
+    private readonly metrics: EngineMetrics,
     @Inject(engineConfig.KEY) private readonly config: ConfigType<typeof engineConfig>,
   ) {
     this.backoffs = new Backoffs(config.retryBaseMs);
   }
 
-  async execute(actions: readonly Action[], runs: readonly RunRecord[], now: Date): Promise<ExecutionReport> {
+  async execute(actions: readonly Action[], runs: readonly RunRecord[], now: Date, guard: LeaseGuard): Promise<ExecutionReport> {
     const working = new Map(runs.map((run) => [run.id, run]));
     const calls: CloudAction[] = [];
+    const t = this.clock.monotonicMs();
     for (const action of actions) {
       switch (action.kind) {
         case 'track':
           working.set(action.run.id, action.run);
           break;
         case 'back-off-slot':
-          this.backoffs.backOffSlot(action.slotId, action.attempt, now);
+          this.backoffs.backOffSlot(action.slotId, action.attempt, t);
           break;
         case 'back-off-run':
-          this.backoffs.backOffRun(action.runId, now);
+          this.backoffs.backOffRun(action.runId, t);
           break;
         case 'reset-run-backoff':
           this.backoffs.resetRun(action.runId);
@@ -61,13 +74,24 @@ export class RunExecutor {
       }
     }
     calls.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'create' ? -1 : 1));
-    const results = await mapWithConcurrency(calls, this.config.concurrency, (call) =>
-      call.kind === 'create' ? this.create(call, working, now) : this.remove(call, working, now),
-    );
-    const report: ExecutionReport = { runs: working, created: 0, deleted: 0 };
+    const report: ExecutionReport = { runs: working, created: 0, deleted: 0, fenced: false };
+    let dropped = 0;
+    const results = await mapWithConcurrency(calls, this.config.concurrency, async (call) => {
+      // Fencing: a replica that lost the lease (paused, partitioned, its renewal starved) sends nothing more.
+      if (report.fenced || !(await guard())) {
+        report.fenced = true;
+        dropped++;
+        return false;
+      }
+      return call.kind === 'create' ? this.create(call, working, now) : this.remove(call, working, now);
+    });
     results.forEach((result, i) => {
       if (result.status === 'fulfilled' && result.value) report[calls[i]?.kind === 'create' ? 'created' : 'deleted']++;
     });
+    if (dropped > 0) {
+      this.metrics.recordFenced(dropped);
+      this.logger.warn(`Lease lost during the pass: ${dropped} cloud call(s) not sent; the new leader takes over`);
+    }
     return report;
   }
 
@@ -83,6 +107,9 @@ export class RunExecutor {
     const vm = run?.vms.find((slot) => slot.id === action.slotId);
     if (!run || !vm) return false;
     if (action.knownServerId && (await this.stillExists(action.knownServerId))) return false;
+    // An earlier create of this slot got no answer (timeout, crash): look for its VM by tags and slot before
+    // sending another, so a slow cloud never gets the same VM twice.
+    if (vm.status === VM_STATUS.creating && (await this.adoptUnanswered(run, vm))) return false;
     vm.attempts++;
     vm.status = VM_STATUS.creating;
     vm.createdAt = now;
@@ -94,8 +121,11 @@ export class RunExecutor {
         imageId: action.launch.imageId,
         flavorId: action.launch.flavorId,
         networks: action.launch.networkIds.map((networkId) => ({ networkId })),
-        tags: ownershipTags(run.scheduleId, run.id),
-        metadata: ownershipMetadata({ scheduleId: run.scheduleId, runId: run.id, slot: vm.slot }, run.windowStart),
+        tags: ownershipTags({ installationId: this.installation.id, scheduleId: run.scheduleId, runId: run.id }),
+        metadata: ownershipMetadata(
+          { installationId: this.installation.id, scheduleId: run.scheduleId, runId: run.id, slot: vm.slot },
+          run.windowStart,
+        ),
       });
       vm.serverId = created.id;
       vm.status = 'BUILD';
@@ -124,11 +154,33 @@ export class RunExecutor {
     }
   }
 
+  /**
+   * Lists the run's VMs by tag and adopts the one in this slot, if Nova made it after all. Returns whether it did;
+   * a listing error is thrown, so the create is not sent blindly.
+   */
+  private async adoptUnanswered(run: RunRecord, vm: SlotRecord): Promise<boolean> {
+    const listed = await this.openstack.compute.listServers({
+      tags: [OWNER_TAG, installationTag(this.installation.id), `${RUN_TAG_PREFIX}${run.id}`],
+    });
+    const found = listed
+      .filter((server: Server) => !isServerDeleted(server) && ownershipOf(server)?.slot === vm.slot)
+      .sort((a, b) => (a.created?.getTime() ?? 0) - (b.created?.getTime() ?? 0))[0];
+    if (!found) return false;
+    this.logger.warn(`The unanswered create of ${vm.name} did make server ${found.id}; adopting it instead of creating again`);
+    vm.serverId = found.id;
+    vm.status = found.status;
+    vm.createdAt = found.created ?? vm.createdAt;
+    await this.runs.updateSlot(vm.id, { serverId: found.id, status: vm.status, createdAt: vm.createdAt });
+    return true;
+  }
+
   private async onCreateFailed(run: RunRecord, vm: SlotRecord, error: unknown, now: Date): Promise<void> {
     const message = describeError(error);
     const answerLost = isOpenStackError(error) && (error.status === 0 || error.status >= 500) && error.fault !== 'MicroversionUnsupported';
     if (answerLost) {
-      // The server may exist anyway: keep the intent (CREATING); the grace period and the tags decide.
+      // The server may exist anyway: keep the intent (CREATING). The grace period counts from now, when the answer
+      // was lost, not from when the request was sent; then the slot is looked up by its tags before any retry.
+      vm.createdAt = this.clock.now();
       this.logger.warn(`Create of ${vm.name} got no clear answer (${message}); will check by tags before trying again`);
     } else {
       // Refused (quota, bad request...): nothing was made, so this was not a VM failure.
@@ -138,7 +190,7 @@ export class RunExecutor {
     }
     vm.faultMessage = message;
     vm.shortfallReason = isOpenStackError(error) && error.isQuotaExceeded ? 'quota' : 'cloud_error';
-    this.backoffs.backOffRun(run.id, now);
+    this.backoffs.backOffRun(run.id, this.clock.monotonicMs());
     recordRunError(run, isOpenStackError(error) ? error.message : message, isOpenStackError(error) ? (error.requestId ?? null) : null, now);
     await this.runs.updateSlot(vm.id, {
       attempts: vm.attempts,
@@ -151,21 +203,22 @@ export class RunExecutor {
   }
 
   private async remove(action: Extract<Action, { kind: 'delete' }>, runs: Map<string, RunRecord>, now: Date): Promise<boolean> {
-    this.backoffs.deleteSent(action.serverId, now);
+    this.backoffs.deleteSent(action.serverId, this.clock.monotonicMs());
     try {
       await this.openstack.compute.deleteServer(action.serverId, { ignoreNotFound: true });
       return true;
     } catch (error) {
-      this.backoffs.deleteFailed(action.serverId);
+      const failures = this.backoffs.deleteFailed(action.serverId, this.clock.monotonicMs());
+      this.metrics.recordDeleteFailure();
       const run = action.runId ? runs.get(action.runId) : undefined;
       if (run)
         recordRunError(
           run,
-          isOpenStackError(error) ? error.message : describeError(error),
+          `Could not delete server ${action.serverId}: ${isOpenStackError(error) ? error.message : describeError(error)}`,
           isOpenStackError(error) ? (error.requestId ?? null) : null,
           now,
         );
-      this.logger.warn(`Could not delete server ${action.serverId}: ${describeError(error)}`);
+      this.logger.warn(`Could not delete server ${action.serverId} (${failures} time(s) in a row, backing off): ${describeError(error)}`);
       return false;
     }
   }

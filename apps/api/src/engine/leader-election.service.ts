@@ -34,6 +34,11 @@ export class LeaderElectionService implements OnApplicationShutdown {
     return this.leader$.value && Date.now() < this.validUntil;
   }
 
+  /** Whether this replica still holds the lease, asked before every create and delete. */
+  async confirm(): Promise<boolean> {
+    return this.isLeader;
+  }
+
   /** Emits true when this replica becomes leader, false when it stops being one. */
   get leadership$(): Observable<boolean> {
     return this.leader$.pipe(distinctUntilChanged());

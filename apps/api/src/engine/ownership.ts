@@ -7,10 +7,12 @@ import type { Server } from '@peak/openstack-client';
  * characters without `/` or `,`; metadata keys up to 255 characters.
  */
 export const OWNER_TAG = 'peak-scheduler';
+const INSTALLATION_TAG_PREFIX = 'peak-installation:';
 const SCHEDULE_TAG_PREFIX = 'peak-schedule:';
-const RUN_TAG_PREFIX = 'peak-run:';
+export const RUN_TAG_PREFIX = 'peak-run:';
 
 export const METADATA = {
+  installationId: 'peak-scheduler:installation-id',
   scheduleId: 'peak-scheduler:schedule-id',
   runId: 'peak-scheduler:run-id',
   slot: 'peak-scheduler:slot',
@@ -18,18 +20,26 @@ export const METADATA = {
 } as const;
 
 export interface Ownership {
+  /** The installation that made it; null for a VM made by a version that did not tag it (see `isVisibleTo`). */
+  installationId: string | null;
   scheduleId: string;
   runId: string;
   /** 1-based slot of the VM within its run. */
   slot: number;
 }
 
-export function ownershipTags(scheduleId: string, runId: string): string[] {
-  return [OWNER_TAG, `${SCHEDULE_TAG_PREFIX}${scheduleId}`, `${RUN_TAG_PREFIX}${runId}`];
+export function installationTag(installationId: string): string {
+  return `${INSTALLATION_TAG_PREFIX}${installationId}`;
 }
 
-export function ownershipMetadata(owner: Ownership, windowStart: Date): Record<string, string> {
+/** The tags of a new VM. Nova's `tags` filter matches all of them: `[OWNER_TAG, installationTag(id)]` lists one installation's. */
+export function ownershipTags(owner: Omit<Ownership, 'slot'> & { installationId: string }): string[] {
+  return [OWNER_TAG, installationTag(owner.installationId), `${SCHEDULE_TAG_PREFIX}${owner.scheduleId}`, `${RUN_TAG_PREFIX}${owner.runId}`];
+}
+
+export function ownershipMetadata(owner: Ownership & { installationId: string }, windowStart: Date): Record<string, string> {
   return {
+    [METADATA.installationId]: owner.installationId,
     [METADATA.scheduleId]: owner.scheduleId,
     [METADATA.runId]: owner.runId,
     [METADATA.slot]: String(owner.slot),
@@ -45,9 +55,25 @@ export function ownershipOf(server: Pick<Server, 'tags' | 'metadata'>): Ownershi
   if (!server.tags.includes(OWNER_TAG)) return null;
   const scheduleId = server.tags.find((t) => t.startsWith(SCHEDULE_TAG_PREFIX))?.slice(SCHEDULE_TAG_PREFIX.length);
   const runId = server.tags.find((t) => t.startsWith(RUN_TAG_PREFIX))?.slice(RUN_TAG_PREFIX.length);
+  const installationId = server.tags.find((t) => t.startsWith(INSTALLATION_TAG_PREFIX))?.slice(INSTALLATION_TAG_PREFIX.length) ?? null;
   const slot = Number(server.metadata[METADATA.slot]);
   if (!scheduleId || !runId || !Number.isInteger(slot) || slot < 1) return null;
-  return { scheduleId, runId, slot };
+  return { installationId, scheduleId, runId, slot };
+}
+
+/**
+ * Whether this installation may list, adopt or delete the server. Another installation's VMs are invisible. A VM of
+ * a version that did not tag its installation is ours only when its run is known to our database (`knownRun`):
+ * an empty database never takes over, let alone deletes, what an older installation made.
+ */
+export function isVisibleTo(
+  server: Pick<Server, 'tags' | 'metadata'>,
+  installationId: string,
+  knownRun: (runId: string) => boolean,
+): boolean {
+  const owner = ownershipOf(server);
+  if (!owner) return false;
+  return owner.installationId === null ? knownRun(owner.runId) : owner.installationId === installationId;
 }
 
 /**

@@ -23,6 +23,8 @@ export interface PassReport {
   /** Desired and ACTIVE VMs of every schedule with an open run. */
   vms: { scheduleId: string; scheduleName: string; desired: number; active: number }[];
   finishedRuns: { runId: string; scheduleId: string; state: RunState }[];
+  /** The lease was lost during the pass: it stopped there, without writing what it had not written yet. */
+  fenced: boolean;
 }
 
 export function emptyReport(at: Date, schedules: number): PassReport {
@@ -40,6 +42,7 @@ export function emptyReport(at: Date, schedules: number): PassReport {
     tearingDown: [],
     vms: [],
     finishedRuns: [],
+    fenced: false,
   };
 }
 

@@ -23,6 +23,7 @@ const CURRENT_WINDOW = new Date(NOW.getTime() - 10 * 60_000);
 const OLD_WINDOW = new Date(NOW.getTime() - 2 * 3600_000);
 const LIMITS = { maxAttempts: 3, createGraceMs: 20_000, deleteRetryMs: 60_000, buildTimeoutMs: 600_000 };
 const LAUNCH = { imageId: 'image', flavorId: 'flavor', networkIds: ['net'] };
+const INSTALLATION = '5d1f3b8e-0c2a-4f7e-9a61-7b2c4d8e9f01';
 
 /** Backoffs as plain maps, so a test can both read and apply them. */
 class FakeBackoffs implements BackoffView {
@@ -34,6 +35,11 @@ class FakeBackoffs implements BackoffView {
   deleteRequestedAt(serverId: string): number | undefined {
     return this.deletes.get(serverId);
   }
+  /** Unless set, seen building since forever: the wall clock alone decides build timeouts. */
+  readonly building = new Map<string, number>();
+  buildingSince(serverId: string): number {
+    return this.building.get(serverId) ?? Number.NEGATIVE_INFINITY;
+  }
 }
 
 function server(id: string, owner: { scheduleId: string; runId: string; slot: number } | null, fields: Partial<Server> = {}): Server {
@@ -41,8 +47,8 @@ function server(id: string, owner: { scheduleId: string; runId: string; slot: nu
     id,
     name: id,
     status: 'ACTIVE',
-    tags: owner ? ownershipTags(owner.scheduleId, owner.runId) : [],
-    metadata: owner ? ownershipMetadata(owner, CURRENT_WINDOW) : {},
+    tags: owner ? ownershipTags({ ...owner, installationId: INSTALLATION }) : [],
+    metadata: owner ? ownershipMetadata({ ...owner, installationId: INSTALLATION }, CURRENT_WINDOW) : {},
     addresses: {},
     created: new Date(NOW.getTime() - 60_000),
     ...fields,
@@ -83,6 +89,7 @@ function planOf(parts: { desired?: [string, DesiredWindow][]; runs?: RunRecord[]
   return plan(
     {
       now: NOW,
+      t: NOW.getTime(),
       desired: new Map(parts.desired ?? []),
       runs: parts.runs ?? [],
       servers: parts.servers ?? [],
@@ -128,6 +135,32 @@ describe('planner', () => {
       const old = copyRun(recent);
       Object.assign(old.vms[0] as SlotRecord, { createdAt: new Date(NOW.getTime() - LIMITS.createGraceMs - 1) });
       expect(creates(planOf({ desired: [want('s1', 1)], runs: [old] }))).toHaveLength(1);
+    });
+
+    it('times a build out on the monotonic clock: a wall-clock step forward fails no building VM', () => {
+      const r = run('r1', 's1', 1);
+      // The wall clock says the VM has been building for 15 minutes; it was first seen building a minute ago.
+      const started = new Date(NOW.getTime() - 15 * 60_000);
+      Object.assign(r.vms[0] as SlotRecord, { serverId: 'vm1', status: 'BUILD', attempts: 1, createdAt: started });
+      const building = server('vm1', { scheduleId: 's1', runId: 'r1', slot: 1 }, { status: 'BUILD', created: started });
+      const backoff = new FakeBackoffs();
+      backoff.building.set('vm1', NOW.getTime() - 60_000);
+      expect(deletes(planOf({ desired: [want('s1', 1)], runs: [r], servers: [building], backoff }))).toEqual([]);
+      // Once the build has really lasted longer than the timeout, it has failed.
+      backoff.building.set('vm1', NOW.getTime() - LIMITS.buildTimeoutMs - 1);
+      expect(deletes(planOf({ desired: [want('s1', 1)], runs: [r], servers: [building], backoff }))).toEqual([
+        { kind: 'delete', serverId: 'vm1', runId: 'r1' },
+      ]);
+    });
+
+    it('does not ask again to delete a server whose delete Nova refused until its backoff is over', () => {
+      const ended = run('r1', 's1', 1, { windowStart: OLD_WINDOW, state: 'tearing-down' });
+      const left = server('vm1', { scheduleId: 's1', runId: 'r1', slot: 1 });
+      const backoff = new FakeBackoffs();
+      backoff.until.set('vm1', NOW.getTime() + 1);
+      expect(deletes(planOf({ runs: [ended], servers: [left], backoff }))).toEqual([]);
+      backoff.until.set('vm1', NOW.getTime());
+      expect(deletes(planOf({ runs: [ended], servers: [left], backoff }))).toHaveLength(1);
     });
 
     it('replaces an ERROR VM: deletes it and backs the slot off before creating again', () => {
@@ -210,8 +243,10 @@ describe('planner', () => {
       const strangers = [
         server('plain', null),
         server('tag-only', null, { tags: ['peak-scheduler'] }),
-        server('no-slot', null, { tags: ownershipTags('s1', 'r1') }),
-        server('metadata-only', null, { metadata: ownershipMetadata({ scheduleId: 's1', runId: 'r1', slot: 1 }, CURRENT_WINDOW) }),
+        server('no-slot', null, { tags: ownershipTags({ installationId: INSTALLATION, scheduleId: 's1', runId: 'r1' }) }),
+        server('metadata-only', null, {
+          metadata: ownershipMetadata({ installationId: INSTALLATION, scheduleId: 's1', runId: 'r1', slot: 1 }, CURRENT_WINDOW),
+        }),
       ];
       expect(planOf({ desired: [], runs: [], servers: strangers })).toEqual([]);
       expect(deletes(planOf({ desired: [], runs: [run('r1', 's1', 1, { state: 'active' })], servers: strangers }))).toEqual([]);
@@ -380,7 +415,7 @@ const world: fc.Arbitrary<World> = fc.gen().map((g) => {
   if (g(fc.boolean)) addServer(null, { tags: ['peak-scheduler'] });
   let next = 0;
   return {
-    input: { now: NOW, desired, runs, servers, backoff, limits: LIMITS },
+    input: { now: NOW, t: NOW.getTime(), desired, runs, servers, backoff, limits: LIMITS },
     backoff,
     newId: () => `added-${++next}`,
   };

@@ -65,12 +65,17 @@ export interface DesiredWindow {
   launch: { imageId: string; flavorId: string; networkIds: readonly string[] };
 }
 
-/** What the executor remembers between passes (in memory): backoffs and deletes already asked for. */
+/**
+ * What the executor remembers between passes (in memory): backoffs and deletes already asked for. Every instant
+ * here is on the monotonic clock (`PlanInput.t`), so a wall-clock step neither expires nor extends them.
+ */
 export interface BackoffView {
-  /** Epoch ms before which the slot or run (by id) may not create. */
+  /** Before this instant the slot or run (by id) may not create, and the server (by id) may not be asked to delete. */
   notBefore(id: string): number;
   /** When Nova was asked to delete this server, if it was. */
   deleteRequestedAt(serverId: string): number | undefined;
+  /** When this leader first saw the server building (its build time on the monotonic clock starts there). */
+  buildingSince(serverId: string): number;
 }
 
 export interface PlanLimits {
@@ -81,7 +86,10 @@ export interface PlanLimits {
 }
 
 export interface PlanInput {
+  /** Wall-clock now: windows, and the instants written to rows. */
   now: Date;
+  /** Monotonic now, for every duration (backoffs, delete retries, build timeouts). */
+  t: number;
   /** By schedule id. */
   desired: ReadonlyMap<string, DesiredWindow>;
   runs: readonly RunRecord[];
@@ -155,6 +163,7 @@ export function plan(planInput: PlanInput, newId: () => string): Action[] {
     backoff: {
       notBefore: (id) => (held.has(id) ? Number.POSITIVE_INFINITY : planInput.backoff.notBefore(id)),
       deleteRequestedAt: (serverId) => planInput.backoff.deleteRequestedAt(serverId),
+      buildingSince: (serverId) => planInput.backoff.buildingSince(serverId),
     },
     hold: (id) => held.add(id),
   };
@@ -259,11 +268,18 @@ function adopt(vm: SlotRecord, candidates: Server[], input: PlanInput): Server |
   return known;
 }
 
-/** ERROR, or still building past the build timeout (counted from `since`, or the server's own creation). */
+/**
+ * ERROR, or still building past the build timeout. The build time is the shorter of the wall-clock time since
+ * `since` (or the server's own creation) and the monotonic time since this leader first saw it building: a
+ * wall-clock step forward fails nothing, and a new leader never waits longer than the timeout from its start.
+ */
 function hasFailed(server: Server, since: Date | null, input: PlanInput): boolean {
+  if (server.status === 'ERROR') return true;
+  if (server.status !== 'BUILD') return false;
   const from = since ?? server.created;
-  const timedOut = server.status === 'BUILD' && from !== undefined && input.now.getTime() - from.getTime() > input.limits.buildTimeoutMs;
-  return server.status === 'ERROR' || timedOut;
+  if (from === undefined) return false;
+  const building = Math.min(input.now.getTime() - from.getTime(), input.t - input.backoff.buildingSince(server.id));
+  return building > input.limits.buildTimeoutMs;
 }
 
 function observe(vm: SlotRecord, server: Server, now: Date): void {
@@ -307,21 +323,24 @@ export function recordRunError(run: RunRecord, message: string, requestId: strin
 
 function needsCreate(run: RunRecord, vm: SlotRecord, input: PlanInput): boolean {
   if (vm.status === VM_STATUS.gaveUp) return false;
-  const t = input.now.getTime();
+  const { t } = input;
   if (input.backoff.notBefore(vm.id) > t || input.backoff.notBefore(run.id) > t) return false;
   if (vm.status === VM_STATUS.creating) {
     // A create was sent (or about to be) and no server carries its tags yet: it may still appear (a lost
-    // answer, a crash right after sending). Only after a grace period is it treated as never made.
+    // answer, a crash right after sending). Only after a grace period is it looked for by its tags and slot,
+    // and made again only if it is not there (the executor checks). Rows outlive leaders: wall clock here.
     const sentAt = vm.createdAt?.getTime() ?? 0;
-    if (t - sentAt < input.limits.createGraceMs) return false;
+    if (input.now.getTime() - sentAt < input.limits.createGraceMs) return false;
   }
   return true;
 }
 
 function mayRequestDelete(serverId: string, input: PlanInput): boolean {
+  // A delete Nova refused waits out its backoff.
+  if (input.backoff.notBefore(serverId) > input.t) return false;
   const asked = input.backoff.deleteRequestedAt(serverId);
   // Deleting takes Nova a while; ask again only if it seems to have been lost.
-  return asked === undefined || input.now.getTime() - asked > input.limits.deleteRetryMs;
+  return asked === undefined || input.t - asked > input.limits.deleteRetryMs;
 }
 
 /**

@@ -5,12 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
+import { InstallationService } from '../installation/installation.service';
 import { isLiveRunState } from '../runs/run-lifecycle';
 import { RunEvents } from '../runs/run-events';
 import { RunsRepository, type NewRun } from '../runs/runs.repository';
 import { EngineSchedules } from './engine-schedules';
-import { RunExecutor } from './executor';
-import { OWNER_TAG, ownershipOf } from './ownership';
+import { RunExecutor, type LeaseGuard } from './executor';
+import { isVisibleTo, OWNER_TAG, ownershipOf } from './ownership';
 import { missedWindows } from './missed-windows';
 import { emptyReport, finishReport, type PassReport } from './pass-report';
 import { dueWindows, groupByRun, isKept, newSlot, plan, settleRun, type DesiredWindow, type RunRecord } from './planner';
@@ -19,7 +20,8 @@ import { dueWindows, groupByRun, isKept, newSlot, plan, settleRun, type DesiredW
  * One reconciliation pass, level-triggered like a Kubernetes controller: observe (the windows schedules want
  * now, the VMs Nova lists under our tag, the open runs), plan (pure, `planner.ts`), act (`executor.ts`), then
  * record each run's state. Because it acts on the difference and not on events, restarts, failovers, manual
- * deletions and half-finished work are all handled by the next pass.
+ * deletions and half-finished work are all handled by the next pass. It sees only its own installation's VMs,
+ * and stops the moment the lease is lost.
  */
 @Injectable()
 export class ReconcilerService {
@@ -31,38 +33,46 @@ export class ReconcilerService {
     private readonly runs: RunsRepository,
     private readonly executor: RunExecutor,
     private readonly events: RunEvents,
+    private readonly installation: InstallationService,
     private readonly clock: Clock,
     @Inject(engineConfig.KEY) private readonly config: ConfigType<typeof engineConfig>,
   ) {}
 
   /**
-   * One pass. `isLeader` is asked again before acting, so a replica that lost its lease mid-pass stops.
-   * `missedSince`: the end of the previous pass, to record windows that passed while nobody was leading.
+   * One pass. `guard` confirms the lease (one round trip) before every write and cloud call: a replica that lost
+   * it mid-pass stops there. `missedSince`: the end of the previous pass, to record windows that passed while
+   * nobody was leading (or that a wall-clock step jumped over).
    */
-  async reconcile(options: { isLeader: () => boolean; missedSince?: Date | null }): Promise<PassReport> {
+  async reconcile(options: { guard: LeaseGuard; missedSince?: Date | null }): Promise<PassReport> {
     const started = performance.now();
     const now = this.clock.now();
+    const t = this.clock.monotonicMs();
     const report = emptyReport(now, this.schedules.size);
+    const fenced = () => {
+      report.fenced = true;
+      return finishReport(report, started);
+    };
 
     // Observe. What should exist, in memory: which window (if any) each schedule wants VMs for right now...
     const desired = this.desiredAt(now, report);
     report.planningMs = performance.now() - started;
-    // ...and what does: every VM we own (one listing, all pages; one Nova lists as DELETED is gone), the open runs.
-    const servers = (await this.openstack.compute.listServers({ tags: [OWNER_TAG] })).filter((server) => !isServerDeleted(server));
+    // ...and what does: every VM of this installation (one listing, all pages; one Nova lists as DELETED is gone), the open runs.
+    const listed = (await this.openstack.compute.listServers({ tags: [OWNER_TAG] })).filter((server) => !isServerDeleted(server));
     const open: RunRecord[] = await this.runs.findLive();
+    const servers = await this.visible(listed, open);
+    this.executor.backoffs.observe(servers, t);
+    if (!(await options.guard())) return fenced();
     if (options.missedSince) await this.recordMissed(options.missedSince, now);
 
     const due = dueWindows(desired, open);
-    if (due.length > 0) {
-      if (!options.isLeader()) return finishReport(report, started);
-      open.push(...(await this.openRuns(due, now, report)));
-    }
+    if (due.length > 0) open.push(...(await this.openRuns(due, now, report)));
 
-    const actions = plan({ now, desired, runs: open, servers, backoff: this.executor.backoffs, limits: this.config }, randomUUID);
-    if (!options.isLeader()) return finishReport(report, started);
-    const done = await this.executor.execute(actions, open, now);
+    const actions = plan({ now, t, desired, runs: open, servers, backoff: this.executor.backoffs, limits: this.config }, randomUUID);
+    const done = await this.executor.execute(actions, open, now, options.guard);
     report.created = done.created;
     report.deleted = done.deleted;
+    // Rows are written only while the lease is still ours: a new leader's writes are never overwritten.
+    if (done.fenced || !(await options.guard())) return fenced();
 
     const serversByRun = groupByRun(servers);
     for (const before of open) {
@@ -76,8 +86,24 @@ export class ReconcilerService {
       this.describe(before, run, closed, now, report);
     }
     await this.finishDeletions(open, servers, done.runs);
-    report.nextRetryAt = this.executor.backoffs.nextRetryAt(now);
+    const retryIn = this.executor.backoffs.nextRetryInMs(this.clock.monotonicMs());
+    report.nextRetryAt = retryIn === null ? null : new Date(this.clock.now().getTime() + retryIn);
     return finishReport(report, started);
+  }
+
+  /**
+   * The listed servers this installation may act on: those tagged with its id, and those of a version that did not
+   * tag its installation whose run this database knows. Another installation's VMs are never seen.
+   */
+  private async visible(listed: Server[], open: readonly RunRecord[]): Promise<Server[]> {
+    const openIds = new Set(open.map((run) => run.id));
+    const untagged = new Set<string>();
+    for (const server of listed) {
+      const owner = ownershipOf(server);
+      if (owner && owner.installationId === null && !openIds.has(owner.runId)) untagged.add(owner.runId);
+    }
+    const known = await this.runs.knownRunIds([...untagged]);
+    return listed.filter((server) => isVisibleTo(server, this.installation.id, (runId) => openIds.has(runId) || known.has(runId)));
   }
 
   /** Forgets in-memory backoffs (when leadership is lost, the next leader starts fresh). */

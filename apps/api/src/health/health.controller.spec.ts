@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { startSimulator, type RunningSimulator } from '@peak/openstack-sim';
 import request from 'supertest';
@@ -79,8 +80,11 @@ describe('HealthController readiness', () => {
       database: { status: 'up' },
       cloud: { status: 'up', instances: { limit: expect.any(Number), used: expect.any(Number) } },
       flavors: { status: 'up', phase: 'done' },
-      engine: { status: 'up', role: 'disabled' },
+      engine: { status: 'up', role: 'disabled', installationId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
     });
+    // The installation id is the one stored in the database, created with it.
+    const [row] = await app.get(DataSource).query(`SELECT id FROM installation`);
+    expect(ready.body.details.engine.installationId).toBe(row.id);
   });
 });
 

@@ -24,6 +24,8 @@ export class EngineMetrics {
   private readonly leader: Gauge;
   private readonly planning: Histogram;
   private readonly plannedSchedules: Gauge;
+  private readonly deleteFailures: Counter;
+  private readonly fenced: Counter;
   /** The name each schedule's series carry, so a rename or a deletion removes the old series. */
   private readonly scheduleNames = new Map<string, string>();
 
@@ -70,7 +72,25 @@ export class EngineMetrics {
       help: 'Schedules the last planning pass considered.',
       registers,
     });
+    this.deleteFailures = new Counter({
+      name: 'peak_engine_delete_failures_total',
+      help: 'Server deletes Nova refused or did not answer; each is retried after a growing backoff.',
+      registers,
+    });
+    this.fenced = new Counter({
+      name: 'peak_engine_fenced_actions_total',
+      help: 'Creates and deletes this replica did not send because it no longer held the engine lease.',
+      registers,
+    });
     this.leader.set(0);
+  }
+
+  recordDeleteFailure(): void {
+    this.deleteFailures.inc();
+  }
+
+  recordFenced(actions: number): void {
+    this.fenced.inc(actions);
   }
 
   /**

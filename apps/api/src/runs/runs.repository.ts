@@ -6,6 +6,8 @@ import { RunEntity } from './entities/run.entity';
 import { LIVE_STATES_SQL, STATES_WITH_VMS_SQL } from './latest-run.sql';
 import { LIVE_RUN_STATES } from './run-lifecycle';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A run to open: its schedule, window and slots (with their ids and names). */
 export interface NewRun {
   readonly run: Omit<RunEntity, 'vms' | 'schedule'>;
@@ -97,15 +99,26 @@ export class RunsRepository {
     if (vms.length > 0) await this.dataSource.getRepository(RunVmEntity).save(vms.map((vm) => ({ ...vm })));
   }
 
-  /** Whether any VM of the schedule may still exist in the cloud: a run with VMs, or a VM not known to be deleted. */
+  /**
+   * Whether any VM of the schedule may still exist in the cloud: a run in a state with VMs. A final run has none
+   * by definition (it closes only once the cloud lists none of its VMs, and closing it closes its slots), so its
+   * VM rows are not asked: a row left open by an older version must not hold a deletion back forever.
+   */
   async hasLiveVms(scheduleId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     const rows: { live: boolean }[] = await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM run WHERE schedule_id = $1 AND state IN (${STATES_WITH_VMS_SQL}))
-           OR EXISTS (SELECT 1 FROM run_vm v JOIN run ON run.id = v.run_id
-                      WHERE run.schedule_id = $1 AND v.server_id IS NOT NULL AND v.deleted_at IS NULL) AS live`,
+      `SELECT EXISTS (SELECT 1 FROM run WHERE schedule_id = $1 AND state IN (${STATES_WITH_VMS_SQL})) AS live`,
       [scheduleId],
     );
     return rows[0].live;
+  }
+
+  /** Which of these run ids this database knows (any state): the engine adopts a VM without an installation tag only then. */
+  async knownRunIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM run WHERE id = ANY($1::uuid[])`, [
+      ids.filter((id) => UUID.test(id)),
+    ]);
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

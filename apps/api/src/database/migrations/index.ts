@@ -3,6 +3,7 @@ import { EngineLease1764201600000 } from './1764201600000-EngineLease';
 import { Schedules1795739122086 } from './1795739122086-Schedules';
 import { EngineState1795739500000 } from './1795739500000-EngineState';
 import { RunLifecycle1795900000000 } from './1795900000000-RunLifecycle';
+import { InstallationAndChanges1796000000000 } from './1796000000000-InstallationAndChanges';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Schedules1795739122086,
   EngineState1795739500000,
   RunLifecycle1795900000000,
+  InstallationAndChanges1796000000000,
 ];

@@ -107,4 +107,12 @@ export class ScheduleEntity {
   /** Optimistic concurrency: bumped by every change; PATCH must send the version it read. */
   @Column({ type: 'integer', default: 1 })
   version!: number;
+
+  /**
+   * The transaction that last wrote the row, stamped by a trigger (never by the application): the engine's
+   * change marker (see EngineSchedules). Not read with the row.
+   */
+  @Index('IDX_schedule_change_xid')
+  @Column({ type: 'bigint', name: 'change_xid', nullable: true, select: false, insert: false, update: false })
+  changeXid?: string | null;
 }
