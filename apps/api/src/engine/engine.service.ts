@@ -39,7 +39,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
   private passQueued = false;
   private leading = false;
   private missedSince: Date | null = null;
-  /** Both clocks at the end of the last pass, to notice a wall-clock step between passes. */
+  /** Both clocks as the last pass read them, to notice a wall-clock step between passes. */
   private lastTick?: { wall: number; mono: number };
   private lastReport?: PassReport;
   private readonly listeners = new Set<(report: PassReport) => void>();
@@ -167,15 +167,16 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     if (!this.leading || !this.leader.isLeader) return undefined;
     let report: PassReport | undefined;
     try {
-      this.noticeClockStep();
       await this.schedules.refresh();
-      report = await this.reconciler.reconcile({ guard: () => this.leader.confirm(), missedSince: this.missedSince });
+      const at = { now: this.clock.now(), t: this.clock.monotonicMs() };
+      this.noticeClockStep(at);
+      report = await this.reconciler.reconcile({ guard: () => this.leader.confirm(), missedSince: this.missedSince, at });
       if (report.fenced) {
         this.logger.warn('Lease lost during a pass: it stopped before its next cloud call or write');
         return report;
       }
       this.missedSince = null;
-      this.lastTick = { wall: this.clock.now().getTime(), mono: this.clock.monotonicMs() };
+      this.lastTick = { wall: report.at.getTime(), mono: report.t };
       await this.state.upsert({ name: STATE_ROW, lastPassAt: report.at }, ['name']);
       this.lastReport = report;
       if (report.created + report.deleted > 0 || report.finishedRuns.length > 0) {
@@ -200,9 +201,9 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
    * A wall-clock step forward between passes would carry windows past unseen: they start late if still open, or
    * are recorded as missed (as after downtime). A step back repeats nothing: a window runs once at most.
    */
-  private noticeClockStep(): void {
+  private noticeClockStep(at: { now: Date; t: number }): void {
     if (!this.lastTick) return;
-    const ahead = this.clock.now().getTime() - this.lastTick.wall - (this.clock.monotonicMs() - this.lastTick.mono);
+    const ahead = at.now.getTime() - this.lastTick.wall - (at.t - this.lastTick.mono);
     if (ahead <= CLOCK_STEP_MS) return;
     this.logger.warn(`The wall clock stepped forward by ${Math.round(ahead / 1000)} s; windows it skipped are recorded as missed`);
     this.missedSince ??= new Date(this.lastTick.wall);

@@ -337,6 +337,78 @@ describe(EngineService.name, () => {
     await kit.http().delete(`/v1/schedules/${schedule.id}`).expect(204);
   });
 
+  it('backs off deletes Nova refuses, reports them on the run, and removes the VMs once Nova recovers', async () => {
+    kit.clock.set(T0);
+    const schedule = await create(onceIn(5, 30, { instanceCount: 2 }));
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'active', 'active');
+    const servers = (await ours()).map((s) => s.id);
+    const outage = await kit.sim.control.addFault({
+      service: 'compute',
+      method: 'DELETE',
+      path: '/compute/v2.1/servers/*',
+      status: 500,
+      message: 'Nova is having a bad minute',
+    });
+    kit.clock.advance(30 * 60_000);
+    // A minute of the engine's time, one pass per second: without backoff, each VM would be asked 60 times.
+    const attemptsAt: number[][] = [];
+    const deletesOf = async (id: string) => (await kit.sim.control.requests({ method: 'DELETE' })).filter((r) => r.path.endsWith(`/${id}`));
+    for (let pass = 0; pass < 60; pass++) {
+      await sut.runPassNow();
+      attemptsAt.push(await Promise.all(servers.map(async (id) => (await deletesOf(id)).length)));
+      kit.clock.advance(1000);
+    }
+    for (const [i, id] of servers.entries()) {
+      const counts = attemptsAt.map((perServer) => perServer[i] as number);
+      const total = counts[counts.length - 1] as number;
+      // Passes at which a new attempt went out, and the gaps between them: they grow.
+      const passes = counts.flatMap((count, pass) => (count > (counts[pass - 1] ?? 0) ? [pass] : []));
+      const gaps = passes.slice(1).map((pass, k) => pass - (passes[k] as number));
+      console.log(`delete attempts for ${id} during a one-minute outage: ${total}, at passes ${passes.join(', ')}`);
+      expect(total).toBeGreaterThanOrEqual(3);
+      expect(total).toBeLessThanOrEqual(20);
+      expect(Math.max(...gaps.slice(-2))).toBeGreaterThan(Math.max(...gaps.slice(0, 2)));
+      expect((await deletesOf(id)).every((r) => r.status === 500)).toBe(true);
+    }
+    const [during] = await runsOf(schedule.id);
+    expect(during?.state).toBe('tearing-down');
+    expect(during?.lastErrorMessage).toMatch(/Could not delete server .*Nova is having a bad minute/);
+    const metrics = (await kit.http().get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/peak_engine_delete_failures_total [1-9]/);
+
+    await kit.sim.control.removeFault(outage.id);
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed once Nova recovers', 60_000);
+    expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+  });
+
+  it('fails no building VM when the wall clock steps 15 minutes forward, and records a window it stepped over as missed', async () => {
+    kit.clock.set(T0);
+    const building = await create(onceIn(5, 60, { instanceCount: 2 }));
+    const skipped = await create(onceIn(8, 5, { instanceCount: 1 }));
+    await kit.sim.control.configure({ buildDelayMs: 1500 });
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await ours()).length === 2, 'both VMs building');
+    expect((await ours()).every((s) => s.status === 'BUILD')).toBe(true);
+
+    // NTP (or an operator) steps the clock: 15 minutes pass on the wall, none in reality. The build timeout is 10 minutes.
+    kit.clock.jump(15 * 60_000);
+    await sut.runPassNow();
+    await settle(async () => (await runsOf(building.id))[0]?.state === 'active', 'active with the same VMs');
+    const [run] = await runsOf(building.id);
+    expect(run?.vms?.map((vm) => [vm.status, vm.attempts])).toEqual([
+      ['ACTIVE', 1],
+      ['ACTIVE', 1],
+    ]);
+    expect(await kit.sim.control.requests({ method: 'DELETE' })).toHaveLength(0);
+    expect(await kit.sim.control.requests({ method: 'POST', path: '/compute/v2.1/servers' })).toHaveLength(2);
+    // The other schedule's whole window (minutes 8 to 13) lay inside the step: recorded, never run.
+    expect((await runsOf(skipped.id)).map((r) => r.state)).toEqual(['missed']);
+
+    kit.clock.advance(60 * 60_000);
+    await settle(async () => (await runsOf(building.id))[0]?.state === 'completed', 'completed');
+  });
+
   it('recreates a VM deleted by hand during the window, and never touches an untagged VM', async () => {
     kit.clock.set(T0);
     const client = kit.app.get(OpenStackClient);

@@ -3,7 +3,10 @@ import type { RunState } from '../runs/run-lifecycle';
 
 /** What one pass saw and did; returned for the engine's timer, logs, metrics and tests. */
 export interface PassReport {
+  /** Wall-clock time the pass planned at... */
   at: Date;
+  /** ...and the monotonic clock at that moment. */
+  t: number;
   /** Time spent deciding what every schedule wants (pure, in memory), in ms. */
   planningMs: number;
   durationMs: number;
@@ -27,9 +30,10 @@ export interface PassReport {
   fenced: boolean;
 }
 
-export function emptyReport(at: Date, schedules: number): PassReport {
+export function emptyReport(at: Date, t: number, schedules: number): PassReport {
   return {
     at,
+    t,
     planningMs: 0,
     durationMs: 0,
     schedules,

@@ -41,13 +41,13 @@ export class ReconcilerService {
   /**
    * One pass. `guard` confirms the lease (one round trip) before every write and cloud call: a replica that lost
    * it mid-pass stops there. `missedSince`: the end of the previous pass, to record windows that passed while
-   * nobody was leading (or that a wall-clock step jumped over).
+   * nobody was leading (or that a wall-clock step jumped over). `at`: the pass's clock readings.
    */
-  async reconcile(options: { guard: LeaseGuard; missedSince?: Date | null }): Promise<PassReport> {
+  async reconcile(options: { guard: LeaseGuard; missedSince?: Date | null; at?: { now: Date; t: number } }): Promise<PassReport> {
     const started = performance.now();
-    const now = this.clock.now();
-    const t = this.clock.monotonicMs();
-    const report = emptyReport(now, this.schedules.size);
+    // Both clocks read once, together: the engine compares them with the previous pass's to notice a clock step.
+    const { now, t } = options.at ?? { now: this.clock.now(), t: this.clock.monotonicMs() };
+    const report = emptyReport(now, t, this.schedules.size);
     const fenced = () => {
       report.fenced = true;
       return finishReport(report, started);
