@@ -4,18 +4,24 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { RunVmEntity } from './entities/run-vm.entity';
 import { RunEntity } from './entities/run.entity';
 import { LIVE_STATES_SQL, STATES_WITH_VMS_SQL } from './latest-run.sql';
-import { LIVE_RUN_STATES } from './run-lifecycle';
+import { FINAL_RUN_STATES, LIVE_RUN_STATES } from './run-lifecycle';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A run to open: its schedule, window and slots (with their ids and names). */
+/** Final run states, as an SQL list: the only runs pruning may delete. */
+const FINAL_STATES_SQL = FINAL_RUN_STATES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * A run to open: its schedule, window and slots (with their ids and names). The schedule's name is not given:
+ * `open` copies it from the schedule row it locks.
+ */
 export interface NewRun {
-  readonly run: Omit<RunEntity, 'vms' | 'schedule'>;
+  readonly run: Omit<RunEntity, 'vms' | 'scheduleName'>;
   readonly vms: readonly Omit<RunVmEntity, 'run'>[];
 }
 
-/** A run's id and the fields to write. */
-export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'schedule'>>;
+/** A run's id and the fields to write (the schedule's name is recorded once, when the run is opened). */
+export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'scheduleName'>>;
 
 /** A window that passed with no engine running, to record as `missed`. */
 export type MissedRun = Pick<
@@ -44,23 +50,24 @@ export class RunsRepository {
    * Opens runs with their slots in one transaction (50 windows starting in the same second must not wait for 50
    * round trips before their first create). A window that already has a run (closed, or opened by a previous
    * leader) is skipped by the unique (schedule, window start); a schedule being deleted or disabled meanwhile is
-   * skipped under a share lock, which orders this against DELETE's `FOR UPDATE`. Returns the runs opened.
+   * skipped under a share lock, which orders this against DELETE's `FOR UPDATE`. Each run records the name its
+   * schedule has now. Returns the runs opened.
    */
   async open(candidates: readonly NewRun[]): Promise<NewRun[]> {
     if (candidates.length === 0) return [];
     return this.dataSource.transaction(async (tx) => {
-      const usable: { id: string }[] = await tx.query(
-        `SELECT id FROM schedule WHERE id = ANY($1::uuid[]) AND enabled AND deleting_since IS NULL FOR SHARE`,
+      const usable: { id: string; name: string }[] = await tx.query(
+        `SELECT id, name FROM schedule WHERE id = ANY($1::uuid[]) AND enabled AND deleting_since IS NULL FOR SHARE`,
         [candidates.map((c) => c.run.scheduleId)],
       );
-      const usableIds = new Set(usable.map((row) => row.id));
-      const wanted = candidates.filter((c) => usableIds.has(c.run.scheduleId));
+      const names = new Map(usable.map((row) => [row.id, row.name]));
+      const wanted = candidates.filter((c) => names.has(c.run.scheduleId));
       if (wanted.length === 0) return [];
       const result = await tx
         .createQueryBuilder()
         .insert()
         .into(RunEntity)
-        .values(wanted.map((c) => ({ ...c.run })))
+        .values(wanted.map((c) => ({ ...c.run, scheduleName: names.get(c.run.scheduleId) })))
         .orIgnore()
         .returning(['id'])
         // Skipped rows return nothing, so TypeORM would pair the returned ids with the wrong values: leave them be.
@@ -75,16 +82,36 @@ export class RunsRepository {
     });
   }
 
-  /** Records windows nobody ran; one already recorded (or run) is left as it is. */
+  /**
+   * Records windows nobody ran, each with its schedule's name; one already recorded (or run) is left as it is,
+   * and so is a window of a schedule that no longer exists.
+   */
   async recordMissed(rows: readonly MissedRun[], now: Date): Promise<void> {
     if (rows.length === 0) return;
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(RunEntity)
-      .values(rows.map((row) => ({ ...row, state: 'missed' as const, createdAt: now, updatedAt: now })))
-      .orIgnore()
-      .execute();
+    await this.dataSource.transaction(async (tx) => {
+      const schedules: { id: string; name: string }[] = await tx.query(
+        `SELECT id, name FROM schedule WHERE id = ANY($1::uuid[]) FOR SHARE`,
+        [[...new Set(rows.map((row) => row.scheduleId))]],
+      );
+      const names = new Map(schedules.map((row) => [row.id, row.name]));
+      const known = rows.filter((row) => names.has(row.scheduleId));
+      if (known.length === 0) return;
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(RunEntity)
+        .values(
+          known.map((row) => ({
+            ...row,
+            scheduleName: names.get(row.scheduleId),
+            state: 'missed' as const,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        )
+        .orIgnore()
+        .execute();
+    });
   }
 
   /** Writes one slot's fields (the engine's create intent and its outcome). */
@@ -123,8 +150,8 @@ export class RunsRepository {
 
   /**
    * For the engine, once it has seen none of the schedule's VMs in the cloud: removes a `deleting` schedule whose
-   * runs are all closed, whatever its VM rows still say. Returns whether it was removed (false: a run still
-   * live, not marked, or already gone).
+   * runs are all closed, whatever its VM rows still say. Its runs stay (history, until pruned). Returns whether
+   * it was removed (false: a run still live, not marked, or already gone).
    */
   completeDeletion(scheduleId: string): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {
@@ -140,6 +167,32 @@ export class RunsRepository {
       await tx.query(`DELETE FROM schedule WHERE id = $1`, [scheduleId]);
       return true;
     });
+  }
+
+  /**
+   * Deletes finished runs (final states only: a live run stays, whatever its age) whose window ended before
+   * `cutoff`, oldest first, `batch` rows per statement (each its own short transaction, so pruning a large
+   * backlog never holds many locks for long); their VMs go with them (cascade). Stops after a batch that deleted
+   * fewer than `batch` rows, or between batches once `signal` is aborted. Returns how many runs it deleted.
+   */
+  async pruneFinishedBefore(cutoff: Date, batch: number, signal?: AbortSignal): Promise<number> {
+    if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer, got ${batch}`);
+    let total = 0;
+    while (!signal?.aborted) {
+      // A SELECT around the DELETE: the driver answers plain rows for it (a bare DELETE comes back as [rows, count]).
+      const rows: { deleted: number }[] = await this.dataSource.query(
+        `WITH gone AS (
+           DELETE FROM run WHERE id IN (
+             SELECT id FROM run WHERE state IN (${FINAL_STATES_SQL}) AND window_end < $1 ORDER BY window_end LIMIT $2
+           ) RETURNING 1
+         ) SELECT count(*)::int AS deleted FROM gone`,
+        [cutoff, batch],
+      );
+      const deleted = rows[0].deleted;
+      total += deleted;
+      if (deleted < batch) break;
+    }
+    return total;
   }
 
   /** A page of runs, newest window first, each with its VMs (two queries, whatever the page size). */

@@ -1,7 +1,6 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, OneToMany, PrimaryColumn, Unique } from 'typeorm';
 import { RUN_STATES, type RunState, SHORTFALL_REASONS, type ShortfallReason } from '../run-lifecycle';
 import { RunVmEntity } from './run-vm.entity';
-import { ScheduleEntity } from '../../schedules/entities/schedule.entity';
 
 export type { RunState } from '../run-lifecycle';
 
@@ -10,7 +9,9 @@ const SHORTFALL_REASON_CHECK = `"shortfall_reason" IN (${SHORTFALL_REASONS.map((
 
 /**
  * One occurrence the engine acted on (or missed). The engine creates and updates runs; the API exposes them.
- * Unique per (schedule, window start), so an occurrence is never run twice.
+ * Unique per (schedule, window start), so an occurrence is never run twice. A run outlives its schedule (no
+ * foreign key): the history of a deleted schedule stays until the engine prunes finished runs older than
+ * RUN_RETENTION_DAYS.
  */
 @Entity({ name: 'run' })
 @Unique('UQ_run_schedule_window_start', ['scheduleId', 'windowStart'])
@@ -21,18 +22,20 @@ export class RunEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_run' })
   id!: string;
 
+  /** The schedule this run is of; the schedule may since have been deleted (a soft link, no foreign key). */
   @Column({ type: 'uuid', name: 'schedule_id' })
   scheduleId!: string;
 
-  @ManyToOne(() => ScheduleEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'schedule_id', foreignKeyConstraintName: 'FK_run_schedule' })
-  schedule?: ScheduleEntity;
+  /** The schedule's name when the run was opened (or recorded as missed): the history reads well once it is gone. */
+  @Column({ type: 'text', name: 'schedule_name' })
+  scheduleName!: string;
 
   /** Planned window start (the occurrence). */
   @Column({ type: 'timestamptz', name: 'window_start' })
   windowStart!: Date;
 
-  /** Planned window end. */
+  /** Planned window end. Indexed for pruning old finished runs. */
+  @Index('IDX_run_window_end')
   @Column({ type: 'timestamptz', name: 'window_end' })
   windowEnd!: Date;
 

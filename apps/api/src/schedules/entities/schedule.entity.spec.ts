@@ -44,6 +44,7 @@ function run(scheduleId: string, windowStart: string): RunEntity {
   return Object.assign(new RunEntity(), {
     id: randomUUID(),
     scheduleId,
+    scheduleName: 'peak-run',
     windowStart: start,
     windowEnd: new Date(start.getTime() + 3_600_000),
     provisionAt: new Date(start.getTime() - 600_000),
@@ -135,11 +136,7 @@ describe(ScheduleEntity.name, () => {
     ).toBe('23514');
   });
 
-  it('refuses a run of a schedule that does not exist', async () => {
-    expect(await pgCode(sut.getRepository(RunEntity).insert(run(randomUUID(), '2026-06-01T07:00:00Z')))).toBe('23503');
-  });
-
-  it('removes runs and their VMs with their schedule', async () => {
+  it('keeps runs and their VMs when their schedule is removed (history outlives it), and removes VMs with their run', async () => {
     const parent = schedule();
     await sut.getRepository(ScheduleEntity).insert(parent);
     const child = run(parent.id, '2026-06-01T07:00:00Z');
@@ -158,7 +155,9 @@ describe(ScheduleEntity.name, () => {
       deletedAt: null,
     });
     await sut.getRepository(ScheduleEntity).delete({ id: parent.id });
-    expect(await sut.getRepository(RunEntity).countBy({ scheduleId: parent.id })).toBe(0);
+    expect(await sut.getRepository(RunEntity).countBy({ scheduleId: parent.id })).toBe(1);
+    expect(await sut.getRepository(RunVmEntity).countBy({ runId: child.id })).toBe(1);
+    await sut.getRepository(RunEntity).delete({ id: child.id });
     expect(await sut.getRepository(RunVmEntity).countBy({ runId: child.id })).toBe(0);
   });
 

@@ -82,7 +82,7 @@ export function onceBody(kit: SchedulesTestKit, overrides: Record<string, unknow
   });
 }
 
-/** Plays the engine: records a run of a schedule (and optionally VMs) as the engine would. */
+/** Plays the engine: records a run of a schedule (and optionally VMs) as the engine would, with the schedule's name. */
 export async function insertRun(
   kit: SchedulesTestKit,
   scheduleId: string,
@@ -97,9 +97,11 @@ export async function insertRun(
   const dataSource = kit.app.get(DataSource);
   const start = new Date(run.windowStart);
   const now = kit.clock.now();
+  const names: { name: string }[] = await dataSource.query(`SELECT name FROM schedule WHERE id = $1`, [scheduleId]);
   const entity = Object.assign(new RunEntity(), {
     id: randomUUID(),
     scheduleId,
+    scheduleName: names[0]?.name ?? scheduleId,
     windowStart: start,
     windowEnd: new Date(start.getTime() + (run.durationMinutes ?? 480) * 60_000),
     provisionAt: new Date(start.getTime() - 600_000),
