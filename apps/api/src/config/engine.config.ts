@@ -28,6 +28,13 @@ export const engineConfig = defineConfig('engine', (env) => ({
   deleteRetryMs: env.int('ENGINE_DELETE_RETRY_MS', 60_000, { min: 100 }),
   /** A VM still in BUILD after this long is treated as failed and replaced. */
   buildTimeoutMs: env.int('ENGINE_BUILD_TIMEOUT_MS', 600_000, { min: 1000 }),
+  /**
+   * Finished runs (and their VMs) are kept this many days after their window ended, then pruned by the leader;
+   * a deleted schedule's history stays readable until then. Live runs are never pruned.
+   */
+  runRetentionDays: env.int('RUN_RETENTION_DAYS', 90, { min: 1 }),
+  /** Runs deleted per statement (one short transaction each) while pruning. */
+  runRetentionBatch: env.int('RUN_RETENTION_BATCH', 500, { min: 1 }),
 }));
 
 export type EngineConfig = ReturnType<typeof engineConfig>;

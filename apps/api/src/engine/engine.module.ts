@@ -13,6 +13,7 @@ import { EngineStateEntity } from './entities/engine-state.entity';
 import { RunExecutor } from './executor';
 import { LeaderElectionService } from './leader-election.service';
 import { ReconcilerService } from './reconciler.service';
+import { RunRetentionService } from './run-retention.service';
 
 /** The peak engine: creates and destroys VMs on time, on the one replica that holds the lease. */
 @Module({
@@ -24,7 +25,7 @@ import { ReconcilerService } from './reconciler.service';
     RunsModule,
     InstallationModule,
   ],
-  providers: [LeaderElectionService, EngineSchedules, RunExecutor, ReconcilerService, EngineService],
+  providers: [LeaderElectionService, EngineSchedules, RunExecutor, ReconcilerService, EngineService, RunRetentionService],
   exports: [EngineService, LeaderElectionService, InstallationModule],
 })
 export class EngineModule {}
