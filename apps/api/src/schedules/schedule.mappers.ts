@@ -139,6 +139,7 @@ export function mapRun(run: RunEntity, vms: readonly RunVmEntity[]): RunDto {
   return {
     id: run.id,
     scheduleId: run.scheduleId,
+    scheduleName: run.scheduleName,
     state: run.state,
     shortfallReason: run.shortfallReason,
     windowStart: iso(run.windowStart),

@@ -278,6 +278,28 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
       await kit.http().delete(`/v1/schedules/${created.id}`).expect(404);
     });
 
+    it('keeps the history of a deleted schedule: its runs are still listed, with its name', async () => {
+      const created = await create(recurringBody(kit));
+      await insertRun(kit, created.id, {
+        windowStart: '2026-04-29T07:00:00Z',
+        state: 'completed',
+        vms: [{ status: 'DELETED', deleted: true }],
+      });
+      await insertRun(kit, created.id, { windowStart: '2026-04-30T07:00:00Z', state: 'failed' });
+      await kit.http().delete(`/v1/schedules/${created.id}`).expect(204);
+      await kit.http().get(`/v1/schedules/${created.id}`).expect(404);
+
+      const page = (await kit.http().get(`/v1/schedules/${created.id}/runs`).expect(200)).body as {
+        items: { scheduleId: string; scheduleName: string; state: string; vms: { status: string }[] }[];
+        total: number;
+      };
+      expect(page.total).toBe(2);
+      expect(page.items.map((r) => [r.scheduleId, r.scheduleName, r.state, r.vms.length])).toEqual([
+        [created.id, created.name, 'failed', 0],
+        [created.id, created.name, 'completed', 1],
+      ]);
+    });
+
     it('keeps track of a schedule whose VMs are up: 202, deleting, then removed by the engine', async () => {
       const created = await create(recurringBody(kit));
       const events = firstValueFrom(kit.app.get(ScheduleEvents).changes$.pipe(take(2), toArray()));
@@ -303,6 +325,12 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
       expect(await runs.completeDeletion(created.id)).toBe(true);
       await kit.http().get(`/v1/schedules/${created.id}`).expect(404);
       expect((await events).map((e) => e.kind)).toEqual(['deleting', 'deleting']);
+      // The run and its VMs outlive the schedule.
+      const history = (await kit.http().get(`/v1/schedules/${created.id}/runs`).expect(200)).body as {
+        items: { id: string; scheduleName: string; state: string; vms: unknown[] }[];
+      };
+      expect(history.items).toEqual([expect.objectContaining({ id: run.id, scheduleName: created.name, state: 'completed' })]);
+      expect(history.items[0].vms).toHaveLength(2);
     });
   });
 
@@ -392,10 +420,17 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
       });
       await insertRun(kit, created.id, { windowStart: '2026-04-29T07:00:00Z', state: 'failed' });
       const page = (await kit.http().get(`/v1/schedules/${created.id}/runs?limit=2`).expect(200)).body as {
-        items: { windowStart: string; state: string; vms: { status: string; faultMessage: string | null }[]; lastError: unknown }[];
+        items: {
+          windowStart: string;
+          scheduleName: string;
+          state: string;
+          vms: { status: string; faultMessage: string | null }[];
+          lastError: unknown;
+        }[];
         total: number;
       };
       expect(page.total).toBe(3);
+      expect(page.items.map((r) => r.scheduleName)).toEqual([created.name, created.name]);
       expect(page.items.map((r) => [r.windowStart, r.state])).toEqual([
         ['2026-04-30T07:00:00.000Z', 'degraded'],
         ['2026-04-29T07:00:00.000Z', 'failed'],
@@ -414,6 +449,18 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
       };
       expect(rest.items.map((r) => r.state)).toEqual(['completed']);
       await kit.http().get('/v1/schedules/00000000-0000-4000-8000-000000000000/runs').expect(404);
+    });
+
+    it('answers an empty page for a schedule without runs, and 404 once it is deleted', async () => {
+      const created = await create(recurringBody(kit));
+      expect((await kit.http().get(`/v1/schedules/${created.id}/runs`).expect(200)).body).toEqual({
+        items: [],
+        total: 0,
+        limit: 20,
+        offset: 0,
+      });
+      await kit.http().delete(`/v1/schedules/${created.id}`).expect(204);
+      await kit.http().get(`/v1/schedules/${created.id}/runs`).expect(404);
     });
   });
 

@@ -160,10 +160,16 @@ export class SchedulesController {
   }
 
   @Get(':id/runs')
-  @ApiOperation({ summary: "List a schedule's runs", description: 'Newest window first, each with its VMs.' })
+  @ApiOperation({
+    summary: "List a schedule's runs",
+    description:
+      'Newest window first, each with its VMs. The history outlives the schedule: after the schedule is deleted its runs ' +
+      'are still listed here (each with the `scheduleName` it had) until they are pruned. Finished runs are kept for ' +
+      '`RUN_RETENTION_DAYS` (default 90) after their window ended; live runs are never pruned.',
+  })
   @ApiOkResponse({ type: RunListDto })
   @ApiBadRequestResponse(BAD_REQUEST)
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'Neither a schedule with this id nor any kept run of one.' })
   listRuns(@UuidParam('id') id: string, @Query() query: ListRunsQueryDto): Promise<RunListDto> {
     return this.schedules.runs(id, query);
   }

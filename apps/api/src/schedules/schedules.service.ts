@@ -267,11 +267,15 @@ export class SchedulesService implements OnModuleDestroy {
     );
   }
 
+  /**
+   * A page of a schedule's runs. A deleted schedule's runs stay readable until they are pruned (RUN_RETENTION_DAYS):
+   * 404 only when there is neither the schedule nor any run of it.
+   */
   async runs(id: string, query: ListRunsQueryDto): Promise<RunListDto> {
-    if (!(await this.repository.findById(id))) throw scheduleNotFound(id);
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
     const { items, total } = await this.runRows.list(id, { limit, offset });
+    if (total === 0 && !(await this.repository.findById(id))) throw scheduleNotFound(id);
     return { items: items.map(({ run, vms }) => mapRun(run, vms)), total, limit, offset };
   }
 

@@ -101,8 +101,12 @@ export class RunDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
+  /** The schedule of the run; it may since have been deleted (its runs are kept until pruned). */
   @ApiProperty({ format: 'uuid' })
   scheduleId!: string;
+
+  /** The schedule's name when the run began (kept with the run, so it still reads once the schedule is deleted). */
+  scheduleName!: string;
 
   @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState', description: RUN_STATE_DOC })
   state!: RunStateDto;

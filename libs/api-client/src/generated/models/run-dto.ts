@@ -35,7 +35,16 @@ export interface RunDto {
    * When every VM was ACTIVE.
    */
   readyAt: string | null;
+
+  /**
+   * The schedule of the run; it may since have been deleted (its runs are kept until pruned).
+   */
   scheduleId: string;
+
+  /**
+   * The schedule's name when the run began (kept with the run, so it still reads once the schedule is deleted).
+   */
+  scheduleName: string;
 
   /**
    * Why the run is (or ended) below its count; null when it is on track or completed.

@@ -254,7 +254,7 @@ export class SchedulesService extends BaseService {
   /**
    * List a schedule's runs.
    *
-   * Newest window first, each with its VMs. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * Newest window first, each with its VMs. The history outlives the schedule: after the schedule is deleted its runs are still listed here (each with the `scheduleName` it had) until they are pruned. Finished runs are kept for `RUN_RETENTION_DAYS` (default 90) after their window ended; live runs are never pruned. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `listRuns()` instead.
@@ -269,7 +269,7 @@ export class SchedulesService extends BaseService {
   /**
    * List a schedule's runs.
    *
-   * Newest window first, each with its VMs. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * Newest window first, each with its VMs. The history outlives the schedule: after the schedule is deleted its runs are still listed here (each with the `scheduleName` it had) until they are pruned. Finished runs are kept for `RUN_RETENTION_DAYS` (default 90) after their window ended; live runs are never pruned. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `listRuns$Response()` instead.

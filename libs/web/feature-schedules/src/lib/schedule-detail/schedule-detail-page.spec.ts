@@ -12,6 +12,7 @@ import { ScheduleDetailPage } from './schedule-detail-page';
 const run = (overrides: Partial<RunDto>): RunDto => ({
   id: 'run-1',
   scheduleId: 's-1',
+  scheduleName: 'nightly',
   state: 'provisioning',
   shortfallReason: null,
   windowStart: '2026-12-01T07:00:00Z',
