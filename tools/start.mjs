@@ -5,6 +5,7 @@
 // - API on :8080 (Swagger UI at /docs), console on :5000 (proxying /v1 to the API).
 import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { resolve } from 'node:path';
 import { startWebServer } from './web-server.mjs';
 
 const API_PORT = Number(process.env.PORT ?? 8080);
@@ -129,11 +130,21 @@ async function main() {
       OS_PROJECT_DOMAIN_NAME: 'Default',
       OS_REGION_NAME: 'RegionOne',
       OS_INTERFACE: 'public',
+      PEAK_BUILT_IN_SIMULATOR: 'true',
     });
   } else {
     log(`using the cloud from ${process.env.OS_CLOUD ? `OS_CLOUD=${process.env.OS_CLOUD}` : `OS_AUTH_URL=${process.env.OS_AUTH_URL}`}`);
   }
-  if (!process.env.DATABASE_URL) log('no DATABASE_URL: the API uses its embedded PostgreSQL (data in ./.data/pglite)');
+  if (!process.env.DATABASE_URL) {
+    const where = resolve(process.env.EMBEDDED_DB_DIR ?? '.data/pglite');
+    if (useSimulator) log(`no DATABASE_URL: the API uses its embedded PostgreSQL (data in ${where})`);
+    else {
+      // A real cloud with a laptop's database: say so loudly. The installation id keeps the two apart on the cloud.
+      log(`WARNING: a real cloud and no DATABASE_URL: schedules and run history are kept ONLY on this machine, in ${where}.`);
+      log('This is a separate installation: it never lists, adopts or deletes VMs of another installation (e.g. production).');
+      log('To run against your shared database, set DATABASE_URL=postgres://user:password@host:5432/peak');
+    }
+  }
 
   run('api', ['dist/apps/api/main.js'], apiEnv);
   await waitFor(`http://127.0.0.1:${API_PORT}/v1/health`, 'the API', 120_000);

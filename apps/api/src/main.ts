@@ -2,11 +2,13 @@ import { Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { AppModule } from './app/app.module';
 import { configureApp } from './app/configure-app';
 import { buildOpenApiDocument } from './app/openapi';
 import { appConfig } from './config/app.config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
+import { InstallationService } from './installation/installation.service';
 
 const logger = new Logger('Main');
 
@@ -45,12 +47,31 @@ async function bootstrap(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
 
   await app.listen(port, host);
+  if (embedded) warnIfLocalDataForRealCloud(app.get(InstallationService).id);
   logger.log(`Peak Scheduler API on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/v1 (docs at /docs)`);
+}
+
+/**
+ * A real cloud (anything but the built-in simulator `npm start` runs) with the embedded database is easy to slip
+ * into (a laptop with the production clouds.yaml): say plainly that the data is local, and where. The installation id
+ * keeps this installation's VMs apart from every other's on that cloud.
+ */
+function warnIfLocalDataForRealCloud(installationId: string): void {
+  const cloud = process.env['OS_CLOUD'] ? `OS_CLOUD=${process.env['OS_CLOUD']}` : `OS_AUTH_URL=${process.env['OS_AUTH_URL'] ?? ''}`;
+  if (process.env['PEAK_BUILT_IN_SIMULATOR'] === 'true' || (!process.env['OS_CLOUD'] && !process.env['OS_AUTH_URL'])) return;
+  logger.warn(
+    `No DATABASE_URL: schedules and run history are kept only on this machine, in the embedded database at ` +
+      `${resolve(process.env['EMBEDDED_DB_DIR'] ?? '.data/pglite')}, while the cloud is real (${cloud}). ` +
+      `This is installation ${installationId}: it acts only on its own VMs and never on another installation's ` +
+      `(production's, say). Set DATABASE_URL to use a shared PostgreSQL.`,
+  );
 }
 
 const exportIndex = process.argv.indexOf('--export-openapi');
 const run = exportIndex >= 0 ? exportOpenApi(process.argv[exportIndex + 1] ?? 'openapi.json') : bootstrap();
 run.catch((error: unknown) => {
+  // Straight to stderr: Nest buffers its logs until the app's logger is set, and a start-up failure must never be silent.
+  process.stderr.write(`Peak Scheduler API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

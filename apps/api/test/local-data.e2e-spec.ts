@@ -1,0 +1,45 @@
+import { startSimulator, type RunningSimulator } from '@peak/openstack-sim';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApiProcess, type ApiProcess } from '@peak/testing';
+
+/**
+ * A real cloud and no DATABASE_URL (a laptop with the production clouds.yaml): the API says plainly that its data is
+ * local and where, and that it is an installation of its own.
+ */
+describe('the embedded database against a real cloud', () => {
+  let sim: RunningSimulator;
+  let dataDir: string;
+  let api: ApiProcess | undefined;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 });
+    dataDir = mkdtempSync(join(tmpdir(), 'peak-local-data-'));
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    await sim?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('warns that the data is local, where it is, and which installation this is', async () => {
+    api = await startApiProcess({
+      EMBEDDED_DB_DIR: dataDir,
+      OS_AUTH_URL: sim.authUrl,
+      OS_USERNAME: 'admin',
+      OS_PASSWORD: 'secret',
+      OS_PROJECT_NAME: 'admin',
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_NAME: 'Default',
+      FLAVOR_BOOTSTRAP: 'false',
+    });
+    const ready = (await (await fetch(`${api.url}/v1/health/ready`)).json()) as { details: { engine: { installationId: string } } };
+    const installationId = ready.details.engine.installationId;
+    expect(installationId).toMatch(/^[0-9a-f-]{36}$/);
+    const output = api.output();
+    expect(output).toContain(`kept only on this machine, in the embedded database at ${dataDir}`);
+    expect(output).toContain(`This is installation ${installationId}`);
+  });
+});
