@@ -13,7 +13,18 @@ import { typeormOptions } from './typeorm.options';
           throw new Error('No database URL: main.ts starts the embedded PostgreSQL before the app when DATABASE_URL is unset');
         }
         return {
-          ...typeormOptions({ url: config.url, poolSize: config.poolSize, ssl: config.ssl, migrationsRun: config.migrationsRun }),
+          ...typeormOptions({
+            url: config.url,
+            poolSize: config.poolSize,
+            ssl: config.ssl,
+            migrationsRun: config.migrationsRun,
+            embedded: config.embedded,
+            connectTimeoutMs: config.connectTimeoutMs,
+            statementTimeoutMs: config.statementTimeoutMs,
+            idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs,
+            queryTimeoutMs: config.queryTimeoutMs,
+            keepAlive: config.keepAlive,
+          }),
           retryAttempts: 3,
           retryDelay: 1000,
         };
