@@ -1,29 +1,55 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, filter } from 'rxjs';
 import { DataSource } from 'typeorm';
 import type { EngineConfig } from '../config/engine.config';
 import { typeormOptions } from '../database/typeorm.options';
 import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { LeaderElectionService } from './leader-election.service';
+import { LeaderElectionService, type LeaseDatabaseSettings } from './leader-election.service';
 
-describe(LeaderElectionService.name, () => {
+// Renewals and confirmations go through the DataSource (embedded database) or a connection of their own (a server).
+describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderElectionService.name} (%s)`, (mode) => {
   let db: TestDatabase;
   let dataSource: DataSource;
   const config = { leaseTtlMs: 1000, leaseRenewIntervalMs: 200 } as EngineConfig;
   const services: LeaderElectionService[] = [];
 
+  /** Polls `condition` until it holds, failing after `timeoutMs`. */
+  async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!(await condition())) {
+      if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
+  async function leaseRow(): Promise<{ holder: string; epoch: number }> {
+    const [row] = await dataSource.query('SELECT holder, epoch FROM engine_lease');
+    return { holder: row.holder, epoch: Number(row.epoch) };
+  }
+
+  /** Makes the current lease expire by the database's clock (instead of sleeping through its TTL). */
+  async function expireLease(): Promise<void> {
+    await dataSource.query(`UPDATE engine_lease SET expires_at = now() - interval '1 second'`);
+  }
+
   function replica(overrides: Partial<EngineConfig> = {}): LeaderElectionService {
-    const sut = new LeaderElectionService(dataSource, { ...config, ...overrides });
+    const database: LeaseDatabaseSettings | undefined =
+      mode === 'dedicated connection'
+        ? { url: db.url, ssl: false, embedded: process.env['PEAK_TEST_PG_EMBEDDED'] === 'true', keepAlive: true }
+        : undefined;
+    const sut = new LeaderElectionService(dataSource, { ...config, ...overrides }, database);
     services.push(sut);
     return sut;
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('lease');
+    db = await createTestDatabase(`lease`);
     dataSource = await new DataSource(typeormOptions({ url: db.url, poolSize: 2 })).initialize();
   });
 
   afterEach(async () => {
+    jest.restoreAllMocks();
     for (const s of services.splice(0)) await s.onApplicationShutdown();
     await dataSource.query('DELETE FROM engine_lease');
   });
@@ -87,10 +113,109 @@ describe(LeaderElectionService.name, () => {
     );
     services.push(a);
     // Pretend a renewal succeeded just now, then the database went away.
-    (a as unknown as { validUntil: number }).validUntil = Date.now() + 300;
+    (a as unknown as { validUntil: number }).validUntil = performance.now() + 300;
     (a as unknown as { leader$: { next(v: boolean): void } }).leader$.next(true);
     expect(a.isLeader).toBe(true);
     await sleep(350);
+    expect(a.isLeader).toBe(false);
+  });
+
+  it('raises the epoch when the lease changes hands or is created, and keeps it on renewal', async () => {
+    const a = replica();
+    const b = replica();
+    expect(await a.tryAcquire()).toBe(true);
+    expect(await leaseRow()).toEqual({ holder: a.holderId, epoch: 1 });
+    expect(await a.tryAcquire()).toBe(true);
+    expect(await leaseRow()).toEqual({ holder: a.holderId, epoch: 1 });
+
+    await expireLease();
+    expect(await b.tryAcquire()).toBe(true);
+    expect(await leaseRow()).toEqual({ holder: b.holderId, epoch: 2 });
+    expect(await b.tryAcquire()).toBe(true);
+    expect(await a.tryAcquire()).toBe(false);
+    expect(await leaseRow()).toEqual({ holder: b.holderId, epoch: 2 });
+
+    // Taking back its own lease after losing it is a new term for the same replica.
+    await expireLease();
+    expect(await a.tryAcquire()).toBe(true);
+    expect(await leaseRow()).toEqual({ holder: a.holderId, epoch: 3 });
+  });
+
+  it('keeps the epoch when the leader releases the lease, so the next holder gets a higher one', async () => {
+    const a = replica({ leaseTtlMs: 120_000 });
+    a.start();
+    await until(() => a.isLeader, 'a to lead');
+    expect(a.epoch).toBe(1);
+    await a.release();
+    expect(a.epoch).toBeNull();
+    const b = replica({ leaseTtlMs: 120_000 });
+    b.start();
+    await until(() => b.isLeader, 'b to lead');
+    expect(b.epoch).toBe(2);
+    expect(await leaseRow()).toEqual({ holder: b.holderId, epoch: 2 });
+  });
+
+  it('confirms the lease while held, and stops leading at once when another holder has taken it', async () => {
+    // Renewals far apart: the confirmation, not a renewal, has to notice the theft.
+    const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
+    a.start();
+    await until(() => a.isLeader, 'a to lead');
+    expect(await a.confirm()).toBe(true);
+    expect(a.epoch).toBe(1);
+
+    await dataSource.query(`UPDATE engine_lease SET holder = 'thief', epoch = epoch + 1`);
+    const lost = firstValueFrom(a.leadership$.pipe(filter((leading) => !leading)));
+    expect(await a.confirm()).toBe(false);
+    await lost;
+    expect(a.isLeader).toBe(false);
+    expect(a.epoch).toBeNull();
+    expect(await a.confirm()).toBe(false);
+  });
+
+  it('does not confirm a lease that expired by the database clock', async () => {
+    const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
+    a.start();
+    await until(() => a.isLeader, 'a to lead');
+    await expireLease();
+    expect(await a.confirm()).toBe(false);
+    expect(a.isLeader).toBe(false);
+  });
+
+  it('answers confirm() without a query when not leading, and steps down when the database fails', async () => {
+    const query = jest.fn().mockRejectedValue(new Error('connection reset'));
+    const a = new LeaderElectionService({ query } as unknown as DataSource, config);
+    services.push(a);
+    expect(await a.confirm()).toBe(false);
+    expect(query).not.toHaveBeenCalled();
+
+    (a as unknown as { validUntil: number }).validUntil = performance.now() + 60_000;
+    (a as unknown as { leader$: { next(v: boolean): void } }).leader$.next(true);
+    const lost = firstValueFrom(a.leadership$.pipe(filter((leading) => !leading)));
+    expect(await a.confirm()).toBe(false);
+    expect(query).toHaveBeenCalledTimes(1);
+    await lost;
+    expect(a.isLeader).toBe(false);
+  });
+
+  it('times the lease with the monotonic clock: a wall-clock jump changes nothing', async () => {
+    const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
+    a.start();
+    await until(() => a.isLeader, 'a to lead');
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + 10 * 365 * 24 * 3600_000);
+    expect(a.isLeader).toBe(true);
+    expect(a.epoch).toBe(1);
+    jest.spyOn(Date, 'now').mockReturnValue(0);
+    expect(a.isLeader).toBe(true);
+  });
+
+  it('says so on leadership$ when the lease runs out locally while renewals hang', async () => {
+    const a = new LeaderElectionService({ query: () => new Promise(() => undefined) } as unknown as DataSource, config);
+    services.push(a);
+    const internals = a as unknown as { validUntil: number; setLeader(v: boolean): void };
+    internals.validUntil = performance.now() + 100;
+    internals.setLeader(true);
+    await firstValueFrom(a.leadership$.pipe(filter((leading) => !leading)));
     expect(a.isLeader).toBe(false);
   });
 });

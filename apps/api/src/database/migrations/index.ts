@@ -4,6 +4,7 @@ import { Schedules1795739122086 } from './1795739122086-Schedules';
 import { EngineState1795739500000 } from './1795739500000-EngineState';
 import { RunLifecycle1795900000000 } from './1795900000000-RunLifecycle';
 import { InstallationAndChanges1796000000000 } from './1796000000000-InstallationAndChanges';
+import { LeaseEpoch1796100000000 } from './1796100000000-LeaseEpoch';
 import { RunHistory1796200000000 } from './1796200000000-RunHistory';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
@@ -13,5 +14,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   EngineState1795739500000,
   RunLifecycle1795900000000,
   InstallationAndChanges1796000000000,
+  LeaseEpoch1796100000000,
   RunHistory1796200000000,
 ];

@@ -18,4 +18,12 @@ export class EngineLeaseEntity {
 
   @Column({ type: 'timestamptz', name: 'acquired_at' })
   acquiredAt!: Date;
+
+  /**
+   * Fencing token: one higher each time the lease changes hands (or a replica starts a new term), unchanged by
+   * renewals. A leader confirms its holder and epoch before it acts, so a replica that lost the lease cannot.
+   * `bigint`, read by pg as a string.
+   */
+  @Column({ type: 'bigint', default: 0 })
+  epoch!: string;
 }
