@@ -4,18 +4,18 @@ import { defineConfig } from './env';
 /**
  * The `database` namespace.
  *
- * Pool hardening (ignored by the embedded PGlite where noted: it has no network and one session):
- * - `DATABASE_CONNECT_TIMEOUT_MS` (default 10000): give up opening a connection after this long.
+ * Pool hardening, all ignored by the embedded PGlite (one in-process session, no network):
+ * - `DATABASE_CONNECT_TIMEOUT_MS` (default 10000): give up opening a connection, or waiting for a free one in the
+ *   pool, after this long.
  * - `DATABASE_STATEMENT_TIMEOUT_MS` (default 30000, 0 = off): the server cancels a statement that runs longer
- *   (`statement_timeout`). Not embedded. Raise it before running a migration that rewrites a large table.
+ *   (`statement_timeout`). Raise it before running a migration that rewrites a large table.
  * - `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS` (default 60000, 0 = off): the server ends a session left idle
  *   inside a transaction (`idle_in_transaction_session_timeout`), so a stuck caller cannot hold locks forever.
- *   Not embedded.
  * - `DATABASE_QUERY_TIMEOUT_MS` (default 35000, 0 = off): the client gives up waiting for an answer (pg's
  *   `query_timeout`; longer than the statement timeout, so it only fires when the server cannot answer at all,
- *   e.g. a dead network path). The connection is then dropped, never reused. Not embedded.
+ *   e.g. a dead network path). The connection is then dropped, never reused.
  * - `DATABASE_KEEPALIVE` (default true): TCP keepalive on every connection, first probe after 10 s idle, so a
- *   silently dead peer is noticed. Not embedded.
+ *   silently dead peer is noticed.
  */
 export const databaseConfig = defineConfig('database', (env) => ({
   /** `DATABASE_URL` (postgres://user:pass@host:port/db), set by the operator or by main.ts when it starts the embedded PostgreSQL. */

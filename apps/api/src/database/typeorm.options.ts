@@ -8,9 +8,9 @@ export interface DatabaseConnectionSettings {
   poolSize: number;
   ssl?: boolean;
   migrationsRun?: boolean;
-  /** The embedded PGlite (one in-process session, no network): no server-side timeouts, no query timeout, no keepalive. */
+  /** The embedded PGlite (one in-process session, no network): none of the timeouts below, no keepalive. */
   embedded?: boolean;
-  /** Opening a connection, and waiting for a free one in the pool, fails after this long. Default 10000. */
+  /** Opening a connection, and waiting for a free one in the pool, fails after this long (0 = never). Default 10000. */
   connectTimeoutMs?: number;
   /** Server-side `statement_timeout`; 0 = off. Default 30000. */
   statementTimeoutMs?: number;
@@ -70,7 +70,9 @@ export function pgPoolOptions(settings: DatabaseConnectionSettings): PoolConfig 
   return {
     max: settings.poolSize,
     options: sessionOptions.join(' '),
-    connectionTimeoutMillis: s.connectTimeoutMs,
+    // pg-pool also bounds the wait for a free connection with it; the embedded database's one local connection
+    // is often busy for a while and never hangs on connect, so there callers wait as before.
+    ...(!embedded ? { connectionTimeoutMillis: s.connectTimeoutMs } : {}),
     ...(!embedded && s.queryTimeoutMs > 0 ? { query_timeout: s.queryTimeoutMs } : {}),
     ...(!embedded && s.keepAlive ? { keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS } : {}),
     // pg-pool calls this for every new connection.

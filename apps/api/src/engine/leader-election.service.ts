@@ -153,6 +153,7 @@ export class LeaderElectionService implements OnApplicationShutdown {
     if (this.stopped) return;
     try {
       const held = await this.tryAcquire();
+      if (this.stopped) return; // shut down meanwhile: release() has run, do not lead again
       if (held) this.setLeader(true);
       else this.stepDown();
     } catch (error) {
