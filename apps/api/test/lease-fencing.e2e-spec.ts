@@ -125,7 +125,7 @@ describe('engine lease fencing', () => {
       .map((s) => Number(s.metadata['peak-scheduler:slot']))
       .sort((a, b) => a - b);
     expect(slots).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(await (await call('DELETE', `${api.url}/v1/schedules/${schedule.id}`)).status).toBe(202);
+    expect((await call('DELETE', `${api.url}/v1/schedules/${schedule.id}`)).status).toBe(202);
     await until(async () => (await sim.control.servers({ tag: 'peak-scheduler' })).length === 0, 'the VMs removed after the delete');
   });
 
