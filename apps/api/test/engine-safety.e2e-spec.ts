@@ -154,7 +154,7 @@ describe('engine safety, as real processes', () => {
   it('kill-loop: a leader SIGKILLed 20 times at random instants makes each window exactly, and leaks nothing', async () => {
     const iterations = 20;
     const schedulesCount = 4;
-    const n = 3;
+    const n = 4;
     const seed = Number(process.env['PEAK_KILL_SEED'] ?? Date.now() % 2 ** 31);
     console.log(`kill-loop seed ${seed} (rerun with PEAK_KILL_SEED=${seed})`);
     const random = mulberry32(seed);
@@ -196,12 +196,12 @@ describe('engine safety, as real processes', () => {
     })();
 
     // The schedules, created through a first process that is killed like the others. Windows are staggered over
-    // the loop: starts ~9 s apart from 5 s after the test's start, each 16 s long.
+    // the loop (~75 s): starts 13 s apart from 5 s after the test's start, each 18 s long (so consecutive ones overlap).
     const first = await start(env);
     const schedules: Schedule[] = [];
     for (let i = 0; i < schedulesCount; i++) {
-      const startIn = testStart + 5000 + i * 9000 - Date.now();
-      schedules.push(await cloud.createSchedule(first.url, `kill-loop-${i}`, n, startIn, 16_000));
+      const startIn = testStart + 5000 + i * 13_000 - Date.now();
+      schedules.push(await cloud.createSchedule(first.url, `kill-loop-${i}`, n, startIn, 18_000));
     }
     await first.kill();
 
@@ -239,6 +239,8 @@ describe('engine safety, as real processes', () => {
     const createRequests = await sim.control.requests({ method: 'POST', path: SERVERS });
     const deleteRequests = await sim.control.requests({ method: 'DELETE', path: `${SERVERS}/*` });
     const accepted = createRequests.filter((r) => r.status === 202).length;
+    // Requests whose caller was killed before the answer (the simulator records status 0, or none yet).
+    const cut = (requests: { status: number | null }[]) => requests.filter((r) => r.status === 0 || r.status === null).length;
     const left = await sim.control.servers({ tag: OWNER_TAG });
     const servers = [...seen.values()];
     const unseen = new Set(deleteRequests.map((r) => r.path.slice(`${SERVERS}/`.length)).filter((id) => !seen.has(id)));
@@ -258,6 +260,7 @@ describe('engine safety, as real processes', () => {
       [
         `kill-loop summary: seed ${seed}, iterations ${iterations}, creates sent ${createRequests.length} (accepted ${accepted}),` +
           ` servers made ${servers.length + unseen.size} (seen ${servers.length}, deleted unseen ${unseen.size}),` +
+          ` deletes sent ${deleteRequests.length}, creates/deletes cut by a kill ${cut(createRequests)}/${cut(deleteRequests)},` +
           ` duplicates ${duplicates}, leaks ${left.length}, finished ${finished}`,
         ...perWindow.map(
           (w, i) =>
