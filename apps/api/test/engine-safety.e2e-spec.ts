@@ -205,16 +205,14 @@ describe('engine safety, as real processes', () => {
     }
     await first.kill();
 
-    const timeline: string[] = [];
+    const kills: { upAt: number; killedAt: number; waitMs: number }[] = [];
     for (let i = 0; i < iterations; i++) {
       const p = await start(env);
-      const upAt = Date.now() - testStart;
+      const upAt = Date.now();
       const waitMs = Math.round(500 + random() * 3500);
       await sleep(waitMs);
       await p.kill();
-      timeline.push(
-        `#${i + 1} up ${(upAt / 1000).toFixed(1)}s, killed ${((Date.now() - testStart) / 1000).toFixed(1)}s (after ${waitMs} ms)`,
-      );
+      kills.push({ upAt, killedAt: Date.now(), waitMs });
     }
 
     // A final process finishes the job: every window ends, no VM of ours is left, every run is final.
@@ -280,7 +278,16 @@ describe('engine safety, as real processes', () => {
                 return `  duplicate ${key} x${c}: ${made.join('; ')}`;
               })
           : []),
-        ...timeline.map((t) => `  ${t}`),
+        ...kills.map((k, i) => {
+          // The creates and deletes this process sent that never got their answer.
+          const lost = [...createRequests, ...deleteRequests]
+            .filter((r) => (r.status === 0 || r.status === null) && r.receivedAt >= k.upAt && r.receivedAt <= k.killedAt)
+            .map((r) => `${r.method} ${r.path.slice(SERVERS.length) || '/'} at ${((r.receivedAt - testStart) / 1000).toFixed(2)}s`);
+          return (
+            `  #${i + 1} up ${((k.upAt - testStart) / 1000).toFixed(1)}s, killed ${((k.killedAt - testStart) / 1000).toFixed(1)}s` +
+            ` (after ${k.waitMs} ms)${lost.length > 0 ? `, cut: ${lost.join(', ')}` : ''}`
+          );
+        }),
       ].join('\n'),
     );
 
