@@ -11,7 +11,11 @@ const steps = [
     ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2', '--outputStyle=stream'],
   ],
   ['generated OpenAPI spec and API client are current', 'node', ['tools/check-generated.mjs']],
-  ['engine as real processes (SIGKILL, kill-loop, two replicas, two installations, lease fencing, dispatch)', 'npx', ['nx', 'e2e', 'api', '--outputStyle=stream']],
+  [
+    'engine as real processes (SIGKILL, kill-loop, two replicas, two installations, lease fencing, dispatch)',
+    'npx',
+    ['nx', 'e2e', 'api', '--outputStyle=stream'],
+  ],
   ['console end-to-end tests in Chromium', 'npx', ['nx', 'e2e', 'web-e2e', '--outputStyle=stream']],
 ];
 

@@ -17,6 +17,8 @@ describe(EngineMetrics.name, () => {
     const families = await scrape();
     expect([...families.keys()].sort()).toEqual([
       'peak_dispatch_lateness_seconds',
+      'peak_engine_delete_failures_total',
+      'peak_engine_fenced_actions_total',
       'peak_engine_leader',
       'peak_engine_planned_schedules',
       'peak_engine_planning_seconds',
@@ -25,6 +27,15 @@ describe(EngineMetrics.name, () => {
       'peak_vms_desired',
     ]);
     expect(samplesOf(families, 'peak_engine_leader')[0]?.value).toBe(0);
+  });
+
+  it('counts refused deletes and the cloud calls a replica did not send after losing the lease', async () => {
+    sut.recordDeleteFailure();
+    sut.recordDeleteFailure();
+    sut.recordFenced(3);
+    const families = await scrape();
+    expect(samplesOf(families, 'peak_engine_delete_failures_total')[0]?.value).toBe(2);
+    expect(samplesOf(families, 'peak_engine_fenced_actions_total')[0]?.value).toBe(3);
   });
 
   it('records lateness per action in seconds, an early start as 0', async () => {
