@@ -1,4 +1,5 @@
 import { EnvReader, defineConfig } from '../config/env';
+import { parseProjectRule, type ProjectRule } from './auth-policy';
 
 const ROLE_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
 
@@ -8,6 +9,21 @@ function rolesFromEnv(env: EnvReader, name: string, fallback: readonly string[])
   if (bad !== undefined) env.problem(name, `"${bad}" is not a Keystone role name`, env.raw(name));
   // Keystone role names are case-insensitive (it refuses `Admin` next to `admin`); so is the comparison.
   return roles.map((role) => role.toLowerCase());
+}
+
+/**
+ * `AUTH_ADMIN_PROJECTS` / `AUTH_PROJECTS`: project ids or `name@domain`; a bare name is refused at start-up, naming
+ * the variable. Undefined when the variable is unset.
+ */
+function projectRulesFromEnv(env: EnvReader, name: string): ProjectRule[] | undefined {
+  if (env.raw(name) === undefined) return undefined;
+  const rules: ProjectRule[] = [];
+  for (const entry of env.list(name, [])) {
+    const parsed = parseProjectRule(entry);
+    if (parsed.ok) rules.push(parsed.value);
+    else env.problem(name, parsed.reason, env.raw(name));
+  }
+  return rules;
 }
 
 /** `CORS_ORIGINS`: exact origins (`https://console.example.com`), no paths and no wildcards. */
@@ -50,22 +66,31 @@ function trustProxyFromEnv(env: EnvReader): boolean | number | string {
 }
 
 /**
- * The `auth` config namespace: who may call the API (Keystone roles), how long a validated token is trusted
+ * The `auth` config namespace: who may call the API (Keystone roles, admin projects, token scopes), how long a validated token is trusted
  * without asking Keystone again, login throttling, and the HTTP hardening around it (CORS, body size).
  */
 export const authConfig = defineConfig('auth', (env) => {
   const metricsToken = env.string('METRICS_TOKEN');
   if (metricsToken !== undefined && metricsToken.length < 16) env.problem('METRICS_TOKEN', 'must be at least 16 characters long');
   return {
-    /** Any one of these roles allows reads (`AUTH_READ_ROLES`, default `reader,member,admin`). */
+    /** Any one of these roles on the token's project allows reading that project (`AUTH_READ_ROLES`, default `reader,member,admin`). */
     readRoles: rolesFromEnv(env, 'AUTH_READ_ROLES', ['reader', 'member', 'admin']),
-    /** Any one of these roles allows writes (`AUTH_WRITE_ROLES`, default `admin`). */
-    writeRoles: rolesFromEnv(env, 'AUTH_WRITE_ROLES', ['admin']),
+    /** Any one of these roles on the token's project allows writing that project (`AUTH_WRITE_ROLES`, default `member,admin`). */
+    writeRoles: rolesFromEnv(env, 'AUTH_WRITE_ROLES', ['member', 'admin']),
     /**
-     * Only tokens scoped to one of these projects (names or ids) are accepted (`AUTH_PROJECTS`); empty accepts
-     * any project, as Keystone's roles alone decide.
+     * `admin` on one of these projects (ids or `name@domain`) makes a cloud admin, who reads and writes every
+     * project (`AUTH_ADMIN_PROJECTS`). Undefined when unset: then the service account's own project (`AuthService`).
      */
-    projects: env.list('AUTH_PROJECTS', []),
+    adminProjects: projectRulesFromEnv(env, 'AUTH_ADMIN_PROJECTS'),
+    /**
+     * Only tokens scoped to one of these projects (ids or `name@domain`) are accepted (`AUTH_PROJECTS`); empty
+     * accepts any project, as Keystone's roles alone decide.
+     */
+    projects: projectRulesFromEnv(env, 'AUTH_PROJECTS') ?? [],
+    /** Accept domain-scoped tokens (`AUTH_ALLOW_DOMAIN_SCOPE`, default false); a domain `admin` then counts as cloud admin. */
+    allowDomainScope: env.bool('AUTH_ALLOW_DOMAIN_SCOPE', false),
+    /** Accept system-scoped tokens (`AUTH_ALLOW_SYSTEM_SCOPE`, default false); a system `admin` then counts as cloud admin. */
+    allowSystemScope: env.bool('AUTH_ALLOW_SYSTEM_SCOPE', false),
     /**
      * How long a token Keystone called valid is trusted without asking again (`AUTH_CACHE_TTL_SECONDS`, default
      * 60; never past the token's own expiry; 0 asks Keystone on every request). It is also how long a token

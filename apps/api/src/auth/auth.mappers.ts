@@ -1,12 +1,12 @@
 import type { AuthIdentity } from './auth-identity';
 import type { IssuedTokenDto, KeystoneRefDto, TokenInfoDto, TokenPermissionsDto } from './dto/token.dto';
 
-function mapRef(ref: { id: string; name: string; domain?: { id: string; name?: string } }): KeystoneRefDto {
+function mapRef(ref: { id: string; name: string; domainId: string | null; domainName: string | null }): KeystoneRefDto {
   return {
     id: ref.id,
     name: ref.name,
-    ...(ref.domain && { domainId: ref.domain.id }),
-    ...(ref.domain?.name !== undefined && { domainName: ref.domain.name }),
+    ...(ref.domainId !== null && { domainId: ref.domainId }),
+    ...(ref.domainName !== null && { domainName: ref.domainName }),
   };
 }
 

@@ -1,7 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { type ApplicationCredentialLogin, isOpenStackError, OpenStackClient, type PasswordLogin } from '@peak/openstack-client';
+import {
+  type ApplicationCredentialLogin,
+  type CloudAuth,
+  isOpenStackError,
+  OpenStackClient,
+  type PasswordLogin,
+} from '@peak/openstack-client';
 import { type AuthIdentity, identityOf } from './auth-identity';
+import { ADMIN_ROLE, type AuthPolicy, describeProjectRule, describeRoles, matchesProject, type ProjectRule } from './auth-policy';
 import { AccessDenied, AuthChallenge, AuthenticationFailed } from './auth-errors';
 import { authConfig } from './auth.config';
 import type { LoginDto } from './dto/login.dto';
@@ -9,6 +16,24 @@ import { TokenCache } from './token-cache';
 
 /** What a route asks of a caller's token, once it is known to be valid. */
 export type Requirement = 'authenticated' | 'read' | 'write';
+
+/** What the login answer and who-am-I say the token allows. */
+export interface TokenPermissions {
+  read: boolean;
+  write: boolean;
+  cloudAdmin: boolean;
+}
+
+/**
+ * The default of `AUTH_ADMIN_PROJECTS`: the project the API's own service account is scoped to (its id, or its
+ * name in its domain). None for an application credential: its project is not in the configuration.
+ */
+export function serviceAccountProject(auth: CloudAuth): ProjectRule[] {
+  if (auth.type !== 'password') return [];
+  if (auth.projectId) return [{ id: auth.projectId }];
+  const domain = auth.projectDomainId ?? auth.projectDomainName;
+  return auth.projectName && domain ? [{ name: auth.projectName, domain }] : [];
+}
 
 /**
  * Fernet and JWS tokens are URL-safe base64 with dots; Keystone's largest are a few hundred bytes. Anything else
@@ -23,7 +48,10 @@ const TOKEN_SHAPE = /^[A-Za-z0-9._~+/=-]{1,8192}$/;
 @Injectable()
 export class AuthService {
   readonly challenge: AuthChallenge;
+  /** The rules every identity is judged by (`identity.canRead`, `canWrite`, `isCloudAdmin`). */
+  readonly policy: AuthPolicy;
   private readonly cache: TokenCache;
+  private readonly logger = new Logger('Auth');
 
   constructor(
     private readonly openstack: OpenStackClient,
@@ -31,6 +59,18 @@ export class AuthService {
   ) {
     this.cache = new TokenCache({ ttlMs: config.cacheTtlSeconds * 1000, maxEntries: config.cacheMaxEntries });
     this.challenge = AuthChallenge.keystone(config.wwwAuthenticateUri ?? openstack.config.auth.authUrl);
+    this.policy = {
+      readRoles: config.readRoles,
+      writeRoles: config.writeRoles,
+      adminProjects: config.adminProjects ?? serviceAccountProject(openstack.config.auth),
+      allowDomainScope: config.allowDomainScope,
+      allowSystemScope: config.allowSystemScope,
+    };
+    this.logger.log(
+      this.policy.adminProjects.length > 0
+        ? `Cloud admins: ${ADMIN_ROLE} on ${this.policy.adminProjects.map(describeProjectRule).join(', ')}`
+        : 'No cloud admin: AUTH_ADMIN_PROJECTS is empty (or unset with an application-credential service account)',
+    );
   }
 
   /** Tokens whose validation is remembered right now (for metrics and tests). */
@@ -46,7 +86,7 @@ export class AuthService {
     if (!TOKEN_SHAPE.test(token)) throw this.invalidToken();
     let identity: AuthIdentity;
     try {
-      identity = await this.cache.resolve(token, async () => identityOf(await this.openstack.identity.validateToken(token)));
+      identity = await this.cache.resolve(token, async () => identityOf(await this.openstack.identity.validateToken(token), this.policy));
     } catch (error) {
       if (isOpenStackError(error) && error.status === 404) throw this.invalidToken();
       throw error;
@@ -55,32 +95,58 @@ export class AuthService {
     return identity;
   }
 
-  /** 403 unless the identity meets the requirement (and, when `AUTH_PROJECTS` is set, is scoped to one of them). */
+  /**
+   * 403 unless the identity meets the route's requirement: a token scoped the way this API accepts (a project, in
+   * `AUTH_PROJECTS` when set; domain and system scopes only when allowed), and for reads a read role on its project,
+   * for writes a write role, or a cloud admin. Which project a schedule belongs to is the services' check
+   * (`assertCanRead`/`assertCanWrite`).
+   */
   authorize(identity: AuthIdentity, requirement: Requirement): void {
-    const { projects } = this.config;
-    if (
-      projects.length > 0 &&
-      !(identity.project && (projects.includes(identity.project.id) || projects.includes(identity.project.name)))
-    ) {
-      throw new AccessDenied(
-        identity.project
-          ? `Tokens scoped to project ${identity.project.name} are not accepted by this API`
-          : 'This API needs a project-scoped token',
-        this.challenge,
-      );
-    }
-    if (requirement === 'authenticated') return;
+    this.checkScope(identity, requirement);
+    if (requirement === 'authenticated' || identity.isCloudAdmin) return;
     const needed = requirement === 'read' ? this.config.readRoles : this.config.writeRoles;
-    if (needed.some((role) => identity.roles.includes(role))) return;
+    if (identity.project && needed.some((role) => identity.roles.includes(role))) return;
     const what = requirement === 'read' ? 'Reading' : 'Changing anything';
     throw new AccessDenied(
-      `${what} needs one of the roles ${needed.join(', ')}; this token has ${identity.roles.length > 0 ? identity.roles.join(', ') : 'no role'}` +
-        `${identity.project ? ` on project ${identity.project.name}` : ' (it is not scoped to a project)'}`,
+      `${what} needs one of the roles ${needed.join(', ')}; this token has ${describeRoles(identity)}` +
+        `${identity.project ? ` on project ${identity.project.name}` : ` on its ${identity.scope} scope`}`,
       this.challenge,
     );
   }
 
-  permissions(identity: AuthIdentity): { read: boolean; write: boolean } {
+  private checkScope(identity: AuthIdentity, requirement: Requirement): void {
+    const refuse = (message: string): never => {
+      throw new AccessDenied(message, this.challenge);
+    };
+    switch (identity.scope) {
+      case 'project': {
+        const { projects } = this.config;
+        const project = identity.project;
+        if (project && projects.length > 0 && !projects.some((rule) => matchesProject(rule, project))) {
+          refuse(
+            `Tokens scoped to project ${project.name} (domain ${project.domainName ?? project.domainId}) are not accepted by this API`,
+          );
+        }
+        return;
+      }
+      case 'unscoped':
+        return refuse('This API needs a project-scoped token; this one is unscoped');
+      case 'domain':
+      case 'system': {
+        const allowed = identity.scope === 'domain' ? this.policy.allowDomainScope : this.policy.allowSystemScope;
+        const variable = identity.scope === 'domain' ? 'AUTH_ALLOW_DOMAIN_SCOPE' : 'AUTH_ALLOW_SYSTEM_SCOPE';
+        if (!allowed)
+          return refuse(`This API needs a project-scoped token; ${identity.scope}-scoped tokens are not accepted (${variable})`);
+        if (requirement !== 'authenticated' && !identity.isCloudAdmin) {
+          refuse(`A ${identity.scope}-scoped token counts only with the role ${ADMIN_ROLE}; this one has ${describeRoles(identity)}`);
+        }
+        return;
+      }
+    }
+  }
+
+  /** What the token allows on routes (its own project, or every project for a cloud admin). */
+  permissions(identity: AuthIdentity): TokenPermissions {
     const allowed = (requirement: Requirement) => {
       try {
         this.authorize(identity, requirement);
@@ -89,7 +155,7 @@ export class AuthService {
         return false;
       }
     };
-    return { read: allowed('read'), write: allowed('write') };
+    return { read: allowed('read'), write: allowed('write'), cloudAdmin: allowed('authenticated') && identity.isCloudAdmin };
   }
 
   /**
@@ -107,7 +173,7 @@ export class AuthService {
       }
       throw error;
     }
-    const identity = identityOf(issued);
+    const identity = identityOf(issued, this.policy);
     try {
       this.authorize(identity, 'read');
     } catch (error) {

@@ -1,10 +1,19 @@
-import type { AuthIdentity } from './auth-identity';
+import { type AuthIdentity, identityOf } from './auth-identity';
 import { TokenCache } from './token-cache';
 
 const T0 = Date.parse('2026-06-01T12:00:00Z');
 
 function identity(name: string, expiresInMs = 3_600_000, now = T0): AuthIdentity {
-  return { user: { id: `${name}-id`, name }, roles: ['reader'], expiresAt: new Date(now + expiresInMs), methods: ['password'] };
+  return identityOf(
+    {
+      user: { id: `${name}-id`, name },
+      roles: [{ id: 'r', name: 'reader' }],
+      expiresAt: new Date(now + expiresInMs),
+      methods: ['password'],
+      catalog: [],
+    },
+    { readRoles: ['reader'], writeRoles: [], adminProjects: [], allowDomainScope: false, allowSystemScope: false },
+  );
 }
 
 describe(TokenCache.name, () => {

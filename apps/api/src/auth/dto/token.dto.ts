@@ -14,13 +14,19 @@ export class KeystoneRefDto {
   domainName?: string;
 }
 
-/** What the token allows on this API, under the configured roles (`AUTH_READ_ROLES`, `AUTH_WRITE_ROLES`). */
+/**
+ * What the token allows on this API, under the configured roles (`AUTH_READ_ROLES`, `AUTH_WRITE_ROLES`,
+ * `AUTH_ADMIN_PROJECTS`): on its own project, or on every project for a cloud admin.
+ */
 export class TokenPermissionsDto {
-  /** May list and read schedules, runs and the catalog. */
+  /** May list and read schedules, runs and the catalog (of its own project, or of every project for a cloud admin). */
   read!: boolean;
 
-  /** May create, change and delete schedules (and so make the API create and destroy VMs). */
+  /** May create, change and delete schedules (and so make the API create and destroy VMs) in its own project, or in every project for a cloud admin. */
   write!: boolean;
+
+  /** `admin` on one of `AUTH_ADMIN_PROJECTS`: reads and writes every project's schedules. */
+  cloudAdmin!: boolean;
 }
 
 /** A Keystone token as Keystone described it to the API. */
@@ -31,7 +37,7 @@ export class TokenInfoDto {
 
   user!: KeystoneRefDto;
 
-  /** The project the token is scoped to; absent for an unscoped token. */
+  /** The project the token is scoped to; absent for a domain-, system-scoped or unscoped token. */
   project?: KeystoneRefDto;
 
   /** Role names on the project, implied roles included (`admin` implies `member` implies `reader`). */
