@@ -48,9 +48,10 @@ export const BEARER_SCHEME = 'bearer';
 const ACCESS_NOTES: Record<AccessPolicy | 'write', string> = {
   public: 'Needs no token.',
   metrics: 'Needs no token unless METRICS_TOKEN is set.',
-  authenticated: 'Needs a valid Keystone token, whatever its roles.',
-  read: 'Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).',
-  write: 'Needs a Keystone token with a write role (`AUTH_WRITE_ROLES`, default admin).',
+  authenticated: 'Needs a valid project-scoped Keystone token, whatever its roles.',
+  read: 'Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.',
+  write:
+    'Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.',
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -76,7 +77,8 @@ function markAccess(document: OpenAPIObject): OpenAPIObject {
       operation.security = [{ [TOKEN_SCHEME]: [] }, { [BEARER_SCHEME]: [] }];
       const responses = operation.responses;
       responses['401'] ??= { description: 'No token, or one Keystone does not accept (invalid, expired, revoked).', ...errorBody };
-      if (policy !== 'authenticated') responses['403'] ??= { description: 'The token lacks the role this operation needs.', ...errorBody };
+      if (policy !== 'authenticated')
+        responses['403'] ??= { description: 'The token lacks the role this operation needs, or its scope is not accepted.', ...errorBody };
     }
   }
   return document;

@@ -17,7 +17,7 @@ export interface IssuedTokenDto {
   permissions: TokenPermissionsDto;
 
   /**
-   * The project the token is scoped to; absent for an unscoped token.
+   * The project the token is scoped to; absent for a domain-, system-scoped or unscoped token.
    */
   project?: KeystoneRefDto;
 

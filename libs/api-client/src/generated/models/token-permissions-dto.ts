@@ -4,12 +4,17 @@
 export interface TokenPermissionsDto {
 
   /**
-   * May list and read schedules, runs and the catalog.
+   * `admin` on one of `AUTH_ADMIN_PROJECTS`: reads and writes every project's schedules.
+   */
+  cloudAdmin: boolean;
+
+  /**
+   * May list and read schedules, runs and the catalog (of its own project, or of every project for a cloud admin).
    */
   read: boolean;
 
   /**
-   * May create, change and delete schedules (and so make the API create and destroy VMs).
+   * May create, change and delete schedules (and so make the API create and destroy VMs) in its own project, or in every project for a cloud admin.
    */
   write: boolean;
 }

@@ -31,7 +31,7 @@ export class AuthService extends BaseService {
   /**
    * Who am I.
    *
-   * What Keystone says about the caller's token (user, project, roles, expiry) and what it allows here. Any valid token may ask. Needs a valid Keystone token, whatever its roles.
+   * What Keystone says about the caller's token (user, project, roles, expiry) and what it allows here. Any valid token may ask. Needs a valid project-scoped Keystone token, whatever its roles.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `getCurrentToken()` instead.
@@ -46,7 +46,7 @@ export class AuthService extends BaseService {
   /**
    * Who am I.
    *
-   * What Keystone says about the caller's token (user, project, roles, expiry) and what it allows here. Any valid token may ask. Needs a valid Keystone token, whatever its roles.
+   * What Keystone says about the caller's token (user, project, roles, expiry) and what it allows here. Any valid token may ask. Needs a valid project-scoped Keystone token, whatever its roles.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getCurrentToken$Response()` instead.
@@ -101,7 +101,7 @@ export class AuthService extends BaseService {
   /**
    * Log out.
    *
-   * Revokes the caller's token at Keystone: it stops working here at once, and everywhere else in the cloud. Needs a valid Keystone token, whatever its roles.
+   * Revokes the caller's token at Keystone: it stops working here at once, and everywhere else in the cloud. Needs a valid project-scoped Keystone token, whatever its roles.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `logout()` instead.
@@ -116,7 +116,7 @@ export class AuthService extends BaseService {
   /**
    * Log out.
    *
-   * Revokes the caller's token at Keystone: it stops working here at once, and everywhere else in the cloud. Needs a valid Keystone token, whatever its roles.
+   * Revokes the caller's token at Keystone: it stops working here at once, and everywhere else in the cloud. Needs a valid project-scoped Keystone token, whatever its roles.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `logout$Response()` instead.

@@ -26,7 +26,7 @@ export class FlavorsService extends BaseService {
   /**
    * List flavors.
    *
-   * The flavors the project can use, every page gathered, cached for a few seconds (`refresh=true` asks the cloud now). The two flavors the product manages (`standard`, `large`) are marked, with any spec mismatch. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * The flavors the project can use, every page gathered, cached for a few seconds (`refresh=true` asks the cloud now). The two flavors the product manages (`standard`, `large`) are marked, with any spec mismatch. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `listFlavors()` instead.
@@ -41,7 +41,7 @@ export class FlavorsService extends BaseService {
   /**
    * List flavors.
    *
-   * The flavors the project can use, every page gathered, cached for a few seconds (`refresh=true` asks the cloud now). The two flavors the product manages (`standard`, `large`) are marked, with any spec mismatch. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * The flavors the project can use, every page gathered, cached for a few seconds (`refresh=true` asks the cloud now). The two flavors the product manages (`standard`, `large`) are marked, with any spec mismatch. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `listFlavors$Response()` instead.

@@ -26,7 +26,7 @@ export class NetworksService extends BaseService {
   /**
    * List networks.
    *
-   * The Neutron networks the project can attach VMs to, cached for a few seconds (`refresh=true` asks the cloud now). Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * The Neutron networks the project can attach VMs to, cached for a few seconds (`refresh=true` asks the cloud now). Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `listNetworks()` instead.
@@ -41,7 +41,7 @@ export class NetworksService extends BaseService {
   /**
    * List networks.
    *
-   * The Neutron networks the project can attach VMs to, cached for a few seconds (`refresh=true` asks the cloud now). Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * The Neutron networks the project can attach VMs to, cached for a few seconds (`refresh=true` asks the cloud now). Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `listNetworks$Response()` instead.

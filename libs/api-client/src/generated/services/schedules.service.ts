@@ -44,7 +44,7 @@ export class SchedulesService extends BaseService {
   /**
    * List schedules.
    *
-   * Ordered by name, paginated, optionally filtered by `enabled` and by derived `state` (evaluated in the database from the schedule, its latest run and the clock, so filters and `total` are exact). Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * Ordered by name, paginated, optionally filtered by `enabled` and by derived `state` (evaluated in the database from the schedule, its latest run and the clock, so filters and `total` are exact). Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `listSchedules()` instead.
@@ -59,7 +59,7 @@ export class SchedulesService extends BaseService {
   /**
    * List schedules.
    *
-   * Ordered by name, paginated, optionally filtered by `enabled` and by derived `state` (evaluated in the database from the schedule, its latest run and the clock, so filters and `total` are exact). Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * Ordered by name, paginated, optionally filtered by `enabled` and by derived `state` (evaluated in the database from the schedule, its latest run and the clock, so filters and `total` are exact). Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `listSchedules$Response()` instead.
@@ -79,7 +79,7 @@ export class SchedulesService extends BaseService {
   /**
    * Create a schedule.
    *
-   * One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. The image, flavor and networks are checked against the cloud. Needs a Keystone token with a write role (`AUTH_WRITE_ROLES`, default admin).
+   * One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. The image, flavor and networks are checked against the cloud. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `createSchedule()` instead.
@@ -94,7 +94,7 @@ export class SchedulesService extends BaseService {
   /**
    * Create a schedule.
    *
-   * One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. The image, flavor and networks are checked against the cloud. Needs a Keystone token with a write role (`AUTH_WRITE_ROLES`, default admin).
+   * One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. The image, flavor and networks are checked against the cloud. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `createSchedule$Response()` instead.
@@ -114,7 +114,7 @@ export class SchedulesService extends BaseService {
   /**
    * Get a schedule.
    *
-   * With its derived state, latest run and next window. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * With its derived state, latest run and next window. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `getSchedule()` instead.
@@ -129,7 +129,7 @@ export class SchedulesService extends BaseService {
   /**
    * Get a schedule.
    *
-   * With its derived state, latest run and next window. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * With its derived state, latest run and next window. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getSchedule$Response()` instead.
@@ -149,7 +149,7 @@ export class SchedulesService extends BaseService {
   /**
    * Delete a schedule.
    *
-   * Without VMs in the cloud the schedule is removed at once (204). While its VMs are up it goes to `deleting` (202): the engine tears the VMs down and then removes it; meanwhile it is still listed, cannot be changed, and a repeated DELETE answers 202 again. Needs a Keystone token with a write role (`AUTH_WRITE_ROLES`, default admin).
+   * Without VMs in the cloud the schedule is removed at once (204). While its VMs are up it goes to `deleting` (202): the engine tears the VMs down and then removes it; meanwhile it is still listed, cannot be changed, and a repeated DELETE answers 202 again. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `deleteSchedule()` instead.
@@ -164,7 +164,7 @@ export class SchedulesService extends BaseService {
   /**
    * Delete a schedule.
    *
-   * Without VMs in the cloud the schedule is removed at once (204). While its VMs are up it goes to `deleting` (202): the engine tears the VMs down and then removes it; meanwhile it is still listed, cannot be changed, and a repeated DELETE answers 202 again. Needs a Keystone token with a write role (`AUTH_WRITE_ROLES`, default admin).
+   * Without VMs in the cloud the schedule is removed at once (204). While its VMs are up it goes to `deleting` (202): the engine tears the VMs down and then removes it; meanwhile it is still listed, cannot be changed, and a repeated DELETE answers 202 again. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `deleteSchedule$Response()` instead.
@@ -184,7 +184,7 @@ export class SchedulesService extends BaseService {
   /**
    * Change a schedule.
    *
-   * Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is checked against the cloud. A stale version is a 409: read the schedule again and re-apply. Needs a Keystone token with a write role (`AUTH_WRITE_ROLES`, default admin).
+   * Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is checked against the cloud. A stale version is a 409: read the schedule again and re-apply. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `updateSchedule()` instead.
@@ -199,7 +199,7 @@ export class SchedulesService extends BaseService {
   /**
    * Change a schedule.
    *
-   * Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is checked against the cloud. A stale version is a 409: read the schedule again and re-apply. Needs a Keystone token with a write role (`AUTH_WRITE_ROLES`, default admin).
+   * Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is checked against the cloud. A stale version is a 409: read the schedule again and re-apply. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `updateSchedule$Response()` instead.
@@ -219,7 +219,7 @@ export class SchedulesService extends BaseService {
   /**
    * List the next windows of a schedule.
    *
-   * In UTC and in the schedule's zone, marking DST shifts and skipped (excluded) dates. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * In UTC and in the schedule's zone, marking DST shifts and skipped (excluded) dates. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `listOccurrences()` instead.
@@ -234,7 +234,7 @@ export class SchedulesService extends BaseService {
   /**
    * List the next windows of a schedule.
    *
-   * In UTC and in the schedule's zone, marking DST shifts and skipped (excluded) dates. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * In UTC and in the schedule's zone, marking DST shifts and skipped (excluded) dates. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `listOccurrences$Response()` instead.
@@ -254,7 +254,7 @@ export class SchedulesService extends BaseService {
   /**
    * List a schedule's runs.
    *
-   * Newest window first, each with its VMs. The history outlives the schedule: after the schedule is deleted its runs are still listed here (each with the `scheduleName` it had) until they are pruned. Finished runs are kept for `RUN_RETENTION_DAYS` (default 90) after their window ended; live runs are never pruned. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * Newest window first, each with its VMs. The history outlives the schedule: after the schedule is deleted its runs are still listed here (each with the `scheduleName` it had) until they are pruned. Finished runs are kept for `RUN_RETENTION_DAYS` (default 90) after their window ended; live runs are never pruned. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `listRuns()` instead.
@@ -269,7 +269,7 @@ export class SchedulesService extends BaseService {
   /**
    * List a schedule's runs.
    *
-   * Newest window first, each with its VMs. The history outlives the schedule: after the schedule is deleted its runs are still listed here (each with the `scheduleName` it had) until they are pruned. Finished runs are kept for `RUN_RETENTION_DAYS` (default 90) after their window ended; live runs are never pruned. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * Newest window first, each with its VMs. The history outlives the schedule: after the schedule is deleted its runs are still listed here (each with the `scheduleName` it had) until they are pruned. Finished runs are kept for `RUN_RETENTION_DAYS` (default 90) after their window ended; live runs are never pruned. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `listRuns$Response()` instead.
@@ -289,7 +289,7 @@ export class SchedulesService extends BaseService {
   /**
    * Preview the windows of an unsaved schedule.
    *
-   * The same validation as on create (without the cloud references), then the next windows. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * The same validation as on create (without the cloud references), then the next windows. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `previewSchedule()` instead.
@@ -304,7 +304,7 @@ export class SchedulesService extends BaseService {
   /**
    * Preview the windows of an unsaved schedule.
    *
-   * The same validation as on create (without the cloud references), then the next windows. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a Keystone token with a read role (`AUTH_READ_ROLES`, default reader, member or admin).
+   * The same validation as on create (without the cloud references), then the next windows. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `previewSchedule$Response()` instead.

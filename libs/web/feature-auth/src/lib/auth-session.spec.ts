@@ -86,7 +86,7 @@ describe(AuthSession.name, () => {
     const req = http.expectOne('/v1/auth/tokens');
     expect(req.request.method).toBe('GET');
     expect(req.request.headers.get('X-Auth-Token')).toBe('gAAAAABtoken-admin');
-    const { token: _token, ...info } = issuedToken({ roles: ['reader'], permissions: { read: true, write: false } });
+    const { token: _token, ...info } = issuedToken({ roles: ['reader'], permissions: { read: true, write: false, cloudAdmin: false } });
     req.flush(info);
     await done;
     expect(sut.session()).toMatchObject({ token: 'gAAAAABtoken-admin', roles: ['reader'] });

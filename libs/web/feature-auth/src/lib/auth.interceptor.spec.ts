@@ -70,7 +70,7 @@ describe('authInterceptor', () => {
   });
 
   it('keeps the session on a 403 (a role is missing, the token is fine)', async () => {
-    session.start(issuedToken({ permissions: { read: true, write: false } }));
+    session.start(issuedToken({ permissions: { read: true, write: false, cloudAdmin: false } }));
     const call = firstValueFrom(client.post('/v1/schedules', {}));
     http.expectOne('/v1/schedules').flush({ statusCode: 403, message: 'needs admin' }, { status: 403, statusText: 'Forbidden' });
     await expect(call).rejects.toBeInstanceOf(HttpErrorResponse);

@@ -9,7 +9,7 @@ export function issuedToken(overrides: Partial<IssuedTokenDto> = {}): IssuedToke
     project: { id: 'p-admin', name: 'admin', domainId: 'default', domainName: 'Default' },
     roles: ['admin', 'member', 'reader'],
     methods: ['password'],
-    permissions: { read: true, write: true },
+    permissions: { read: true, write: true, cloudAdmin: true },
     ...overrides,
   };
 }

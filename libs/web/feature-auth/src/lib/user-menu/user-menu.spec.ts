@@ -42,7 +42,7 @@ describe(UserMenu.name, () => {
       issuedToken({
         user: { id: 'u', name: 'viewer', domainName: 'Default' },
         roles: ['reader'],
-        permissions: { read: true, write: false },
+        permissions: { read: true, write: false, cloudAdmin: false },
       }),
     );
     await fixture.whenStable();
