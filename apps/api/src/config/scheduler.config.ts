@@ -20,6 +20,13 @@ export const schedulerConfig = defineConfig('scheduler', (env) => ({
   listCacheMs: env.int('SCHEDULER_LIST_CACHE_MS', 1000, { min: 0, max: 60_000 }),
   /** Per-call timeout of the image/flavor/network existence checks (`SCHEDULER_REFERENCE_CHECK_TIMEOUT_MS`, default 10 s). */
   referenceCheckTimeoutMs: env.int('SCHEDULER_REFERENCE_CHECK_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 }),
+  /**
+   * Roles the creator of a schedule delegates to the service user through the Keystone trust the engine acts
+   * through (`TRUST_ROLES`, default `member`: enough to create and delete servers in the project).
+   */
+  trustRoles: env.list('TRUST_ROLES', ['member']),
+  /** Days until such a trust expires (`TRUST_EXPIRY_DAYS`, default 0: never; an expired trust fails the next run). */
+  trustExpiryDays: env.int('TRUST_EXPIRY_DAYS', 0, { min: 0, max: 3650 }),
 }));
 
 export type SchedulerConfig = ReturnType<typeof schedulerConfig>;

@@ -161,6 +161,7 @@ export class RunExecutor {
   private async adoptUnanswered(run: RunRecord, vm: SlotRecord): Promise<boolean> {
     const listed = await this.openstack.compute.listServers({
       tags: [OWNER_TAG, installationTag(this.installation.id), `${RUN_TAG_PREFIX}${run.id}`],
+      allProjects: true,
     });
     const found = listed
       .filter((server: Server) => !isServerDeleted(server) && ownershipOf(server)?.slot === vm.slot)

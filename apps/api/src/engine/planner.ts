@@ -62,7 +62,8 @@ export interface DesiredWindow {
   windowEnd: Date;
   /** When provisioning of the window was due to start (its start less the lead time). */
   provisionAt: Date;
-  launch: { imageId: string; flavorId: string; networkIds: readonly string[] };
+  /** What to boot, and the Keystone trust to create it through (null: the service account's own project). */
+  launch: { imageId: string; flavorId: string; networkIds: readonly string[]; trustId: string | null };
 }
 
 /**

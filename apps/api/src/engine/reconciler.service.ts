@@ -57,7 +57,10 @@ export class ReconcilerService {
     const desired = this.desiredAt(now, report);
     report.planningMs = performance.now() - started;
     // ...and what does: every VM of this installation (one listing, all pages; one Nova lists as DELETED is gone), the open runs.
-    const listed = (await this.openstack.compute.listServers({ tags: [OWNER_TAG] })).filter((server) => !isServerDeleted(server));
+    // Schedules' VMs live in their own projects: the service account (a cloud admin, as for the flavors) lists them all.
+    const listed = (await this.openstack.compute.listServers({ tags: [OWNER_TAG], allProjects: true })).filter(
+      (server) => !isServerDeleted(server),
+    );
     const open: RunRecord[] = await this.runs.findLive();
     const servers = await this.visible(listed, open);
     this.executor.backoffs.observe(servers, t);
@@ -124,7 +127,7 @@ export class ReconcilerService {
         windowStart: at.current.start,
         windowEnd: at.current.end,
         provisionAt: at.current.provisionAt,
-        launch: { imageId: entity.imageId, flavorId: entity.flavorId, networkIds: entity.networkIds },
+        launch: { imageId: entity.imageId, flavorId: entity.flavorId, networkIds: entity.networkIds, trustId: entity.trustId },
       });
     }
     return desired;

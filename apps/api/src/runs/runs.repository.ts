@@ -11,17 +11,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Final run states, as an SQL list: the only runs pruning may delete. */
 const FINAL_STATES_SQL = FINAL_RUN_STATES.map((s) => `'${s}'`).join(', ');
 
+/** What a run copies from its schedule when it is opened. */
+interface ScheduleLabel {
+  id: string;
+  name: string;
+  project_id: string | null;
+}
+
+function labelOf(schedule: ScheduleLabel | undefined): Pick<RunEntity, 'scheduleName' | 'projectId'> {
+  return { scheduleName: schedule?.name ?? '', projectId: schedule?.project_id ?? null };
+}
+
 /**
- * A run to open: its schedule, window and slots (with their ids and names). The schedule's name is not given:
- * `open` copies it from the schedule row it locks.
+ * A run to open: its schedule, window and slots (with their ids and names). The schedule's name and project are
+ * not given: `open` copies them from the schedule row it locks.
  */
 export interface NewRun {
-  readonly run: Omit<RunEntity, 'vms' | 'scheduleName'>;
+  readonly run: Omit<RunEntity, 'vms' | 'scheduleName' | 'projectId'>;
   readonly vms: readonly Omit<RunVmEntity, 'run'>[];
 }
 
 /** A run's id and the fields to write (the schedule's name is recorded once, when the run is opened). */
-export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'scheduleName'>>;
+export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'scheduleName' | 'projectId'>>;
 
 /** A window that passed with no engine running, to record as `missed`. */
 export type MissedRun = Pick<
@@ -56,18 +67,18 @@ export class RunsRepository {
   async open(candidates: readonly NewRun[]): Promise<NewRun[]> {
     if (candidates.length === 0) return [];
     return this.dataSource.transaction(async (tx) => {
-      const usable: { id: string; name: string }[] = await tx.query(
-        `SELECT id, name FROM schedule WHERE id = ANY($1::uuid[]) AND enabled AND deleting_since IS NULL FOR SHARE`,
+      const usable: ScheduleLabel[] = await tx.query(
+        `SELECT id, name, project_id FROM schedule WHERE id = ANY($1::uuid[]) AND enabled AND deleting_since IS NULL FOR SHARE`,
         [candidates.map((c) => c.run.scheduleId)],
       );
-      const names = new Map(usable.map((row) => [row.id, row.name]));
+      const names = new Map(usable.map((row) => [row.id, row]));
       const wanted = candidates.filter((c) => names.has(c.run.scheduleId));
       if (wanted.length === 0) return [];
       const result = await tx
         .createQueryBuilder()
         .insert()
         .into(RunEntity)
-        .values(wanted.map((c) => ({ ...c.run, scheduleName: names.get(c.run.scheduleId) })))
+        .values(wanted.map((c) => ({ ...c.run, ...labelOf(names.get(c.run.scheduleId)) })))
         .orIgnore()
         .returning(['id'])
         // Skipped rows return nothing, so TypeORM would pair the returned ids with the wrong values: leave them be.
@@ -89,11 +100,10 @@ export class RunsRepository {
   async recordMissed(rows: readonly MissedRun[], now: Date): Promise<void> {
     if (rows.length === 0) return;
     await this.dataSource.transaction(async (tx) => {
-      const schedules: { id: string; name: string }[] = await tx.query(
-        `SELECT id, name FROM schedule WHERE id = ANY($1::uuid[]) FOR SHARE`,
-        [[...new Set(rows.map((row) => row.scheduleId))]],
-      );
-      const names = new Map(schedules.map((row) => [row.id, row.name]));
+      const schedules: ScheduleLabel[] = await tx.query(`SELECT id, name, project_id FROM schedule WHERE id = ANY($1::uuid[]) FOR SHARE`, [
+        [...new Set(rows.map((row) => row.scheduleId))],
+      ]);
+      const names = new Map(schedules.map((row) => [row.id, row]));
       const known = rows.filter((row) => names.has(row.scheduleId));
       if (known.length === 0) return;
       await tx
@@ -103,7 +113,7 @@ export class RunsRepository {
         .values(
           known.map((row) => ({
             ...row,
-            scheduleName: names.get(row.scheduleId),
+            ...labelOf(names.get(row.scheduleId)),
             state: 'missed' as const,
             createdAt: now,
             updatedAt: now,

@@ -1,7 +1,7 @@
 import { CompiledSchedule, normalizeTimeZone, Occurrence, parseCronExpression, ScheduleTiming } from '@peak/schedule-domain';
 import { OccurrenceDto } from './dto/occurrence.dto';
 import { RunDto, RunSummaryDto, RunVmDto } from './dto/run.dto';
-import { ScheduleDto, ScheduleState } from './dto/schedule.dto';
+import { ScheduleDto, ScheduleState, UserRefDto } from './dto/schedule.dto';
 import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
 import { RunVmEntity } from '../runs/entities/run-vm.entity';
 import { RunEntity } from '../runs/entities/run.entity';
@@ -109,6 +109,11 @@ export function mapSchedule(
     window: mapWindow(schedule),
     leadTimeMinutes: schedule.leadTimeMinutes,
     enabled: schedule.enabled,
+    projectId: schedule.projectId ?? '',
+    projectName: schedule.projectName ?? '',
+    domainId: schedule.projectDomainId,
+    createdBy: userRef(schedule.createdById, schedule.createdByName),
+    updatedBy: userRef(schedule.updatedById, schedule.updatedByName),
     state: derived.state,
     nextOccurrence: derived.nextOccurrence && mapOccurrence(derived.nextOccurrence),
     latestRun: derived.latestRun && mapRunSummary(derived.latestRun),
@@ -117,6 +122,10 @@ export function mapSchedule(
     updatedAt: iso(schedule.updatedAt),
     version: schedule.version,
   };
+}
+
+function userRef(id: string | null, name: string | null): UserRefDto | null {
+  return id ? { id, name: name ?? id } : null;
 }
 
 export function mapRunVm(vm: RunVmEntity): RunVmDto {

@@ -25,6 +25,7 @@ import { ListSchedulesQueryDto, ScheduleDeletionDto, ScheduleDto, ScheduleListDt
 import { UpdateScheduleDto } from './dto/update-schedule.dto';
 import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
 import { SchedulesService } from './schedules.service';
+import { CurrentCaller, type Caller } from './caller';
 
 const DST_POLICY =
   "Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap " +
@@ -56,9 +57,9 @@ export class SchedulesController {
   })
   @ApiOkResponse({ type: ScheduleListDto })
   @ApiBadRequestResponse(BAD_REQUEST)
-  async listSchedules(@Query() query: ListSchedulesQueryDto, @Res() response: Response): Promise<void> {
+  async listSchedules(@Query() query: ListSchedulesQueryDto, @CurrentCaller() caller: Caller, @Res() response: Response): Promise<void> {
     // Sent as kept JSON bytes (see SchedulesService.list); Express answers 304 to a matching If-None-Match.
-    const page = await this.schedules.list(query);
+    const page = await this.schedules.list(query, caller);
     response.setHeader('ETag', page.etag);
     response.type('application/json').send(page.body);
   }
@@ -75,8 +76,8 @@ export class SchedulesController {
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The name is taken (names are unique regardless of case).' })
   @ApiUnprocessableEntityResponse(UNPROCESSABLE)
   @ApiServiceUnavailableResponse(UNAVAILABLE)
-  createSchedule(@Body() body: CreateScheduleDto): Promise<ScheduleDto> {
-    return this.schedules.create(body);
+  createSchedule(@Body() body: CreateScheduleDto, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
+    return this.schedules.create(body, caller);
   }
 
   @Post('preview')
@@ -97,8 +98,8 @@ export class SchedulesController {
   @ApiOkResponse({ type: ScheduleDto })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
-  getSchedule(@UuidParam('id') id: string): Promise<ScheduleDto> {
-    return this.schedules.get(id);
+  getSchedule(@UuidParam('id') id: string, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
+    return this.schedules.get(id, caller);
   }
 
   @Patch(':id')
@@ -114,8 +115,8 @@ export class SchedulesController {
   @ApiConflictResponse({ type: ApiErrorDto, description: 'Stale `version`, a name taken, or a schedule being deleted.' })
   @ApiUnprocessableEntityResponse(UNPROCESSABLE)
   @ApiServiceUnavailableResponse(UNAVAILABLE)
-  updateSchedule(@UuidParam('id') id: string, @Body() body: UpdateScheduleDto): Promise<ScheduleDto> {
-    return this.schedules.update(id, body);
+  updateSchedule(@UuidParam('id') id: string, @Body() body: UpdateScheduleDto, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
+    return this.schedules.update(id, body, caller);
   }
 
   @Delete(':id')
@@ -132,9 +133,10 @@ export class SchedulesController {
   @ApiNotFoundResponse(NOT_FOUND)
   async deleteSchedule(
     @UuidParam('id') id: string,
+    @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ScheduleDeletionDto | undefined> {
-    const outcome = await this.schedules.delete(id);
+    const outcome = await this.schedules.delete(id, caller);
     if (outcome.kind === 'deleted') {
       response.status(HttpStatus.NO_CONTENT);
       return undefined;
@@ -155,8 +157,12 @@ export class SchedulesController {
   @ApiOkResponse({ type: OccurrenceListDto })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
-  listOccurrences(@UuidParam('id') id: string, @Query() query: OccurrencesQueryDto): Promise<OccurrenceListDto> {
-    return this.schedules.occurrences(id, query);
+  listOccurrences(
+    @UuidParam('id') id: string,
+    @Query() query: OccurrencesQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<OccurrenceListDto> {
+    return this.schedules.occurrences(id, query, caller);
   }
 
   @Get(':id/runs')
@@ -170,7 +176,7 @@ export class SchedulesController {
   @ApiOkResponse({ type: RunListDto })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'Neither a schedule with this id nor any kept run of one.' })
-  listRuns(@UuidParam('id') id: string, @Query() query: ListRunsQueryDto): Promise<RunListDto> {
-    return this.schedules.runs(id, query);
+  listRuns(@UuidParam('id') id: string, @Query() query: ListRunsQueryDto, @CurrentCaller() caller: Caller): Promise<RunListDto> {
+    return this.schedules.runs(id, query, caller);
   }
 }

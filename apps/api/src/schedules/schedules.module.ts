@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CloudReferenceChecker, OpenStackReferenceChecker } from './cloud-reference-checker';
 import { RunsModule } from '../runs/runs.module';
 import { ScheduleEntity } from './entities/schedule.entity';
+import { OwnershipBackfill } from './ownership-backfill';
 import { ScheduleEvents } from './schedule-events';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesRepository } from './schedules.repository';
@@ -20,6 +21,7 @@ import { SchedulesService } from './schedules.service';
     SchedulesService,
     SchedulesRepository,
     ScheduleEvents,
+    OwnershipBackfill,
     // The OpenStackClient comes from the global OpenStackModule.
     { provide: CloudReferenceChecker, useClass: OpenStackReferenceChecker },
   ],

@@ -27,6 +27,8 @@ export interface ScheduleFilter {
   readonly enabled?: boolean;
   readonly states?: readonly ScheduleState[];
   readonly id?: string;
+  /** Only this project's schedules (a project-scoped caller, or a cloud admin's `?projectId=`). */
+  readonly projectId?: string;
 }
 
 /**
@@ -70,6 +72,14 @@ const VIEW_COLUMNS = [
   'created_at',
   'updated_at',
   'version',
+  'project_id',
+  'project_name',
+  'project_domain_id',
+  'trust_id',
+  'created_by_id',
+  'created_by_name',
+  'updated_by_id',
+  'updated_by_name',
 ];
 
 const DATE_COLUMNS = ['start_at', 'end_at', 'valid_from', 'valid_until', 'deleting_since', 'created_at', 'updated_at'];
@@ -140,6 +150,14 @@ export function rowToSchedule(row: Row): ScheduleEntity {
     createdAt: row['created_at'] as Date,
     updatedAt: row['updated_at'] as Date,
     version: row['version'] as number,
+    projectId: (row['project_id'] ?? null) as string | null,
+    projectName: (row['project_name'] ?? null) as string | null,
+    projectDomainId: (row['project_domain_id'] ?? null) as string | null,
+    trustId: (row['trust_id'] ?? null) as string | null,
+    createdById: (row['created_by_id'] ?? null) as string | null,
+    createdByName: (row['created_by_name'] ?? null) as string | null,
+    updatedById: (row['updated_by_id'] ?? null) as string | null,
+    updatedByName: (row['updated_by_name'] ?? null) as string | null,
   });
 }
 
@@ -239,6 +257,7 @@ export class SchedulesRepository {
     const params = new Params();
     const where = () => {
       const conditions: string[] = [];
+      if (filter.projectId !== undefined) conditions.push(`s.project_id = ${params.p(filter.projectId)}`);
       if (filter.enabled !== undefined) conditions.push(`s.enabled = ${params.p(filter.enabled)}`);
       if (filter.states?.length) conditions.push(`(${stateSql(params.p(horizonEnd))}) = ANY(${params.p(filter.states)}::text[])`);
       return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';

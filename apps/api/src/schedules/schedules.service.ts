@@ -27,6 +27,7 @@ import {
   staleVersion,
 } from './schedule-errors';
 import { ScheduleEvents } from './schedule-events';
+import { listScope, projectScopeNeeded, sees, type Caller } from './caller';
 import { ScheduleDtoCache } from './schedule-dto-cache';
 import { compileSchedule, mapOccurrence, mapRun, mapWindowDto, scheduleTiming, timingOf, windowColumns } from './schedule.mappers';
 import { ScheduleListCache, serialize, type SerializedPage } from './schedule-list-cache';
@@ -90,10 +91,11 @@ export class SchedulesService implements OnModuleDestroy {
    * A page of schedules, serialized once: the page is kept as JSON text with its ETag, so serving it again costs
    * neither a database round trip nor serializing 50 schedules (see ScheduleListCache).
    */
-  list(query: ListSchedulesQueryDto): Promise<SerializedPage> {
-    const read = () => this.listNow(query);
+  list(query: ListSchedulesQueryDto, caller: Caller): Promise<SerializedPage> {
+    const projectId = listScope(caller, query.projectId);
+    const read = () => this.listNow(query, projectId);
     if (this.config.listCacheMs === 0) return read().then(serialize);
-    const key = JSON.stringify([query.enabled, query.state ?? [], query.limit ?? 50, query.offset ?? 0]);
+    const key = JSON.stringify([projectId ?? '*', query.enabled, query.state ?? [], query.limit ?? 50, query.offset ?? 0]);
     return this.lists.page(key, this.config.listCacheMs, this.clock.now().getTime(), read);
   }
 
@@ -102,16 +104,16 @@ export class SchedulesService implements OnModuleDestroy {
     this.lists.clear();
   }
 
-  private async listNow(query: ListSchedulesQueryDto): Promise<ScheduleListDto> {
+  private async listNow(query: ListSchedulesQueryDto, projectId: string | undefined): Promise<ScheduleListDto> {
     const now = this.clock.now();
     await this.refreshCursors(now);
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const totalKey = query.state?.length ? undefined : `enabled=${String(query.enabled)}`;
+    const totalKey = query.state?.length ? undefined : `project=${projectId ?? '*'} enabled=${String(query.enabled)}`;
     const knownTotal = totalKey === undefined ? undefined : this.lists.total(totalKey, now.getTime(), CURSOR_CHECK_INTERVAL_MS);
     const horizonEnd = this.horizonEnd(now);
     const { stamps, total } = await this.repository.listStamps(
-      { enabled: query.enabled, states: query.state },
+      { enabled: query.enabled, states: query.state, projectId },
       { limit, offset },
       horizonEnd,
       knownTotal,
@@ -131,11 +133,15 @@ export class SchedulesService implements OnModuleDestroy {
     return { items, total, limit, offset };
   }
 
-  async get(id: string): Promise<ScheduleDto> {
-    return this.toDto(await this.view(id, this.clock.now()), this.clock.now());
+  /** A schedule the caller's project owns (any, for a cloud admin); another project's is a 404, as in OpenStack. */
+  async get(id: string, caller: Caller): Promise<ScheduleDto> {
+    const view = await this.view(id, this.clock.now());
+    if (!sees(caller, view.schedule.projectId)) throw scheduleNotFound(id);
+    return this.toDto(view, this.clock.now());
   }
 
-  async create(dto: CreateScheduleDto): Promise<ScheduleDto> {
+  async create(dto: CreateScheduleDto, caller: Caller): Promise<ScheduleDto> {
+    if (caller.projectId === null) throw projectScopeNeeded();
     const now = this.clock.now();
     const timing = timingOf(dto.window, dto.timeZone ?? 'UTC', dto.leadTimeMinutes ?? this.config.defaultLeadTimeMinutes);
     this.assertValid(timing, dto.instanceCount, now);
@@ -154,6 +160,14 @@ export class SchedulesService implements OnModuleDestroy {
       ...windowColumns(timing),
       enabled: dto.enabled ?? true,
       deletingSince: null,
+      projectId: caller.projectId,
+      projectName: caller.projectName,
+      projectDomainId: caller.projectDomainId,
+      trustId: null,
+      createdById: caller.userId,
+      createdByName: caller.userName,
+      updatedById: null,
+      updatedByName: null,
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -167,17 +181,17 @@ export class SchedulesService implements OnModuleDestroy {
     }
     this.invalidateLists();
     this.events.emit({ scheduleId: schedule.id, kind: 'created', version: schedule.version });
-    return this.get(schedule.id);
+    return this.get(schedule.id, caller);
   }
 
-  async update(id: string, dto: UpdateScheduleDto): Promise<ScheduleDto> {
+  async update(id: string, dto: UpdateScheduleDto, caller: Caller): Promise<ScheduleDto> {
     // PartialType's @IsOptional lets null through; none of these fields can be null.
     const nulls = UPDATABLE_FIELDS.filter((field) => dto[field] === null);
     if (nulls.length)
       throw invalidSchedule(nulls.map((field) => ({ field, reason: 'must not be null (leave it out to keep it)', constraint: 'notNull' })));
     const now = this.clock.now();
     const current = await this.repository.findById(id);
-    if (!current) throw scheduleNotFound(id);
+    if (!current || !sees(caller, current.projectId)) throw scheduleNotFound(id);
     if (current.deletingSince) throw beingDeleted(id);
     if (current.version !== dto.version) throw staleVersion(dto.version, current.version);
 
@@ -219,6 +233,8 @@ export class SchedulesService implements OnModuleDestroy {
     }
 
     changes.updatedAt = now;
+    changes.updatedById = caller.userId;
+    changes.updatedByName = caller.userName;
     let updated: ScheduleEntity | null;
     try {
       updated = await this.repository.updateIfVersion(id, dto.version, changes);
@@ -235,21 +251,23 @@ export class SchedulesService implements OnModuleDestroy {
     }
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: 'updated', version: updated.version });
-    return this.get(id);
+    return this.get(id, caller);
   }
 
   /** Removes a schedule at once when none of its VMs may exist; otherwise marks it `deleting` for the engine. */
-  async delete(id: string): Promise<DeletionOutcome> {
+  async delete(id: string, caller: Caller): Promise<DeletionOutcome> {
+    const current = await this.repository.findById(id);
+    if (!current || !sees(caller, current.projectId)) throw scheduleNotFound(id);
     const outcome = await this.repository.deleteOrMarkDeleting(id, this.clock.now());
     if (!outcome) throw scheduleNotFound(id);
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: outcome });
-    return outcome === 'deleted' ? { kind: 'deleted' } : { kind: 'deleting', schedule: await this.get(id) };
+    return outcome === 'deleted' ? { kind: 'deleted' } : { kind: 'deleting', schedule: await this.get(id, caller) };
   }
 
-  async occurrences(id: string, query: OccurrencesQueryDto): Promise<OccurrenceListDto> {
+  async occurrences(id: string, query: OccurrencesQueryDto, caller: Caller): Promise<OccurrenceListDto> {
     const schedule = await this.repository.findById(id);
-    if (!schedule) throw scheduleNotFound(id);
+    if (!schedule || !sees(caller, schedule.projectId)) throw scheduleNotFound(id);
     const from = query.from ? new Date(query.from) : this.clock.now();
     return this.listOccurrences(compileSchedule(schedule), from, query.count ?? 10);
   }
@@ -271,11 +289,14 @@ export class SchedulesService implements OnModuleDestroy {
    * A page of a schedule's runs. A deleted schedule's runs stay readable until they are pruned (RUN_RETENTION_DAYS):
    * 404 only when there is neither the schedule nor any run of it.
    */
-  async runs(id: string, query: ListRunsQueryDto): Promise<RunListDto> {
+  async runs(id: string, query: ListRunsQueryDto, caller: Caller): Promise<RunListDto> {
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
+    const schedule = await this.repository.findById(id);
     const { items, total } = await this.runRows.list(id, { limit, offset });
-    if (total === 0 && !(await this.repository.findById(id))) throw scheduleNotFound(id);
+    // The schedule's project decides; once it is gone, the project its runs recorded.
+    const projectId = schedule ? schedule.projectId : (items[0]?.run.projectId ?? null);
+    if ((total === 0 && !schedule) || !sees(caller, projectId)) throw scheduleNotFound(id);
     return { items: items.map(({ run, vms }) => mapRun(run, vms)), total, limit, offset };
   }
 

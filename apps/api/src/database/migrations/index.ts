@@ -6,6 +6,7 @@ import { RunLifecycle1795900000000 } from './1795900000000-RunLifecycle';
 import { InstallationAndChanges1796000000000 } from './1796000000000-InstallationAndChanges';
 import { LeaseEpoch1796100000000 } from './1796100000000-LeaseEpoch';
 import { RunHistory1796200000000 } from './1796200000000-RunHistory';
+import { ScheduleOwnership1796300000000 } from './1796300000000-ScheduleOwnership';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InstallationAndChanges1796000000000,
   LeaseEpoch1796100000000,
   RunHistory1796200000000,
+  ScheduleOwnership1796300000000,
 ];

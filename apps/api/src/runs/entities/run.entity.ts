@@ -30,6 +30,11 @@ export class RunEntity {
   @Column({ type: 'text', name: 'schedule_name' })
   scheduleName!: string;
 
+  /** The schedule's Keystone project when the run was opened: who may read the run, also once the schedule is gone. */
+  @Index('IDX_run_project_id')
+  @Column({ type: 'text', name: 'project_id', nullable: true })
+  projectId!: string | null;
+
   /** Planned window start (the occurrence). */
   @Column({ type: 'timestamptz', name: 'window_start' })
   windowStart!: Date;

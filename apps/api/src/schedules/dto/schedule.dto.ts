@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { OccurrenceDto } from './occurrence.dto';
 import { RunSummaryDto } from './run.dto';
 import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
@@ -17,6 +17,12 @@ export const SCHEDULE_STATES = [
   'failed',
 ] as const;
 export type ScheduleState = (typeof SCHEDULE_STATES)[number];
+
+/** A Keystone user, as a schedule records who created or changed it. */
+export class UserRefDto {
+  id!: string;
+  name!: string;
+}
 
 /** A schedule as the API shows it, with its derived state. */
 export class ScheduleDto {
@@ -52,6 +58,24 @@ export class ScheduleDto {
   leadTimeMinutes!: number;
 
   enabled!: boolean;
+
+  /** The Keystone project the schedule belongs to: its VMs are made there, and only that project sees it. */
+  projectId!: string;
+
+  /** The project's name when the schedule was created. */
+  projectName!: string;
+
+  /** The project's domain id. */
+  @ApiProperty({ type: String, nullable: true })
+  domainId!: string | null;
+
+  /** Who created the schedule (null for a schedule made before the product recorded it). */
+  @ApiProperty({ type: UserRefDto, nullable: true })
+  createdBy!: UserRefDto | null;
+
+  /** Who changed it last (null until someone does, or before the product recorded it). */
+  @ApiProperty({ type: UserRefDto, nullable: true })
+  updatedBy!: UserRefDto | null;
 
   /**
    * Derived from the schedule, its latest run and the clock, in this order of precedence:
@@ -123,6 +147,15 @@ const toList = ({ value }: { value: unknown }) =>
 
 /** Filters and page of `GET /v1/schedules`. */
 export class ListSchedulesQueryDto {
+  /**
+   * Only this project's schedules. A cloud admin sees every project's schedules and may filter by one; anyone else
+   * sees their token's project only (another project here is a 403).
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  projectId?: string;
+
   /** Only enabled (`true`) or disabled (`false`) schedules. */
   @IsOptional()
   @Transform(toBoolean)

@@ -104,6 +104,39 @@ export class ScheduleEntity {
   @Column({ type: 'timestamptz', name: 'updated_at' })
   updatedAt!: Date;
 
+  /**
+   * The Keystone project the schedule belongs to (its VMs are made there); null only for a schedule made before
+   * projects, until the API fills in the service account's project at start-up.
+   */
+  @Index('IDX_schedule_project_id')
+  @Column({ type: 'text', name: 'project_id', nullable: true })
+  projectId!: string | null;
+
+  @Column({ type: 'text', name: 'project_name', nullable: true })
+  projectName!: string | null;
+
+  @Column({ type: 'text', name: 'project_domain_id', nullable: true })
+  projectDomainId!: string | null;
+
+  /**
+   * The Keystone trust from the creating user to the service user, for the project: the engine acts through it.
+   * Null when the service user itself created the schedule in its own project (no delegation needed).
+   */
+  @Column({ type: 'text', name: 'trust_id', nullable: true })
+  trustId!: string | null;
+
+  @Column({ type: 'text', name: 'created_by_id', nullable: true })
+  createdById!: string | null;
+
+  @Column({ type: 'text', name: 'created_by_name', nullable: true })
+  createdByName!: string | null;
+
+  @Column({ type: 'text', name: 'updated_by_id', nullable: true })
+  updatedById!: string | null;
+
+  @Column({ type: 'text', name: 'updated_by_name', nullable: true })
+  updatedByName!: string | null;
+
   /** Optimistic concurrency: bumped by every change; PATCH must send the version it read. */
   @Column({ type: 'integer', default: 1 })
   version!: number;
