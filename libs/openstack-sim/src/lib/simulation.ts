@@ -56,7 +56,8 @@ export class Simulation {
    * Issued tokens stay valid unless `keepTokens` is false, so clients holding one need not re-authenticate.
    */
   reset(keepTokens = true): void {
-    const tokens = keepTokens && this.state ? [...this.state.tokens.values()] : [];
+    // Trusts do not survive a reset, so neither do the tokens issued from them.
+    const tokens = keepTokens && this.state ? [...this.state.tokens.values()].filter((t) => t.trustId === null) : [];
     this.state = new SimState(this.seed, Date.now());
     for (const token of tokens) this.state.tokens.set(token.id, token);
     this.behaviour = { ...DEFAULT_BEHAVIOUR, ...(this.init.behaviour ?? {}) };

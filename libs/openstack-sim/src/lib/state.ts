@@ -59,6 +59,25 @@ export interface Token {
   expiresAt: number;
   auditId: string;
   applicationCredentialId: string | null;
+  /** The trust a trust-scoped token was issued from; the token dies with it. */
+  trustId: string | null;
+}
+
+/** A Keystone trust (OS-TRUST): the trustor delegates roles on a project to the trustee. */
+export interface Trust {
+  id: string;
+  trustorUserId: string;
+  trusteeUserId: string;
+  projectId: string;
+  /** The delegated roles as asked (implied ones are added in trust-scoped tokens). */
+  roleIds: string[];
+  impersonation: boolean;
+  /** epoch ms, or null for never */
+  expiresAt: number | null;
+  /** 0 unless redelegation was allowed. */
+  redelegationCount: number;
+  /** null = unlimited; each trust-scoped token issued uses one. */
+  remainingUses: number | null;
 }
 
 export interface Flavor {
@@ -214,6 +233,7 @@ export class SimState {
   readonly assignments: RoleAssignment[] = [];
   readonly applicationCredentials = new Map<string, ApplicationCredential>();
   readonly tokens = new Map<string, Token>();
+  readonly trusts = new Map<string, Trust>();
   readonly flavors = new Map<string, Flavor>();
   readonly images = new Map<string, Image>();
   readonly networks = new Map<string, Network>();
@@ -392,7 +412,10 @@ export class SimState {
     return [...result];
   }
 
-  /** A valid (known, unexpired) token, or undefined. */
+  /**
+   * A valid token, or undefined: known, unexpired and, for a trust-scoped one, from a trust that still exists
+   * and whose trustor still holds every delegated role (Keystone checks both whenever it validates the token).
+   */
   validToken(id: string | undefined, now: number): Token | undefined {
     if (!id) return undefined;
     const token = this.tokens.get(id);
@@ -401,7 +424,45 @@ export class SimState {
       this.tokens.delete(id);
       return undefined;
     }
+    if (token.trustId !== null) {
+      const trust = this.liveTrust(token.trustId, now, { ignoreUses: true });
+      if (!trust || !this.trustorHoldsRoles(trust)) return undefined;
+    }
     return token;
+  }
+
+  // ---- trusts ----
+
+  /**
+   * A trust Keystone still finds: not deleted, not expired and, unless `ignoreUses`, with uses left. An expired
+   * trust is forgotten, as a deleted one.
+   */
+  liveTrust(id: string, now: number, options: { ignoreUses?: boolean } = {}): Trust | undefined {
+    const trust = this.trusts.get(id);
+    if (!trust) return undefined;
+    if (trust.expiresAt !== null && trust.expiresAt <= now) {
+      this.deleteTrust(id);
+      return undefined;
+    }
+    if (!options.ignoreUses && trust.remainingUses !== null && trust.remainingUses <= 0) return undefined;
+    return trust;
+  }
+
+  /** The roles a trust-scoped token carries: the delegated ones and the roles they imply. */
+  effectiveTrustRoleIds(trust: Trust): string[] {
+    return this.withImpliedRoles(trust.roleIds);
+  }
+
+  /** Whether the trustor still holds (directly or by implication) every role the trust's tokens would carry. */
+  trustorHoldsRoles(trust: Trust): boolean {
+    const held = new Set(this.withImpliedRoles(this.directRoleIds(trust.trustorUserId, trust.projectId)));
+    return this.effectiveTrustRoleIds(trust).every((id) => held.has(id));
+  }
+
+  /** Deletes a trust and revokes every token issued from it. */
+  deleteTrust(id: string): void {
+    this.trusts.delete(id);
+    for (const [tokenId, token] of this.tokens) if (token.trustId === id) this.tokens.delete(tokenId);
   }
 
   /** Forgets expired tokens, so long benchmarks do not grow the map without bound. */

@@ -1,4 +1,4 @@
-import { type Session, call, login } from '../../testing/http';
+import { type Session, call, login, passwordAuth } from '../../testing/http';
 import { stableUuid } from '../seed';
 import { type RunningSimulator, startSimulator } from '../simulator';
 import { ControlApi } from './control-api';
@@ -241,6 +241,21 @@ describe(ControlApi.name, () => {
       expect(await sut.expireTokens()).toBeGreaterThanOrEqual(1);
       expect((await session.call('GET', '/compute/v2.1/servers')).status).toBe(401);
       admin = await login(sim.url);
+    });
+
+    it('grants and revokes roles by name or id, as `openstack role add/remove`; a reset restores the seed’s', async () => {
+      const scoped = () => call(`${sim.url}/identity/v3/auth/tokens`, 'POST', { body: passwordAuth('viewer', 'demo') });
+      expect((await scoped()).status).toBe(401);
+      await sut.grantRole('viewer', 'demo', 'reader');
+      await sut.grantRole('viewer', 'demo', 'reader');
+      expect((await scoped()).status).toBe(201);
+      await sut.revokeRole('viewer', 'demo', 'reader');
+      expect((await scoped()).status).toBe(401);
+      await expect(sut.revokeRole('viewer', 'demo', 'reader')).rejects.toMatchObject({ status: 404 });
+      await expect(sut.grantRole('nobody', 'demo', 'reader')).rejects.toMatchObject({ status: 404 });
+      await sut.revokeRole('demo', 'demo', 'member');
+      await sut.reset();
+      expect((await call(`${sim.url}/identity/v3/auth/tokens`, 'POST', { body: passwordAuth('demo', 'demo') })).status).toBe(201);
     });
   });
 });

@@ -87,6 +87,24 @@ export class ControlApi {
         this.sim.reset(body['keepTokens'] !== false);
         return { status: 204 };
       })
+      .put('/_sim/projects/:project/users/:user/roles/:role', (_ctx, params) => {
+        const { state } = this.sim;
+        const { project, user, role } = this.assignment(params);
+        if (!state.assignments.some((a) => a.userId === user && a.projectId === project && a.roleId === role)) {
+          state.assignments.push({ userId: user, projectId: project, roleId: role });
+        }
+        return { status: 204 };
+      })
+      .delete('/_sim/projects/:project/users/:user/roles/:role', (_ctx, params) => {
+        // As `openstack role remove`: tokens already issued keep their roles, trust-scoped ones stop working.
+        const { state } = this.sim;
+        const { project, user, role } = this.assignment(params);
+        const index = state.assignments.findIndex((a) => a.userId === user && a.projectId === project && a.roleId === role);
+        if (index < 0)
+          throw new ApiError(404, `no assignment of role '${params['role']}' to '${params['user']}' on '${params['project']}'`);
+        state.assignments.splice(index, 1);
+        return { status: 204 };
+      })
       .post('/_sim/tokens/expire', () => {
         const expired = this.sim.state.tokens.size;
         this.sim.state.tokens.clear();
@@ -105,6 +123,18 @@ export class ControlApi {
       if (!(error instanceof ApiError)) throw error;
       return { status: error.status, body: error.options.body ?? { error: error.message } };
     }
+  }
+
+  /** A role assignment's ids from names or ids in the path. */
+  private assignment(params: RouteParams): { project: string; user: string; role: string } {
+    const { state } = this.sim;
+    const project = state.findProject(params['project'] ?? '');
+    if (!project) throw new ApiError(404, `no project '${params['project']}'`);
+    const user = state.findUser(params['user'] ?? '');
+    if (!user) throw new ApiError(404, `no user '${params['user']}'`);
+    const role = state.roles.get(params['role'] ?? '') ?? state.roleByName(params['role'] ?? '');
+    if (!role) throw new ApiError(404, `no role '${params['role']}'`);
+    return { project: project.id, user: user.id, role: role.id };
   }
 
   private status(ctx: RequestContext): SimStatus {

@@ -116,6 +116,16 @@ export class SimControl {
     return this.call('POST', '/_sim/reset', options);
   }
 
+  /** Assigns a role (name or id) to a user (name or id) on a project (name or id), as `openstack role add`. */
+  grantRole(user: string, project: string, role: string): Promise<void> {
+    return this.call('PUT', roleAssignmentPath(user, project, role));
+  }
+
+  /** Removes a role assignment, as `openstack role remove`; 404 when there is none. Trusts relying on it stop working. */
+  revokeRole(user: string, project: string, role: string): Promise<void> {
+    return this.call('DELETE', roleAssignmentPath(user, project, role));
+  }
+
   /** Invalidates every issued token (clients then get 401 and must authenticate again). */
   async expireTokens(): Promise<number> {
     return (await this.call<{ expired: number }>('POST', '/_sim/tokens/expire')).expired;
@@ -132,4 +142,8 @@ export class SimControl {
     if (!response.ok) throw new SimControlRequestError(response.status, parsed as SimControlError | undefined, method, path);
     return parsed as T;
   }
+}
+
+function roleAssignmentPath(user: string, project: string, role: string): string {
+  return `/_sim/projects/${encodeURIComponent(project)}/users/${encodeURIComponent(user)}/roles/${encodeURIComponent(role)}`;
 }

@@ -6,7 +6,7 @@ import { isoMicros } from '../http/formats';
 import { type RouteParams, Router } from '../http/router';
 import { stableHexId } from '../seed';
 import type { Simulation } from '../simulation';
-import type { ApplicationCredential, Project, Token, User } from '../state';
+import type { ApplicationCredential, Project, Token, Trust, User } from '../state';
 import { type ServiceModule, statusTitle } from './service';
 
 /** Keystone's identity API version in Zed (2023.1 too). */
@@ -98,6 +98,32 @@ function identityRoutes(): Router<IdentityHandler> {
       return { status: 200, body: { application_credential: credentialView(call, credential) } };
     })
     .post('/v3/users/:id/application_credentials', createCredential)
+    .post('/v3/OS-TRUST/trusts', createTrust)
+    .get('/v3/OS-TRUST/trusts', listTrusts)
+    .get('/v3/OS-TRUST/trusts/:id', (call) => {
+      const trust = relatedTrust(call, 'identity:get_trust');
+      return { status: 200, body: { trust: trustView(call, trust, true) } };
+    })
+    .delete('/v3/OS-TRUST/trusts/:id', (call) => {
+      const auth = caller(call);
+      const trust = liveTrust(call);
+      // Keystone's policy: the trustor or an admin; the trustee may use the trust but not delete it.
+      if (!auth.isAdmin && auth.user.id !== trust.trustorUserId) throw forbidden('identity:delete_trust');
+      refuseRestricted(auth, 'identity:delete_trust');
+      call.sim.state.deleteTrust(trust.id);
+      return { status: 204 };
+    })
+    .get('/v3/OS-TRUST/trusts/:id/roles', (call) => {
+      const trust = relatedTrust(call, 'identity:list_roles_for_trust');
+      const view = trustView(call, trust, true);
+      return { status: 200, body: { roles: view['roles'], links: view['roles_links'] } };
+    })
+    .get('/v3/OS-TRUST/trusts/:id/roles/:roleId', (call) => {
+      const trust = relatedTrust(call, 'identity:get_role_for_trust');
+      const { roleId } = call.params;
+      if (!trust.roleIds.includes(roleId)) throw new ApiError(404, `Could not find role: ${roleId}.`);
+      return { status: 200, body: { role: fullRole(call, roleId) } };
+    })
     .delete('/v3/users/:id/application_credentials/:credentialId', (call) => {
       const user = ownUser(call, 'identity:delete_application_credential');
       const credential = ownCredential(call, user);
@@ -202,6 +228,10 @@ function issueToken(call: IdentityCall): SimResponse {
       if (!token) throw expecting('token', 'identity');
       previous = state.validToken(typeof token['id'] === 'string' ? token['id'] : undefined, now);
       if (!previous) throw unauthorized(ctx);
+      // Keystone's token plugin: a delegated token may not be turned into another one.
+      if (previous.trustId !== null) {
+        throw forbidden('Using trust-scoped token to create another token. Create a new trust-scoped token instead');
+      }
       const found = state.users.get(previous.userId);
       if (!found) throw unauthorized(ctx);
       user = found;
@@ -217,7 +247,15 @@ function issueToken(call: IdentityCall): SimResponse {
 
   let project: Project | null;
   let roleIds: string[];
-  if (credential) {
+  let trust: Trust | undefined;
+  if (!credential && isRecord(auth['scope']) && auth['scope']['OS-TRUST:trust'] !== undefined) {
+    trust = trustScope(call, auth['scope']['OS-TRUST:trust'], user, Date.now());
+    project = state.projects.get(trust.projectId) ?? fail(unauthorized(ctx));
+    roleIds = state.effectiveTrustRoleIds(trust);
+    // With impersonation the token is the trustor's (services see the trustor); otherwise the trustee's.
+    if (trust.impersonation) user = state.users.get(trust.trustorUserId) ?? fail(unauthorized(ctx));
+    if (trust.remainingUses !== null) trust.remainingUses -= 1;
+  } else if (credential) {
     // An application credential fixes the scope; asking for another is refused.
     project = state.projects.get(credential.projectId) ?? fail(unauthorized(ctx));
     if (auth['scope'] !== undefined) {
@@ -242,15 +280,18 @@ function issueToken(call: IdentityCall): SimResponse {
     userId: user.id,
     projectId: project?.id ?? null,
     // An application credential's token has exactly its roles; implied roles are added to the others only.
-    roleIds: credential ? roleIds : state.withImpliedRoles(roleIds),
+    roleIds: credential || trust ? roleIds : state.withImpliedRoles(roleIds),
     methods: credential ? ['application_credential'] : previous ? [...new Set([...previous.methods, 'token'])] : ['password'],
     issuedAt: now,
     // A rescoped token never outlives the one it came from.
     expiresAt: Math.min(now + sim.behaviour.tokenTtlSeconds * 1000, previous?.expiresAt ?? Infinity),
     auditId: randomBytes(16).toString('base64url').slice(0, 22),
     applicationCredentialId: credential?.id ?? null,
+    trustId: trust?.id ?? null,
   };
   if (credential?.expiresAt != null) token.expiresAt = Math.min(token.expiresAt, credential.expiresAt);
+  // A trust-scoped token never outlives its trust.
+  if (trust?.expiresAt != null) token.expiresAt = Math.min(token.expiresAt, trust.expiresAt);
   state.sweepTokens(now);
   state.tokens.set(token.id, token);
   return {
@@ -310,7 +351,30 @@ function tokenBody(call: IdentityCall, token: Token, withCatalog: boolean): unkn
   }
   const credential = token.applicationCredentialId ? state.applicationCredentials.get(token.applicationCredentialId) : undefined;
   if (credential) body['application_credential'] = { id: credential.id, name: credential.name, restricted: true };
+  const trust = token.trustId ? state.trusts.get(token.trustId) : undefined;
+  if (trust) {
+    body['OS-TRUST:trust'] = {
+      id: trust.id,
+      impersonation: trust.impersonation,
+      trustee_user: { id: trust.trusteeUserId },
+      trustor_user: { id: trust.trustorUserId },
+    };
+  }
   return { token: body };
+}
+
+/**
+ * The trust of an `OS-TRUST:trust` scope, checked as Keystone does when it issues a trust-scoped token: an unknown,
+ * deleted, expired or used-up trust is 404; a caller who is not the trustee 403; a trustor who no longer holds every
+ * delegated role 403 ("Trustee has no delegated roles.").
+ */
+function trustScope(call: IdentityCall, ref: unknown, user: User, now: number): Trust {
+  const { state } = call.sim;
+  if (!isRecord(ref) || typeof ref['id'] !== 'string') throw expecting('trust_id', 'trust');
+  const trust = state.liveTrust(ref['id'], now) ?? fail(trustNotFound(ref['id']));
+  if (trust.trusteeUserId !== user.id) throw new ApiError(403, 'User is not a trustee.');
+  if (!state.trustorHoldsRoles(trust)) throw new ApiError(403, 'Trustee has no delegated roles.');
+  return trust;
 }
 
 function passwordUser(call: IdentityCall, input: unknown): User {
@@ -471,6 +535,170 @@ function roleView(call: IdentityCall, id: string): Record<string, unknown> {
   return { id, name, domain_id: null, description: null, options: immutable ? { immutable: true } : {} };
 }
 
+// ---- trusts (OS-TRUST) ----
+
+/** Keystone's default `max_redelegation_count`. */
+const MAX_REDELEGATION_COUNT = 3;
+
+/**
+ * `POST /v3/OS-TRUST/trusts`, in Keystone's order of checks: the caller must be the trustor (403, admins included),
+ * the body valid (400), the token neither a restricted application credential's (403) nor trust-scoped without
+ * redelegation (403); the trustee must exist (404), the roles too (404), and the trustor must hold each on the
+ * project, implied roles counting (404 `Could not find role`, as Keystone answers).
+ */
+function createTrust(call: IdentityCall): SimResponse {
+  const { sim, ctx } = call;
+  const { state } = sim;
+  const auth = caller(call);
+  const input = ctx.jsonObject(() => badRequest('Malformed request body.'))['trust'];
+  if (!isRecord(input)) throw expecting('trust', 'request body');
+  if (auth.user.id !== input['trustor_user_id']) throw forbidden('identity:create_trust');
+  for (const name of ['trustor_user_id', 'trustee_user_id']) {
+    if (typeof input[name] !== 'string' || input[name] === '') throw invalidField(name);
+  }
+  if (typeof input['impersonation'] !== 'boolean') throw invalidField('impersonation');
+  const projectId = input['project_id'];
+  // Keystone allows project-less trusts (no roles, no project scope); the simulator does not.
+  if (typeof projectId !== 'string' || projectId === '') throw invalidField('project_id');
+  const roleRefs = input['roles'] ?? [];
+  if (!Array.isArray(roleRefs) || !roleRefs.every((r) => isRecord(r) && (typeof r['id'] === 'string' || typeof r['name'] === 'string'))) {
+    throw invalidField('roles');
+  }
+  const optional = (name: string, check: (v: unknown) => boolean) => {
+    const value = input[name];
+    if (value !== undefined && value !== null && !check(value)) throw invalidField(name);
+    return value ?? null;
+  };
+  const expiresAtInput = optional('expires_at', (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v))) as string | null;
+  const allowRedelegation = optional('allow_redelegation', (v) => typeof v === 'boolean') as boolean | null;
+  const requestedCount = optional('redelegation_count', (v) => Number.isInteger(v) && (v as number) >= 0) as number | null;
+  const remainingUses = optional('remaining_uses', (v) => Number.isInteger(v) && (v as number) >= 1) as number | null;
+  refuseRestricted(auth, 'identity:create_trust');
+  if (roleRefs.length === 0) throw forbidden('At least one role should be specified');
+  const trustee = state.users.get(input['trustee_user_id'] as string);
+  if (!trustee) throw new ApiError(404, `Could not find user: ${String(input['trustee_user_id'])}.`);
+  const roleIds = (roleRefs as Record<string, unknown>[]).map((r) => {
+    if (typeof r['id'] === 'string') return r['id'];
+    const role = state.roleByName(r['name'] as string);
+    if (!role) throw new ApiError(404, `Could not find role: ${String(r['name'])}.`);
+    return role.id;
+  });
+  const project = state.projects.get(projectId) ?? fail(new ApiError(404, `Could not find project: ${projectId}.`));
+  const held = state.withImpliedRoles(state.directRoleIds(auth.user.id, project.id));
+  const missing = roleIds.find((id) => !held.includes(id));
+  if (missing !== undefined) throw new ApiError(404, `Could not find role: ${missing}.`);
+  const now = Date.now();
+  const expiresAt = expiresAtInput === null ? null : Date.parse(expiresAtInput);
+  if (expiresAt !== null && expiresAt <= now)
+    throw badRequest("Invalid input for field 'expires_at': the expiration time must be in the future.");
+  if (auth.token.trustId !== null) {
+    // Creating a trust with a trust-scoped token is redelegation: refused unless the source trust allows it, and the
+    // simulator does not simulate redelegation chains at all.
+    const source = state.trusts.get(auth.token.trustId);
+    throw new ApiError(
+      403,
+      source?.redelegationCount
+        ? 'Redelegation (a trust created with a trust-scoped token) is not simulated.'
+        : `Remaining redelegation depth of 0 out of allowed range of [0..${MAX_REDELEGATION_COUNT}].`,
+    );
+  }
+  let redelegationCount = 0;
+  if (allowRedelegation && requestedCount !== 0) {
+    redelegationCount = requestedCount ?? MAX_REDELEGATION_COUNT;
+    if (redelegationCount > MAX_REDELEGATION_COUNT) {
+      throw new ApiError(403, `Requested redelegation depth of ${redelegationCount} is greater than allowed ${MAX_REDELEGATION_COUNT}.`);
+    }
+  }
+  const trust: Trust = {
+    id: randomBytes(16).toString('hex'),
+    trustorUserId: auth.user.id,
+    trusteeUserId: trustee.id,
+    projectId: project.id,
+    roleIds: [...new Set(roleIds)],
+    impersonation: input['impersonation'] as boolean,
+    expiresAt,
+    redelegationCount,
+    remainingUses,
+  };
+  state.trusts.set(trust.id, trust);
+  return { status: 201, body: { trust: trustView(call, trust, true) } };
+}
+
+/**
+ * `GET /v3/OS-TRUST/trusts`: with `?trustor_user_id=` or `?trustee_user_id=` naming the caller (or any, for an
+ * admin); without a filter, admins only. Listed without roles, as Keystone does; expired and used-up trusts are left out.
+ */
+function listTrusts(call: IdentityCall): SimResponse {
+  const auth = caller(call);
+  const { query } = call.ctx;
+  const trustor = query.get('trustor_user_id');
+  const trustee = query.get('trustee_user_id');
+  if (trustor !== null) {
+    if (!auth.isAdmin && trustor !== auth.user.id) throw forbidden('identity:list_trusts_for_trustor');
+  } else if (trustee !== null) {
+    if (!auth.isAdmin && trustee !== auth.user.id) throw forbidden('identity:list_trusts_for_trustee');
+  } else if (!auth.isAdmin) {
+    throw forbidden('identity:list_trusts');
+  }
+  const now = Date.now();
+  const trusts = [...call.sim.state.trusts.keys()]
+    .map((id) => call.sim.state.liveTrust(id, now))
+    .filter((t): t is Trust => t !== undefined)
+    .filter((t) => (trustor === null || t.trustorUserId === trustor) && (trustee === null || t.trusteeUserId === trustee));
+  return { status: 200, body: { trusts: trusts.map((t) => trustView(call, t, false)), links: links(call.ctx) } };
+}
+
+/** The `:id` trust; an unknown, deleted, expired or used-up one is 404 (before any policy check, as in Keystone). */
+function liveTrust(call: IdentityCall): Trust {
+  const { id } = call.params;
+  return call.sim.state.liveTrust(id, Date.now()) ?? fail(trustNotFound(id));
+}
+
+/** The `:id` trust, for its trustor, its trustee or an admin; 403 for anyone else. */
+function relatedTrust(call: IdentityCall, action: string): Trust {
+  const auth = caller(call);
+  const trust = liveTrust(call);
+  if (!auth.isAdmin && auth.user.id !== trust.trustorUserId && auth.user.id !== trust.trusteeUserId) throw forbidden(action);
+  return trust;
+}
+
+/** Keystone refuses trust management to restricted application credentials' tokens (all of the simulator's are). */
+function refuseRestricted(auth: AuthContext, action: string): void {
+  if (!auth.isAdmin && auth.token.applicationCredentialId !== null) {
+    throw forbidden(`Using method 'application_credential' is not allowed for managing trusts (${action})`);
+  }
+}
+
+function trustNotFound(id: string): ApiError {
+  return new ApiError(404, `Could not find trust: ${id}.`);
+}
+
+/** As Keystone shows a trust; `roles` and `roles_links` only for a single one (create, get). */
+function trustView(call: IdentityCall, t: Trust, withRoles: boolean): Record<string, unknown> {
+  const self = `${call.ctx.baseUrl}/identity/v3/OS-TRUST/trusts/${t.id}`;
+  const view: Record<string, unknown> = {
+    id: t.id,
+    trustor_user_id: t.trustorUserId,
+    trustee_user_id: t.trusteeUserId,
+    project_id: t.projectId,
+    impersonation: t.impersonation,
+    expires_at: t.expiresAt === null ? null : isoMicros(t.expiresAt),
+    remaining_uses: t.remainingUses,
+    redelegation_count: t.redelegationCount,
+    links: { self },
+  };
+  if (withRoles) {
+    view['roles'] = t.roleIds.filter((id) => call.sim.state.roles.has(id)).map((id) => fullRole(call, id));
+    view['roles_links'] = { self: `${self}/roles`, next: null, previous: null };
+  }
+  return view;
+}
+
+/** A role with its `links`, as Keystone wraps a member. */
+function fullRole(call: IdentityCall, id: string): Record<string, unknown> {
+  return { ...roleView(call, id), links: { self: `${call.ctx.baseUrl}/identity/v3/roles/${id}` } };
+}
+
 function projectView(ctx: RequestContext, p: Project): unknown {
   return {
     id: p.id,
@@ -520,6 +748,11 @@ function expecting(attribute: string, target: string): ApiError {
   return badRequest(
     `Expecting to find ${attribute} in ${target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`,
   );
+}
+
+/** Keystone's schema validation failure. */
+function invalidField(name: string): ApiError {
+  return badRequest(`Invalid input for field '${name}'.`);
 }
 
 function forbidden(action: string): ApiError {
