@@ -25,7 +25,7 @@ export {
 } from './config/cloud-config';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
 export type { RequestOptions } from './service-client';
-export type { IdentityClient } from './identity/identity.client';
+export type { IdentityClient, UserTokenOptions } from './identity/identity.client';
 export type {
   AuthResult,
   TokenInfo,
@@ -37,6 +37,10 @@ export type {
   RoleRef,
   CatalogService,
   CatalogEndpoint,
+  TokenTrust,
+  Trust,
+  CreateTrustInput,
+  ListTrustsFilter,
 } from './identity/identity.models';
 export type { ComputeClient, WaitOptions, ListFlavorsFilter } from './compute/compute.client';
 export { MIN_COMPUTE_MICROVERSION, PREFERRED_COMPUTE_MICROVERSION } from './compute/microversion';

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { ComputeClient } from './compute/compute.client';
 import type { CloudConfig } from './config/cloud-config';
+import { CloudConfigError } from './config/load-cloud-config';
 import type { RetryPolicy } from './http/retry';
 import { HttpTransport } from './http/transport';
 import { IdentityClient } from './identity/identity.client';
-import { Session } from './identity/session';
+import { Session, type SessionOptions } from './identity/session';
 import { ImageClient } from './image/image.client';
 import { silentLogger, type OpenStackLogger, type RequestHook } from './logger';
 import { NetworkClient } from './network/network.client';
@@ -38,17 +39,63 @@ export class OpenStackClient {
   readonly compute: ComputeClient;
   readonly image: ImageClient;
   readonly network: NetworkClient;
+  /** Trust-scoped clients by trust id (on the root client only). */
+  private readonly trustClients = new Map<string, OpenStackClient>();
 
   private constructor(
     readonly config: CloudConfig,
     private readonly transport: HttpTransport,
-    session: Session,
-    logger: OpenStackLogger,
+    private readonly sessionOptions: SessionOptions,
+    /** The client a trust-scoped client was made from; it owns the transport. */
+    private readonly root?: OpenStackClient,
   ) {
+    const session = new Session(config, transport, sessionOptions);
+    const { logger } = sessionOptions;
     this.identity = new IdentityClient(session, transport);
     this.compute = new ComputeClient(session, transport, logger);
     this.image = new ImageClient(session);
     this.network = new NetworkClient(session);
+  }
+
+  /** The trust this client's session is scoped to, if it was made by {@link forTrust}. */
+  get trustId(): string | undefined {
+    return this.sessionOptions.trustId;
+  }
+
+  /**
+   * A client acting through a Keystone trust: same config, transport and logger, but its session authenticates with
+   * the service account's credentials scoped to `{"OS-TRUST:trust": {"id": trustId}}`, so every call acts in the
+   * trustor's project with the delegated roles (as the trustor with impersonation). The service account must be the
+   * trust's trustee. Created without I/O and cached per trust id on the root client, so repeated calls share one
+   * session; its token is renewed as the normal session's is.
+   *
+   * When the trust is deleted, expires or its trustor loses a delegated role, calls fail with the `OpenStackError` of
+   * the re-authentication: 404 (service `identity`, "Could not find trust") or 403 ("Trustee has no delegated roles."),
+   * or 401 from a service. Call {@link forgetTrust} then.
+   *
+   * @throws CloudConfigError when the service account uses an application credential: Keystone fixes an application
+   *   credential's scope to its project, so it cannot be a trustee's login (use password credentials).
+   */
+  forTrust(trustId: string): OpenStackClient {
+    if (this.root) return this.root.forTrust(trustId);
+    if (this.config.auth.type !== 'password') {
+      throw new CloudConfigError('forTrust needs a service account with password credentials', [
+        'the service account authenticates with an application credential, whose scope Keystone fixes to its project: it cannot authenticate scoped to a trust',
+      ]);
+    }
+    if (trustId === '') throw new TypeError('forTrust: empty trust id');
+    let client = this.trustClients.get(trustId);
+    if (!client) {
+      client = new OpenStackClient(this.config, this.transport, { ...this.sessionOptions, trustId }, this);
+      this.trustClients.set(trustId, client);
+    }
+    return client;
+  }
+
+  /** Drops the cached trust-scoped client of `trustId` (after the trust was deleted, or found gone). */
+  forgetTrust(trustId: string): void {
+    if (this.root) return this.root.forgetTrust(trustId);
+    this.trustClients.delete(trustId);
   }
 
   static create(config: CloudConfig, options: OpenStackClientOptions = {}): OpenStackClient {
@@ -65,12 +112,13 @@ export class OpenStackClient {
       sleep: options.sleep,
       random: options.random,
     });
-    const session = new Session(config, transport, { refreshMarginMs: options.tokenRefreshMarginMs ?? 120_000, logger });
-    return new OpenStackClient(config, transport, session, logger);
+    return new OpenStackClient(config, transport, { refreshMarginMs: options.tokenRefreshMarginMs ?? 120_000, logger });
   }
 
-  /** Closes the keep-alive sockets. */
+  /** Closes the keep-alive sockets (shared with the trust-scoped clients: closing one of those does nothing). */
   close(): Promise<void> {
+    if (this.root) return Promise.resolve();
+    this.trustClients.clear();
     return this.transport.close();
   }
 }

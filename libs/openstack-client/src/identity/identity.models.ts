@@ -1,5 +1,19 @@
 import type { CloudAuth } from '../config/cloud-config';
-import { arrayField, date, field, isObject, MalformedResponse, optDate, optStr, str, stringArray, type JsonObject } from '../http/json';
+import {
+  arrayField,
+  asObject,
+  date,
+  field,
+  isObject,
+  MalformedResponse,
+  optDate,
+  optNum,
+  optStr,
+  parseTimestamp,
+  str,
+  stringArray,
+  type JsonObject,
+} from '../http/json';
 
 export interface DomainRef {
   id: string;
@@ -49,6 +63,16 @@ export interface TokenInfo {
   /** Empty when asked without catalog. */
   catalog: CatalogService[];
   applicationCredential?: { id: string; name?: string; restricted?: boolean };
+  /** Present on a trust-scoped token. With `impersonation`, `user` is the trustor; otherwise the trustee. */
+  trust?: TokenTrust;
+}
+
+/** The `OS-TRUST:trust` block of a trust-scoped token. */
+export interface TokenTrust {
+  id: string;
+  impersonation: boolean;
+  trusteeUserId: string;
+  trustorUserId: string;
 }
 
 /** A freshly issued token and what comes with it. The token is a secret: never log it. */
@@ -79,6 +103,7 @@ export function parseTokenBody(body: unknown): TokenInfo {
     : [];
   const catalog = Array.isArray(token['catalog']) ? token['catalog'].filter(isObject).map(asCatalogService) : [];
   const appCred = isObject(token['application_credential']) ? token['application_credential'] : undefined;
+  const trust = isObject(token['OS-TRUST:trust']) ? token['OS-TRUST:trust'] : undefined;
   return {
     expiresAt: date(token, 'expires_at', 'token'),
     issuedAt: optDate(token, 'issued_at', 'token'),
@@ -92,6 +117,14 @@ export function parseTokenBody(body: unknown): TokenInfo {
           id: str(appCred, 'id', 'token.application_credential'),
           name: optStr(appCred, 'name'),
           restricted: typeof appCred['restricted'] === 'boolean' ? appCred['restricted'] : undefined,
+        }
+      : undefined,
+    trust: trust
+      ? {
+          id: str(trust, 'id', 'token.OS-TRUST:trust'),
+          impersonation: trust['impersonation'] === true,
+          trusteeUserId: str(field(trust, 'trustee_user', 'token.OS-TRUST:trust'), 'id', 'token.OS-TRUST:trust.trustee_user'),
+          trustorUserId: str(field(trust, 'trustor_user', 'token.OS-TRUST:trust'), 'id', 'token.OS-TRUST:trust.trustor_user'),
         }
       : undefined,
   };
@@ -125,8 +158,11 @@ function asCatalogService(value: JsonObject): CatalogService {
   return { type: str(value, 'type', 'catalog entry'), name: optStr(value, 'name'), endpoints };
 }
 
-/** The `POST /v3/auth/tokens` body for the configured service account. */
-export function buildServiceAuthBody(auth: CloudAuth): JsonObject {
+/**
+ * The `POST /v3/auth/tokens` body for the configured service account; with `trustId`, scoped to that trust instead of
+ * the configured project (password accounts only: an application credential cannot change its scope).
+ */
+export function buildServiceAuthBody(auth: CloudAuth, trustId?: string): JsonObject {
   if (auth.type === 'applicationCredential') {
     const credential: JsonObject = { secret: auth.applicationCredentialSecret };
     if (auth.applicationCredentialId) credential['id'] = auth.applicationCredentialId;
@@ -137,6 +173,9 @@ export function buildServiceAuthBody(auth: CloudAuth): JsonObject {
     return { auth: { identity: { methods: ['application_credential'], application_credential: credential } } };
   }
   const user = { ...userIdentity(auth.userId, auth.username, auth.userDomainId, auth.userDomainName), password: auth.password };
+  if (trustId !== undefined) {
+    return { auth: { identity: { methods: ['password'], password: { user } }, scope: { 'OS-TRUST:trust': { id: trustId } } } };
+  }
   const project: JsonObject = auth.projectId
     ? { id: auth.projectId }
     : { name: auth.projectName, domain: auth.projectDomainId ? { id: auth.projectDomainId } : { name: auth.projectDomainName } };
@@ -192,4 +231,88 @@ export function buildLoginBody(login: PasswordLogin | ApplicationCredentialLogin
 function userIdentity(userId?: string, username?: string, domainId?: string, domainName?: string): JsonObject {
   if (userId) return { id: userId };
   return { name: username, domain: domainId ? { id: domainId } : { name: domainName } };
+}
+
+/** A Keystone trust (OS-TRUST): the trustor delegates roles on a project to the trustee. */
+export interface Trust {
+  id: string;
+  trustorUserId: string;
+  trusteeUserId: string;
+  /** `null` for a project-less trust. */
+  projectId: string | null;
+  impersonation: boolean;
+  /** `null`: never expires. */
+  expiresAt: Date | null;
+  /** `null`: unlimited; each trust-scoped token uses one. */
+  remainingUses: number | null;
+  /** How deep the trust may be redelegated (0: not at all); absent when Keystone does not say. */
+  redelegationCount?: number;
+  /** The delegated roles; empty in listings (Keystone lists trusts without their roles). */
+  roles: RoleRef[];
+}
+
+/** What `identity.createTrust` needs. */
+export interface CreateTrustInput {
+  /** Must be the user of the token the trust is created with: only the trustor may create a trust. */
+  trustorUserId: string;
+  trusteeUserId: string;
+  projectId: string;
+  /** Role names; the trustor must hold each on the project (Keystone answers 404 "Could not find role" otherwise). */
+  roles: string[];
+  /** Whether trust-scoped tokens act as the trustor (`user` = trustor) rather than as the trustee. */
+  impersonation: boolean;
+  /** `null` or absent: never expires. */
+  expiresAt?: Date | null;
+}
+
+/** `identity.listTrusts` filter; without one, Keystone lists every trust to admins only. */
+export interface ListTrustsFilter {
+  trustorUserId?: string;
+  trusteeUserId?: string;
+}
+
+export function buildCreateTrustBody(input: CreateTrustInput): JsonObject {
+  const trust: JsonObject = {
+    trustor_user_id: input.trustorUserId,
+    trustee_user_id: input.trusteeUserId,
+    project_id: input.projectId,
+    roles: input.roles.map((name) => ({ name })),
+    impersonation: input.impersonation,
+  };
+  if (input.expiresAt) trust['expires_at'] = input.expiresAt.toISOString();
+  return { trust };
+}
+
+/** `{"trust": {...}}` from create or get. */
+export function parseTrustBody(body: unknown): Trust {
+  return asTrust(field(body, 'trust', 'body'), 'trust');
+}
+
+/** `{"trusts": [...]}` from a listing. */
+export function parseTrustList(body: unknown): Trust[] {
+  return arrayField(asObject(body, 'body'), 'trusts', 'body').map((t, i) => {
+    if (!isObject(t)) throw new MalformedResponse(`trusts[${i}] is not an object`);
+    return asTrust(t, `trusts[${i}]`);
+  });
+}
+
+function asTrust(t: JsonObject, what: string): Trust {
+  const expires = t['expires_at'];
+  if (expires !== null && expires !== undefined && typeof expires !== 'string')
+    throw new MalformedResponse(`${what}.expires_at is not a string`);
+  if (typeof t['impersonation'] !== 'boolean') throw new MalformedResponse(`${what}.impersonation is not a boolean`);
+  const roles = Array.isArray(t['roles'])
+    ? t['roles'].filter(isObject).map((r) => ({ id: str(r, 'id', `${what}.roles[]`), name: str(r, 'name', `${what}.roles[]`) }))
+    : [];
+  return {
+    id: str(t, 'id', what),
+    trustorUserId: str(t, 'trustor_user_id', what),
+    trusteeUserId: str(t, 'trustee_user_id', what),
+    projectId: optStr(t, 'project_id') ?? null,
+    impersonation: t['impersonation'],
+    expiresAt: typeof expires === 'string' ? parseTimestamp(expires, `${what}.expires_at`) : null,
+    remainingUses: optNum(t, 'remaining_uses') ?? null,
+    redelegationCount: optNum(t, 'redelegation_count'),
+    roles,
+  };
 }

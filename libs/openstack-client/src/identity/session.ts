@@ -11,6 +11,11 @@ export interface SessionOptions {
   /** Refresh a token that has less than this left (default 120 s). */
   refreshMarginMs: number;
   logger: OpenStackLogger;
+  /**
+   * Authenticate with the service account's credentials scoped to this trust instead of the configured project
+   * (a trust-scoped session: the account must be the trust's trustee, with password credentials).
+   */
+  trustId?: string;
 }
 
 interface CachedToken {
@@ -91,7 +96,7 @@ export class Session {
       method: 'POST',
       url: joinUrl(this.config.auth.authUrl, '/auth/tokens'),
       pathTemplate: '/v3/auth/tokens',
-      body: buildServiceAuthBody(this.config.auth),
+      body: buildServiceAuthBody(this.config.auth, this.options.trustId),
       // Issuing a token changes nothing on the cloud: safe to retry on 503s and resets.
       idempotent: true,
     });
@@ -117,6 +122,7 @@ export class Session {
     this.options.logger.debug('identity token issued', {
       expiresAt: info.expiresAt.toISOString(),
       project: info.project?.name,
+      trust: info.trust?.id,
       requestId: response.requestId,
     });
     return cached;

@@ -31,3 +31,13 @@ export function listSamples(): string[] {
     });
   return walk(root).sort();
 }
+
+/**
+ * A sample that may not be vendored in the samples folder yet (the OS-TRUST ones): from there when it is, else from
+ * this library's own copy in `src/testing/fixtures/openstack-api-samples`.
+ */
+export function readLibrarySample(path: string): unknown {
+  const vendored = join(samplesDir(), path);
+  const file = existsSync(vendored) ? vendored : resolve(__dirname, 'fixtures/openstack-api-samples', path);
+  return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+}
