@@ -26,6 +26,6 @@ import { RunRetentionService } from './run-retention.service';
     InstallationModule,
   ],
   providers: [LeaderElectionService, EngineSchedules, RunExecutor, ReconcilerService, EngineService, RunRetentionService],
-  exports: [EngineService, LeaderElectionService, InstallationModule],
+  exports: [EngineService, LeaderElectionService, RunExecutor, InstallationModule],
 })
 export class EngineModule {}

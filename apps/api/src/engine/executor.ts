@@ -37,6 +37,8 @@ export type LeaseGuard = () => Promise<boolean>;
 export class RunExecutor {
   private readonly logger = new Logger('Engine');
   readonly backoffs: Backoffs;
+  /** Schedules whose trust failed their last create, with the reason (shown by the readiness probe). */
+  readonly trustProblems = new Map<string, string>();
 
   constructor(
     private readonly openstack: OpenStackClient,
@@ -116,7 +118,9 @@ export class RunExecutor {
     vm.serverId = null;
     await this.runs.updateSlot(vm.id, { attempts: vm.attempts, status: vm.status, createdAt: now, serverId: null });
     try {
-      const created = await this.openstack.compute.createServer({
+      // In the schedule's project, through the trust its creator gave the service user (none: the service's own project).
+      const cloud = action.launch.trustId ? this.openstack.forTrust(action.launch.trustId) : this.openstack;
+      const created = await cloud.compute.createServer({
         name: vm.name,
         imageId: action.launch.imageId,
         flavorId: action.launch.flavorId,
@@ -127,13 +131,14 @@ export class RunExecutor {
           run.windowStart,
         ),
       });
+      this.trustProblems.delete(run.scheduleId);
       vm.serverId = created.id;
       vm.status = 'BUILD';
       // The last fault stays: beside attempts > 1 it says why this VM is a replacement.
       await this.runs.updateSlot(vm.id, { serverId: created.id, status: vm.status });
       return true;
     } catch (error) {
-      await this.onCreateFailed(run, vm, error, now);
+      await this.onCreateFailed(run, vm, error, now, action.launch.trustId);
       return false;
     }
   }
@@ -175,7 +180,15 @@ export class RunExecutor {
     return true;
   }
 
-  private async onCreateFailed(run: RunRecord, vm: SlotRecord, error: unknown, now: Date): Promise<void> {
+  private async onCreateFailed(run: RunRecord, vm: SlotRecord, error: unknown, now: Date, trustId: string | null): Promise<void> {
+    const trustBroken =
+      trustId !== null && isOpenStackError(error) && error.service === 'identity' && [401, 403, 404].includes(error.status);
+    if (trustBroken) {
+      // Never silent: the run says why, and so does the readiness summary, until a create through the trust works again.
+      const reason = `The Keystone trust ${trustId} this schedule acts through no longer works (${describeError(error)}): its creator was deleted, lost the role, or the trust was deleted. Re-create the schedule with a member's token.`;
+      this.trustProblems.set(run.scheduleId, reason);
+      error = new Error(reason);
+    }
     const message = describeError(error);
     const answerLost = isOpenStackError(error) && (error.status === 0 || error.status >= 500) && error.fault !== 'MicroversionUnsupported';
     if (answerLost) {

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { isServerDeleted, OpenStackClient, type Server } from '@peak/openstack-client';
+import { isOpenStackError, isServerDeleted, OpenStackClient, type Server } from '@peak/openstack-client';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
+import { describeError } from '../openstack/describe-error';
 import { InstallationService } from '../installation/installation.service';
 import { isLiveRunState } from '../runs/run-lifecycle';
 import { RunEvents } from '../runs/run-events';
@@ -208,9 +209,22 @@ export class ReconcilerService {
       const leftovers = servers.some((s) => ownershipOf(s)?.scheduleId === entity.id);
       if (busy || leftovers) continue;
       if (await this.runs.completeDeletion(entity.id)) {
+        if (entity.trustId) await this.revokeTrust(entity.trustId);
+        this.executor.trustProblems.delete(entity.id);
         this.schedules.forget(entity.id);
         this.events.emit({ kind: 'schedule-removed', scheduleId: entity.id });
       }
+    }
+  }
+
+  /** The schedule is gone with its VMs: so is the delegation its creator gave (one already gone is fine). */
+  private async revokeTrust(trustId: string): Promise<void> {
+    try {
+      await this.openstack.identity.deleteTrust(trustId);
+      this.openstack.forgetTrust(trustId);
+    } catch (error) {
+      if (isOpenStackError(error) && error.status === 404) return;
+      this.logger.warn(`Could not delete trust ${trustId} of a deleted schedule: ${describeError(error)}`);
     }
   }
 

@@ -4,6 +4,7 @@ import { CloudReferenceChecker, OpenStackReferenceChecker } from './cloud-refere
 import { RunsModule } from '../runs/runs.module';
 import { ScheduleEntity } from './entities/schedule.entity';
 import { OwnershipBackfill } from './ownership-backfill';
+import { TrustBroker } from './trust-broker';
 import { ScheduleEvents } from './schedule-events';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesRepository } from './schedules.repository';
@@ -22,6 +23,7 @@ import { SchedulesService } from './schedules.service';
     SchedulesRepository,
     ScheduleEvents,
     OwnershipBackfill,
+    TrustBroker,
     // The OpenStackClient comes from the global OpenStackModule.
     { provide: CloudReferenceChecker, useClass: OpenStackReferenceChecker },
   ],

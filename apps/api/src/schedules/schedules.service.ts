@@ -29,6 +29,7 @@ import {
 import { ScheduleEvents } from './schedule-events';
 import { listScope, projectScopeNeeded, sees, type Caller } from './caller';
 import { ScheduleDtoCache } from './schedule-dto-cache';
+import { TrustBroker } from './trust-broker';
 import { compileSchedule, mapOccurrence, mapRun, mapWindowDto, scheduleTiming, timingOf, windowColumns } from './schedule.mappers';
 import { ScheduleListCache, serialize, type SerializedPage } from './schedule-list-cache';
 import { cursorAt, SchedulesRepository, ScheduleView } from './schedules.repository';
@@ -68,6 +69,7 @@ export class SchedulesService implements OnModuleDestroy {
     private readonly repository: SchedulesRepository,
     private readonly runRows: RunsRepository,
     private readonly references: CloudReferenceChecker,
+    private readonly trusts: TrustBroker,
     private readonly events: ScheduleEvents,
     private readonly clock: Clock,
     @Inject(schedulerConfig.KEY) private readonly config: ConfigType<typeof schedulerConfig>,
@@ -163,7 +165,8 @@ export class SchedulesService implements OnModuleDestroy {
       projectId: caller.projectId,
       projectName: caller.projectName,
       projectDomainId: caller.projectDomainId,
-      trustId: null,
+      // The engine acts in the caller's project through this trust (none for the service account in its own project).
+      trustId: await this.trusts.delegate(caller),
       createdById: caller.userId,
       createdByName: caller.userName,
       updatedById: null,
@@ -176,6 +179,7 @@ export class SchedulesService implements OnModuleDestroy {
     try {
       await this.repository.insert(schedule);
     } catch (error) {
+      if (schedule.trustId) await this.trusts.revoke(schedule.trustId, caller.token);
       if (isUniqueViolation(error)) throw nameTaken(dto.name, await this.repository.findIdByName(dto.name));
       throw error;
     }
@@ -260,6 +264,8 @@ export class SchedulesService implements OnModuleDestroy {
     if (!current || !sees(caller, current.projectId)) throw scheduleNotFound(id);
     const outcome = await this.repository.deleteOrMarkDeleting(id, this.clock.now());
     if (!outcome) throw scheduleNotFound(id);
+    // No VM left to act on: the delegation goes with the schedule (the engine does it after a teardown).
+    if (outcome === 'deleted' && current.trustId) await this.trusts.revoke(current.trustId, caller.token);
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: outcome });
     return outcome === 'deleted' ? { kind: 'deleted' } : { kind: 'deleting', schedule: await this.get(id, caller) };

@@ -32,3 +32,4 @@ export type { ShortfallReason } from './models/shortfall-reason';
 export type { TokenInfoDto } from './models/token-info-dto';
 export type { TokenPermissionsDto } from './models/token-permissions-dto';
 export type { UpdateScheduleDto } from './models/update-schedule-dto';
+export type { UserRefDto } from './models/user-ref-dto';

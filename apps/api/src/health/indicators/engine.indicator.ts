@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { EngineService } from '../../engine/engine.service';
+import { RunExecutor } from '../../engine/executor';
 import { InstallationService } from '../../installation/installation.service';
 
 /**
@@ -12,6 +13,7 @@ export class EngineHealthIndicator {
   constructor(
     private readonly engine: EngineService,
     private readonly installation: InstallationService,
+    private readonly executor: RunExecutor,
     private readonly health: HealthIndicatorService,
   ) {}
 
@@ -20,6 +22,10 @@ export class EngineHealthIndicator {
     return this.health.check(key).up({
       installationId: this.installation.id,
       role: this.engine.role,
+      // Schedules whose Keystone trust stopped working: their runs cannot make VMs until it is given again.
+      ...(this.executor.trustProblems.size > 0 && {
+        trustProblems: [...this.executor.trustProblems].slice(0, 20).map(([scheduleId, reason]) => ({ scheduleId, reason })),
+      }),
       ...(last && { lastPassAt: last.at.toISOString(), lastPassMs: Math.round(last.durationMs), schedules: last.schedules }),
     });
   }

@@ -6,14 +6,26 @@ import { OnceWindowDto } from '../models/once-window-dto';
 import { RecurringWindowDto } from '../models/recurring-window-dto';
 import { RunSummaryDto } from '../models/run-summary-dto';
 import { ScheduleState } from '../models/schedule-state';
+import { UserRefDto } from '../models/user-ref-dto';
 export interface ScheduleDto {
   createdAt: string;
+
+  /**
+   * Who created the schedule (null for a schedule made before the product recorded it).
+   */
+  createdBy: (UserRefDto & {
+}) | null;
 
   /**
    * When a DELETE was accepted while VMs were up; the schedule disappears once they are gone.
    */
   deletingSince: string | null;
   description: string;
+
+  /**
+   * The project's domain id.
+   */
+  domainId: string | null;
   enabled: boolean;
 
   /**
@@ -60,6 +72,16 @@ export interface ScheduleDto {
 }) | null;
 
   /**
+   * The Keystone project the schedule belongs to: its VMs are made there, and only that project sees it.
+   */
+  projectId: string;
+
+  /**
+   * The project's name when the schedule was created.
+   */
+  projectName: string;
+
+  /**
    * Derived from the schedule, its latest run and the clock, in this order of precedence:
    * `deleting` (DELETE accepted, VMs being torn down); the latest run's `provisioning`, `active`, `degraded`
    * or `tearing-down` (VMs exist); `disabled`; `failed` (the latest run failed, until the next one starts);
@@ -73,6 +95,12 @@ export interface ScheduleDto {
    */
   timeZone: string;
   updatedAt: string;
+
+  /**
+   * Who changed it last (null until someone does, or before the product recorded it).
+   */
+  updatedBy: (UserRefDto & {
+}) | null;
 
   /**
    * Send it back in PATCH: a change by someone else in between makes the PATCH a 409.

@@ -28,6 +28,12 @@ export interface ListSchedules$Params {
   offset?: number;
 
 /**
+ * Only this project's schedules. A cloud admin sees every project's schedules and may filter by one; anyone else
+ * sees their token's project only (another project here is a 403).
+ */
+  projectId?: string;
+
+/**
  * Only enabled (`true`) or disabled (`false`) schedules.
  */
   enabled?: boolean;
@@ -39,6 +45,7 @@ export function listSchedules(http: HttpClient, rootUrl: string, params?: ListSc
     rb.query('state', params.state, {});
     rb.query('limit', params.limit, {});
     rb.query('offset', params.offset, {});
+    rb.query('projectId', params.projectId, {});
     rb.query('enabled', params.enabled, {});
   }
 

@@ -19,6 +19,11 @@ const base: ScheduleDto = {
   deletingSince: null,
   createdAt: '2026-11-01T00:00:00Z',
   updatedAt: '2026-11-01T00:00:00Z',
+  projectId: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+  projectName: 'demo',
+  domainId: 'default',
+  createdBy: null,
+  updatedBy: null,
   version: 3,
 };
 

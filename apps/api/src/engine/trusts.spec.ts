@@ -1,0 +1,120 @@
+import { OpenStackClient } from '@peak/openstack-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { RunEntity } from '../runs/entities/run.entity';
+import { ScheduleEntity } from '../schedules/entities/schedule.entity';
+import { startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { keystoneToken } from '../testing/keystone-token';
+import { EngineService } from './engine.service';
+import { OWNER_TAG } from './ownership';
+
+const T0 = '2026-11-23T07:00:00Z';
+
+/**
+ * A member of project `demo` schedules VMs without any admin: the API takes a Keystone trust from them to the
+ * service user, and the engine creates the VMs in `demo` through it. Passes run by hand with a manual clock.
+ */
+describe('VMs made through the creator’s trust', () => {
+  jest.setTimeout(120_000);
+  let kit: SchedulesTestKit;
+  let sut: EngineService;
+  let demo: string;
+  let body: (name: string, startInMinutes: number) => Record<string, unknown>;
+
+  beforeAll(async () => {
+    kit = await startSchedulesTestKit('trusts', T0, { ENGINE_ENABLED: 'true', ENGINE_LEASE_RENEW_MS: '100', ENGINE_RETRY_BASE_MS: '20' });
+    sut = kit.app.get(EngineService);
+    demo = (await keystoneToken(kit.sim.authUrl, { name: 'demo', password: 'secret', project: 'demo' })).token;
+    const client = kit.app.get(OpenStackClient);
+    const image = (await client.image.listImages()).find((i) => i.name.startsWith('cirros'));
+    const flavor = await client.compute.findFlavorByName('m1.small');
+    const network = (await client.network.listNetworks()).find((n) => n.name === 'private');
+    body = (name, startInMinutes) => {
+      const start = new Date(kit.clock.now().getTime() + startInMinutes * 60_000);
+      return {
+        name,
+        imageId: image?.id,
+        flavorId: flavor?.id,
+        networkIds: [network?.id],
+        instanceCount: 2,
+        leadTimeMinutes: 0,
+        window: { type: 'once', startAt: start.toISOString(), endAt: new Date(start.getTime() + 30 * 60_000).toISOString() },
+      };
+    };
+    for (const deadline = Date.now() + 10_000; sut.role !== 'leader'; await sleep(20))
+      if (Date.now() > deadline) throw new Error('never became leader');
+  });
+
+  afterAll(() => kit?.close());
+
+  const runOf = async (scheduleId: string) =>
+    (
+      await kit.app
+        .get(DataSource)
+        .getRepository(RunEntity)
+        .find({ where: { scheduleId }, relations: { vms: true } })
+    )[0];
+  const trustOf = async (scheduleId: string) =>
+    (await kit.app.get(DataSource).getRepository(ScheduleEntity).findOneByOrFail({ id: scheduleId })).trustId;
+  const keystone = (method: string, path: string, token: string) =>
+    fetch(`${kit.sim.authUrl}${path}`, { method, headers: { 'x-auth-token': token } });
+
+  async function settle(done: () => Promise<boolean>, what: string): Promise<void> {
+    for (const deadline = Date.now() + 45_000; Date.now() < deadline; ) {
+      await sut.runPassNow();
+      if (await done()) return;
+      await sleep(40);
+      kit.clock.advance(1000);
+    }
+    throw new Error(`not settled: ${what}`);
+  }
+
+  it("creates a demo member's VMs in demo through a trust, and deletes the trust with the schedule", async () => {
+    kit.clock.set(T0);
+    const created = await kit.http().post('/v1/schedules').set('x-auth-token', demo).send(body('demo-peak', 5));
+    expect(created.status).toBe(201);
+    const schedule = created.body as { id: string; projectName: string };
+    expect(schedule.projectName).toBe('demo');
+    const trustId = await trustOf(schedule.id);
+    expect(trustId).toEqual(expect.any(String));
+    const trust = (await (await keystone('GET', `/OS-TRUST/trusts/${trustId}`, demo)).json()) as {
+      trust: { impersonation: boolean; roles: { name: string }[] };
+    };
+    expect(trust.trust.impersonation).toBe(true);
+    expect(trust.trust.roles.map((r) => r.name)).toEqual(['member']);
+
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await runOf(schedule.id))?.state === 'active', 'active');
+    const servers = (await kit.sim.control.servers({ tag: OWNER_TAG })).filter((s) => !s.deleting);
+    expect(servers.map((s) => s.projectName)).toEqual(['demo', 'demo']);
+    const demoUser = ((await (await kit.http().get('/v1/auth/tokens').set('x-auth-token', demo)).body) as { user: { id: string } }).user.id;
+    expect(servers.every((s) => s.userId === demoUser)).toBe(true); // impersonation: made as the trustor
+
+    kit.clock.advance(30 * 60_000);
+    await settle(async () => (await runOf(schedule.id))?.state === 'completed', 'completed');
+    expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+    await kit.http().delete(`/v1/schedules/${schedule.id}`).set('x-auth-token', demo).expect(204);
+    expect((await keystone('GET', `/OS-TRUST/trusts/${trustId}`, demo)).status).toBe(404);
+  });
+
+  it('fails the run with a clear error when the trust was deleted behind its back, and says so in readiness', async () => {
+    kit.clock.set(T0);
+    const schedule = (await kit.http().post('/v1/schedules').set('x-auth-token', demo).send(body('orphaned', 5)).expect(201)).body as {
+      id: string;
+    };
+    const trustId = await trustOf(schedule.id);
+    expect((await keystone('DELETE', `/OS-TRUST/trusts/${trustId}`, demo)).status).toBe(204);
+
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => ((await runOf(schedule.id))?.lastErrorMessage ?? '').includes('trust'), 'the run reports the trust');
+    const run = await runOf(schedule.id);
+    expect(run?.lastErrorMessage).toContain(`The Keystone trust ${trustId} this schedule acts through no longer works`);
+    expect(run?.state).toBe('degraded');
+    expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+    const ready = (await kit.http().get('/v1/health/ready')).body as { details: { engine: { trustProblems?: { scheduleId: string }[] } } };
+    expect(ready.details.engine.trustProblems?.map((p) => p.scheduleId)).toEqual([schedule.id]);
+
+    kit.clock.advance(30 * 60_000);
+    await settle(async () => (await runOf(schedule.id))?.state === 'failed', 'failed: no VM was ever made');
+  });
+});
