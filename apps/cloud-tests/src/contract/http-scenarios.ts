@@ -164,6 +164,52 @@ export const HTTP_SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'identity: trusts (delegation to the service user, trust-scoped tokens)',
+    async run(ctx) {
+      const { admin } = ctx;
+      // As the product does it: a project member (trustor) delegates `member` in their project to the service user.
+      const demo = await ctx.target.login(DEMO);
+      const body = {
+        trust: {
+          trustor_user_id: demo.userId,
+          trustee_user_id: admin.userId,
+          project_id: demo.projectId,
+          roles: [{ name: 'member' }],
+          impersonation: true,
+        },
+      };
+      const created = ctx.record('POST /v3/OS-TRUST/trusts', await demo.call('identity', 'POST', 'OS-TRUST/trusts', { body }));
+      expect(created.status).toBe(201);
+      const trust = created.body.trust;
+      ctx.defer(() => demo.call('identity', 'DELETE', `OS-TRUST/trusts/${trust.id}`));
+      expect(trust.impersonation).toBe(true);
+      expect(trust.project_id).toBe(demo.projectId);
+      const shown = ctx.record('GET /v3/OS-TRUST/trusts/{id} (trustor)', await demo.call('identity', 'GET', `OS-TRUST/trusts/${trust.id}`));
+      expect(shown.status).toBe(200);
+      // Only the trustor may create a trust for themselves.
+      const forSomeoneElse = ctx.record(
+        'POST /v3/OS-TRUST/trusts (not the trustor)',
+        await admin.call('identity', 'POST', 'OS-TRUST/trusts', { body }),
+      );
+      expect(forSomeoneElse.status).toBe(403);
+      // The trustee authenticates as itself, scoped to the trust: the token acts in the trustor's project, as the trustor.
+      const tokens = `${ctx.target.authUrl}/auth/tokens`;
+      const scoped = (passwordAuthBody(ctx.target.admin) as Json).auth;
+      const trustToken = ctx.record(
+        'POST /v3/auth/tokens (password, trust scope)',
+        await call(tokens, 'POST', { body: { auth: { identity: scoped.identity, scope: { 'OS-TRUST:trust': { id: trust.id } } } } }),
+      );
+      expect(trustToken.status).toBe(201);
+      expect(trustToken.body.token['OS-TRUST:trust'].id).toBe(trust.id);
+      expect(trustToken.body.token.project.id).toBe(demo.projectId);
+      expect(trustToken.body.token.user.id).toBe(demo.userId);
+      const deleted = ctx.record('DELETE /v3/OS-TRUST/trusts/{id}', await demo.call('identity', 'DELETE', `OS-TRUST/trusts/${trust.id}`));
+      expect(deleted.status).toBe(204);
+      const gone = ctx.record('GET /v3/OS-TRUST/trusts/{id} (deleted)', await demo.call('identity', 'GET', `OS-TRUST/trusts/${trust.id}`));
+      expect(gone.status).toBe(404);
+    },
+  },
+  {
     name: 'compute: version documents and microversion negotiation',
     async run(ctx) {
       const root = ctx.admin.root('compute');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { adminUrl, type ApiProcess, canConnect, createTestDatabase, startApiProcess, withClient } from '@peak/testing';
 import { type Json, waitFor } from '../support/http';
 import { sweepLeftovers } from '../support/leftovers';
-import { type CloudTarget, realCloudTarget, type Session, TEST_PREFIX } from '../support/target';
+import { type CloudTarget, DEMO, realCloudTarget, type Session, TEST_PREFIX } from '../support/target';
 
 const MAIN = join(__dirname, '../../../../dist/apps/api/main.js');
 /** The engine's tags (apps/api/src/engine/ownership.ts). */
@@ -237,5 +237,72 @@ describe('the product against the real cloud', () => {
     const survivor = leader === a ? b : a;
     await expectExactlyActive(schedule.id, n);
     await expectTornDown(survivor.url, schedule);
+  });
+
+  it('a member of demo schedules VMs without any admin: they are made in project demo, through a trust deleted with the schedule', async () => {
+    const live = [a, b].find((p) => p.child.exitCode === null && p.child.signalCode === null);
+    if (!live) throw new Error('no API process left');
+    const demo = await target.login(DEMO);
+    const asDemo = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${live.url}/v1${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-auth-token': demo.token },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const privateNet = ((await demo.call('network', 'GET', 'networks?name=private')).body.networks as Json[])[0];
+    if (!privateNet) throw new Error("the harness's demo project has no network named private");
+    const startAt = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
+    const endAt = new Date(startAt.getTime() + 40_000);
+    const created = await asDemo('POST', '/schedules', {
+      name: `${TEST_PREFIX}demo-${run}`,
+      imageId: bootable.imageId,
+      flavorId: bootable.flavorId,
+      networkIds: [privateNet.id],
+      instanceCount: 2,
+      timeZone: 'UTC',
+      leadTimeMinutes: 0,
+      window: { type: 'once', startAt: startAt.toISOString(), endAt: endAt.toISOString() },
+    });
+    if (created.status !== 201) throw new Error(`POST /v1/schedules as demo: ${created.status} ${JSON.stringify(created.body)}`);
+    expect(created.body).toMatchObject({ projectId: demo.projectId, projectName: 'demo', createdBy: { name: 'demo' } });
+    const scheduleId = created.body.id as string;
+    const inDemo = async () =>
+      (
+        (
+          await admin.call('compute', 'GET', `servers/detail?all_tenants=True&tags=${OWNER_TAG},${SCHEDULE_TAG(scheduleId)}`, {
+            microversion: '2.93',
+          })
+        ).body.servers as Json[]
+      ).filter((s) => s['OS-EXT-STS:task_state'] !== 'deleting');
+    const servers = await waitFor(
+      '2 ACTIVE servers of the demo schedule',
+      async () => {
+        const found = await inDemo();
+        return found.length === 2 && found.every((s) => s.status === 'ACTIVE') ? found : undefined;
+      },
+      180_000,
+      1000,
+    );
+    // In the schedule's project, made as its creator (the trust impersonates the trustor).
+    expect(servers.map((s) => s.tenant_id)).toEqual([demo.projectId, demo.projectId]);
+    expect(servers.map((s) => s.user_id)).toEqual([demo.userId, demo.userId]);
+    await waitFor('the demo VMs removed after the end', async () => ((await inDemo()).length === 0 ? true : undefined), 180_000, 1000);
+    await waitFor(
+      'the demo run to complete',
+      async () => ((await asDemo('GET', `/schedules/${scheduleId}/runs`)).body.items[0]?.state === 'completed' ? true : undefined),
+      60_000,
+      1000,
+    );
+    const trustId = await withClient(
+      db.url,
+      async (c) => (await c.query<{ trust_id: string }>('SELECT trust_id FROM schedule WHERE id = $1', [scheduleId])).rows[0]?.trust_id,
+    );
+    expect(trustId).toEqual(expect.any(String));
+    expect((await asDemo('DELETE', `/schedules/${scheduleId}`)).status).toBe(204);
+    expect((await demo.call('identity', 'GET', `OS-TRUST/trusts/${trustId}`)).status).toBe(404);
   });
 });
