@@ -168,7 +168,7 @@ async function main() {
       `  simulator    http://127.0.0.1:${SIM_PORT}   (Keystone at /identity/v3)`,
       '',
       'Demo credentials (simulated cloud, domain Default):',
-      '  admin  / secret   project admin   role admin   (cloud admin: every project\'s schedules)',
+      "  admin  / secret   project admin   role admin   (cloud admin: every project's schedules)",
       '  demo   / secret   project demo    role member  (schedules VMs in demo, through a Keystone trust)',
       '  viewer / secret   project admin   role reader  (read only)',
       '',
