@@ -345,8 +345,13 @@ function tokenBody(call: IdentityCall, token: Token, withCatalog: boolean): unkn
   };
   if (project) {
     body['project'] = { domain: domainOf(project.domainId), id: project.id, name: project.name };
-    body['is_domain'] = false;
-    body['roles'] = token.roleIds.map((id) => ({ id, name: state.roles.get(id)?.name ?? id }));
+    // The real Zed Keystone: a trust-scoped token has no `is_domain`, and its roles come as full role refs.
+    if (!token.trustId) body['is_domain'] = false;
+    body['roles'] = token.roleIds.map((id) =>
+      token.trustId
+        ? { id, name: state.roles.get(id)?.name ?? id, domain_id: null, description: null, options: {} }
+        : { id, name: state.roles.get(id)?.name ?? id },
+    );
     if (withCatalog) body['catalog'] = catalog(call);
   }
   const credential = token.applicationCredentialId ? state.applicationCredentials.get(token.applicationCredentialId) : undefined;
@@ -685,6 +690,9 @@ function trustView(call: IdentityCall, t: Trust, withRoles: boolean): Record<str
     expires_at: t.expiresAt === null ? null : isoMicros(t.expiresAt),
     remaining_uses: t.remainingUses,
     redelegation_count: t.redelegationCount,
+    // Always null here (deleted trusts answer 404; redelegation chains are not simulated), as the real Zed shows them.
+    redelegated_trust_id: null,
+    deleted_at: null,
     links: { self },
   };
   if (withRoles) {

@@ -88,6 +88,8 @@ describe('OS-TRUST trusts', () => {
         expires_at: null,
         remaining_uses: null,
         redelegation_count: 0,
+        redelegated_trust_id: null,
+        deleted_at: null,
         links: { self: `${trusts()}/${trust.id}` },
         roles: [
           {
