@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { apiCall, catalogIds, type CatalogIds, createRecurringSchedule, QUIET_HOUR, QUIET_TIME } from './support/api';
-import { browserAvailable, startStack, type Stack } from './support/stack';
+import { ADMIN, browserAvailable, startStack, type Stack } from './support/stack';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -114,6 +114,8 @@ describeInBrowser('console in Chromium', () => {
     const settings = page.locator('dl.settings');
     expect(await settings.textContent()).toContain(`Every weekday at ${QUIET_TIME}, for 2 h`);
     expect(await settings.textContent()).toContain('cirros-0.6.2-x86_64-disk');
+    // The schedule belongs to the project the browser logged in to.
+    expect(await settings.locator('dd.project').textContent()).toContain(ADMIN.projectName);
 
     await page.getByRole('link', { name: 'Back to schedules' }).click();
     const row = scheduleRow(page, 'Weekday peak');

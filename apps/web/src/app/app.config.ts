@@ -1,11 +1,11 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { ApplicationConfig, inject, provideAppInitializer, provideBrowserGlobalErrorListeners } from '@angular/core';
+import { ApplicationConfig, computed, inject, provideAppInitializer, provideBrowserGlobalErrorListeners } from '@angular/core';
 import { provideNativeDateAdapter } from '@angular/material/core';
 import { MAT_FORM_FIELD_DEFAULT_OPTIONS, MatFormFieldDefaultOptions } from '@angular/material/form-field';
 import { MatIconRegistry } from '@angular/material/icon';
 import { provideRouter, TitleStrategy, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
 import { AuthSession, authInterceptor } from '@peak/web/feature-auth';
-import { PageTitleStrategy, WRITE_ACCESS } from '@peak/web/util';
+import { PageTitleStrategy, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
 import { appRoutes } from './app.routes';
 
 export const appConfig: ApplicationConfig = {
@@ -15,6 +15,14 @@ export const appConfig: ApplicationConfig = {
     { provide: TitleStrategy, useClass: PageTitleStrategy },
     // Pages offer writes only to users the API lets write (it refuses the others with 403 anyway).
     { provide: WRITE_ACCESS, useFactory: () => inject(AuthSession).canWrite },
+    // Cloud admins see every project's schedules (with a project column and filter); others see their project's.
+    {
+      provide: PROJECT_SCOPE,
+      useFactory: () => {
+        const session = inject(AuthSession);
+        return computed(() => ({ cloudAdmin: session.cloudAdmin(), projectName: session.projectName() }));
+      },
+    },
     // Every generated API service goes through this HttpClient, so the interceptor sets X-Auth-Token on every
     // API call and sends the user back to the login page when the API refuses the token.
     provideHttpClient(withInterceptors([authInterceptor])),

@@ -3,13 +3,16 @@ import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router, TitleStrategy } from '@angular/router';
 import { SESSION_STORAGE_KEY } from '@peak/web/feature-auth';
-import { PageTitleStrategy, WRITE_ACCESS } from '@peak/web/util';
+import { PageTitleStrategy, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
 import { App } from './app';
 import { appConfig } from './app.config';
 import { appRoutes } from './app.routes';
 
-/** A login kept in the tab, as the login page leaves it: an admin's, or a reader's who may not change schedules. */
-function loggedIn(write = true): void {
+/**
+ * A login kept in the tab, as the login page leaves it: an admin's, or a reader's who may not change schedules;
+ * a cloud admin's only when asked.
+ */
+function loggedIn(write = true, cloudAdmin = false): void {
   sessionStorage.setItem(
     SESSION_STORAGE_KEY,
     JSON.stringify({
@@ -19,7 +22,7 @@ function loggedIn(write = true): void {
       project: { id: 'p', name: 'admin' },
       roles: write ? ['admin'] : ['reader'],
       methods: ['password'],
-      permissions: { read: true, write },
+      permissions: { read: true, write, cloudAdmin },
     }),
   );
 }
@@ -118,5 +121,17 @@ describe('appConfig', () => {
     expect(TestBed.inject(WRITE_ACCESS)()).toBe(false);
     await TestBed.inject(Router).navigateByUrl('/schedules/s-1/edit');
     expect(TestBed.inject(Router).url).toBe('/schedules/s-1');
+  });
+
+  it('tells pages whether the user is a cloud admin, and their project (from the session)', async () => {
+    loggedIn(true, true);
+    await navigate('/schedules');
+    expect(TestBed.inject(PROJECT_SCOPE)()).toEqual({ cloudAdmin: true, projectName: 'admin' });
+  });
+
+  it('tells pages a member is no cloud admin', async () => {
+    loggedIn(false);
+    await navigate('/schedules');
+    expect(TestBed.inject(PROJECT_SCOPE)()).toEqual({ cloudAdmin: false, projectName: 'admin' });
   });
 });

@@ -1,5 +1,6 @@
 export * from './lib/notifier';
 export * from './lib/page-title-strategy';
+export * from './lib/project-scope';
 export * from './lib/recurrence-presets';
 export * from './lib/routes';
 export * from './lib/time-zones';

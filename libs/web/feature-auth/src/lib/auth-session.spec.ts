@@ -47,6 +47,8 @@ describe(AuthSession.name, () => {
     const reloaded = setup();
     expect(reloaded.session()?.user.name).toBe('admin');
     expect(reloaded.canWrite()).toBe(true);
+    expect(reloaded.cloudAdmin()).toBe(true);
+    expect(reloaded.projectName()).toBe('admin');
   });
 
   it('ignores a stored session that has expired or is not one', () => {
@@ -91,6 +93,28 @@ describe(AuthSession.name, () => {
     await done;
     expect(sut.session()).toMatchObject({ token: 'gAAAAABtoken-admin', roles: ['reader'] });
     expect(sut.canWrite()).toBe(false);
+    expect(sut.cloudAdmin()).toBe(false);
+  });
+
+  it('is no cloud admin for a member, and for a session stored before the API said who is one', () => {
+    const sut = setup();
+    expect(sut.cloudAdmin()).toBe(false);
+    expect(sut.projectName()).toBeNull();
+    sut.start(
+      issuedToken({
+        project: { id: 'p-demo', name: 'demo', domainId: 'default', domainName: 'Default' },
+        permissions: { read: true, write: true, cloudAdmin: false },
+      }),
+    );
+    expect(sut.cloudAdmin()).toBe(false);
+    expect(sut.projectName()).toBe('demo');
+
+    TestBed.resetTestingModule();
+    const { cloudAdmin: _cloudAdmin, ...older } = issuedToken().permissions;
+    sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ ...issuedToken(), permissions: older }));
+    const reloaded = setup();
+    expect(reloaded.loggedIn()).toBe(true);
+    expect(reloaded.cloudAdmin()).toBe(false);
   });
 
   it('revokes the token through the API on logout, even when the API cannot be reached', async () => {

@@ -37,6 +37,10 @@ export class AuthSession {
   readonly token = computed(() => this.state()?.token);
   /** Whether the API lets this user create, change and delete schedules. */
   readonly canWrite = computed(() => this.state()?.permissions.write === true);
+  /** Whether this user sees every project's schedules (a session stored before the API said so is not). */
+  readonly cloudAdmin = computed(() => this.state()?.permissions.cloudAdmin === true);
+  /** The name of the project the token is scoped to, if it is scoped to one. */
+  readonly projectName = computed(() => this.state()?.project?.name ?? null);
   /** Why the previous session ended (cleared by the next login). */
   readonly endReason = this.ended.asReadonly();
 

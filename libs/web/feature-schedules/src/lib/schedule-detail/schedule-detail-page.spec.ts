@@ -207,4 +207,42 @@ describe(ScheduleDetailPage.name, () => {
     );
     fixture.destroy();
   });
+
+  describe('project and history', () => {
+    const text = (element: Element | null | undefined) => element?.textContent?.replace(/\s+/g, ' ').trim();
+
+    it("shows the schedule's project by name and id, who created it and who changed it last, with when", async () => {
+      const { fixture, scheduleRequest } = await render();
+      scheduleRequest?.flush(
+        aSchedule({
+          id: 's-1',
+          createdAt: '2026-11-01T08:00:00Z',
+          updatedAt: '2026-11-20T09:30:00Z',
+          createdBy: { id: 'u-1', name: 'alice' },
+          updatedBy: { id: 'u-2', name: 'bob' },
+        }),
+      );
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+
+      const settings = [...root.querySelectorAll('dl.settings dt')].map((dt) => [text(dt), text(dt.nextElementSibling)]);
+      expect(settings).toContainEqual(['Project', 'demo c0ffee00c0ffee00c0ffee00c0ffee00']);
+      expect(text(root.querySelector('.audit .created'))).toMatch(/^Created by alice .*2026/);
+      expect(text(root.querySelector('.audit .updated'))).toMatch(/^Last changed by bob .*2026/);
+      expect(text(root.querySelector('.audit .created .when'))).not.toBe(text(root.querySelector('.audit .updated .when')));
+      fixture.destroy();
+    });
+
+    it('leaves out who when the API does not know, and the last change until there is one', async () => {
+      const { fixture, scheduleRequest } = await render();
+      scheduleRequest?.flush(aSchedule({ id: 's-1', createdBy: null, updatedBy: null }));
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(text(root.querySelector('.audit .created'))).toMatch(/^Created \S.*2026/);
+      expect(text(root.querySelector('.audit .created'))).not.toContain(' by ');
+      expect(root.querySelector('.audit .updated')).toBeNull();
+      fixture.destroy();
+    });
+  });
 });

@@ -19,7 +19,7 @@ import {
   toApiProblem,
 } from '@peak/api-client';
 import { EmptyState, Loading, OccurrenceList, PageHeader, StateChip, VmProgress } from '@peak/web/ui';
-import { formatInZone, formatTimeInZone, internalRoutes, Notifier, offsetLabel, WRITE_ACCESS } from '@peak/web/util';
+import { browserTimeZone, formatInZone, formatTimeInZone, internalRoutes, Notifier, offsetLabel, WRITE_ACCESS } from '@peak/web/util';
 import { distinctUntilChanged, of, Subject, switchMap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { pollState, reportFailures } from '../shared/poll';
@@ -150,6 +150,12 @@ export class ScheduleDetailPage {
 
   protected provisionText(instant: string, timeZone: string): string {
     return `${formatInZone(instant, timeZone)} ${offsetLabel(instant, timeZone)}`;
+  }
+
+  /** When the schedule was created or last changed, in the browser's zone (it is not a time of its windows). */
+  protected auditTime(instant: string): string {
+    const zone = browserTimeZone();
+    return `${formatInZone(instant, zone)} ${offsetLabel(instant, zone)}`;
   }
 
   protected vmStatusClass(vm: RunVmDto): string {

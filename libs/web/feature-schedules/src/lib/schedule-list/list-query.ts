@@ -8,21 +8,26 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** The API's largest `offset`: a page further than that asks for it, finds nothing and moves to the last page. */
 const MAX_OFFSET = 1_000_000;
 
-/** Which schedules the list shows, as kept in its address: `?page=2&size=50&state=active,degraded`. */
+/** Keystone project ids are at most 64 characters (32 hex digits in practice). */
+const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Which schedules the list shows, as kept in its address: `?page=2&size=50&state=active,degraded&project=<id>`. */
 export interface ListQuery {
   /** From 0 (the address counts from 1). */
   readonly pageIndex: number;
   readonly pageSize: number;
   /** Only schedules in these states; none means all. */
   readonly states: readonly ScheduleState[];
+  /** Only this project's schedules (a filter for cloud admins); null means every project the user may see. */
+  readonly projectId: string | null;
 }
 
 /**
  * The query of the list's address. Anything invalid means the default: page 1, 50 a page, every state
- * (unknown states are dropped). A page past the end is valid here: the list moves to the last page once
+ * (unknown states are dropped, a project id that cannot be one means every project). A page past the end is valid here: the list moves to the last page once
  * the API says how many there are.
  */
-export function parseListQuery(params: { page?: unknown; size?: unknown; state?: unknown }): ListQuery {
+export function parseListQuery(params: { page?: unknown; size?: unknown; state?: unknown; project?: unknown }): ListQuery {
   const page = Number(typeof params.page === 'string' && /^\d+$/.test(params.page) ? params.page : NaN);
   const size = Number(typeof params.size === 'string' && /^\d+$/.test(params.size) ? params.size : NaN);
   const states = typeof params.state === 'string' ? params.state.split(',') : [];
@@ -30,16 +35,22 @@ export function parseListQuery(params: { page?: unknown; size?: unknown; state?:
     pageIndex: Number.isSafeInteger(page) && page >= 1 ? page - 1 : 0,
     pageSize: PAGE_SIZES.includes(size) ? size : DEFAULT_PAGE_SIZE,
     states: SCHEDULE_STATES.filter((state) => states.includes(state)),
+    projectId: typeof params.project === 'string' && PROJECT_ID.test(params.project) ? params.project : null,
   };
 }
 
 export function sameListQuery(a: ListQuery, b: ListQuery): boolean {
-  return a.pageIndex === b.pageIndex && a.pageSize === b.pageSize && a.states.join() === b.states.join();
+  return a.pageIndex === b.pageIndex && a.pageSize === b.pageSize && a.states.join() === b.states.join() && a.projectId === b.projectId;
 }
 
-/** The query as the address keeps it (`state` removed when every state is shown). */
+/** The query as the address keeps it (`state` and `project` removed when they do not filter). */
 export function toQueryParams(query: ListQuery): Params {
-  return { page: query.pageIndex + 1, size: query.pageSize, state: query.states.length ? query.states.join(',') : null };
+  return {
+    page: query.pageIndex + 1,
+    size: query.pageSize,
+    state: query.states.length ? query.states.join(',') : null,
+    project: query.projectId,
+  };
 }
 
 /** The query as the API takes it. */
@@ -48,6 +59,7 @@ export function toListParams(query: ListQuery): Parameters<SchedulesService['lis
     ...(query.states.length ? { state: [...query.states] } : {}),
     limit: query.pageSize,
     offset: Math.min(query.pageIndex * query.pageSize, MAX_OFFSET),
+    ...(query.projectId ? { projectId: query.projectId } : {}),
   };
 }
 

@@ -6,10 +6,10 @@ import { MatPaginator } from '@angular/material/paginator';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { ScheduleDto } from '@peak/api-client';
-import { Notifier } from '@peak/web/util';
+import { Notifier, ProjectScope } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
-import { aSchedule, CATALOG, provideWriteAccess } from '../testing/fixtures';
+import { aSchedule, CATALOG, CLOUD_ADMIN, MEMBER_OF_DEMO, provideProjectScope, provideWriteAccess } from '../testing/fixtures';
 import { ScheduleListPage } from './schedule-list-page';
 
 describe(ScheduleListPage.name, () => {
@@ -17,12 +17,14 @@ describe(ScheduleListPage.name, () => {
 
   /**
    * The page at `url`, routed as the app routes it (query parameters bound to its inputs).
-   * Without `canWrite`, nothing provides WRITE_ACCESS: its default lets the user write.
+   * Without `canWrite`, nothing provides WRITE_ACCESS: its default lets the user write. Without `scope`, nothing
+   * provides PROJECT_SCOPE: its default is no cloud admin.
    */
-  async function render(url = '/schedules', canWrite?: boolean) {
+  async function render(url = '/schedules', canWrite?: boolean, scope?: ProjectScope) {
     TestBed.configureTestingModule({
       providers: [
         ...(canWrite === undefined ? [] : [provideWriteAccess(canWrite)]),
+        ...(scope === undefined ? [] : [provideProjectScope(scope)]),
         provideHttpClient(),
         provideHttpClientTesting(),
         provideRouter([{ path: 'schedules', component: ScheduleListPage }], withComponentInputBinding()),
@@ -367,5 +369,109 @@ describe(ScheduleListPage.name, () => {
       http.expectOne('/v1/schedules?limit=50&offset=0');
       fixture.destroy();
     });
+  });
+
+  describe('projects', () => {
+    const ops = (overrides: Partial<ScheduleDto> = {}) =>
+      aSchedule({ id: 'a1b2c3d4-0000-4000-8000-000000000009', name: 'Ops nightly', projectId: 'p-ops', projectName: 'ops', ...overrides });
+    const headers = (root: HTMLElement) => [...root.querySelectorAll('th')].map((th) => th.textContent?.trim());
+    const projectSelect = (root: HTMLElement) => root.querySelector<HTMLElement>('.project-filter mat-select');
+
+    /** Opens the project filter and returns its options (rendered in the overlay, outside the page). */
+    async function openProjectFilter(fixture: { nativeElement: unknown; whenStable(): Promise<unknown> }): Promise<HTMLElement[]> {
+      projectSelect(fixture.nativeElement as HTMLElement)
+        ?.querySelector<HTMLElement>('.mat-mdc-select-trigger')
+        ?.click();
+      await settle(fixture);
+      return [...document.querySelectorAll<HTMLElement>('mat-option')];
+    }
+
+    it('shows a member neither a project column nor a project filter, and names their project in the subtitle', async () => {
+      // A project in the address is not sent: the API would refuse another project, and theirs is all they see.
+      const fixture = await render('/schedules?project=p-ops', true, MEMBER_OF_DEMO);
+      http.expectOne('/v1/schedules?limit=50&offset=0').flush(page([aSchedule()], 1, 50, 0));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(headers(root)).not.toContain('Project');
+      expect(projectSelect(root)).toBeNull();
+      expect(root.querySelector('peak-page-header .subheading')?.textContent).toBe(
+        'Project demo · Extra VMs created for each peak window, then deleted at its end',
+      );
+      fixture.destroy();
+    });
+
+    it("shows a cloud admin each schedule's project, and a filter of the projects listed", async () => {
+      const fixture = await render('/schedules', true, CLOUD_ADMIN);
+      http.expectOne('/v1/schedules?limit=50&offset=0').flush(page([aSchedule(), ops()], 2, 50, 0));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(headers(root).slice(0, 2)).toEqual(['Name', 'Project']);
+      const projectCells = [...root.querySelectorAll('tr[mat-row]')].map((row) =>
+        [...row.querySelectorAll('td:nth-child(2) span')].map((span) => span.textContent?.trim()),
+      );
+      expect(projectCells).toEqual([
+        ['demo', 'c0ffee00c0ffee00c0ffee00c0ffee00'],
+        ['ops', 'p-ops'],
+      ]);
+      expect(root.querySelector('peak-page-header .subheading')?.textContent).toBe(
+        'Extra VMs created for each peak window, then deleted at its end',
+      );
+      expect(projectSelect(root)?.textContent).toContain('All projects');
+      const options = await openProjectFilter(fixture);
+      expect(options.map((option) => option.textContent?.trim())).toEqual(['All projects', 'demo', 'ops']);
+      fixture.destroy();
+    });
+
+    it('filters by the chosen project through the address, from the first page, and keeps the other projects offered', async () => {
+      const fixture = await render('/schedules?page=2&size=25&state=idle', true, CLOUD_ADMIN);
+      http.expectOne('/v1/schedules?state=idle&limit=25&offset=25').flush(page([aSchedule(), ops()], 27, 25, 25));
+      await settle(fixture);
+
+      (await openProjectFilter(fixture)).find((option) => option.textContent?.trim() === 'ops')?.click();
+      await settle(fixture);
+
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=1&size=25&state=idle&project=p-ops');
+      http.expectOne('/v1/schedules?state=idle&limit=25&offset=0&projectId=p-ops').flush(page([ops()], 1, 25, 0));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+      expect(rowNames(root)).toEqual(['Ops nightly']);
+      expect(projectSelect(root)?.textContent).toContain('ops');
+
+      const options = await openProjectFilter(fixture);
+      expect(options.map((option) => option.textContent?.trim())).toEqual(['All projects', 'demo', 'ops']);
+      options[0]?.click();
+      await settle(fixture);
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=1&size=25&state=idle');
+      http.expectOne('/v1/schedules?state=idle&limit=25&offset=0');
+      fixture.destroy();
+    });
+
+    it('reads the project of the address, offering it by id until a schedule names it', async () => {
+      const fixture = await render('/schedules?project=p-empty', true, CLOUD_ADMIN);
+      http.expectOne('/v1/schedules?limit=50&offset=0&projectId=p-empty').flush(page([], 0, 50, 0));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(projectSelect(root)?.textContent).toContain('p-empty');
+      const empty = root.querySelector('peak-empty-state');
+      expect(empty?.textContent).toContain('No schedules match the filters');
+      empty?.querySelector('button')?.click();
+      await settle(fixture);
+
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=1&size=50');
+      http.expectOne('/v1/schedules?limit=50&offset=0');
+      fixture.destroy();
+    });
+
+    it.each([['/schedules?project=not%20an%20id'], ['/schedules?project='], [`/schedules?project=${'a'.repeat(65)}`]])(
+      'ignores a project id that cannot be one (%s)',
+      async (url) => {
+        const fixture = await render(url, true, CLOUD_ADMIN);
+        http.expectOne('/v1/schedules?limit=50&offset=0').flush(page([], 0, 50, 0));
+        fixture.destroy();
+      },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { Provider, signal } from '@angular/core';
 import { ScheduleDto } from '@peak/api-client';
-import { WRITE_ACCESS } from '@peak/web/util';
+import { PROJECT_SCOPE, ProjectScope, WRITE_ACCESS } from '@peak/web/util';
 
 /** A schedule as the API returns it, for component tests. */
 export function aSchedule(overrides: Partial<ScheduleDto> = {}): ScheduleDto {
@@ -42,3 +42,11 @@ export const CATALOG = {
 export function provideWriteAccess(allowed: boolean): Provider {
   return { provide: WRITE_ACCESS, useValue: signal(allowed).asReadonly() };
 }
+
+/** Whether the user of a component test is a cloud admin, and of which project (what the app reads from the session). */
+export function provideProjectScope(scope: ProjectScope): Provider {
+  return { provide: PROJECT_SCOPE, useValue: signal(scope).asReadonly() };
+}
+
+export const CLOUD_ADMIN: ProjectScope = { cloudAdmin: true, projectName: 'admin' };
+export const MEMBER_OF_DEMO: ProjectScope = { cloudAdmin: false, projectName: 'demo' };
