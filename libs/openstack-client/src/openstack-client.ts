@@ -5,7 +5,7 @@ import { CloudConfigError } from './config/load-cloud-config';
 import type { RetryPolicy } from './http/retry';
 import { HttpTransport } from './http/transport';
 import { IdentityClient } from './identity/identity.client';
-import { Session, type SessionOptions } from './identity/session';
+import { Session, UserTokenSession, type SessionOptions } from './identity/session';
 import { ImageClient } from './image/image.client';
 import { silentLogger, type OpenStackLogger, type RequestHook } from './logger';
 import { NetworkClient } from './network/network.client';
@@ -42,19 +42,48 @@ export class OpenStackClient {
   /** Trust-scoped clients by trust id (on the root client only). */
   private readonly trustClients = new Map<string, OpenStackClient>();
 
+  private readonly session: Session;
+
   private constructor(
     readonly config: CloudConfig,
     private readonly transport: HttpTransport,
     private readonly sessionOptions: SessionOptions,
-    /** The client a trust-scoped client was made from; it owns the transport. */
+    /** The client a trust-scoped or user-token client was made from; it owns the transport. */
     private readonly root?: OpenStackClient,
+    /** A user's token this client calls with, as given (made by {@link withToken}). */
+    userToken?: string,
   ) {
-    const session = new Session(config, transport, sessionOptions);
     const { logger } = sessionOptions;
+    const session =
+      root && userToken !== undefined
+        ? new UserTokenSession(root.session, userToken, transport, sessionOptions)
+        : new Session(config, transport, sessionOptions);
+    this.session = session;
     this.identity = new IdentityClient(session, transport);
-    this.compute = new ComputeClient(session, transport, logger);
+    // A user-token client speaks to the root's endpoints: it reuses the microversion the root negotiated there.
+    this.compute = new ComputeClient(session, transport, logger, userToken !== undefined ? root?.compute : undefined);
     this.image = new ImageClient(session);
     this.network = new NetworkClient(session);
+  }
+
+  /**
+   * A client calling as a user, with that user's Keystone token as given (e.g. the token a request to the API came
+   * with): Nova, Glance and Neutron then answer what the token's project may see and do, under the cloud's policies
+   * for the token's roles (an admin's token still sees what admins see). Same config, transport and logger as this
+   * client; the endpoints are the service account's (its catalog is consulted, so the service account authenticates
+   * if it has not yet), and Nova's microversion is the one this client negotiated.
+   *
+   * The token is never renewed nor replaced: when it is invalid, revoked or expired, calls fail with the service's
+   * 401 `OpenStackError`. Creating one does no I/O and nothing is cached: make one per request. `identity.serviceToken()`
+   * and `identity.currentUser()` on it validate the user's token once (a user may validate its own token).
+   *
+   * Endpoints that embed the service project's id (the legacy `.../v2/<project_id>` Nova URL) are not rewritten for
+   * the user's project: such a cloud would refuse the user's calls.
+   */
+  withToken(token: string): OpenStackClient {
+    if (this.root) return this.root.withToken(token);
+    if (token === '') throw new TypeError('withToken: empty token');
+    return new OpenStackClient(this.config, this.transport, this.sessionOptions, this, token);
   }
 
   /** The trust this client's session is scoped to, if it was made by {@link forTrust}. */
@@ -115,7 +144,7 @@ export class OpenStackClient {
     return new OpenStackClient(config, transport, { refreshMarginMs: options.tokenRefreshMarginMs ?? 120_000, logger });
   }
 
-  /** Closes the keep-alive sockets (shared with the trust-scoped clients: closing one of those does nothing). */
+  /** Closes the keep-alive sockets (shared with the trust-scoped and user-token clients: closing one of those does nothing). */
   close(): Promise<void> {
     if (this.root) return Promise.resolve();
     this.trustClients.clear();

@@ -66,6 +66,8 @@ export class ComputeClient extends ServiceClient {
     session: Session,
     private readonly transport: HttpTransport,
     private readonly logger: OpenStackLogger,
+    /** Another client of the same endpoint whose negotiated microversion this one reuses (a user-token client's parent). */
+    private readonly negotiatedBy?: ComputeClient,
   ) {
     super(session, 'compute');
   }
@@ -219,6 +221,7 @@ export class ComputeClient extends ServiceClient {
   }
 
   private negotiate(): Promise<Negotiated> {
+    if (this.negotiatedBy) return this.negotiatedBy.negotiate();
     this.negotiated ??= this.discover().catch((error: unknown) => {
       this.negotiated = undefined;
       throw error;

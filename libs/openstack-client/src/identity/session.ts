@@ -151,3 +151,54 @@ export function parseIdentityBody(response: HttpResponse, path: string): TokenIn
     throw error;
   }
 }
+
+/**
+ * A session that calls with a user's token as given (see `OpenStackClient.withToken`): no password, no renewal and no
+ * replay on 401 (a 401 reaches the caller as an `OpenStackError`). Endpoints come from `endpoints`, the service
+ * account's session, so the user's token needs no catalog. Its details are asked of Keystone once, on first use of
+ * {@link current} (a user may validate its own token).
+ */
+export class UserTokenSession extends Session {
+  private details?: Promise<TokenInfo>;
+
+  constructor(
+    private readonly endpoints: Session,
+    private readonly token: string,
+    private readonly http: HttpTransport,
+    options: SessionOptions,
+  ) {
+    super(endpoints.config, http, options);
+  }
+
+  override async current(): Promise<{ token: string; info: TokenInfo }> {
+    this.details ??= this.validate().catch((error: unknown) => {
+      this.details = undefined;
+      throw error;
+    });
+    return { token: this.token, info: await this.details };
+  }
+
+  /** Nothing to forget: the token is the caller's. */
+  override invalidate(): void {
+    // The user's token cannot be renewed here.
+  }
+
+  override endpoint(type: ServiceType): Promise<string> {
+    return this.endpoints.endpoint(type);
+  }
+
+  override send(request: ServiceRequest): Promise<HttpResponse> {
+    return this.http.send(withToken(request, this.token));
+  }
+
+  private async validate(): Promise<TokenInfo> {
+    const response = await this.send({
+      service: 'identity',
+      method: 'GET',
+      url: joinUrl(this.config.auth.authUrl, '/auth/tokens', { nocatalog: '' }),
+      pathTemplate: '/v3/auth/tokens',
+      headers: { 'X-Subject-Token': this.token },
+    });
+    return parseIdentityBody(response, '/v3/auth/tokens');
+  }
+}
