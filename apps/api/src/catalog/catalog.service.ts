@@ -1,13 +1,58 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { OpenStackClient, type Flavor, type Image, type Network } from '@peak/openstack-client';
+import { isOpenStackError, OpenStackClient, type Flavor, type Image, type Network } from '@peak/openstack-client';
+import type { ApiErrorDto } from '../common/api-error.dto';
 import { Clock } from '../common/clock';
 import { catalogConfig } from './catalog.config';
 import { TtlCache } from './ttl-cache';
 
 /**
- * What the cloud offers (images, flavors, networks), every page gathered, kept for a few seconds so that
- * consoles and validations do not hammer the cloud. `refresh` asks the cloud now.
+ * Whose catalog: the token a request came with, and what decides what the cloud shows it (its project and roles).
+ * A `Caller` of the schedules fits.
+ */
+export interface CatalogViewer {
+  readonly token: string;
+  readonly userId: string;
+  /** The token's project; null for a token not scoped to one. */
+  readonly projectId: string | null;
+  readonly identity: { readonly roles: readonly string[] };
+}
+
+/**
+ * The cache key of a viewer's lists: what Nova, Glance and Neutron decide visibility by, the token's project and its
+ * roles (a project's member and an admin of the same project see different lists). A token without a project is
+ * keyed by its user.
+ */
+export function catalogKey(viewer: CatalogViewer): string {
+  const scope = viewer.projectId === null ? `user:${viewer.userId}` : `project:${viewer.projectId}`;
+  return `${scope}|roles:${[...viewer.identity.roles].sort().join(',')}`;
+}
+
+/**
+ * A cloud's refusal of the caller's own token (401: expired or revoked since the guard validated it; 403: its roles do
+ * not allow the call) as the API's 401 or 403, not the 502 that a refusal of the service account's token is. Anything
+ * else is returned as is.
+ */
+export function callerTokenError(error: unknown): unknown {
+  if (!isOpenStackError(error)) return error;
+  const body = (statusCode: number, name: string, what: string): ApiErrorDto => ({
+    statusCode,
+    error: name,
+    message: `${error.service} ${what} your token: ${error.message}`,
+    ...(error.requestId && { openstackRequestId: error.requestId }),
+  });
+  if (error.status === 401) return new UnauthorizedException(body(401, 'Unauthorized', 'did not accept'));
+  if (error.isForbidden) return new ForbiddenException(body(403, 'Forbidden', 'refused this call with'));
+  return error;
+}
+
+/**
+ * What the cloud offers the caller (images, flavors, networks), every page gathered, asked with the caller's own token
+ * so that each project sees what it may use: images visible to it (public ones, its own, those shared with it),
+ * its networks and the shared or external ones, public flavors and the private ones it was given. The cloud's
+ * policies decide: a token with the admin role (a cloud admin) sees what OpenStack shows admins, usually every
+ * project's networks and images. Kept for a few seconds per project and roles so that consoles and validations do not
+ * hammer the cloud; `refresh` asks the cloud now.
  */
 @Injectable()
 export class CatalogService {
@@ -25,20 +70,33 @@ export class CatalogService {
     this.networks = new TtlCache(config.cacheTtlMs, clock);
   }
 
-  listImages(refresh = false): Promise<Image[]> {
-    return this.images.get('all', () => this.openstack.image.listImages(), { refresh });
+  listImages(viewer: CatalogViewer, refresh = false): Promise<Image[]> {
+    return this.load(this.images, viewer, refresh, (client) => client.image.listImages());
   }
 
-  listFlavors(refresh = false): Promise<Flavor[]> {
-    // The flavors the project can use: public ones and private ones shared with it.
-    return this.flavors.get('all', () => this.openstack.compute.listFlavors(), { refresh });
+  listFlavors(viewer: CatalogViewer, refresh = false): Promise<Flavor[]> {
+    // Nova's default list: public flavors and the private ones shared with the token's project.
+    return this.load(this.flavors, viewer, refresh, (client) => client.compute.listFlavors());
   }
 
-  listNetworks(refresh = false): Promise<Network[]> {
-    return this.networks.get('all', () => this.openstack.network.listNetworks(), { refresh });
+  listNetworks(viewer: CatalogViewer, refresh = false): Promise<Network[]> {
+    return this.load(this.networks, viewer, refresh, (client) => client.network.listNetworks());
   }
 
-  /** After the API itself changed the cloud's flavors. */
+  private async load<T>(
+    cache: TtlCache<T>,
+    viewer: CatalogViewer,
+    refresh: boolean,
+    list: (client: OpenStackClient) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await cache.get(catalogKey(viewer), () => list(this.openstack.withToken(viewer.token)), { refresh });
+    } catch (error) {
+      throw callerTokenError(error);
+    }
+  }
+
+  /** After the API itself changed the cloud's flavors: every project's lists. */
   invalidateFlavors(): void {
     this.flavors.invalidate();
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../common/api-error.dto';
+import { CurrentCaller, type Caller } from '../schedules/caller';
 import { byName, mapImage } from './catalog.mappers';
 import { CatalogService } from './catalog.service';
 import { CatalogQueryDto } from './dto/catalog-query.dto';
@@ -18,7 +19,7 @@ export class ImagesController {
       'The Glance images the project can boot, every page gathered, cached for a few seconds (`refresh=true` asks the cloud now).',
   })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
-  async listImages(@Query() query: CatalogQueryDto): Promise<ImageDto[]> {
-    return (await this.catalog.listImages(query.refresh)).map(mapImage).sort(byName);
+  async listImages(@Query() query: CatalogQueryDto, @CurrentCaller() caller: Caller): Promise<ImageDto[]> {
+    return (await this.catalog.listImages(caller, query.refresh)).map(mapImage).sort(byName);
   }
 }

@@ -42,4 +42,14 @@ describe(TtlCache.name, () => {
     await sut.get('k', load);
     expect(await sut.get('k', load)).toBe(2);
   });
+
+  it('keeps keys apart, and drops expired keys when it stores another', async () => {
+    const sut = new TtlCache<string>(5000, clock);
+    expect(await sut.get('project:a', async () => 'a-list')).toBe('a-list');
+    expect(await sut.get('project:b', async () => 'b-list')).toBe('b-list');
+    expect(await sut.get('project:a', async () => 'other')).toBe('a-list');
+    clock.advance(5000);
+    await sut.get('project:c', async () => 'c-list');
+    expect((sut as unknown as { entries: Map<string, unknown> }).entries.size).toBe(1);
+  });
 });

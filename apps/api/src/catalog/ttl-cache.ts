@@ -29,12 +29,21 @@ export class TtlCache<T> {
 
     const loading = load()
       .then((value) => {
-        if (this.ttlMs > 0) this.entries.set(key, { value, expiresAt: this.clock.now().getTime() + this.ttlMs });
+        if (this.ttlMs > 0) {
+          const at = this.clock.now().getTime();
+          this.sweep(at);
+          this.entries.set(key, { value, expiresAt: at + this.ttlMs });
+        }
         return value;
       })
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, loading);
     return loading;
+  }
+
+  /** Drops expired entries, so that keys nobody asks for again (a project's, a token's) do not pile up. */
+  private sweep(now: number): void {
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
   }
 
   invalidate(key?: string): void {

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { CatalogQueryDto } from '../catalog/dto/catalog-query.dto';
+import { CurrentCaller, type Caller } from '../schedules/caller';
 import { FlavorDto } from './dto/flavor.dto';
 import { FlavorsService } from './flavors.service';
 
@@ -18,7 +19,7 @@ export class FlavorsController {
       'The two flavors the product manages (`standard`, `large`) are marked, with any spec mismatch.',
   })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
-  listFlavors(@Query() query: CatalogQueryDto): Promise<FlavorDto[]> {
-    return this.flavors.list(query.refresh);
+  listFlavors(@Query() query: CatalogQueryDto, @CurrentCaller() caller: Caller): Promise<FlavorDto[]> {
+    return this.flavors.list(caller, query.refresh);
   }
 }

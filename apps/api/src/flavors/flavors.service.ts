@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Flavor } from '@peak/openstack-client';
-import { CatalogService } from '../catalog/catalog.service';
+import { CatalogService, type CatalogViewer } from '../catalog/catalog.service';
 import { byName } from '../catalog/catalog.mappers';
 import type { FlavorDto } from './dto/flavor.dto';
 import { FlavorBootstrapService } from './flavor-bootstrap.service';
@@ -12,8 +12,9 @@ export class FlavorsService {
     private readonly bootstrap: FlavorBootstrapService,
   ) {}
 
-  async list(refresh = false): Promise<FlavorDto[]> {
-    const flavors = await this.catalog.listFlavors(refresh);
+  /** The flavors the viewer's project can use (through its token), the managed ones marked. */
+  async list(viewer: CatalogViewer, refresh = false): Promise<FlavorDto[]> {
+    const flavors = await this.catalog.listFlavors(viewer, refresh);
     return flavors.map((f) => this.map(f)).sort(byName);
   }
 

@@ -149,7 +149,7 @@ export class SchedulesService implements OnModuleDestroy {
     this.assertValid(timing, dto.instanceCount, now);
     const owner = await this.repository.findIdByName(dto.name);
     if (owner) throw nameTaken(dto.name, owner);
-    await this.checkReferences({ imageId: dto.imageId, flavorId: dto.flavorId, networkIds: dto.networkIds });
+    await this.checkReferences({ imageId: dto.imageId, flavorId: dto.flavorId, networkIds: dto.networkIds }, caller);
 
     const schedule = Object.assign(new ScheduleEntity(), {
       id: randomUUID(),
@@ -232,7 +232,7 @@ export class SchedulesService implements OnModuleDestroy {
       refs.flavorId !== current.flavorId ||
       refs.networkIds.join('\n') !== current.networkIds.join('\n');
     if (refsChanged) {
-      await this.checkReferences(refs);
+      await this.checkReferences(refs, caller);
       Object.assign(changes, { imageId: refs.imageId, flavorId: refs.flavorId, networkIds: [...refs.networkIds] });
     }
 
@@ -355,10 +355,11 @@ export class SchedulesService implements OnModuleDestroy {
     };
   }
 
-  private async checkReferences(refs: CloudReferences): Promise<void> {
+  /** With the caller's token: a project may only name what it can use. */
+  private async checkReferences(refs: CloudReferences, caller: Caller): Promise<void> {
     let missing;
     try {
-      missing = await this.references.check(refs);
+      missing = await this.references.check(refs, caller.token);
     } catch (error) {
       if (error instanceof CloudUnavailableError) throw cloudUnavailable(error.message, error.requestId);
       throw error;
