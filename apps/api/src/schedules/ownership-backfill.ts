@@ -61,7 +61,9 @@ export class OwnershipBackfill implements OnApplicationBootstrap, OnApplicationS
       );
     } catch (error) {
       this.logger.warn(`Could not assign older schedules to a project yet (${describeError(error)}); retrying in ${RETRY_MS / 1000} s`);
-      this.timer = setTimeout(() => (this.done = this.run()), RETRY_MS);
+      this.timer = setTimeout(() => {
+        this.done = this.run();
+      }, RETRY_MS);
       this.timer.unref();
     }
   }
