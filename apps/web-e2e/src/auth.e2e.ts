@@ -149,7 +149,9 @@ describeInBrowser('login in Chromium', () => {
       body: JSON.stringify({ enabled: false, version: 1 }),
     });
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain('Changing anything needs one of the roles admin; this token has reader on project admin');
+    expect(await refused.text()).toContain(
+      'Changing anything needs one of the roles member, admin; this token has reader on project admin',
+    );
     await logOut(page);
   });
 
