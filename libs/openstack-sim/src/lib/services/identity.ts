@@ -347,11 +347,7 @@ function tokenBody(call: IdentityCall, token: Token, withCatalog: boolean): unkn
     body['project'] = { domain: domainOf(project.domainId), id: project.id, name: project.name };
     // The real Zed Keystone: a trust-scoped token has no `is_domain`, and its roles come as full role refs.
     if (!token.trustId) body['is_domain'] = false;
-    body['roles'] = token.roleIds.map((id) =>
-      token.trustId
-        ? { id, name: state.roles.get(id)?.name ?? id, domain_id: null, description: null, options: {} }
-        : { id, name: state.roles.get(id)?.name ?? id },
-    );
+    body['roles'] = token.roleIds.map((id) => (token.trustId ? roleView(call, id) : { id, name: state.roles.get(id)?.name ?? id }));
     if (withCatalog) body['catalog'] = catalog(call);
   }
   const credential = token.applicationCredentialId ? state.applicationCredentials.get(token.applicationCredentialId) : undefined;
