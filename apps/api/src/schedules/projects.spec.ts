@@ -73,6 +73,32 @@ describe('schedules belong to projects', () => {
       .expect(200);
   });
 
+  it('answers 422 to a token from an application credential, which cannot create the trust the engine needs', async () => {
+    const res = await fetch(`${kit.sim.authUrl}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ['application_credential'],
+            application_credential: { name: 'demo-app', secret: 'secret', user: { name: 'demo', domain: { name: 'Default' } } },
+          },
+        },
+      }),
+    });
+    const appToken = res.headers.get('x-subject-token');
+    expect(appToken).toEqual(expect.any(String));
+    const refused = await kit
+      .http()
+      .post('/v1/schedules')
+      .set('x-auth-token', appToken as string)
+      .send(onceBody(kit, { name: 'from-a-tool' }));
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toContain('application credential');
+    // Nothing was saved.
+    expect((await asDemo.get('/v1/schedules').expect(200)).body.items.map((s: { name: string }) => s.name)).not.toContain('from-a-tool');
+  });
+
   it("gives a schedule made before projects, and its runs, to the service account's project", async () => {
     const created = (
       await kit
