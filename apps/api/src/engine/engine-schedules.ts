@@ -4,11 +4,17 @@ import type { CompiledSchedule } from '@peak/schedule-domain';
 import { In, Repository } from 'typeorm';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import { compileSchedule } from '../schedules/schedule.mappers';
+import type { ProjectRef } from './pass-report';
 
 /** A schedule as the engine sees it: the row, and its timing compiled once for cheap planning. */
 export interface EngineSchedule {
   readonly entity: ScheduleEntity;
   readonly compiled: CompiledSchedule;
+}
+
+/** The Keystone project a schedule's VMs live in (null for a row older than projects, until the backfill). */
+export function projectOf(entity: Pick<ScheduleEntity, 'projectId' | 'projectName'>): ProjectRef {
+  return entity.projectId ? { id: entity.projectId, name: entity.projectName } : null;
 }
 
 /** The oldest transaction still running: every transaction below it has committed or aborted. */

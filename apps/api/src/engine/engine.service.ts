@@ -11,10 +11,10 @@ import { EngineMetrics } from '../metrics/engine-metrics';
 import { describeError } from '../openstack/describe-error';
 import { RunEvents } from '../runs/run-events';
 import { ScheduleEvents } from '../schedules/schedule-events';
-import { EngineSchedules } from './engine-schedules';
+import { EngineSchedules, projectOf } from './engine-schedules';
 import { EngineStateEntity } from './entities/engine-state.entity';
 import { LeaderElectionService } from './leader-election.service';
-import type { PassReport } from './pass-report';
+import type { PassReport, ProjectRef } from './pass-report';
 import { ReconcilerService } from './reconciler.service';
 
 const WAKE_TIMER = 'peak-engine-wake';
@@ -215,13 +215,22 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     for (const { plannedAt, at } of report.tearingDown) this.metrics.observeDispatchLateness(plannedAt, at, 'teardown');
     for (const { state } of report.finishedRuns) this.metrics.recordRunFinished(state);
     const now = new Set<string>();
+    for (const project of report.quotaRefusals) this.metrics.recordQuotaError(project);
+    const shortfalls = new Map<string, { project: ProjectRef; vms: number }>();
     for (const v of report.vms) {
-      this.metrics.setScheduleVms({ id: v.scheduleId, name: v.scheduleName }, v.desired, v.active);
+      this.metrics.setScheduleVms({ id: v.scheduleId, name: v.scheduleName, project: v.project }, v.desired, v.active);
       now.add(v.scheduleId);
+      if (v.quotaShort === 0) continue;
+      const key = v.project?.id ?? '';
+      const sum = shortfalls.get(key) ?? { project: v.project, vms: 0 };
+      sum.vms += v.quotaShort;
+      shortfalls.set(key, sum);
     }
+    this.metrics.setQuotaShortfalls([...shortfalls.values()]);
     for (const id of this.gauged) {
       if (now.has(id)) continue;
-      if (this.schedules.get(id)) this.metrics.setScheduleVms({ id, name: this.schedules.get(id)?.entity.name ?? id }, 0, 0);
+      const entity = this.schedules.get(id)?.entity;
+      if (entity) this.metrics.setScheduleVms({ id, name: entity.name, project: projectOf(entity) }, 0, 0);
       else this.metrics.forgetSchedule(id);
     }
     this.gauged = now;

@@ -63,10 +63,10 @@ describe(EngineService.name, () => {
     throw new Error(`not settled: ${what}`);
   }
 
-  async function create(body: Record<string, unknown>): Promise<{ id: string; name: string }> {
+  async function create(body: Record<string, unknown>): Promise<{ id: string; name: string; projectId: string }> {
     const res = await kit.http().post('/v1/schedules').send(body);
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body as { id: string; name: string };
+    return res.body as { id: string; name: string; projectId: string };
   }
 
   function onceIn(minutesFromNow: number, durationMinutes: number, overrides: Record<string, unknown> = {}) {
@@ -98,8 +98,10 @@ describe(EngineService.name, () => {
     expect(active?.readyAt).not.toBeNull();
     expect(active?.vms?.every((vm) => vm.status === 'ACTIVE' && vm.serverId && vm.activeAt)).toBe(true);
     const metrics = (await kit.http().get('/metrics').expect(200)).text;
-    expect(metrics).toContain(`peak_vms_desired{schedule_id="${schedule.id}",schedule="${schedule.name}"} 3`);
-    expect(metrics).toContain(`peak_vms_active{schedule_id="${schedule.id}",schedule="${schedule.name}"} 3`);
+    // The series carry the schedule's project: the admin token that created it was scoped to project admin.
+    const labels = `schedule_id="${schedule.id}",schedule="${schedule.name}",project_id="${schedule.projectId}",project="admin"`;
+    expect(metrics).toContain(`peak_vms_desired{${labels}} 3`);
+    expect(metrics).toContain(`peak_vms_active{${labels}} 3`);
     expect(metrics).toMatch(/peak_dispatch_lateness_seconds_count\{action="provision"\} [1-9]/);
     expect(metrics).toContain('peak_engine_leader 1');
 

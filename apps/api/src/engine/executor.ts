@@ -10,7 +10,7 @@ import { RunsRepository } from '../runs/runs.repository';
 import { Backoffs } from './backoffs';
 import { mapWithConcurrency } from './concurrency';
 import { installationTag, OWNER_TAG, ownershipMetadata, ownershipOf, ownershipTags, RUN_TAG_PREFIX } from './ownership';
-import { recordRunError, VM_STATUS, type Action, type RunRecord, type SlotRecord } from './planner';
+import { recordRunError, VM_STATUS, type Action, type Launch, type RunRecord, type SlotRecord } from './planner';
 
 type CloudAction = Extract<Action, { kind: 'create' | 'delete' }>;
 
@@ -22,6 +22,8 @@ export interface ExecutionReport {
   deleted: number;
   /** The lease was lost during the pass: the calls not yet sent were dropped, and nothing more may be written. */
   fenced: boolean;
+  /** Creates refused for lack of quota, by the project each was for. */
+  quotaRefusals: Launch['project'][];
 }
 
 /** Asked before every create and delete: whether this replica still holds the lease it planned under. */
@@ -76,7 +78,7 @@ export class RunExecutor {
       }
     }
     calls.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'create' ? -1 : 1));
-    const report: ExecutionReport = { runs: working, created: 0, deleted: 0, fenced: false };
+    const report: ExecutionReport = { runs: working, created: 0, deleted: 0, fenced: false, quotaRefusals: [] };
     let dropped = 0;
     const results = await mapWithConcurrency(calls, this.config.concurrency, async (call) => {
       // Fencing: a replica that lost the lease (paused, partitioned, its renewal starved) sends nothing more.
@@ -85,7 +87,7 @@ export class RunExecutor {
         dropped++;
         return false;
       }
-      return call.kind === 'create' ? this.create(call, working, now) : this.remove(call, working, now);
+      return call.kind === 'create' ? this.create(call, working, now, report) : this.remove(call, working, now);
     });
     results.forEach((result, i) => {
       if (result.status === 'fulfilled' && result.value) report[calls[i]?.kind === 'create' ? 'created' : 'deleted']++;
@@ -104,7 +106,12 @@ export class RunExecutor {
     if (closed) this.backoffs.forgetRun(run.id, vms);
   }
 
-  private async create(action: Extract<Action, { kind: 'create' }>, runs: Map<string, RunRecord>, now: Date): Promise<boolean> {
+  private async create(
+    action: Extract<Action, { kind: 'create' }>,
+    runs: Map<string, RunRecord>,
+    now: Date,
+    report: ExecutionReport,
+  ): Promise<boolean> {
     const run = runs.get(action.runId);
     const vm = run?.vms.find((slot) => slot.id === action.slotId);
     if (!run || !vm) return false;
@@ -138,7 +145,8 @@ export class RunExecutor {
       await this.runs.updateSlot(vm.id, { serverId: created.id, status: vm.status });
       return true;
     } catch (error) {
-      await this.onCreateFailed(run, vm, error, now, action.launch.trustId);
+      if (isOpenStackError(error) && error.isQuotaExceeded) report.quotaRefusals.push(action.launch.project);
+      await this.onCreateFailed(run, vm, error, now, action.launch);
       return false;
     }
   }
@@ -180,7 +188,8 @@ export class RunExecutor {
     return true;
   }
 
-  private async onCreateFailed(run: RunRecord, vm: SlotRecord, error: unknown, now: Date, trustId: string | null): Promise<void> {
+  private async onCreateFailed(run: RunRecord, vm: SlotRecord, error: unknown, now: Date, launch: Launch): Promise<void> {
+    const { trustId, project } = launch;
     const trustBroken =
       trustId !== null && isOpenStackError(error) && error.service === 'identity' && [401, 403, 404].includes(error.status);
     if (trustBroken) {
@@ -202,10 +211,18 @@ export class RunExecutor {
       vm.status = VM_STATUS.pending;
       vm.createdAt = null;
     }
+    const quota = isOpenStackError(error) && error.isQuotaExceeded;
     vm.faultMessage = message;
-    vm.shortfallReason = isOpenStackError(error) && error.isQuotaExceeded ? 'quota' : 'cloud_error';
+    vm.shortfallReason = quota ? 'quota' : 'cloud_error';
     this.backoffs.backOffRun(run.id, this.clock.monotonicMs());
-    recordRunError(run, isOpenStackError(error) ? error.message : message, isOpenStackError(error) ? (error.requestId ?? null) : null, now);
+    // A quota is per project: say whose is full, so the operator knows which project to raise it for.
+    const runError = isOpenStackError(error) ? error.message : message;
+    recordRunError(
+      run,
+      quota && project ? `Project ${project.name ?? project.id} is out of quota: ${runError}` : runError,
+      isOpenStackError(error) ? (error.requestId ?? null) : null,
+      now,
+    );
     await this.runs.updateSlot(vm.id, {
       attempts: vm.attempts,
       status: vm.status,

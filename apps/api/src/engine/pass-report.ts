@@ -1,5 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { RunState } from '../runs/run-lifecycle';
+import type { Launch } from './planner';
+
+/** The Keystone project a schedule's VMs live in (null: not known, e.g. a row older than projects). */
+export type ProjectRef = Launch['project'];
 
 /** What one pass saw and did; returned for the engine's timer, logs, metrics and tests. */
 export interface PassReport {
@@ -23,8 +27,10 @@ export interface PassReport {
   started: { plannedAt: Date; at: Date }[];
   /** Runs whose teardown began in this pass: planned end (or the change that ended it), and when. */
   tearingDown: { plannedAt: Date; at: Date }[];
-  /** Desired and ACTIVE VMs of every schedule with an open run. */
-  vms: { scheduleId: string; scheduleName: string; desired: number; active: number }[];
+  /** Desired and ACTIVE VMs of every schedule with an open run, and how many of its slots a full quota holds back. */
+  vms: { scheduleId: string; scheduleName: string; project: ProjectRef; desired: number; active: number; quotaShort: number }[];
+  /** Creates refused for lack of quota in this pass (on the call, or by Nova's recheck), one entry each. */
+  quotaRefusals: ProjectRef[];
   finishedRuns: { runId: string; scheduleId: string; state: RunState }[];
   /** The lease was lost during the pass: it stopped there, without writing what it had not written yet. */
   fenced: boolean;
@@ -45,6 +51,7 @@ export function emptyReport(at: Date, t: number, schedules: number): PassReport 
     started: [],
     tearingDown: [],
     vms: [],
+    quotaRefusals: [],
     finishedRuns: [],
     fenced: false,
   };

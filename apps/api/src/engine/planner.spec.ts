@@ -9,6 +9,7 @@ import {
   type DesiredWindow,
   groupByRun,
   isKept,
+  type Launch,
   newSlot,
   plan,
   type PlanInput,
@@ -22,7 +23,7 @@ const NOW = new Date('2026-11-23T08:00:00Z');
 const CURRENT_WINDOW = new Date(NOW.getTime() - 10 * 60_000);
 const OLD_WINDOW = new Date(NOW.getTime() - 2 * 3600_000);
 const LIMITS = { maxAttempts: 3, createGraceMs: 20_000, deleteRetryMs: 60_000, buildTimeoutMs: 600_000 };
-const LAUNCH = { imageId: 'image', flavorId: 'flavor', networkIds: ['net'], trustId: null };
+const LAUNCH: Launch = { imageId: 'image', flavorId: 'flavor', networkIds: ['net'], trustId: null, project: null };
 const INSTALLATION = '5d1f3b8e-0c2a-4f7e-9a61-7b2c4d8e9f01';
 
 /** Backoffs as plain maps, so a test can both read and apply them. */

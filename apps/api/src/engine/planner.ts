@@ -62,8 +62,19 @@ export interface DesiredWindow {
   windowEnd: Date;
   /** When provisioning of the window was due to start (its start less the lead time). */
   provisionAt: Date;
-  /** What to boot, and the Keystone trust to create it through (null: the service account's own project). */
-  launch: { imageId: string; flavorId: string; networkIds: readonly string[]; trustId: string | null };
+  launch: Launch;
+}
+
+/**
+ * What to boot for a window, and where: the Keystone trust to create it through (null: the service account's own
+ * project) and the project that trust acts in (named in quota errors and metrics; null when unknown).
+ */
+export interface Launch {
+  imageId: string;
+  flavorId: string;
+  networkIds: readonly string[];
+  trustId: string | null;
+  project: { id: string; name: string | null } | null;
 }
 
 /**
@@ -116,7 +127,7 @@ export type Action =
   | { readonly kind: 'track'; readonly run: RunRecord }
   /** Hold a slot's next create back after a failed VM (`attempt` failures so far). */
   | { readonly kind: 'back-off-slot'; readonly slotId: string; readonly attempt: number }
-  /** Hold the whole run's creates back after a quota or cloud error; recorded on the run as its last error. */
+  /** Hold the whole run's creates back after a quota error (Nova's recheck put a VM in ERROR); recorded on the run. */
   | { readonly kind: 'back-off-run'; readonly runId: string }
   /** A VM came up: the run's next error backs off from the start again. */
   | { readonly kind: 'reset-run-backoff'; readonly runId: string };

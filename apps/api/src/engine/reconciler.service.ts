@@ -10,11 +10,11 @@ import { InstallationService } from '../installation/installation.service';
 import { isLiveRunState } from '../runs/run-lifecycle';
 import { RunEvents } from '../runs/run-events';
 import { RunsRepository, type NewRun } from '../runs/runs.repository';
-import { EngineSchedules } from './engine-schedules';
+import { EngineSchedules, projectOf } from './engine-schedules';
 import { RunExecutor, type LeaseGuard } from './executor';
 import { isVisibleTo, OWNER_TAG, ownershipOf } from './ownership';
 import { missedWindows } from './missed-windows';
-import { emptyReport, finishReport, type PassReport } from './pass-report';
+import { emptyReport, finishReport, type PassReport, type ProjectRef } from './pass-report';
 import { dueWindows, groupByRun, isKept, newSlot, plan, settleRun, type DesiredWindow, type RunRecord } from './planner';
 
 /**
@@ -75,6 +75,10 @@ export class ReconcilerService {
     const done = await this.executor.execute(actions, open, now, options.guard);
     report.created = done.created;
     report.deleted = done.deleted;
+    report.quotaRefusals.push(...done.quotaRefusals);
+    // Nova's quota recheck put a VM in ERROR: a quota refusal too, in the run's project.
+    for (const action of actions)
+      if (action.kind === 'back-off-run') report.quotaRefusals.push(this.projectOf(done.runs.get(action.runId)?.scheduleId));
     // Rows are written only while the lease is still ours: a new leader's writes are never overwritten.
     if (done.fenced || !(await options.guard())) return fenced();
 
@@ -128,7 +132,13 @@ export class ReconcilerService {
         windowStart: at.current.start,
         windowEnd: at.current.end,
         provisionAt: at.current.provisionAt,
-        launch: { imageId: entity.imageId, flavorId: entity.flavorId, networkIds: entity.networkIds, trustId: entity.trustId },
+        launch: {
+          imageId: entity.imageId,
+          flavorId: entity.flavorId,
+          networkIds: entity.networkIds,
+          trustId: entity.trustId,
+          project: this.projectOf(entity.id),
+        },
       });
     }
     return desired;
@@ -193,12 +203,20 @@ export class ReconcilerService {
     const active = inSlots.filter((vm) => vm.status === 'ACTIVE').length;
     if (run.state === 'degraded' && before.state !== 'degraded')
       this.logger.warn(`Run ${run.id}: ${active} of ${run.desiredCount} VM(s), held back by ${run.shortfallReason}`);
+    const tearingDown = run.state === 'tearing-down';
     report.vms.push({
       scheduleId: run.scheduleId,
       scheduleName: this.schedules.get(run.scheduleId)?.entity.name ?? run.scheduleId,
-      desired: run.state === 'tearing-down' ? 0 : run.desiredCount,
+      project: this.projectOf(run.scheduleId),
+      desired: tearingDown ? 0 : run.desiredCount,
       active,
+      quotaShort: tearingDown ? 0 : inSlots.filter((vm) => vm.status !== 'ACTIVE' && vm.shortfallReason === 'quota').length,
     });
+  }
+
+  private projectOf(scheduleId: string | undefined): ProjectRef {
+    const entity = scheduleId === undefined ? undefined : this.schedules.get(scheduleId)?.entity;
+    return entity ? projectOf(entity) : null;
   }
 
   /** A schedule marked for deletion goes once none of its runs is live and none of its VMs is in the cloud. */

@@ -117,4 +117,45 @@ describe('VMs made through the creator’s trust', () => {
     kit.clock.advance(30 * 60_000);
     await settle(async () => (await runOf(schedule.id))?.state === 'failed', 'failed: no VM was ever made');
   });
+
+  it("counts a full quota against the schedule's project: in the run's error, the readiness summary and the metrics", async () => {
+    kit.clock.set(T0);
+    await kit.sim.control.setQuotas({ instances: 1 }, 'demo');
+    try {
+      const schedule = (await kit.http().post('/v1/schedules').set('x-auth-token', demo).send(body('crowded', 5)).expect(201)).body as {
+        id: string;
+      };
+      kit.clock.advance(5 * 60_000);
+      await settle(async () => {
+        const run = await runOf(schedule.id);
+        return run?.shortfallReason === 'quota' && (run.vms ?? []).some((vm) => vm.status === 'ACTIVE');
+      }, 'one VM up, the other held back by the quota');
+      const run = await runOf(schedule.id);
+      expect(run?.state).toBe('degraded');
+      expect(run?.lastErrorMessage).toMatch(/^Project demo is out of quota: .*[Qq]uota/);
+      const servers = (await kit.sim.control.servers({ tag: OWNER_TAG })).filter((s) => !s.deleting);
+      expect(servers.map((s) => s.projectName)).toEqual(['demo']);
+
+      const ready = (await kit.http().get('/v1/health/ready')).body as {
+        details: { quota: { projectsShort: number; projects: { projectName: string; schedules: number; vmsHeldBack: number }[] } };
+      };
+      expect(ready.details.quota).toMatchObject({ projectsShort: 1, projects: [{ projectName: 'demo', schedules: 1, vmsHeldBack: 1 }] });
+      const metrics = (await kit.http().get('/metrics')).text;
+      expect(metrics).toMatch(/^peak_quota_shortfall_vms\{project_id="[0-9a-f]+",project="demo"\} 1$/m);
+      expect(metrics).toMatch(/^peak_quota_errors_total\{project_id="[0-9a-f]+",project="demo"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^peak_vms_active\{schedule_id="[^"]+",schedule="crowded",project_id="[0-9a-f]+",project="demo"\} 1$/m);
+
+      // Room again: the held-back VM is made, and the project leaves the summary.
+      await kit.sim.control.setQuotas({ instances: 10 }, 'demo');
+      await settle(async () => (await runOf(schedule.id))?.state === 'active', 'active once the quota has room');
+      kit.clock.advance(10_000); // past the readiness cache
+      const after = (await kit.http().get('/v1/health/ready')).body as { details: { quota: { projectsShort: number } } };
+      expect(after.details.quota.projectsShort).toBe(0);
+      expect((await kit.http().get('/metrics')).text).not.toMatch(/^peak_quota_shortfall_vms\{/m);
+      kit.clock.advance(30 * 60_000);
+      await settle(async () => (await runOf(schedule.id))?.state === 'completed', 'completed');
+    } finally {
+      await kit.sim.control.setQuotas({ instances: 10 }, 'demo');
+    }
+  });
 });

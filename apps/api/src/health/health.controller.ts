@@ -5,6 +5,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndica
 import { CloudHealthIndicator } from './indicators/cloud.indicator';
 import { EngineHealthIndicator } from './indicators/engine.indicator';
 import { FlavorBootstrapHealthIndicator } from './indicators/flavor-bootstrap.indicator';
+import { QuotaHealthIndicator } from './indicators/quota.indicator';
 
 @ApiTags('health')
 // Probes (load balancers, Kubernetes) carry no Keystone token.
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly cloud: CloudHealthIndicator,
     private readonly flavors: FlavorBootstrapHealthIndicator,
     private readonly engine: EngineHealthIndicator,
+    private readonly quota: QuotaHealthIndicator,
   ) {}
 
   @Get()
@@ -39,7 +41,8 @@ export class HealthController {
     description:
       'Whether this replica can do its job: the database answers, the cloud answers with our credentials, ' +
       'and both managed flavors exist. 503 with the failing part otherwise. Also says whether this replica ' +
-      'leads the engine or follows (both are ready). Needs no token.',
+      'leads the engine or follows (both are ready), and which Keystone projects have VMs held back by a full ' +
+      'quota (informative: the tenant raises it). Needs no token.',
   })
   @ApiServiceUnavailableResponse({ description: 'A dependency is not ready; the body says which.' })
   getReadiness(): Promise<HealthCheckResult> {
@@ -48,6 +51,7 @@ export class HealthController {
       () => this.cloud.check('cloud'),
       () => this.flavors.check('flavors', true),
       () => this.engine.check('engine'),
+      () => this.quota.check('quota'),
     ]);
   }
 }

@@ -9,25 +9,41 @@ const LATENESS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** A planning pass over 10,000 schedules must stay under 100 ms. */
 const PLANNING_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+/** The schedule a series is about, and the Keystone project its VMs live in (null: not known). */
+export interface GaugedSchedule {
+  id: string;
+  name: string;
+  project: { id: string; name: string | null } | null;
+}
+
+type ScheduleLabel = 'schedule_id' | 'schedule' | 'project_id' | 'project';
+type ProjectLabel = 'project_id' | 'project';
+
+function projectLabels(project: GaugedSchedule['project']): Record<ProjectLabel, string> {
+  return { project_id: project?.id ?? '', project: project?.name ?? project?.id ?? '' };
+}
+
 /**
  * The engine's own metrics, for the engine to call (it owns the numbers; this only exposes them):
- * `peak_dispatch_lateness_seconds{action}`, `peak_vms_desired{schedule_id,schedule}`,
- * `peak_vms_active{schedule_id,schedule}`, `peak_runs_total{state}`, `peak_engine_leader`,
- * `peak_engine_planning_seconds` and `peak_engine_planned_schedules`.
+ * `peak_dispatch_lateness_seconds{action}`, `peak_vms_desired` and `peak_vms_active` (by schedule and project),
+ * `peak_quota_shortfall_vms{project_id,project}`, `peak_quota_errors_total{project_id,project}`,
+ * `peak_runs_total{state}`, `peak_engine_leader`, `peak_engine_planning_seconds` and `peak_engine_planned_schedules`.
  */
 @Injectable()
 export class EngineMetrics {
   private readonly lateness: Histogram<'action'>;
-  private readonly desired: Gauge<'schedule_id' | 'schedule'>;
-  private readonly active: Gauge<'schedule_id' | 'schedule'>;
+  private readonly desired: Gauge<ScheduleLabel>;
+  private readonly active: Gauge<ScheduleLabel>;
+  private readonly quotaShortfall: Gauge<ProjectLabel>;
+  private readonly quotaErrors: Counter<ProjectLabel>;
   private readonly runs: Counter<'state'>;
   private readonly leader: Gauge;
   private readonly planning: Histogram;
   private readonly plannedSchedules: Gauge;
   private readonly deleteFailures: Counter;
   private readonly fenced: Counter;
-  /** The name each schedule's series carry, so a rename or a deletion removes the old series. */
-  private readonly scheduleNames = new Map<string, string>();
+  /** The labels each schedule's series carry, so a rename, a new project or a deletion removes the old series. */
+  private readonly scheduleLabels = new Map<string, Record<ScheduleLabel, string>>();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -40,14 +56,26 @@ export class EngineMetrics {
     });
     this.desired = new Gauge({
       name: 'peak_vms_desired',
-      help: 'VMs the current run of a schedule wants (0 outside its windows).',
-      labelNames: ['schedule_id', 'schedule'],
+      help: 'VMs the current run of a schedule wants (0 outside its windows), by schedule and Keystone project.',
+      labelNames: ['schedule_id', 'schedule', 'project_id', 'project'],
       registers,
     });
     this.active = new Gauge({
       name: 'peak_vms_active',
-      help: 'VMs of a schedule that are ACTIVE in the cloud.',
-      labelNames: ['schedule_id', 'schedule'],
+      help: 'VMs of a schedule that are ACTIVE in the cloud, by schedule and Keystone project.',
+      labelNames: ['schedule_id', 'schedule', 'project_id', 'project'],
+      registers,
+    });
+    this.quotaShortfall = new Gauge({
+      name: 'peak_quota_shortfall_vms',
+      help: "VMs that open runs want but cannot have because their Keystone project's quota is full, by project.",
+      labelNames: ['project_id', 'project'],
+      registers,
+    });
+    this.quotaErrors = new Counter({
+      name: 'peak_quota_errors_total',
+      help: 'Server creates refused for lack of quota (on the create call or by the quota recheck that puts a VM in ERROR), by Keystone project.',
+      labelNames: ['project_id', 'project'],
       registers,
     });
     this.runs = new Counter({
@@ -102,22 +130,37 @@ export class EngineMetrics {
   }
 
   /** Current desired and ACTIVE VM counts of one schedule. */
-  setScheduleVms(schedule: { id: string; name: string }, desired: number, active: number): void {
-    const previous = this.scheduleNames.get(schedule.id);
-    if (previous !== undefined && previous !== schedule.name) this.forgetSchedule(schedule.id);
-    this.scheduleNames.set(schedule.id, schedule.name);
-    const labels = { schedule_id: schedule.id, schedule: schedule.name };
+  setScheduleVms(schedule: GaugedSchedule, desired: number, active: number): void {
+    const labels = { schedule_id: schedule.id, schedule: schedule.name, ...projectLabels(schedule.project) };
+    const previous = this.scheduleLabels.get(schedule.id);
+    if (
+      previous &&
+      (previous.schedule !== labels.schedule || previous.project_id !== labels.project_id || previous.project !== labels.project)
+    )
+      this.forgetSchedule(schedule.id);
+    this.scheduleLabels.set(schedule.id, labels);
     this.desired.set(labels, desired);
     this.active.set(labels, active);
   }
 
   /** Drops a deleted schedule's series, so they do not report their last value forever. */
   forgetSchedule(scheduleId: string): void {
-    const name = this.scheduleNames.get(scheduleId);
-    if (name === undefined) return;
-    this.scheduleNames.delete(scheduleId);
-    this.desired.remove({ schedule_id: scheduleId, schedule: name });
-    this.active.remove({ schedule_id: scheduleId, schedule: name });
+    const labels = this.scheduleLabels.get(scheduleId);
+    if (labels === undefined) return;
+    this.scheduleLabels.delete(scheduleId);
+    this.desired.remove(labels);
+    this.active.remove(labels);
+  }
+
+  /** VMs held back by a full quota right now, per project; projects not given have none. */
+  setQuotaShortfalls(shortfalls: readonly { project: GaugedSchedule['project']; vms: number }[]): void {
+    this.quotaShortfall.reset();
+    for (const { project, vms } of shortfalls) this.quotaShortfall.inc(projectLabels(project), vms);
+  }
+
+  /** A create the cloud refused for lack of quota in this project. */
+  recordQuotaError(project: GaugedSchedule['project']): void {
+    this.quotaErrors.inc(projectLabels(project));
   }
 
   /** A run reached its final state (`completed`, `failed`, `missed`...). */

@@ -103,7 +103,7 @@ describe(MetricsController.name, () => {
 
     engine.setLeader(true);
     engine.observeDispatchLateness(new Date('2030-01-01T08:00:00.000Z'), new Date('2030-01-01T08:00:00.120Z'));
-    engine.setScheduleVms({ id: 'a1b2', name: 'exam "night"' }, 5, 3);
+    engine.setScheduleVms({ id: 'a1b2', name: 'exam "night"', project: { id: 'p1', name: 'demo' } }, 5, 3);
     engine.recordRunFinished('completed');
     engine.observePlanningPass(12, 10_000);
 
@@ -114,7 +114,7 @@ describe(MetricsController.name, () => {
     expect(samplesOf(families, 'peak_dispatch_lateness_seconds_bucket', { action: 'provision', le: '0.25' })[0]?.value).toBe(1);
     // Quotes in a schedule name are escaped, and the reader gets them back.
     expect(samplesOf(families, 'peak_vms_desired', { schedule_id: 'a1b2', schedule: 'exam "night"' })[0]?.value).toBe(5);
-    expect(samplesOf(families, 'peak_vms_active', { schedule_id: 'a1b2' })[0]?.value).toBe(3);
+    expect(samplesOf(families, 'peak_vms_active', { schedule_id: 'a1b2', project: 'demo' })[0]?.value).toBe(3);
     expect(samplesOf(families, 'peak_runs_total', { state: 'completed' })[0]?.value).toBe(1);
     expect(samplesOf(families, 'peak_engine_planning_seconds_count')[0]?.value).toBe(1);
     expect(samplesOf(families, 'peak_engine_planned_schedules')[0]?.value).toBe(10_000);

@@ -34,6 +34,23 @@ export interface NewRun {
 /** A run's id and the fields to write (the schedule's name is recorded once, when the run is opened). */
 export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'scheduleName' | 'projectId'>>;
 
+/** Runs that still want VMs (a run tearing down wants none, whatever its quota). */
+const QUOTA_STATES_SQL = LIVE_RUN_STATES.filter((state) => state !== 'tearing-down')
+  .map((s) => `'${s}'`)
+  .join(', ');
+
+/** VMs a project's quota holds back, from `RunsRepository.quotaShortfalls`. */
+export interface QuotaShortfall {
+  projectId: string | null;
+  projectName: string | null;
+  /** Schedules with VMs held back. */
+  schedules: number;
+  /** VMs held back. */
+  vms: number;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+}
+
 /** A window that passed with no engine running, to record as `missed`. */
 export type MissedRun = Pick<
   RunEntity,
@@ -147,6 +164,42 @@ export class RunsRepository {
       [scheduleId],
     );
     return rows[0].live;
+  }
+
+  /**
+   * Per Keystone project, the VMs that open runs want but cannot have because the project's quota is full (slots
+   * whose last create or VM the cloud refused for quota), the schedules concerned, and the latest such error.
+   * The projects with most VMs held back come first.
+   */
+  async quotaShortfalls(limit: number): Promise<QuotaShortfall[]> {
+    const rows: {
+      project_id: string | null;
+      project_name: string | null;
+      schedules: number;
+      vms: number;
+      message: string | null;
+      at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT r.project_id, max(s.project_name) AS project_name, count(DISTINCT r.schedule_id)::int AS schedules,
+                count(*)::int AS vms, (array_agg(r.last_error_message ORDER BY r.last_error_at DESC NULLS LAST))[1] AS message,
+                max(r.last_error_at) AS at
+           FROM run r
+           JOIN run_vm v ON v.run_id = r.id
+           LEFT JOIN schedule s ON s.id = r.schedule_id
+          WHERE r.state IN (${QUOTA_STATES_SQL}) AND v.slot <= r.desired_count AND v.status <> 'ACTIVE' AND v.shortfall_reason = 'quota'
+          GROUP BY r.project_id
+          ORDER BY vms DESC, r.project_id
+          LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({
+      projectId: row.project_id,
+      projectName: row.project_name,
+      schedules: row.schedules,
+      vms: row.vms,
+      lastError: row.message,
+      lastErrorAt: row.at,
+    }));
   }
 
   /** Which of these run ids this database knows (any state): the engine adopts a VM without an installation tag only then. */

@@ -23,7 +23,7 @@ export class CloudHealthIndicator {
   ) {}
 
   async check(key = 'cloud') {
-    const now = this.clock.now().getTime();
+    const now = this.clock.monotonicMs(); // a duration: a wall-clock step neither expires nor freezes the cache
     if (!this.last || now - this.last.at >= CACHE_MS) this.last = { at: now, result: await this.probe() };
     const { ok, details } = this.last.result;
     const session = this.health.check(key);
