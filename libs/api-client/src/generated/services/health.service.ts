@@ -142,7 +142,7 @@ export class HealthService extends BaseService {
   /**
    * Readiness.
    *
-   * Whether this replica can do its job: the database answers, the cloud answers with our credentials, and both managed flavors exist. 503 with the failing part otherwise. Also says whether this replica leads the engine or follows (both are ready). Needs no token. Needs no token.
+   * Whether this replica can do its job: the database answers, the cloud answers with our credentials, and both managed flavors exist. 503 with the failing part otherwise. Also says whether this replica leads the engine or follows (both are ready), and which Keystone projects have VMs held back by a full quota (informative: the tenant raises it). Needs no token. Needs no token.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `getReadiness()` instead.
@@ -177,7 +177,7 @@ export class HealthService extends BaseService {
   /**
    * Readiness.
    *
-   * Whether this replica can do its job: the database answers, the cloud answers with our credentials, and both managed flavors exist. 503 with the failing part otherwise. Also says whether this replica leads the engine or follows (both are ready). Needs no token. Needs no token.
+   * Whether this replica can do its job: the database answers, the cloud answers with our credentials, and both managed flavors exist. 503 with the failing part otherwise. Also says whether this replica leads the engine or follows (both are ready), and which Keystone projects have VMs held back by a full quota (informative: the tenant raises it). Needs no token. Needs no token.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getReadiness$Response()` instead.
