@@ -39,8 +39,8 @@ export type LeaseGuard = () => Promise<boolean>;
 export class RunExecutor {
   private readonly logger = new Logger('Engine');
   readonly backoffs: Backoffs;
-  /** Schedules whose trust failed their last create, with the reason (shown by the readiness probe). */
-  readonly trustProblems = new Map<string, string>();
+  /** Schedules whose trust failed their last create: that trust and the reason (shown by the readiness probe). */
+  readonly trustProblems = new Map<string, { trustId: string; reason: string }>();
 
   constructor(
     private readonly openstack: OpenStackClient,
@@ -194,8 +194,11 @@ export class RunExecutor {
       trustId !== null && isOpenStackError(error) && error.service === 'identity' && [401, 403, 404].includes(error.status);
     if (trustBroken) {
       // Never silent: the run says why, and so does the readiness summary, until a create through the trust works again.
-      const reason = `The Keystone trust ${trustId} this schedule acts through no longer works (${describeError(error)}): its creator was deleted, lost the role, or the trust was deleted. Re-create the schedule with a member's token.`;
-      this.trustProblems.set(run.scheduleId, reason);
+      const reason =
+        `The Keystone trust ${trustId} this schedule acts through no longer works (${describeError(error)}): its trustor was ` +
+        `deleted, lost the role, or the trust was deleted. A member of the project can take the delegation over ` +
+        `(POST /v1/schedules/${run.scheduleId}/delegation, or "Take over" in the console).`;
+      this.trustProblems.set(run.scheduleId, { trustId, reason });
       error = new Error(reason);
     }
     const message = describeError(error);

@@ -121,6 +121,9 @@ export class ReconcilerService {
 
   private desiredAt(now: Date, report: PassReport): Map<string, DesiredWindow> {
     const desired = new Map<string, DesiredWindow>();
+    // A broken trust replaced since (a member took the delegation over) is no longer a problem.
+    for (const [scheduleId, { trustId }] of this.executor.trustProblems)
+      if (this.schedules.get(scheduleId)?.entity.trustId !== trustId) this.executor.trustProblems.delete(scheduleId);
     for (const { entity, compiled } of this.schedules.all()) {
       const at = compiled.planAt(now);
       if (at.nextBoundary && (!report.nextBoundary || at.nextBoundary < report.nextBoundary)) report.nextBoundary = at.nextBoundary;

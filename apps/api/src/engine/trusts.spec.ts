@@ -118,6 +118,57 @@ describe('VMs made through the creator’s trust', () => {
     await settle(async () => (await runOf(schedule.id))?.state === 'failed', 'failed: no VM was ever made');
   });
 
+  it('lets another member take a broken delegation over: a new trust replaces the old one, and the next creates use it', async () => {
+    kit.clock.set(T0);
+    const schedule = (await kit.http().post('/v1/schedules').set('x-auth-token', demo).send(body('taken-over', 5)).expect(201)).body as {
+      id: string;
+      delegatedBy: { name: string };
+    };
+    expect(schedule.delegatedBy.name).toBe('demo');
+    const oldTrust = await trustOf(schedule.id);
+    expect((await keystone('DELETE', `/OS-TRUST/trusts/${oldTrust}`, demo)).status).toBe(204);
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => ((await runOf(schedule.id))?.lastErrorMessage ?? '').includes('trust'), 'the run reports the trust');
+
+    // A cloud admin from another project cannot give a delegation in demo: only a user of demo can.
+    const fromAdmin = await kit.http().post(`/v1/schedules/${schedule.id}/delegation`);
+    expect(fromAdmin.status).toBe(422);
+    expect(fromAdmin.body.message).toContain('use a token scoped to project demo');
+
+    await kit.sim.control.grantRole('viewer', 'demo', 'member');
+    try {
+      const viewer = (await keystoneToken(kit.sim.authUrl, { name: 'viewer', password: 'secret', project: 'demo' })).token;
+      const renewed = await kit.http().post(`/v1/schedules/${schedule.id}/delegation`).set('x-auth-token', viewer);
+      expect(renewed.status).toBe(200);
+      expect(renewed.body).toMatchObject({ delegatedBy: { name: 'viewer' }, createdBy: { name: 'demo' }, updatedBy: { name: 'viewer' } });
+      const newTrust = await trustOf(schedule.id);
+      expect(newTrust).not.toBe(oldTrust);
+      const trust = (await (await keystone('GET', `/OS-TRUST/trusts/${newTrust}`, viewer)).json()) as {
+        trust: { trustor_user_id: string; project_id: string };
+      };
+      const viewerId = ((await kit.http().get('/v1/auth/tokens').set('x-auth-token', viewer)).body as { user: { id: string } }).user.id;
+      expect(trust.trust.trustor_user_id).toBe(viewerId);
+
+      await settle(async () => (await runOf(schedule.id))?.state === 'active', 'active through the new trust');
+      const servers = (await kit.sim.control.servers({ tag: OWNER_TAG })).filter((s) => !s.deleting);
+      expect(servers.map((s) => [s.projectName, s.userId])).toEqual([
+        ['demo', viewerId],
+        ['demo', viewerId],
+      ]);
+      const ready = (await kit.http().get('/v1/health/ready')).body as {
+        details: { engine: { trustProblems?: { scheduleId: string }[] } };
+      };
+      expect((ready.details.engine.trustProblems ?? []).map((p) => p.scheduleId)).not.toContain(schedule.id);
+
+      kit.clock.advance(30 * 60_000);
+      await settle(async () => (await runOf(schedule.id))?.state === 'completed', 'completed');
+      await kit.http().delete(`/v1/schedules/${schedule.id}`).set('x-auth-token', viewer).expect(204);
+      expect((await keystone('GET', `/OS-TRUST/trusts/${newTrust}`, viewer)).status).toBe(404);
+    } finally {
+      await kit.sim.control.revokeRole('viewer', 'demo', 'member');
+    }
+  });
+
   it("counts a full quota against the schedule's project: in the run's error, the readiness summary and the metrics", async () => {
     kit.clock.set(T0);
     await kit.sim.control.setQuotas({ instances: 1 }, 'demo');

@@ -62,6 +62,14 @@ export function missingReferences(errors: FieldErrorDto[]): UnprocessableEntityE
   } satisfies ApiErrorDto);
 }
 
+export function delegationFromOtherProject(project: string): UnprocessableEntityException {
+  return new UnprocessableEntityException({
+    statusCode: 422,
+    error: 'Unprocessable Entity',
+    message: `A delegation is given in the schedule's own project: use a token scoped to project ${project}`,
+  } satisfies ApiErrorDto);
+}
+
 export function cloudUnavailable(message: string, requestId?: string): ServiceUnavailableException {
   return new ServiceUnavailableException({
     statusCode: 503,

@@ -114,6 +114,7 @@ export function mapSchedule(
     domainId: schedule.projectDomainId,
     createdBy: userRef(schedule.createdById, schedule.createdByName),
     updatedBy: userRef(schedule.updatedById, schedule.updatedByName),
+    delegatedBy: schedule.trustId ? userRef(schedule.trustorId, schedule.trustorName) : null,
     state: derived.state,
     nextOccurrence: derived.nextOccurrence && mapOccurrence(derived.nextOccurrence),
     latestRun: derived.latestRun && mapRunSummary(derived.latestRun),

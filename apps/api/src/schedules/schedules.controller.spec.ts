@@ -79,6 +79,7 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         domainId: 'default',
         createdBy: { id: expect.any(String), name: 'admin' },
         updatedBy: null,
+        delegatedBy: null, // the service account in its own project needs no trust
         createdAt: '2026-05-01T16:00:00.000Z',
         updatedAt: '2026-05-01T16:00:00.000Z',
         version: 1,
@@ -495,6 +496,7 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         'DELETE /v1/schedules/{id}': 'deleteSchedule',
         'GET /v1/schedules/{id}/occurrences': 'listOccurrences',
         'GET /v1/schedules/{id}/runs': 'listRuns',
+        'POST /v1/schedules/{id}/delegation': 'renewDelegation',
       });
       for (const { op } of operations) {
         expect(op.tags).toEqual(['schedules']);

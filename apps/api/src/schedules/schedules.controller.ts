@@ -119,6 +119,28 @@ export class SchedulesController {
     return this.schedules.update(id, body, caller);
   }
 
+  @Post(':id/delegation')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Take over a schedule's delegation",
+    description:
+      "The engine creates VMs through a Keystone trust from a user of the schedule's project (see `delegatedBy`). " +
+      'This replaces it with a new trust from you, and deletes the old one: for when its creator leaves the project ' +
+      "or their trust stopped working. Needs a write role and a token scoped to the schedule's project (a cloud " +
+      'admin of another project gets 422), and a password login (an application credential gets 422).',
+  })
+  @ApiOkResponse({ type: ScheduleDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The schedule is being deleted, or changed meanwhile.' })
+  @ApiUnprocessableEntityResponse({
+    type: ApiErrorDto,
+    description: 'Keystone refused the trust (your roles), or your token cannot give one (another project, an application credential).',
+  })
+  renewDelegation(@UuidParam('id') id: string, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
+    return this.schedules.renewDelegation(id, caller);
+  }
+
   @Delete(':id')
   @ApiOperation({
     summary: 'Delete a schedule',

@@ -20,6 +20,7 @@ import { ScheduleEntity } from './entities/schedule.entity';
 import {
   beingDeleted,
   cloudUnavailable,
+  delegationFromOtherProject,
   invalidSchedule,
   missingReferences,
   nameTaken,
@@ -167,6 +168,8 @@ export class SchedulesService implements OnModuleDestroy {
       projectDomainId: caller.projectDomainId,
       // The engine acts in the caller's project through this trust (none for the service account in its own project).
       trustId: await this.trusts.delegate(caller),
+      trustorId: caller.userId,
+      trustorName: caller.userName,
       createdById: caller.userId,
       createdByName: caller.userName,
       updatedById: null,
@@ -253,6 +256,40 @@ export class SchedulesService implements OnModuleDestroy {
       if (latest.deletingSince) throw beingDeleted(id);
       throw staleVersion(dto.version, latest.version);
     }
+    this.invalidateLists();
+    this.events.emit({ scheduleId: id, kind: 'updated', version: updated.version });
+    return this.get(id, caller);
+  }
+
+  /**
+   * A member of the schedule's project takes its delegation over: a new trust from the caller replaces the old one
+   * (which is deleted), so the engine acts with the caller's roles from the next create on. For when the creator
+   * leaves the project, or their trust broke (user deleted, role revoked, trust deleted).
+   */
+  async renewDelegation(id: string, caller: Caller): Promise<ScheduleDto> {
+    const current = await this.repository.findById(id);
+    if (!current || !sees(caller, current.projectId)) throw scheduleNotFound(id);
+    if (current.deletingSince) throw beingDeleted(id);
+    if (caller.projectId !== current.projectId) throw delegationFromOtherProject(current.projectName ?? current.projectId ?? id);
+    const trustId = await this.trusts.delegate(caller);
+    const now = this.clock.now();
+    const updated = await this.repository.updateIfVersion(id, current.version, {
+      trustId,
+      trustorId: trustId ? caller.userId : null,
+      trustorName: trustId ? caller.userName : null,
+      updatedAt: now,
+      updatedById: caller.userId,
+      updatedByName: caller.userName,
+    });
+    if (!updated) {
+      // Changed or deleted meanwhile: the new trust is not used, so it goes.
+      if (trustId) await this.trusts.revoke(trustId, caller.token);
+      const latest = await this.repository.findById(id);
+      if (!latest) throw scheduleNotFound(id);
+      if (latest.deletingSince) throw beingDeleted(id);
+      throw staleVersion(current.version, latest.version);
+    }
+    if (current.trustId && current.trustId !== trustId) await this.trusts.revoke(current.trustId);
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: 'updated', version: updated.version });
     return this.get(id, caller);

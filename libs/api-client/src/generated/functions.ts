@@ -27,6 +27,8 @@ export type { DeleteSchedule$Params as DeleteSchedule$Params } from './fn/schedu
 export { deleteSchedule as deleteSchedule } from './fn/schedules/delete-schedule';
 export type { UpdateSchedule$Params as UpdateSchedule$Params } from './fn/schedules/update-schedule';
 export { updateSchedule as updateSchedule } from './fn/schedules/update-schedule';
+export type { RenewDelegation$Params as RenewDelegation$Params } from './fn/schedules/renew-delegation';
+export { renewDelegation as renewDelegation } from './fn/schedules/renew-delegation';
 export type { ListOccurrences$Params as ListOccurrences$Params } from './fn/schedules/list-occurrences';
 export { listOccurrences as listOccurrences } from './fn/schedules/list-occurrences';
 export type { ListRuns$Params as ListRuns$Params } from './fn/schedules/list-runs';

@@ -7,6 +7,7 @@ import { InstallationAndChanges1796000000000 } from './1796000000000-Installatio
 import { LeaseEpoch1796100000000 } from './1796100000000-LeaseEpoch';
 import { RunHistory1796200000000 } from './1796200000000-RunHistory';
 import { ScheduleOwnership1796300000000 } from './1796300000000-ScheduleOwnership';
+import { ScheduleTrustor1796400000000 } from './1796400000000-ScheduleTrustor';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   LeaseEpoch1796100000000,
   RunHistory1796200000000,
   ScheduleOwnership1796300000000,
+  ScheduleTrustor1796400000000,
 ];

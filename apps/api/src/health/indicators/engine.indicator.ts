@@ -24,7 +24,7 @@ export class EngineHealthIndicator {
       role: this.engine.role,
       // Schedules whose Keystone trust stopped working: their runs cannot make VMs until it is given again.
       ...(this.executor.trustProblems.size > 0 && {
-        trustProblems: [...this.executor.trustProblems].slice(0, 20).map(([scheduleId, reason]) => ({ scheduleId, reason })),
+        trustProblems: [...this.executor.trustProblems].slice(0, 20).map(([scheduleId, { reason }]) => ({ scheduleId, reason })),
       }),
       ...(last && { lastPassAt: last.at.toISOString(), lastPassMs: Math.round(last.durationMs), schedules: last.schedules }),
     });

@@ -78,6 +78,14 @@ export class ScheduleDto {
   updatedBy!: UserRefDto | null;
 
   /**
+   * The user whose Keystone trust the engine creates the VMs through (their roles in the project): the creator, or
+   * the member who took the delegation over (`POST /schedules/{id}/delegation`). Null when the service account made
+   * the schedule in its own project, which needs no trust.
+   */
+  @ApiProperty({ type: UserRefDto, nullable: true })
+  delegatedBy!: UserRefDto | null;
+
+  /**
    * Derived from the schedule, its latest run and the clock, in this order of precedence:
    * `deleting` (DELETE accepted, VMs being torn down); the latest run's `provisioning`, `active`, `degraded`
    * or `tearing-down` (VMs exist); `disabled`; `failed` (the latest run failed, until the next one starts);

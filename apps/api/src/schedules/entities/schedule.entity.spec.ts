@@ -38,6 +38,8 @@ function schedule(overrides: Partial<ScheduleEntity> = {}): ScheduleEntity {
     projectName: 'demo',
     projectDomainId: 'default',
     trustId: 't1',
+    trustorId: 'u1',
+    trustorName: 'alice',
     createdById: 'u1',
     createdByName: 'alice',
     updatedById: null,

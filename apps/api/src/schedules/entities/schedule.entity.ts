@@ -125,6 +125,13 @@ export class ScheduleEntity {
   @Column({ type: 'text', name: 'trust_id', nullable: true })
   trustId!: string | null;
 
+  /** The user who gave that trust: the creator, or the member who took the delegation over since. */
+  @Column({ type: 'text', name: 'trustor_id', nullable: true })
+  trustorId!: string | null;
+
+  @Column({ type: 'text', name: 'trustor_name', nullable: true })
+  trustorName!: string | null;
+
   @Column({ type: 'text', name: 'created_by_id', nullable: true })
   createdById!: string | null;
 

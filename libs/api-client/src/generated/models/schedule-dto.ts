@@ -17,6 +17,14 @@ export interface ScheduleDto {
 }) | null;
 
   /**
+   * The user whose Keystone trust the engine creates the VMs through (their roles in the project): the creator, or
+   * the member who took the delegation over (`POST /schedules/{id}/delegation`). Null when the service account made
+   * the schedule in its own project, which needs no trust.
+   */
+  delegatedBy: (UserRefDto & {
+}) | null;
+
+  /**
    * When a DELETE was accepted while VMs were up; the schedule disappears once they are gone.
    */
   deletingSince: string | null;

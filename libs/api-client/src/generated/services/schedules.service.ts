@@ -25,6 +25,8 @@ import { ListSchedules$Params } from '../fn/schedules/list-schedules';
 import { OccurrenceListDto } from '../models/occurrence-list-dto';
 import { previewSchedule } from '../fn/schedules/preview-schedule';
 import { PreviewSchedule$Params } from '../fn/schedules/preview-schedule';
+import { renewDelegation } from '../fn/schedules/renew-delegation';
+import { RenewDelegation$Params } from '../fn/schedules/renew-delegation';
 import { RunListDto } from '../models/run-list-dto';
 import { ScheduleDeletionDto } from '../models/schedule-deletion-dto';
 import { ScheduleDto } from '../models/schedule-dto';
@@ -208,6 +210,41 @@ export class SchedulesService extends BaseService {
    */
   updateSchedule(params: UpdateSchedule$Params, context?: HttpContext): Observable<ScheduleDto> {
     const resp = this.updateSchedule$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<ScheduleDto>): ScheduleDto => r.body)
+    );
+  }
+
+  /** Path part for operation `renewDelegation()` */
+  static readonly RenewDelegationPath = '/v1/schedules/{id}/delegation';
+
+  /**
+   * Take over a schedule's delegation.
+   *
+   * The engine creates VMs through a Keystone trust from a user of the schedule's project (see `delegatedBy`). This replaces it with a new trust from you, and deletes the old one: for when its creator leaves the project or their trust stopped working. Needs a write role and a token scoped to the schedule's project (a cloud admin of another project gets 422), and a password login (an application credential gets 422). Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `renewDelegation()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  renewDelegation$Response(params: RenewDelegation$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleDto>> {
+    const obs = renewDelegation(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Take over a schedule's delegation.
+   *
+   * The engine creates VMs through a Keystone trust from a user of the schedule's project (see `delegatedBy`). This replaces it with a new trust from you, and deletes the old one: for when its creator leaves the project or their trust stopped working. Needs a write role and a token scoped to the schedule's project (a cloud admin of another project gets 422), and a password login (an application credential gets 422). Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `renewDelegation$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  renewDelegation(params: RenewDelegation$Params, context?: HttpContext): Observable<ScheduleDto> {
+    const resp = this.renewDelegation$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<ScheduleDto>): ScheduleDto => r.body)
     );

@@ -233,6 +233,46 @@ describe(ScheduleDetailPage.name, () => {
       fixture.destroy();
     });
 
+    it('names whose roles the VMs are made with, and lets a writer delegate their own instead', async () => {
+      const { fixture, http, scheduleRequest } = await render(true);
+      scheduleRequest?.flush(aSchedule({ id: 's-1', delegatedBy: { id: 'u-1', name: 'alice' } }));
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+      expect(text(root.querySelector('.audit .delegated'))).toMatch(/^VMs are made with the roles alice delegated/);
+
+      const success = jest.spyOn(TestBed.inject(Notifier), 'success');
+      root.querySelector<HTMLButtonElement>('.audit .delegated button.take-over')?.click();
+      const renew = http.expectOne('/v1/schedules/s-1/delegation');
+      expect(renew.request.method).toBe('POST');
+      renew.flush(aSchedule({ id: 's-1', delegatedBy: { id: 'u-2', name: 'bob' }, updatedBy: { id: 'u-2', name: 'bob' } }));
+      expect(success).toHaveBeenCalledWith('The engine now makes the VMs of “Weekday mornings” with the roles of bob.');
+      // The page reads the schedule again at once.
+      let again = http.match('/v1/schedules/s-1');
+      for (let i = 0; i < 100 && again.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        again = http.match('/v1/schedules/s-1');
+      }
+      expect(again.length).toBeGreaterThan(0);
+      fixture.destroy();
+    });
+
+    it('offers no delegation change to a reader, and names none when the service account needs no trust', async () => {
+      const reader = await render(false);
+      reader.scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      await reader.fixture.whenStable();
+      const root = reader.fixture.nativeElement as HTMLElement;
+      expect(root.querySelector('.audit .delegated')).not.toBeNull();
+      expect(root.querySelector('.audit .delegated button')).toBeNull();
+      reader.fixture.destroy();
+      TestBed.resetTestingModule();
+
+      const own = await render(true);
+      own.scheduleRequest?.flush(aSchedule({ id: 's-1', delegatedBy: null }));
+      await own.fixture.whenStable();
+      expect((own.fixture.nativeElement as HTMLElement).querySelector('.audit .delegated')).toBeNull();
+      own.fixture.destroy();
+    });
+
     it('leaves out who when the API does not know, and the last change until there is one', async () => {
       const { fixture, scheduleRequest } = await render();
       scheduleRequest?.flush(aSchedule({ id: 's-1', createdBy: null, updatedBy: null }));

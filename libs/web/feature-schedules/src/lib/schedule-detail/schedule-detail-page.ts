@@ -6,6 +6,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleChange, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink } from '@angular/router';
 import {
   LoadState,
@@ -43,6 +44,7 @@ const RUNS_SHOWN = 10;
     MatProgressBarModule,
     MatSlideToggleModule,
     MatTableModule,
+    MatTooltipModule,
     OccurrenceList,
     PageHeader,
     ReadOnlyHint,
@@ -172,6 +174,17 @@ export class ScheduleDetailPage {
         change.source.checked = schedule.enabled;
         this.notifier.error(`Could not ${change.checked ? 'enable' : 'disable'} “${schedule.name}”: ${toApiProblem(error).message}`);
       },
+    });
+  }
+
+  /** A new trust from the signed-in user replaces the schedule's (its trustor left, or the trust broke). */
+  protected takeOver(schedule: ScheduleDto): void {
+    this.api.renewDelegation({ id: schedule.id }).subscribe({
+      next: (updated) => {
+        this.notifier.success(`The engine now makes the VMs of “${updated.name}” with the roles of ${updated.delegatedBy?.name ?? 'you'}.`);
+        this.refresh$.next();
+      },
+      error: (error: unknown) => this.notifier.error(`Could not take over “${schedule.name}”: ${toApiProblem(error).message}`),
     });
   }
 

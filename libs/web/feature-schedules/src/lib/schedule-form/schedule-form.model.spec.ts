@@ -24,6 +24,7 @@ const base: ScheduleDto = {
   domainId: 'default',
   createdBy: null,
   updatedBy: null,
+  delegatedBy: null,
   version: 3,
 };
 
