@@ -138,6 +138,29 @@ export interface Keypair {
   createdAt: number;
 }
 
+/** A Nova server group (2.64's form: one policy and its rules). */
+export interface ServerGroup {
+  id: string;
+  name: string;
+  policy: 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+  /** Only anti-affinity has rules: `max_server_per_host`. */
+  rules: Record<string, number>;
+  /** Server ids, in the order they joined; servers whose deletion ended are left out when shown. */
+  members: string[];
+  projectId: string;
+  userId: string;
+}
+
+/** A Neutron security group; the rules are not simulated beyond the default ones shown. */
+export interface SecurityGroup {
+  id: string;
+  name: string;
+  description: string;
+  projectId: string;
+  stateful: boolean;
+  createdAt: number;
+}
+
 export interface ServerAddress {
   networkId: string;
   networkName: string;
@@ -165,7 +188,11 @@ export interface Server {
   accessIPv4: string;
   accessIPv6: string;
   diskConfig: string;
+  /** Names as given on create (Nova shows names); `default` when none were. */
   securityGroups: string[];
+  configDrive: boolean;
+  /** The server group it joined through the `group` scheduler hint. */
+  serverGroupId: string | null;
   reservationId: string;
   launchIndex: number;
   instanceName: string;
@@ -238,6 +265,8 @@ export class SimState {
   readonly images = new Map<string, Image>();
   readonly networks = new Map<string, Network>();
   readonly servers = new Map<string, Server>();
+  readonly serverGroups = new Map<string, ServerGroup>();
+  readonly securityGroups = new Map<string, SecurityGroup>();
   keypairs: Keypair[] = [];
   defaultQuotas: ComputeQuotas;
   readonly projectQuotas = new Map<string, Partial<ComputeQuotas>>();
@@ -508,6 +537,25 @@ export class SimState {
     return server;
   }
 
+  /**
+   * A project's security groups, making its `default` group first if it has none, as Neutron does on the project's
+   * first security group call (or port).
+   */
+  securityGroupsOf(projectId: string, now: number): SecurityGroup[] {
+    const own = [...this.securityGroups.values()].filter((g) => g.projectId === projectId);
+    if (own.some((g) => g.name === 'default')) return own;
+    const group: SecurityGroup = {
+      id: stableUuid('security-group', `${projectId}/default`),
+      name: 'default',
+      description: 'Default security group',
+      projectId,
+      stateful: true,
+      createdAt: now,
+    };
+    this.securityGroups.set(group.id, group);
+    return [group, ...own];
+  }
+
   nextInstanceName(): string {
     this.instanceCounter += 1;
     return `instance-${this.instanceCounter.toString(16).padStart(8, '0')}`;
@@ -528,6 +576,8 @@ export class SimState {
 
   private forgetServer(server: Server): void {
     for (const address of server.addresses) this.networks.get(address.networkId)?.allocated.delete(address.hostNumber);
+    // Nova removes a deleted instance from its server groups.
+    for (const group of this.serverGroups.values()) group.members = group.members.filter((id) => id !== server.id);
     this.servers.delete(server.id);
   }
 

@@ -90,4 +90,63 @@ describe(networkService.name, () => {
   it('requires a token', async () => {
     expect((await call(`${sut.url}/network/v2.0/networks`, 'GET')).status).toBe(401);
   });
+
+  describe('security groups', () => {
+    beforeEach(() => sut.control.reset());
+
+    it('makes a project’s default group on first use, with Neutron’s four default rules', async () => {
+      const response = await demo.call('GET', '/network/v2.0/security-groups');
+      expect(response.status).toBe(200);
+      const [group, ...more] = response.body.security_groups;
+      expect(more).toEqual([]);
+      expect(group).toMatchObject({
+        name: 'default',
+        description: 'Default security group',
+        project_id: demo.projectId,
+        tenant_id: demo.projectId,
+        stateful: true,
+      });
+      expect(group.security_group_rules.map((r: Json) => `${r.direction}/${r.ethertype}`).sort()).toEqual([
+        'egress/IPv4',
+        'egress/IPv6',
+        'ingress/IPv4',
+        'ingress/IPv6',
+      ]);
+      // Stable across calls.
+      expect((await demo.call('GET', `/network/v2.0/security-groups/${group.id}`)).body.security_group).toEqual(group);
+    });
+
+    it('creates, filters and deletes a group of the project; another project does not see it', async () => {
+      const created = await demo.call('POST', '/network/v2.0/security-groups', {
+        body: { security_group: { name: 'web', description: 'http in' } },
+      });
+      expect(created.status).toBe(201);
+      const group = created.body.security_group;
+      expect(group).toMatchObject({ name: 'web', description: 'http in', stateful: true, project_id: demo.projectId });
+      expect(group.security_group_rules).toHaveLength(2);
+      const byName = await demo.call('GET', '/network/v2.0/security-groups?name=web');
+      expect(byName.body.security_groups.map((g: Json) => g.id)).toEqual([group.id]);
+      const stranger = await login(sut.url, 'admin', 'admin');
+      expect((await viewer.call('GET', `/network/v2.0/security-groups/${group.id}`)).status).toBe(404);
+      // Admins see every project's groups.
+      expect((await stranger.call('GET', `/network/v2.0/security-groups/${group.id}`)).status).toBe(200);
+      expect((await demo.call('DELETE', `/network/v2.0/security-groups/${group.id}`)).status).toBe(204);
+      expect((await demo.call('GET', `/network/v2.0/security-groups/${group.id}`)).body).toEqual({
+        NeutronError: { type: 'SecurityGroupNotFound', message: `Security group ${group.id} does not exist`, detail: '' },
+      });
+    });
+
+    it('refuses a second default group, deleting the default one, and a reader’s create under the new defaults', async () => {
+      const again = await demo.call('POST', '/network/v2.0/security-groups', { body: { security_group: { name: 'default' } } });
+      expect(again.status).toBe(409);
+      expect(again.body.NeutronError.type).toBe('SecurityGroupDefaultAlreadyExists');
+      const [group] = (await demo.call('GET', '/network/v2.0/security-groups?name=default')).body.security_groups;
+      const removal = await demo.call('DELETE', `/network/v2.0/security-groups/${group.id}`);
+      expect(removal.status).toBe(409);
+      expect(removal.body.NeutronError.type).toBe('SecurityGroupCannotRemoveDefault');
+      const byReader = await viewer.call('POST', '/network/v2.0/security-groups', { body: { security_group: { name: 'x' } } });
+      expect(byReader.status).toBe(403);
+      expect(byReader.body.NeutronError.type).toBe('PolicyNotAuthorized');
+    });
+  });
 });

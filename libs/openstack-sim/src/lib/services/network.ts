@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { type AuthContext, authenticate, requireProject } from '../auth';
+import { isRecord } from '../behaviour';
 import { ApiError, type RequestContext, type SimResponse } from '../http/exchange';
 import { isoSeconds } from '../http/formats';
 import { Router } from '../http/router';
+import { stableUuid } from '../seed';
 import type { Simulation } from '../simulation';
-import { type Network, networkVisibleTo } from '../state';
+import { type Network, type SecurityGroup, networkVisibleTo } from '../state';
 import type { ScopedCall, ServiceModule } from './service';
 
 /** Extensions a Zed ML2 deployment lists that matter to clients of networks and subnets. */
@@ -13,6 +16,8 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['availability_zone', 'Availability Zone', 'The availability zone extension.'],
   ['network_availability_zone', 'Network Availability Zone', 'Availability zone support for network.'],
   ['port-security', 'Port Security', 'Provides port security'],
+  ['security-group', 'security-group', 'The security groups extension.'],
+  ['stateful-security-group', 'Stateful security group', 'Indicates if the security group is stateful or not'],
   ['project-id', 'project_id field enabled', 'Extension that indicates that project_id field is enabled.'],
   ['standard-attr-description', 'standard-attr-description', 'Extension to add descriptions to standard attributes'],
   ['standard-attr-revisions', 'Resource revision numbers', 'This extension will display the revision number of neutron resources.'],
@@ -32,7 +37,7 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
 
 type NetworkHandler = (call: ScopedCall) => SimResponse;
 
-/** Neutron v2.0 at `/network`: version documents, networks (filters, `fields`, paging), subnets, extensions. */
+/** Neutron v2.0 at `/network`: version documents, networks (filters, `fields`, paging), subnets, security groups, extensions. */
 export function networkService(sim: Simulation): ServiceModule {
   const router = networkRoutes();
   return {
@@ -50,6 +55,7 @@ function networkRoutes(): Router<NetworkHandler> {
         resources: [
           ['subnet', 'subnets'],
           ['network', 'networks'],
+          ['security_group', 'security-groups'],
         ].map(([name, collection]) => ({
           links: [{ href: `${ctx.baseUrl}/network/v2.0/${collection}`, rel: 'self' }],
           name,
@@ -113,6 +119,19 @@ function networkRoutes(): Router<NetworkHandler> {
         },
       };
     })
+    .get('/v2.0/security-groups', (call) =>
+      listCollection(
+        call,
+        'security_groups',
+        visibleSecurityGroups(call).map((g) => securityGroupView(g)),
+      ),
+    )
+    .get('/v2.0/security-groups/:id', (call) => ({
+      status: 200,
+      body: { security_group: selectFields(securityGroupView(findSecurityGroup(call)), call.ctx.query.getAll('fields')) },
+    }))
+    .post('/v2.0/security-groups', createSecurityGroup)
+    .delete('/v2.0/security-groups/:id', deleteSecurityGroup)
     .get('/v2.0/subnets', (call) =>
       listCollection(
         call,
@@ -166,6 +185,114 @@ function renderNetworkError(error: ApiError): SimResponse {
 
 function visibleNetworks({ sim, auth }: ScopedCall): Network[] {
   return [...sim.state.networks.values()].filter((n) => networkVisibleTo(n, auth.project?.id, auth.isAdmin));
+}
+
+// ---- security groups ----
+
+/**
+ * The caller's project's groups (its `default` one made on first use, as Neutron does), plus every project's for
+ * admins.
+ */
+function visibleSecurityGroups({ sim, auth }: ScopedCall): SecurityGroup[] {
+  const now = Date.now();
+  const own = auth.project ? sim.state.securityGroupsOf(auth.project.id, now) : [];
+  return auth.isAdmin ? [...sim.state.securityGroups.values()] : own;
+}
+
+function findSecurityGroup(call: ScopedCall): SecurityGroup {
+  const { id } = call.params;
+  const group = visibleSecurityGroups(call).find((g) => g.id === id);
+  if (!group) throw new ApiError(404, `Security group ${id} does not exist`, { type: 'SecurityGroupNotFound' });
+  return group;
+}
+
+/** Neutron's new-default policies let only members (and admins) change security groups. */
+function requireNetworkMember({ sim, auth }: ScopedCall, rule: string): void {
+  if (sim.behaviour.policyDefaults === 'legacy' || auth.isAdmin || auth.roleNames.includes('member')) return;
+  throw new ApiError(403, `(rule:${rule}) is disallowed by policy`, { type: 'PolicyNotAuthorized' });
+}
+
+function createSecurityGroup(call: ScopedCall): SimResponse {
+  requireNetworkMember(call, 'create_security_group');
+  const body = call.ctx.jsonObject(() => new ApiError(400, 'Malformed request body', { type: 'HTTPBadRequest' }));
+  const input = body['security_group'];
+  const invalid = (message: string) => new ApiError(400, `Invalid input for operation: ${message}`, { type: 'InvalidInput' });
+  if (!isRecord(input)) throw new ApiError(400, 'Resource body required', { type: 'HTTPBadRequest' });
+  const allowed = new Set(['name', 'description', 'stateful', 'tenant_id', 'project_id']);
+  for (const key of Object.keys(input)) {
+    if (!allowed.has(key)) throw new ApiError(400, `Unrecognized attribute(s) '${key}'`, { type: 'HTTPBadRequest' });
+  }
+  const name = input['name'] ?? '';
+  const description = input['description'] ?? '';
+  if (typeof name !== 'string' || name.length > 255) throw invalid(`'${String(name)}' is not a valid string`);
+  if (typeof description !== 'string' || description.length > 255) throw invalid(`'${String(description)}' is not a valid string`);
+  const stateful = input['stateful'] ?? true;
+  if (typeof stateful !== 'boolean') throw invalid(`'${String(stateful)}' is not a valid boolean value`);
+  const projectId = call.auth.project?.id ?? '';
+  const own = call.sim.state.securityGroupsOf(projectId, Date.now());
+  if (name === 'default' && own.some((g) => g.name === 'default')) {
+    throw new ApiError(409, 'Default security group already exists.', { type: 'SecurityGroupDefaultAlreadyExists' });
+  }
+  const group: SecurityGroup = { id: randomUUID(), name, description, projectId, stateful, createdAt: Date.now() };
+  call.sim.state.securityGroups.set(group.id, group);
+  return { status: 201, body: { security_group: securityGroupView(group) } };
+}
+
+function deleteSecurityGroup(call: ScopedCall): SimResponse {
+  requireNetworkMember(call, 'delete_security_group');
+  const group = findSecurityGroup(call);
+  if (group.name === 'default' && !call.auth.isAdmin) {
+    throw new ApiError(409, 'Removing default security group not allowed.', { type: 'SecurityGroupCannotRemoveDefault' });
+  }
+  const now = Date.now();
+  const inUse = call.sim.state
+    .liveServers(now)
+    .some((s) => s.projectId === group.projectId && s.securityGroups.includes(group.name) && s.addresses.length > 0);
+  if (inUse) throw new ApiError(409, `Security Group ${group.id} in use.`, { type: 'SecurityGroupInUse' });
+  call.sim.state.securityGroups.delete(group.id);
+  return { status: 204 };
+}
+
+/** A group as Zed's Neutron shows it (no `shared`, no `belongs_to_default_sg` on rules: both are newer). */
+function securityGroupView(g: SecurityGroup): Record<string, unknown> {
+  const time = isoSeconds(g.createdAt);
+  const rule = (n: number, direction: string, ethertype: string) => ({
+    id: stableUuid('security-group-rule', `${g.id}/${n}`),
+    tenant_id: g.projectId,
+    security_group_id: g.id,
+    ethertype,
+    direction,
+    protocol: null,
+    port_range_min: null,
+    port_range_max: null,
+    remote_ip_prefix: null,
+    remote_address_group_id: null,
+    normalized_cidr: null,
+    // The default group lets its own members in.
+    remote_group_id: direction === 'ingress' ? g.id : null,
+    standard_attr_id: n,
+    description: '',
+    tags: [],
+    created_at: time,
+    updated_at: time,
+    revision_number: 0,
+    project_id: g.projectId,
+  });
+  const rules = [rule(1, 'egress', 'IPv4'), rule(2, 'egress', 'IPv6')];
+  if (g.name === 'default') rules.push(rule(3, 'ingress', 'IPv4'), rule(4, 'ingress', 'IPv6'));
+  return {
+    id: g.id,
+    name: g.name,
+    stateful: g.stateful,
+    tenant_id: g.projectId,
+    description: g.description,
+    security_group_rules: rules,
+    tags: [],
+    created_at: time,
+    updated_at: time,
+    revision_number: 1,
+    project_id: g.projectId,
+  };
 }
 
 /** Equality filters on any attribute (repeatable: any value matches), `fields`, and `limit`/`marker` paging. */

@@ -12,6 +12,7 @@ import { registerFlavorRoutes } from './flavors';
 import { registerKeypairRoutes } from './keypairs';
 import { microversionHeaders, readMicroversion } from './microversion-headers';
 import { MIN_MINOR, formatMicroversion, parseMicroversion } from './microversions';
+import { registerServerGroupRoutes } from './server-groups';
 import { registerServerRoutes } from './servers';
 import { COMPUTE_HOST, ComputeLinks, DEFAULT_ZONE, limitsView, quotaDetailView, quotaSetView } from './views';
 
@@ -30,11 +31,13 @@ function computeRoutes(): Router<ComputeHandler> {
   registerFlavorRoutes(router);
   registerServerRoutes(router);
   registerKeypairRoutes(router);
+  registerServerGroupRoutes(router);
   return router
     .get('/limits', (call) => {
       const projectId = targetProject(call.ctx.query.get('tenant_id'), call.project.id, call.auth.isAdmin);
       const { state } = call.sim;
-      return { status: 200, body: limitsView(state.quotasOf(projectId), state.usageOf(projectId, call.now), call.mv) };
+      const groups = [...state.serverGroups.values()].filter((g) => g.projectId === projectId).length;
+      return { status: 200, body: limitsView(state.quotasOf(projectId), state.usageOf(projectId, call.now), call.mv, groups) };
     })
     .get('/os-quota-sets/:project', (call) => {
       const projectId = targetProject(call.params['project'], call.project.id, call.auth.isAdmin);

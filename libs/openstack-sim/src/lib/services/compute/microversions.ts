@@ -11,6 +11,10 @@ export const MV = {
   KEYPAIR_TYPE: 2,
   /** Admins see the rest of the extended server attributes (reservation id, launch index, root device, user data, …). */
   SERVER_EXTENDED_ATTRIBUTES: 3,
+  /** Server groups show their `project_id` and `user_id`. */
+  SERVER_GROUP_OWNER: 13,
+  /** Server groups may have the soft policies (`soft-affinity`, `soft-anti-affinity`). */
+  SERVER_GROUP_SOFT_POLICIES: 15,
   /** Servers show `locked`. */
   SERVER_LOCKED: 9,
   /** Admins see a server's `host_status`. */
@@ -37,6 +41,10 @@ export const MV = {
   FLAVOR_EXTRA_SPECS: 61,
   /** Servers have `trusted_image_certificates`, accepted on create. */
   TRUSTED_IMAGE_CERTIFICATES: 63,
+  /** Server groups have one `policy` and its `rules` (was a `policies` list and an empty `metadata`). */
+  SERVER_GROUP_POLICY_RULES: 64,
+  /** A boot-from-volume block device mapping may name its `volume_type`. */
+  BDM_VOLUME_TYPE: 67,
   /** Showing or updating one server adds its `server_groups` (the list does not). */
   SERVER_GROUPS_SHOWN: 71,
   /** Servers show `locked_reason`. */

@@ -192,6 +192,47 @@ describe(registerServerRoutes.name, () => {
       expect(made.body.keypair.fingerprint).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
       expect((await get(await createId({ key_name: 'mykey' }))).body.server.key_name).toBe('mykey');
     });
+    it('checks user_data as Nova’s schema does: base64, at most 65535 characters', async () => {
+      const bad = await create({ user_data: 'not base64!' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.badRequest.message).toBe(
+        "Invalid input for field/attribute user_data. Value: 'not base64!'. 'not base64!' is not a 'base64'",
+      );
+      expect((await create({ user_data: 'A'.repeat(65536) })).body.badRequest.message).toMatch(/is too long$/);
+      const id = await createId({ user_data: Buffer.from('#cloud-config\n').toString('base64') }, demo);
+      expect((await get(id, '2.3', admin)).body.server['OS-EXT-SRV-ATTR:user_data']).toBe('I2Nsb3VkLWNvbmZpZwo=');
+    });
+
+    it('shows config_drive as Nova does ("True" or ""), and refuses a value that is no boolean', async () => {
+      expect((await get(await createId({ config_drive: true }))).body.server.config_drive).toBe('True');
+      expect((await get(await createId())).body.server.config_drive).toBe('');
+      expect((await create({ config_drive: 'maybe' })).status).toBe(400);
+    });
+
+    it('takes a hostname from 2.90 only', async () => {
+      expect((await create({ hostname: 'web-1' }, demo, '2.89')).body.badRequest.message).toMatch(/'hostname' was unexpected/);
+      const made = await create({ hostname: 'web-1' }, demo, '2.90');
+      expect(made.status).toBe(202);
+      expect((await get(made.body.server.id, '2.90')).body.server['OS-EXT-SRV-ATTR:hostname']).toBe('web-1');
+      expect((await create({ hostname: '-bad-' }, demo, '2.90')).status).toBe(400);
+    });
+
+    it('accepts the project’s security groups by name or id and shows their names; refuses unknown ones', async () => {
+      const [group] = (await demo.call('GET', '/network/v2.0/security-groups?name=default')).body.security_groups;
+      const id = await createId({ security_groups: [{ name: group.id }] });
+      expect((await get(id)).body.server.security_groups).toEqual([{ name: 'default' }]);
+      expect((await create({ security_groups: [{ name: 'web' }] })).body).toEqual({
+        badRequest: { code: 400, message: 'Security group web not found.' },
+      });
+    });
+
+    it('refuses top-level keys other than the server and the scheduler hints', async () => {
+      const response = await demo.call('POST', '/compute/v2.1/servers', {
+        microversion: '2.52',
+        body: { server: { name: 'vm', imageRef: CIRROS, flavorRef: '1', networks: 'none' }, extra: 1 },
+      });
+      expect(response.body.badRequest.message).toMatch(/'extra' was unexpected/);
+    });
   });
 
   describe('views by microversion', () => {

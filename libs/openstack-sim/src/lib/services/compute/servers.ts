@@ -9,6 +9,7 @@ import {
   type Network,
   type Server,
   type ServerAddress,
+  type ServerGroup,
   buildFinished,
   imageVisibleTo,
   networkVisibleTo,
@@ -31,11 +32,16 @@ import {
   unexpectedProperty,
 } from './common';
 import { MV } from './microversions';
+import { checkGroupMembersQuota, groupAdmitsAnother, requestedServerGroup } from './server-groups';
 import { addressesView, serverDetail, serverListItem, serverStates } from './views';
 
 /** Nova's per-server tag limit (objects.instance.MAX_TAG_COUNT). */
 const MAX_TAGS = 50;
 const MAX_METADATA_ITEMS = 128;
+/** `user_data` is base64 of at most this many characters (Nova's create schema). */
+const MAX_USER_DATA_LENGTH = 65535;
+/** What the scheduler says when no host fits (here: a hard anti-affinity group already on the one host). */
+const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
 
 /** `/servers`: list and detail (filters, sorting, paging), create, show, update, delete, metadata, tags, ips. */
 export function registerServerRoutes(router: Router<ComputeHandler>): void {
@@ -323,6 +329,10 @@ interface CreateRequest {
   tags: string[];
   minCount: number;
   maxCount: number;
+  /** Resolved names of the requested security groups (`default` when none were asked for). */
+  securityGroups: string[];
+  configDrive: boolean;
+  group: ServerGroup | undefined;
   body: Record<string, unknown>;
 }
 
@@ -335,6 +345,7 @@ function createServers(call: ComputeCall): SimResponse {
   const reservationId = `r-${randomBytes(4).toString('hex').slice(0, 8)}`;
   const created: Server[] = [];
   const input = request.body;
+  if (request.group) checkGroupMembersQuota(call, request.group, count);
   for (let index = 0; index < count; index++) {
     const name = count > 1 ? `${request.name}-${index + 1}` : request.name;
     const id = randomUUID();
@@ -345,6 +356,7 @@ function createServers(call: ComputeCall): SimResponse {
       if (address) addresses.push(address);
       else faultMessage = `Build of instance ${id} aborted: Failed to allocate the network(s), not rescheduling.`;
     }
+    if (faultMessage === null && request.group && !groupAdmitsAnother(call, request.group)) faultMessage = NO_VALID_HOST;
     if (faultMessage === null && sim.random() < behaviour.serverErrorRate) faultMessage = behaviour.serverFaultMessage;
     const hostname = typeof input['hostname'] === 'string' ? input['hostname'] : sanitizeHostname(name);
     const server: Server = {
@@ -364,7 +376,9 @@ function createServers(call: ComputeCall): SimResponse {
       accessIPv4: typeof input['accessIPv4'] === 'string' ? input['accessIPv4'] : '',
       accessIPv6: typeof input['accessIPv6'] === 'string' ? input['accessIPv6'] : '',
       diskConfig: input['OS-DCF:diskConfig'] === 'AUTO' ? 'AUTO' : 'MANUAL',
-      securityGroups: securityGroupNames(input['security_groups']),
+      securityGroups: [...request.securityGroups],
+      configDrive: request.configDrive,
+      serverGroupId: request.group?.id ?? null,
       reservationId,
       launchIndex: index,
       instanceName: sim.state.nextInstanceName(),
@@ -380,6 +394,7 @@ function createServers(call: ComputeCall): SimResponse {
       listedUntil: null,
     };
     sim.state.servers.set(server.id, server);
+    request.group?.members.push(server.id);
     created.push(server);
   }
 
@@ -395,10 +410,20 @@ function createServers(call: ComputeCall): SimResponse {
   return { status: 202, body: { server: body }, headers: { Location: call.view.links.versioned(`servers/${first.id}`) } };
 }
 
+/** Keys `POST /servers` accepts beside `server`. */
+const CREATE_BODY_KEYS = new Set(['server', 'os:scheduler_hints', 'OS-SCH-HNT:scheduler_hints']);
+
 function parseCreate(call: ComputeCall): CreateRequest {
   const body = call.ctx.jsonObject(malformedBody);
   const input = body['server'];
   if (!isRecord(input)) throw requiredProperty('server', input, 'server');
+  for (const key of Object.keys(body)) {
+    if (!CREATE_BODY_KEYS.has(key)) {
+      throw badRequest(
+        `Invalid input for field/attribute None. Value: ${JSON.stringify(body)}. Additional properties are not allowed ('${key}' was unexpected)`,
+      );
+    }
+  }
   for (const key of Object.keys(input)) {
     const range = CREATE_FIELDS[key];
     if (!range || call.mv < range[0] || call.mv > range[1]) throw unexpectedProperty('server', input, key);
@@ -448,6 +473,10 @@ function parseCreate(call: ComputeCall): CreateRequest {
   if (input['availability_zone'] !== undefined && input['availability_zone'] !== 'nova') {
     throw badRequest(`The requested availability zone is not available`);
   }
+  checkUserData(input['user_data']);
+  const configDrive = parseConfigDrive(input['config_drive']);
+  if (input['hostname'] !== undefined) checkHostname(input['hostname']);
+  const group = requestedServerGroup(call, body);
   return {
     name,
     flavor,
@@ -457,6 +486,9 @@ function parseCreate(call: ComputeCall): CreateRequest {
     tags,
     minCount,
     maxCount,
+    securityGroups: resolveSecurityGroups(call, input['security_groups']),
+    configDrive,
+    group,
     body: input,
   };
 }
@@ -639,10 +671,57 @@ function countField(input: Record<string, unknown>, key: string): number {
   return value;
 }
 
-function securityGroupNames(input: unknown): string[] {
-  if (!Array.isArray(input)) return ['default'];
-  const names = input.map((g: unknown) => (isRecord(g) && typeof g['name'] === 'string' ? g['name'] : 'default'));
+/**
+ * The names of the requested security groups, each given by name or id among the project's Neutron groups (Nova's
+ * `_process_security_groups`): an unknown one is a 400, a name two groups share a 409.
+ */
+function resolveSecurityGroups(call: ComputeCall, input: unknown): string[] {
+  if (input === undefined) return ['default'];
+  if (!Array.isArray(input)) throw notOfType('security_groups', input, 'array');
+  const own = call.sim.state.securityGroupsOf(call.project.id, call.now);
+  const names = input.map((entry: unknown) => {
+    if (!isRecord(entry)) throw notOfType('security_groups', entry, 'object');
+    const ref = entry['name'];
+    if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw invalidInput('security_groups/name', ref, 'Invalid name');
+    const byId = own.find((g) => g.id === ref);
+    if (byId) return byId.name;
+    const byName = own.filter((g) => g.name === ref);
+    if (byName.length > 1) throw conflict(`Multiple security groups found matching '${ref}'. Use an ID to be more specific.`);
+    if (byName.length === 0) throw badRequest(`Security group ${ref} not found.`);
+    return ref;
+  });
   return names.length > 0 ? [...new Set(names)] : ['default'];
+}
+
+/** `user_data`: base64 (Nova's schema format check), at most 65535 characters. */
+function checkUserData(value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string') throw notOfType('user_data', value, 'string');
+  if (value.length > MAX_USER_DATA_LENGTH) throw invalidInput('user_data', value, `'${value}' is too long`);
+  const compact = value.replace(/\s/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+    throw invalidInput('user_data', value, `'${value}' is not a 'base64'`);
+  }
+}
+
+/** Nova's boolean parameter type: JSON booleans and the usual spellings in strings. */
+function parseConfigDrive(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on', 't', 'y'].includes(text)) return true;
+  if (['false', '0', 'no', 'off', 'f', 'n'].includes(text)) return false;
+  throw invalidInput('config_drive', value, `${JSON.stringify(value)} is not valid under any of the given schemas`);
+}
+
+/** 2.90's hostname: 1 to 63 characters of letters, digits, `-` and `.`, not starting or ending with `-`/`.`. */
+function checkHostname(value: unknown): void {
+  if (typeof value !== 'string') throw notOfType('hostname', value, 'string');
+  if (value.length === 0 || value.length > 63)
+    throw invalidInput('hostname', value, `'${value}' is too ${value.length === 0 ? 'short' : 'long'}`);
+  if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(value)) {
+    throw invalidInput('hostname', value, `'${value}' does not match '^[a-zA-Z0-9]+[a-zA-Z0-9-._]*[a-zA-Z0-9]+$'`);
+  }
 }
 
 /** Nova's hostname from a display name: lowercase, `[a-z0-9-]` only, at most 63 characters. */

@@ -130,7 +130,8 @@ export function serverDetail(s: Server, v: ViewContext, options: { single?: bool
     links: v.links.links('servers', s.id),
     'OS-DCF:diskConfig': s.diskConfig,
     'OS-EXT-AZ:availability_zone': onHost ? (s.requestedZone ?? DEFAULT_ZONE) : (s.requestedZone ?? ''),
-    config_drive: '',
+    // Nova shows `True` for a server with a config drive, else an empty string.
+    config_drive: s.configDrive ? 'True' : '',
     key_name: s.keyName,
     'OS-SRV-USG:launched_at': onHost ? isoMicrosNaive(s.buildDoneAt) : null,
     'OS-SRV-USG:terminated_at': null,
@@ -169,7 +170,7 @@ export function serverDetail(s: Server, v: ViewContext, options: { single?: bool
   if (mv >= MV.SERVER_DESCRIPTION) view['description'] = s.description;
   if (mv >= MV.SERVER_TAGS) view['tags'] = [...s.tags];
   if (mv >= MV.TRUSTED_IMAGE_CERTIFICATES) view['trusted_image_certificates'] = null;
-  if (mv >= MV.SERVER_GROUPS_SHOWN && options.single) view['server_groups'] = [];
+  if (mv >= MV.SERVER_GROUPS_SHOWN && options.single) view['server_groups'] = s.serverGroupId === null ? [] : [s.serverGroupId];
   if (mv >= MV.SERVER_LOCKED_REASON) view['locked_reason'] = null;
   if (mv >= MV.PINNED_AVAILABILITY_ZONE) view['pinned_availability_zone'] = s.requestedZone;
   return view;
@@ -187,9 +188,9 @@ export function addressesView(s: Server, options: { extended?: boolean } = {}): 
 }
 
 /** Fixed limits Nova reports next to the quotas we simulate (its defaults). */
-const FIXED_LIMITS = { key_pairs: 100, metadata_items: 128, server_groups: 10, server_group_members: 10 };
+export const FIXED_LIMITS = { key_pairs: 100, metadata_items: 128, server_groups: 10, server_group_members: 10 };
 
-export function limitsView(quotas: ComputeQuotas, used: ComputeQuotas, mv: number): Record<string, unknown> {
+export function limitsView(quotas: ComputeQuotas, used: ComputeQuotas, mv: number, serverGroupsUsed = 0): Record<string, unknown> {
   const absolute: Record<string, number> = {
     maxServerMeta: FIXED_LIMITS.metadata_items,
     maxTotalCores: quotas.cores,
@@ -201,7 +202,7 @@ export function limitsView(quotas: ComputeQuotas, used: ComputeQuotas, mv: numbe
     totalCoresUsed: used.cores,
     totalInstancesUsed: used.instances,
     totalRAMUsed: used.ram,
-    totalServerGroupsUsed: 0,
+    totalServerGroupsUsed: serverGroupsUsed,
   };
   if (mv < MV.PERSONALITY_REMOVED) Object.assign(absolute, { maxPersonality: 5, maxPersonalitySize: 10240 });
   if (mv < MV.IMAGE_PROXY_REMOVED) absolute['maxImageMeta'] = 128;
