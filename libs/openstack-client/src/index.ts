@@ -44,7 +44,13 @@ export type {
 } from './identity/identity.models';
 export type { ComputeClient, WaitOptions, ListFlavorsFilter } from './compute/compute.client';
 export { MIN_COMPUTE_MICROVERSION, PREFERRED_COMPUTE_MICROVERSION } from './compute/microversion';
-export { isQuotaFault, isServerDeleted } from './compute/compute.models';
+export {
+  isQuotaFault,
+  isServerDeleted,
+  HOSTNAME_MICROVERSION,
+  BDM_VOLUME_TYPE_MICROVERSION,
+  SERVER_GROUP_RULES_MICROVERSION,
+} from './compute/compute.models';
 export type {
   Flavor,
   CreateFlavorRequest,
@@ -58,8 +64,19 @@ export type {
   ListServersFilter,
   Limits,
   QuotaUsage,
+  BootVolume,
+  Keypair,
+  ServerGroup,
+  ServerGroupPolicy,
+  CreateServerGroupRequest,
 } from './compute/compute.models';
 export type { ImageClient } from './image/image.client';
 export type { Image, ListImagesFilter } from './image/image.models';
 export type { NetworkClient } from './network/network.client';
-export type { Network, ListNetworksFilter } from './network/network.models';
+export type {
+  Network,
+  ListNetworksFilter,
+  SecurityGroup,
+  ListSecurityGroupsFilter,
+  ResolvedSecurityGroups,
+} from './network/network.models';

@@ -1,7 +1,13 @@
 import {
   buildCreateFlavorBody,
   buildCreateServerBody,
+  buildCreateServerGroupBody,
+  parseAvailabilityZoneNames,
   parseCreatedServer,
+  parseKeypairBody,
+  parseKeypairPage,
+  parseServerGroupBody,
+  parseServerGroupList,
   parseFlavorBody,
   parseFlavorPage,
   parseLimits,
@@ -22,7 +28,7 @@ import {
 } from './identity/identity.models';
 import { splitEndpoint } from './http/url';
 import { parseImage, parseImagePage } from './image/image.models';
-import { parseNetworkPage } from './network/network.models';
+import { parseNetworkPage, parseSecurityGroupBody, parseSecurityGroupPage, resolveSecurityGroupRefs } from './network/network.models';
 import { isObject } from './http/json';
 import { listSamples, readLibrarySample, readSample } from './testing/samples';
 
@@ -273,6 +279,12 @@ const checks: Record<string, () => void> = {
       powerState: 1,
       progress: 0,
       description: undefined,
+      keyName: undefined,
+      securityGroups: ['default'],
+      hostname: undefined,
+      volumeIds: ['volume_id1', 'volume_id2'],
+      configDrive: false,
+      serverGroupIds: undefined,
     });
   },
   'compute/servers/servers-details-resp.json': () => {
@@ -508,6 +520,168 @@ describe('OpenStack API samples: identity OS-TRUST', () => {
       project: undefined,
       roles: [],
       trust: { id: 'fe0aef', impersonation: false, trusteeUserId: '0ca8f6', trustorUserId: 'bd263c' },
+    });
+  });
+});
+
+/**
+ * The launch options' samples (key pairs, server groups, availability zones, boot from volume, hostname, scheduler
+ * hints, Neutron security groups), kept in this library until they are vendored with the others, like the OS-TRUST ones.
+ */
+describe('OpenStack API samples: launch options', () => {
+  const sample = (path: string) => readLibrarySample(path);
+
+  it('compute/os-keypairs/v2.35/keypairs-list-resp.json', () => {
+    const page = parseKeypairPage(sample('compute/os-keypairs/v2.35/keypairs-list-resp.json'));
+    expect(page.items).toEqual([
+      {
+        name: 'keypair-5d935425-31d5-48a7-a0f1-e76e9813f2c3',
+        type: 'ssh',
+        fingerprint: '7e:eb:ab:24:ba:d1:e1:88:ae:9a:fb:66:53:df:d3:bd',
+        publicKey: expect.stringMatching(/^ssh-rsa AAAAB3NzaC1yc2E.* Generated-by-Nova\n$/),
+        userId: undefined,
+        createdAt: undefined,
+      },
+    ]);
+    expect(Object.fromEntries(page.next ?? [])).toEqual({ limit: '1', marker: 'keypair-5d935425-31d5-48a7-a0f1-e76e9813f2c3' });
+  });
+
+  it('compute/os-keypairs/v2.10/keypairs-get-resp.json', () => {
+    expect(parseKeypairBody(sample('compute/os-keypairs/v2.10/keypairs-get-resp.json'))).toMatchObject({
+      name: 'keypair-6638abdb-c4e8-407c-ba88-c8dd7cc3c4f1',
+      type: 'ssh',
+      fingerprint: '44:fe:29:6e:23:14:b9:53:5b:65:82:58:1c:fe:5a:c3',
+      userId: 'fake',
+      // Nova's naive timestamps are UTC.
+      createdAt: new Date('2014-05-07T12:06:13.681Z'),
+    });
+  });
+
+  it('compute/os-keypairs/v2.92/keypairs-import-post-resp.json (and 2.35’s generated one)', () => {
+    expect(parseKeypairBody(sample('compute/os-keypairs/v2.92/keypairs-import-post-resp.json'))).toMatchObject({
+      type: 'ssh',
+      fingerprint: expect.stringMatching(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/),
+    });
+    // The private key of a generated pair is not kept anywhere.
+    expect(parseKeypairBody(sample('compute/os-keypairs/v2.35/keypairs-post-resp.json'))).not.toHaveProperty('privateKey');
+  });
+
+  it('compute/os-server-groups/v2.64 samples', () => {
+    const expected = {
+      id: expect.any(String),
+      name: 'test',
+      policy: 'anti-affinity',
+      maxServerPerHost: 3,
+      members: [],
+      projectId: '6f70656e737461636b20342065766572',
+      userId: 'fake',
+    };
+    expect(parseServerGroupList(sample('compute/os-server-groups/v2.64/server-groups-list-resp.json'))).toEqual([expected]);
+    expect(parseServerGroupBody(sample('compute/os-server-groups/v2.64/server-groups-get-resp.json'))).toEqual(expected);
+    expect(parseServerGroupBody(sample('compute/os-server-groups/v2.64/server-groups-post-resp.json'))).toEqual(expected);
+    expect(buildCreateServerGroupBody({ name: 'test', policy: 'anti-affinity', rules: { maxServerPerHost: 3 } }, '2.75')).toEqual(
+      sample('compute/os-server-groups/v2.64/server-groups-post-req.json'),
+    );
+    // A pinned microversion below 2.64 gets the older body.
+    expect(buildCreateServerGroupBody({ name: 'test', policy: 'affinity' }, '2.60')).toEqual({
+      server_group: { name: 'test', policies: ['affinity'] },
+    });
+  });
+
+  it('compute/os-availability-zone/availability-zone-list-resp.json', () => {
+    expect(parseAvailabilityZoneNames(sample('compute/os-availability-zone/availability-zone-list-resp.json'))).toEqual(['nova']);
+  });
+
+  it('compute/servers/v2.67/server-create-req.json: boot from a new volume of a type, without imageRef', () => {
+    const body = buildCreateServerBody(
+      {
+        name: 'bfv-server-with-volume-type',
+        imageId: '70a599e0-31e7-49b7-b260-868f441e862b',
+        flavorId: 'http://openstack.example.com/flavors/1',
+        networks: [{ networkId: '3cb9bc59-5699-4588-a4b1-b87f96708bc6' }],
+        bootVolume: { sizeGiB: 1, volumeType: 'lvm-1', deleteOnTermination: false },
+      },
+      '2.75',
+    );
+    // We send no device tags, a numeric size (Nova takes both) and always say what happens to the volume.
+    const { server } = sample('compute/servers/v2.67/server-create-req.json') as { server: Record<string, unknown> };
+    expect(body).toEqual({
+      server: {
+        ...server,
+        networks: [{ uuid: '3cb9bc59-5699-4588-a4b1-b87f96708bc6' }],
+        block_device_mapping_v2: [
+          {
+            uuid: '70a599e0-31e7-49b7-b260-868f441e862b',
+            source_type: 'image',
+            destination_type: 'volume',
+            boot_index: 0,
+            volume_size: 1,
+            volume_type: 'lvm-1',
+            delete_on_termination: false,
+          },
+        ],
+      },
+    });
+  });
+
+  it.each(['compute/servers/v2.90/server-create-req.json', 'compute/servers/v2.100/server-create-req.json'])(
+    '%s: hostname from 2.90',
+    (path) => {
+      const { server } = sample(path) as { server: Record<string, unknown> };
+      const request: CreateServerRequest = {
+        ...sampleServerRequest(),
+        networks: 'auto',
+        hostname: String(server['hostname']),
+        configDrive: undefined,
+      };
+      const { personality: _p, accessIPv4: _a4, accessIPv6: _a6, 'OS-DCF:diskConfig': _dc, ...rest } = server;
+      expect(buildCreateServerBody(request, '2.90')).toEqual({ server: { ...rest, networks: 'auto' } });
+      // Below 2.90 the hostname is left out.
+      expect(buildCreateServerBody(request, '2.75')).toEqual({ server: { ...rest, networks: 'auto', hostname: undefined } });
+    },
+  );
+
+  it('scheduler hints go top level as os:scheduler_hints (the samples spell the alias OS-SCH-HNT:scheduler_hints)', () => {
+    const body = buildCreateServerBody({ ...sampleServerRequest(), schedulerHints: { group: '616fb98f-46ca-475e-917e-2563e5a8cd19' } });
+    expect(body['os:scheduler_hints']).toEqual({ group: '616fb98f-46ca-475e-917e-2563e5a8cd19' });
+  });
+
+  it('compute/servers/v2.100/server-get-resp.json', () => {
+    expect(parseServerBody(sample('compute/servers/v2.100/server-get-resp.json'))).toMatchObject({
+      keyName: undefined,
+      securityGroups: ['default'],
+      hostname: 'new-server-test',
+      volumeIds: ['volume_id1', 'volume_id2'],
+      configDrive: false,
+      serverGroupIds: [],
+      availabilityZone: 'us-west',
+      metadata: { 'My Server Name': 'Apache1' },
+      tags: [],
+      fault: undefined,
+    });
+  });
+
+  it('network/security-groups/security-groups-list-response.json', () => {
+    const page = parseSecurityGroupPage(sample('network/security-groups/security-groups-list-response.json'));
+    expect(page.items).toEqual([
+      {
+        id: '85cc3048-abc3-43cc-89b3-377341426ac5',
+        name: 'default',
+        description: 'default',
+        projectId: 'e4f50856753b4dc6afee5fa6b9b6c550',
+        stateful: true,
+      },
+    ]);
+    expect(resolveSecurityGroupRefs(page.items, ['default', 'web'])).toEqual({ found: page.items, missing: ['web'], ambiguous: [] });
+  });
+
+  it('network/security-groups/security-group-create-response.json', () => {
+    expect(parseSecurityGroupBody(sample('network/security-groups/security-group-create-response.json'))).toEqual({
+      id: '2076db17-a522-4506-91de-c6dd8e837028',
+      name: 'new-webservers',
+      description: 'security group for webservers',
+      projectId: 'e4f50856753b4dc6afee5fa6b9b6c550',
+      stateful: true,
     });
   });
 });

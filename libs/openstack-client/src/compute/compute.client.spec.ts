@@ -36,6 +36,22 @@ describe(ComputeClient.name, () => {
     tags,
   });
   const computeRequests = async () => sim.control.requests({ service: 'compute' });
+  /** A user's token straight from the simulator's Keystone, to make key pairs (which this client only reads). */
+  const tokenOf = async (user: 'admin' | 'demo') => {
+    const response = await fetch(`${sim.authUrl}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password: 'secret' } } },
+          scope: { project: { name: user, domain: { id: 'default' } } },
+        },
+      }),
+    });
+    return response.headers.get('x-subject-token') ?? '';
+  };
+  const adminToken = () => tokenOf('admin');
+  const demoToken = () => tokenOf('demo');
 
   describe('version discovery and microversions', () => {
     it('discovers the version document once and speaks our preferred microversion with both headers', async () => {
@@ -205,6 +221,154 @@ describe(ComputeClient.name, () => {
       expect(limits.instances).toEqual({ limit: 2, used: 2, remaining: 0 });
       expect(limits.cores.used).toBe(2);
       expect(limits.ramMiB.used).toBe(1024);
+    });
+  });
+
+  describe('launch options', () => {
+    it('sends key pair, security groups, user data, config drive and the group hint, and reads them back', async () => {
+      const demo = simClient(sim, 'demo');
+      try {
+        const publicKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBnXDmTDo4BbB0Swv4ddC1jn+6j9YXhB0X6l1xhDRlVk peak';
+        await sim.control.configure({ buildDelayMs: 0 });
+        const keyResponse = await fetch(`${sim.url}/compute/v2.1/os-keypairs`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Auth-Token': await demoToken(),
+            'OpenStack-API-Version': 'compute 2.92',
+          },
+          body: JSON.stringify({ keypair: { name: 'peak-key', public_key: publicKey } }),
+        });
+        expect(keyResponse.status).toBe(201);
+        const group = await demo.compute.createServerGroup({ name: 'peak-spread', policy: 'soft-anti-affinity' });
+        const { id } = await demo.compute.createServer({
+          ...server('launch'),
+          networks: [{ networkId: (await demo.network.listNetworks({ name: 'private' }))[0]?.id ?? '' }],
+          keyName: 'peak-key',
+          securityGroups: ['default'],
+          userData: '#cloud-config\n',
+          configDrive: true,
+          schedulerHints: { group: group.id },
+        });
+        const sut = await demo.compute.waitForServerStatus(id, 'ACTIVE', { pollIntervalMs: 20, timeoutMs: 5000 });
+        expect(sut).toMatchObject({
+          keyName: 'peak-key',
+          securityGroups: ['default'],
+          configDrive: true,
+          availabilityZone: 'nova',
+          volumeIds: [],
+          metadata: { 'peak:schedule': 'schedule-1' },
+        });
+        await expect(demo.compute.getServerGroup(group.id)).resolves.toMatchObject({ members: [id] });
+      } finally {
+        await demo.close();
+      }
+    });
+
+    it('surfaces Nova’s 400 for an unknown key pair and security group', async () => {
+      await expect(client.compute.createServer({ ...server('nokey'), keyName: 'missing' })).rejects.toMatchObject({
+        status: 400,
+        message: 'Invalid key_name provided.',
+      });
+      await expect(client.compute.createServer({ ...server('nosg'), securityGroups: ['web'] })).rejects.toMatchObject({
+        status: 400,
+        message: 'Security group web not found.',
+      });
+    });
+
+    it('sends a hostname at 2.90 for that call only, and leaves it out when a lower microversion is pinned', async () => {
+      const { id } = await client.compute.createServer({ ...server('named'), hostname: 'peak-host-1' });
+      const posts = (await computeRequests()).filter((r) => r.method === 'POST' && r.path === '/compute/v2.1/servers');
+      expect(posts.map((r) => r.microversion)).toEqual(['2.90']);
+      await expect(client.compute.getServer(id)).resolves.toMatchObject({ hostname: 'peak-host-1' });
+      expect(await client.compute.microversion()).toBe('2.75');
+
+      const pinned = OpenStackClient.create(simCloud(sim, 'admin', { OS_COMPUTE_API_VERSION: '2.80' }));
+      try {
+        const made = await pinned.compute.createServer({ ...server('unnamed'), hostname: 'ignored' });
+        await expect(pinned.compute.getServer(made.id)).resolves.toMatchObject({ hostname: 'unnamed' });
+      } finally {
+        await pinned.close();
+      }
+    });
+
+    it('refuses a boot volume type below 2.67 before calling Nova', async () => {
+      const old = OpenStackClient.create(simCloud(sim, 'admin', { OS_COMPUTE_API_VERSION: '2.60' }));
+      try {
+        const request = { ...server('bfv'), bootVolume: { sizeGiB: 1, volumeType: 'lvm', deleteOnTermination: true } };
+        await expect(old.compute.createServer(request)).rejects.toMatchObject({ fault: 'MicroversionUnsupported' });
+        expect((await computeRequests()).filter((r) => r.method === 'POST')).toEqual([]);
+      } finally {
+        await old.close();
+      }
+    });
+  });
+
+  describe('key pairs, availability zones and server groups', () => {
+    it('lists and gets the user’s key pairs, and reports an unknown one as 404', async () => {
+      await expect(client.compute.listKeypairs()).resolves.toEqual([]);
+      const made = await fetch(`${sim.url}/compute/v2.1/os-keypairs`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Auth-Token': await adminToken(), 'OpenStack-API-Version': 'compute 2.2' },
+        body: JSON.stringify({ keypair: { name: 'generated' } }),
+      });
+      expect(made.status).toBe(201);
+      const [listed, ...more] = await client.compute.listKeypairs();
+      expect(more).toEqual([]);
+      expect(listed).toMatchObject({ name: 'generated', type: 'ssh', publicKey: expect.stringMatching(/^ssh-rsa /) });
+      await expect(client.compute.getKeypair('generated')).resolves.toMatchObject({
+        name: 'generated',
+        fingerprint: listed?.fingerprint,
+        userId: expect.any(String),
+        createdAt: expect.any(Date),
+      });
+      await expect(client.compute.getKeypair('nope')).rejects.toMatchObject({ status: 404, isNotFound: true });
+    });
+
+    it('lists the available zones to a non-admin', async () => {
+      const demo = simClient(sim, 'demo');
+      try {
+        await expect(demo.compute.listAvailabilityZones()).resolves.toEqual(['nova']);
+      } finally {
+        await demo.close();
+      }
+    });
+
+    it('creates, lists, gets and deletes server groups in the 2.64 form', async () => {
+      const created = await client.compute.createServerGroup({ name: 'peak-ha', policy: 'anti-affinity', rules: { maxServerPerHost: 2 } });
+      expect(created).toEqual({
+        id: expect.any(String),
+        name: 'peak-ha',
+        policy: 'anti-affinity',
+        maxServerPerHost: 2,
+        members: [],
+        projectId: expect.any(String),
+        userId: expect.any(String),
+      });
+      const [post] = (await computeRequests()).filter((r) => r.method === 'POST');
+      expect(post?.status).toBe(200);
+      await expect(client.compute.listServerGroups()).resolves.toEqual([created]);
+      await expect(client.compute.getServerGroup(created.id)).resolves.toEqual(created);
+      await expect(
+        client.compute.createServerGroup({ name: 'x', policy: 'affinity', rules: { maxServerPerHost: 2 } }),
+      ).rejects.toMatchObject({
+        status: 400,
+        message: 'Only anti-affinity policy supports rules.',
+      });
+      await expect(client.compute.deleteServerGroup(created.id)).resolves.toBe(true);
+      await expect(client.compute.deleteServerGroup(created.id, { ignoreNotFound: true })).resolves.toBe(false);
+      await expect(client.compute.getServerGroup(created.id)).rejects.toMatchObject({ status: 404, isNotFound: true });
+    });
+
+    it('sees a second member of a hard anti-affinity group fail with Nova’s fault', async () => {
+      const group = await client.compute.createServerGroup({ name: 'strict', policy: 'anti-affinity' });
+      const first = await client.compute.createServer({ ...server('one'), schedulerHints: { group: group.id } });
+      const second = await client.compute.createServer({ ...server('two'), schedulerHints: { group: group.id } });
+      await client.compute.waitForServerStatus(first.id, 'ACTIVE', { pollIntervalMs: 20, timeoutMs: 5000 });
+      await expect(client.compute.waitForServerStatus(second.id, 'ACTIVE', { pollIntervalMs: 20, timeoutMs: 5000 })).rejects.toMatchObject({
+        fault: 'ServerFault',
+        message: expect.stringContaining('No valid host was found'),
+      });
     });
   });
 

@@ -5,9 +5,18 @@ import type { Session } from '../identity/session';
 import type { OpenStackLogger } from '../logger';
 import { ServiceClient, type RequestOptions } from '../service-client';
 import {
+  BDM_VOLUME_TYPE_MICROVERSION,
   buildCreateFlavorBody,
   buildCreateServerBody,
+  buildCreateServerGroupBody,
+  HOSTNAME_MICROVERSION,
   isServerDeleted,
+  parseAvailabilityZoneNames,
+  parseKeypairBody,
+  parseKeypairPage,
+  parseServerGroupBody,
+  parseServerGroupList,
+  SERVER_GROUP_RULES_MICROVERSION,
   parseCreatedServer,
   parseFlavorBody,
   parseFlavorPage,
@@ -16,11 +25,14 @@ import {
   parseServerPage,
   type CreatedServer,
   type CreateFlavorRequest,
+  type CreateServerGroupRequest,
   type CreateServerRequest,
   type Flavor,
+  type Keypair,
   type Limits,
   type ListServersFilter,
   type Server,
+  type ServerGroup,
   type ServerStatus,
 } from './compute.models';
 import {
@@ -52,13 +64,17 @@ export interface ListFlavorsFilter {
   pageSize?: number;
 }
 
+function versionHeaders(microversion: string): Record<string, string> {
+  return { 'OpenStack-API-Version': `compute ${microversion}`, 'X-OpenStack-Nova-API-Version': microversion };
+}
+
 interface Negotiated {
   baseUrl: string;
   microversion: string;
   server: ComputeVersion;
 }
 
-/** Nova: flavors, servers and limits, spoken at a negotiated microversion (at least 2.52). */
+/** Nova: flavors, servers, key pairs, server groups, availability zones and limits, spoken at a negotiated microversion (at least 2.52). */
 export class ComputeClient extends ServiceClient {
   private negotiated?: Promise<Negotiated>;
 
@@ -116,8 +132,23 @@ export class ComputeClient extends ServiceClient {
    * not exist, so the caller reconciles by listing servers by the tags it gave, never by resending.
    */
   async createServer(request: CreateServerRequest, options?: RequestOptions): Promise<CreatedServer> {
-    const body = buildCreateServerBody(request);
-    const response = await this.call('POST', '/servers', { body, idempotent: false, ...options });
+    const { microversion, server } = await this.negotiate();
+    if (request.bootVolume?.volumeType !== undefined && compareMicroversions(microversion, BDM_VOLUME_TYPE_MICROVERSION) < 0) {
+      throw this.unsupported('/servers', `A boot volume's type needs compute microversion ${BDM_VOLUME_TYPE_MICROVERSION}`, microversion);
+    }
+    // A hostname is worth a newer microversion for this one call, when the cloud has it and none is pinned.
+    let callVersion = microversion;
+    if (
+      request.hostname !== undefined &&
+      compareMicroversions(microversion, HOSTNAME_MICROVERSION) < 0 &&
+      !this.session.config.computeApiVersion &&
+      compareMicroversions(server.maxVersion, HOSTNAME_MICROVERSION) >= 0
+    ) {
+      callVersion = HOSTNAME_MICROVERSION;
+    }
+    const body = buildCreateServerBody(request, callVersion);
+    const headers = callVersion === microversion ? undefined : versionHeaders(callVersion);
+    const response = await this.call('POST', '/servers', { body, idempotent: false, headers, ...options });
     return this.parse(response, '/servers', parseCreatedServer);
   }
 
@@ -201,6 +232,63 @@ export class ComputeClient extends ServiceClient {
     }
   }
 
+  /** The calling user's key pairs (Nova keeps them per user, not per project), across pages. */
+  async listKeypairs(options?: RequestOptions): Promise<Keypair[]> {
+    return this.collect('/os-keypairs', new URLSearchParams(), parseKeypairPage, options);
+  }
+
+  /** One of the calling user's key pairs; an unknown name is a 404 `OpenStackError`. */
+  async getKeypair(name: string, options?: RequestOptions): Promise<Keypair> {
+    const response = await this.call('GET', '/os-keypairs/{name}', { params: { name }, ...options });
+    return this.parse(response, '/os-keypairs/{name}', parseKeypairBody);
+  }
+
+  /** Names of the availability zones a server can be created in (`GET /os-availability-zone`, open to every user). */
+  async listAvailabilityZones(options?: RequestOptions): Promise<string[]> {
+    const response = await this.call('GET', '/os-availability-zone', options);
+    return this.parse(response, '/os-availability-zone', parseAvailabilityZoneNames);
+  }
+
+  /** The project's server groups. */
+  async listServerGroups(options?: RequestOptions): Promise<ServerGroup[]> {
+    const response = await this.call('GET', '/os-server-groups', options);
+    return this.parse(response, '/os-server-groups', parseServerGroupList);
+  }
+
+  async getServerGroup(id: string, options?: RequestOptions): Promise<ServerGroup> {
+    const response = await this.call('GET', '/os-server-groups/{id}', { params: { id }, ...options });
+    return this.parse(response, '/os-server-groups/{id}', parseServerGroupBody);
+  }
+
+  /**
+   * Creates a server group (Nova's 2.64 form: one policy, `rules` for anti-affinity). Never retried. A full
+   * `server_groups` quota is a 403 `OpenStackError` with `isQuotaExceeded`.
+   */
+  async createServerGroup(request: CreateServerGroupRequest, options?: RequestOptions): Promise<ServerGroup> {
+    const microversion = await this.microversion();
+    if (request.rules !== undefined && compareMicroversions(microversion, SERVER_GROUP_RULES_MICROVERSION) < 0) {
+      throw this.unsupported(
+        '/os-server-groups',
+        `Server group rules need compute microversion ${SERVER_GROUP_RULES_MICROVERSION}`,
+        microversion,
+      );
+    }
+    const body = buildCreateServerGroupBody(request, microversion);
+    const response = await this.call('POST', '/os-server-groups', { body, idempotent: false, ...options });
+    return this.parse(response, '/os-server-groups', parseServerGroupBody);
+  }
+
+  /** Deletes a server group; one already gone is a 404 `OpenStackError` unless `ignoreNotFound` (then the result is false). */
+  async deleteServerGroup(id: string, options: RequestOptions & { ignoreNotFound?: boolean } = {}): Promise<boolean> {
+    try {
+      await this.call('DELETE', '/os-server-groups/{id}', { params: { id }, timeoutMs: options.timeoutMs, signal: options.signal });
+      return true;
+    } catch (error) {
+      if (options.ignoreNotFound && error instanceof OpenStackError && error.isNotFound) return false;
+      throw error;
+    }
+  }
+
   /** Absolute limits of the project (or of `projectId`, for an admin): instances, cores, RAM. */
   async getLimits(options: RequestOptions & { projectId?: string } = {}): Promise<Limits> {
     const response = await this.call('GET', '/limits', {
@@ -216,8 +304,17 @@ export class ComputeClient extends ServiceClient {
   }
 
   protected override async extraHeaders(): Promise<Record<string, string>> {
-    const { microversion } = await this.negotiate();
-    return { 'OpenStack-API-Version': `compute ${microversion}`, 'X-OpenStack-Nova-API-Version': microversion };
+    return versionHeaders((await this.negotiate()).microversion);
+  }
+
+  private unsupported(path: string, what: string, microversion: string): OpenStackError {
+    return new OpenStackError({
+      service: 'compute',
+      status: 0,
+      fault: 'MicroversionUnsupported',
+      path,
+      message: `${what}; this cloud is spoken to at ${microversion}`,
+    });
   }
 
   private negotiate(): Promise<Negotiated> {

@@ -15,6 +15,7 @@ import {
   type JsonObject,
 } from '../http/json';
 import { nextLink, type Page } from '../http/pagination';
+import { compareMicroversions } from './microversion';
 
 export interface Flavor {
   id: string;
@@ -113,6 +114,18 @@ export interface Server {
   powerState?: number;
   progress?: number;
   description?: string;
+  /** `key_name`: the key pair injected at create time. */
+  keyName?: string;
+  /** Names of the security groups of the server's ports (absent until the build has made them). */
+  securityGroups: string[];
+  /** `OS-EXT-SRV-ATTR:hostname`: admins from 2.3, everyone from 2.90. */
+  hostname?: string;
+  /** Ids of the attached volumes (`os-extended-volumes:volumes_attached`); the boot volume of a volume-backed server among them. */
+  volumeIds: string[];
+  /** Whether the server has a config drive (Nova sends `"True"` or `""`). */
+  configDrive: boolean;
+  /** Server groups the server is in (2.71+, on a single server's GET only). */
+  serverGroupIds?: string[];
 }
 
 /**
@@ -134,9 +147,18 @@ export function isQuotaFault(server: Pick<Server, 'status' | 'fault'>): boolean 
 
 export type ServerNetworks = 'auto' | 'none' | Array<{ networkId?: string; portId?: string; fixedIp?: string }>;
 
+/** The root disk of a server booted from volume: a new volume made from the server's image. */
+export interface BootVolume {
+  sizeGiB: number;
+  /** A Cinder volume type name; needs compute microversion 2.67. Default: the cloud's default type. */
+  volumeType?: string;
+  /** Whether Nova deletes the volume with the server. */
+  deleteOnTermination: boolean;
+}
+
 export interface CreateServerRequest {
   name: string;
-  /** Absent only when booting from a volume, which this client does not do. */
+  /** The image to boot, or (with `bootVolume`) the image the boot volume is made from. */
   imageId: string;
   flavorId: string;
   /** Required since 2.37: `none`, `auto`, or explicit networks/ports. */
@@ -148,8 +170,19 @@ export interface CreateServerRequest {
   keyName?: string;
   /** Plain text; base64-encoded by the client. */
   userData?: string;
+  /** Security group names (or ids), sent as `security_groups: [{name}]`. */
   securityGroups?: string[];
   description?: string;
+  configDrive?: boolean;
+  /**
+   * The guest's hostname. Nova takes it from microversion 2.90: `createServer` sends it at 2.90 when the cloud has
+   * that (and no microversion is pinned lower), else leaves it out and Nova derives one from the name.
+   */
+  hostname?: string;
+  /** Sent as the top-level `os:scheduler_hints`; `group` is a server group id. */
+  schedulerHints?: { group?: string };
+  /** Boot from a new volume made from `imageId` instead of the flavor's local disk (`imageRef` is then left out). */
+  bootVolume?: BootVolume;
 }
 
 /** What `POST /servers` returns. The admin password Nova generates is deliberately dropped. */
@@ -272,6 +305,16 @@ export function parseServer(raw: unknown): Server {
     powerState: optNum(s, 'OS-EXT-STS:power_state'),
     progress: optNum(s, 'progress'),
     description: optStr(s, 'description'),
+    keyName: optStr(s, 'key_name'),
+    securityGroups: Array.isArray(s['security_groups'])
+      ? s['security_groups'].filter(isObject).flatMap((g) => (typeof g['name'] === 'string' ? [g['name']] : []))
+      : [],
+    hostname: optStr(s, 'OS-EXT-SRV-ATTR:hostname'),
+    volumeIds: Array.isArray(s['os-extended-volumes:volumes_attached'])
+      ? s['os-extended-volumes:volumes_attached'].filter(isObject).flatMap((v) => (typeof v['id'] === 'string' ? [v['id']] : []))
+      : [],
+    configDrive: s['config_drive'] === true || (typeof s['config_drive'] === 'string' && /^(true|1)$/i.test(s['config_drive'])),
+    serverGroupIds: Array.isArray(s['server_groups']) ? stringArray(s, 'server_groups') : undefined,
   };
 }
 
@@ -307,7 +350,11 @@ export function parseCreatedServer(body: unknown): CreatedServer {
 
 const TAG_FORBIDDEN = /[,/]/;
 
-export function buildCreateServerBody(request: CreateServerRequest): JsonObject {
+/**
+ * The `POST /servers` body. `microversion` is the one the call is made at: `hostname` is sent only from 2.90 (left out
+ * below, or when not given).
+ */
+export function buildCreateServerBody(request: CreateServerRequest, microversion?: string): JsonObject {
   const tags = request.tags ?? [];
   const badTag = tags.find((t) => t === '' || t.length > 60 || TAG_FORBIDDEN.test(t));
   if (badTag !== undefined) throw new RangeError(`Invalid server tag "${badTag}": 1 to 60 characters, no "," or "/"`);
@@ -315,7 +362,8 @@ export function buildCreateServerBody(request: CreateServerRequest): JsonObject 
 
   const server: JsonObject = {
     name: request.name,
-    imageRef: request.imageId,
+    // Booted from volume, Nova takes the image from the block device mapping.
+    ...(request.bootVolume ? {} : { imageRef: request.imageId }),
     flavorRef: request.flavorId,
     networks:
       typeof request.networks === 'string'
@@ -335,8 +383,33 @@ export function buildCreateServerBody(request: CreateServerRequest): JsonObject 
   if (request.userData !== undefined) server['user_data'] = Buffer.from(request.userData, 'utf8').toString('base64');
   if (request.securityGroups?.length) server['security_groups'] = request.securityGroups.map((name) => ({ name }));
   if (request.description !== undefined) server['description'] = request.description;
-  return { server };
+  if (request.configDrive !== undefined) server['config_drive'] = request.configDrive;
+  if (request.hostname !== undefined && microversion !== undefined && compareMicroversions(microversion, HOSTNAME_MICROVERSION) >= 0) {
+    server['hostname'] = request.hostname;
+  }
+  if (request.bootVolume) {
+    const { sizeGiB, volumeType, deleteOnTermination } = request.bootVolume;
+    if (!Number.isInteger(sizeGiB) || sizeGiB < 1) throw new RangeError(`Boot volume size must be a whole number of GiB, got ${sizeGiB}`);
+    const mapping: JsonObject = {
+      boot_index: 0,
+      uuid: request.imageId,
+      source_type: 'image',
+      destination_type: 'volume',
+      volume_size: sizeGiB,
+      delete_on_termination: deleteOnTermination,
+    };
+    if (volumeType !== undefined) mapping['volume_type'] = volumeType;
+    server['block_device_mapping_v2'] = [mapping];
+  }
+  const body: JsonObject = { server };
+  if (request.schedulerHints?.group !== undefined) body['os:scheduler_hints'] = { group: request.schedulerHints.group };
+  return body;
 }
+
+/** `hostname` on server create. */
+export const HOSTNAME_MICROVERSION = '2.90';
+/** `volume_type` in a block device mapping. */
+export const BDM_VOLUME_TYPE_MICROVERSION = '2.67';
 
 /** `GET /limits` (absolute limits; `rate` is long gone). */
 export function parseLimits(body: unknown): Limits {
@@ -361,4 +434,108 @@ export function parseLimits(body: unknown): Limits {
     maxServerMetadataItems: optNum(absolute, 'maxServerMeta'),
     maxKeypairs: optNum(absolute, 'maxTotalKeypairs'),
   };
+}
+
+export interface Keypair {
+  name: string;
+  /** `ssh` or `x509` (2.2+). */
+  type?: string;
+  fingerprint: string;
+  publicKey: string;
+  /** On `getKeypair` only. */
+  userId?: string;
+  createdAt?: Date;
+}
+
+export function parseKeypair(raw: unknown): Keypair {
+  const k = asObject(raw, 'keypair');
+  return {
+    name: str(k, 'name', 'keypair'),
+    type: optStr(k, 'type'),
+    fingerprint: optStr(k, 'fingerprint') ?? '',
+    publicKey: optStr(k, 'public_key') ?? '',
+    userId: optStr(k, 'user_id'),
+    createdAt: optDate(k, 'created_at', 'keypair'),
+  };
+}
+
+export function parseKeypairBody(body: unknown): Keypair {
+  return parseKeypair(field(body, 'keypair', 'body'));
+}
+
+/** `GET /os-keypairs`: each item wrapped in `{"keypair": ...}`; `keypairs_links` from 2.35 when paged. */
+export function parseKeypairPage(body: unknown): Page<Keypair> {
+  const o = asObject(body, 'body');
+  return {
+    items: arrayField(o, 'keypairs', 'body').map((item) => parseKeypair(field(item, 'keypair', 'keypairs[]'))),
+    next: nextLink(o['keypairs_links']),
+  };
+}
+
+/** Hard policies make the build fail when no host fits; soft ones (2.15+) only weigh hosts. */
+export type ServerGroupPolicy = 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+
+export interface ServerGroup {
+  id: string;
+  name: string;
+  policy: ServerGroupPolicy | (string & {});
+  /** `max_server_per_host` of an anti-affinity group (2.64+). */
+  maxServerPerHost?: number;
+  /** Ids of the servers in the group that are not deleted. */
+  members: string[];
+  projectId?: string;
+  userId?: string;
+}
+
+export interface CreateServerGroupRequest {
+  name: string;
+  policy: ServerGroupPolicy;
+  /** Only for `anti-affinity`: how many members one host may hold (Nova's default 1). */
+  rules?: { maxServerPerHost?: number };
+}
+
+export function parseServerGroup(raw: unknown): ServerGroup {
+  const g = asObject(raw, 'server_group');
+  const rules = isObject(g['rules']) ? g['rules'] : {};
+  // Before 2.64: a `policies` list with one entry.
+  const policy = optStr(g, 'policy') ?? stringArray(g, 'policies')[0];
+  if (policy === undefined) throw new MalformedResponse('server_group has neither policy nor policies');
+  return {
+    id: str(g, 'id', 'server_group'),
+    name: optStr(g, 'name') ?? '',
+    policy,
+    maxServerPerHost: optNum(rules, 'max_server_per_host'),
+    members: stringArray(g, 'members'),
+    projectId: optStr(g, 'project_id'),
+    userId: optStr(g, 'user_id'),
+  };
+}
+
+export function parseServerGroupBody(body: unknown): ServerGroup {
+  return parseServerGroup(field(body, 'server_group', 'body'));
+}
+
+export function parseServerGroupList(body: unknown): ServerGroup[] {
+  return arrayField(asObject(body, 'body'), 'server_groups', 'body').map(parseServerGroup);
+}
+
+/** `policy` and `rules` on server groups (before: a `policies` list, no rules). */
+export const SERVER_GROUP_RULES_MICROVERSION = '2.64';
+
+/** The 2.64 body (one `policy`, `rules` only when given); below 2.64 (a pinned old microversion) `policies: [policy]`. */
+export function buildCreateServerGroupBody(request: CreateServerGroupRequest, microversion?: string): JsonObject {
+  if (microversion !== undefined && compareMicroversions(microversion, SERVER_GROUP_RULES_MICROVERSION) < 0) {
+    return { server_group: { name: request.name, policies: [request.policy] } };
+  }
+  const group: JsonObject = { name: request.name, policy: request.policy };
+  if (request.rules?.maxServerPerHost !== undefined) group['rules'] = { max_server_per_host: request.rules.maxServerPerHost };
+  return { server_group: group };
+}
+
+/** `GET /os-availability-zone`: the names of the zones that are available. */
+export function parseAvailabilityZoneNames(body: unknown): string[] {
+  return arrayField(asObject(body, 'body'), 'availabilityZoneInfo', 'body')
+    .filter(isObject)
+    .filter((z) => isObject(z['zoneState']) && z['zoneState']['available'] === true)
+    .map((z) => str(z, 'zoneName', 'availabilityZoneInfo[]'));
 }

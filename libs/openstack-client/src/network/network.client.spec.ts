@@ -51,4 +51,48 @@ describe(NetworkClient.name, () => {
       detail: 'NetworkNotFound',
     });
   });
+
+  describe('security groups', () => {
+    it('lists the project’s groups, its default one first made by Neutron, and gets one', async () => {
+      const demo = simClient(sim, 'demo');
+      try {
+        const [group, ...more] = await demo.network.listSecurityGroups();
+        expect(more).toEqual([]);
+        expect(group).toEqual({
+          id: expect.any(String),
+          name: 'default',
+          description: 'Default security group',
+          projectId: expect.any(String),
+          stateful: true,
+        });
+        await expect(demo.network.getSecurityGroup(group?.id ?? '')).resolves.toEqual(group);
+        await expect(demo.network.getSecurityGroup('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({
+          status: 404,
+          detail: 'SecurityGroupNotFound',
+        });
+      } finally {
+        await demo.close();
+      }
+    });
+
+    it('narrows an admin’s listing to one project, and resolves names or ids as Nova will', async () => {
+      const demo = simClient(sim, 'demo');
+      try {
+        const [own] = await demo.network.listSecurityGroups();
+        const projectId = own?.projectId ?? '';
+        await admin.network.listSecurityGroups(); // the admin project's default group
+        expect((await admin.network.listSecurityGroups()).length).toBeGreaterThanOrEqual(2);
+        await expect(admin.network.listSecurityGroups({ projectId })).resolves.toEqual([own]);
+        await expect(admin.network.resolveSecurityGroups(['default', own?.id ?? '', 'web'], { projectId })).resolves.toEqual({
+          found: [own, own],
+          missing: ['web'],
+          ambiguous: [],
+        });
+        // Without a project, an admin sees two groups named default.
+        await expect(admin.network.resolveSecurityGroups(['default'])).resolves.toMatchObject({ ambiguous: ['default'] });
+      } finally {
+        await demo.close();
+      }
+    });
+  });
 });

@@ -1,9 +1,20 @@
 import { splitEndpoint } from '../http/url';
 import type { Session } from '../identity/session';
 import { ServiceClient, type RequestOptions } from '../service-client';
-import { parseNetworkBody, parseNetworkPage, type ListNetworksFilter, type Network } from './network.models';
+import {
+  parseNetworkBody,
+  parseNetworkPage,
+  parseSecurityGroupBody,
+  parseSecurityGroupPage,
+  resolveSecurityGroupRefs,
+  type ListNetworksFilter,
+  type ListSecurityGroupsFilter,
+  type Network,
+  type ResolvedSecurityGroups,
+  type SecurityGroup,
+} from './network.models';
 
-/** Neutron v2.0 (read only). */
+/** Neutron v2.0 (read only): networks and security groups. */
 export class NetworkClient extends ServiceClient {
   constructor(session: Session) {
     super(session, 'network');
@@ -23,6 +34,32 @@ export class NetworkClient extends ServiceClient {
   async getNetwork(id: string, options?: RequestOptions): Promise<Network> {
     const response = await this.call('GET', '/networks/{id}', { params: { id }, ...options });
     return this.parse(response, '/networks/{id}', parseNetworkBody);
+  }
+
+  /** The security groups the caller sees: its project's (Neutron makes the `default` one on first use); admins see all. */
+  async listSecurityGroups(filter: ListSecurityGroupsFilter = {}, options?: RequestOptions): Promise<SecurityGroup[]> {
+    const query = new URLSearchParams();
+    if (filter.projectId !== undefined) query.set('project_id', filter.projectId);
+    if (filter.name !== undefined) query.set('name', filter.name);
+    return this.collect('/security-groups', query, parseSecurityGroupPage, options);
+  }
+
+  async getSecurityGroup(id: string, options?: RequestOptions): Promise<SecurityGroup> {
+    const response = await this.call('GET', '/security-groups/{id}', { params: { id }, ...options });
+    return this.parse(response, '/security-groups/{id}', parseSecurityGroupBody);
+  }
+
+  /**
+   * Resolves security group names or ids as Nova will on server create, against the groups of `projectId` (default:
+   * those the caller sees, which for an admin means every project's: pass the project then). Nothing is thrown for
+   * a reference that does not resolve: it is reported in `missing` or `ambiguous`.
+   */
+  async resolveSecurityGroups(
+    refs: readonly string[],
+    filter: Pick<ListSecurityGroupsFilter, 'projectId'> = {},
+    options?: RequestOptions,
+  ): Promise<ResolvedSecurityGroups> {
+    return resolveSecurityGroupRefs(await this.listSecurityGroups(filter, options), refs);
   }
 
   /** Neutron is published as `http://h:9696/` or `.../v2.0`: either way we speak v2.0. */

@@ -57,3 +57,65 @@ export function parseNetworkPage(body: unknown): Page<Network> {
   const o = asObject(body, 'body');
   return { items: arrayField(o, 'networks', 'body').map(parseNetwork), next: nextLink(o['networks_links']) };
 }
+
+export interface SecurityGroup {
+  id: string;
+  name: string;
+  description: string;
+  projectId?: string;
+  /** Absent on clouds without the `stateful-security-group` extension. */
+  stateful?: boolean;
+}
+
+export interface ListSecurityGroupsFilter {
+  /** Admins see every project's groups: this narrows them to one project's. */
+  projectId?: string;
+  /** Exact name. */
+  name?: string;
+}
+
+/** What {@link NetworkClient.resolveSecurityGroups} found for a list of names or ids. */
+export interface ResolvedSecurityGroups {
+  /** One group per reference found, in the order asked. */
+  found: SecurityGroup[];
+  /** References that are neither the id nor the name of a group of the project. */
+  missing: string[];
+  /** Names several groups share (Nova refuses them with a 409: use the id). */
+  ambiguous: string[];
+}
+
+export function parseSecurityGroup(raw: unknown): SecurityGroup {
+  const g = asObject(raw, 'security_group');
+  return {
+    id: str(g, 'id', 'security_group'),
+    name: optStr(g, 'name') ?? '',
+    description: optStr(g, 'description') ?? '',
+    projectId: optStr(g, 'project_id') ?? optStr(g, 'tenant_id'),
+    stateful: optBool(g, 'stateful'),
+  };
+}
+
+export function parseSecurityGroupBody(body: unknown): SecurityGroup {
+  return parseSecurityGroup(field(body, 'security_group', 'body'));
+}
+
+/** `GET /v2.0/security-groups`; `security_groups_links` appears only when the caller paginates. */
+export function parseSecurityGroupPage(body: unknown): Page<SecurityGroup> {
+  const o = asObject(body, 'body');
+  return { items: arrayField(o, 'security_groups', 'body').map(parseSecurityGroup), next: nextLink(o['security_groups_links']) };
+}
+
+/** Nova's order: an id first (always unique), then a name, which must be unique. */
+export function resolveSecurityGroupRefs(groups: readonly SecurityGroup[], refs: readonly string[]): ResolvedSecurityGroups {
+  const result: ResolvedSecurityGroups = { found: [], missing: [], ambiguous: [] };
+  for (const ref of refs) {
+    const byId = groups.find((g) => g.id === ref);
+    const byName = groups.filter((g) => g.name === ref);
+    const [only] = byName;
+    if (byId) result.found.push(byId);
+    else if (byName.length > 1) result.ambiguous.push(ref);
+    else if (only) result.found.push(only);
+    else result.missing.push(ref);
+  }
+  return result;
+}
