@@ -1,9 +1,12 @@
 import { MAX_MINOR, MIN_MINOR, formatMicroversion, parseMicroversion } from './services/compute/microversions';
 
-/** The four simulated services, named by their path prefix (devstack style) and catalog type. */
-export type SimService = 'identity' | 'compute' | 'image' | 'network';
+/**
+ * The simulated services, named by their path prefix (devstack style): the catalog type too, but for Cinder at
+ * `/volume`, whose catalog type is `block-storage`.
+ */
+export type SimService = 'identity' | 'compute' | 'image' | 'network' | 'volume';
 
-export const SIM_SERVICES: readonly SimService[] = ['identity', 'compute', 'image', 'network'];
+export const SIM_SERVICES: readonly SimService[] = ['identity', 'compute', 'image', 'network', 'volume'];
 
 /** The highest Nova microversion simulated, as the configuration spells it. */
 export const MAX_COMPUTE_MICROVERSION = formatMicroversion(MAX_MINOR);
@@ -87,6 +90,11 @@ export interface SimBehaviour {
    * its servers, as on the real Zed harness). Admin-only APIs (flavors, quotas) need `admin` either way.
    */
   policyDefaults: PolicyDefaults;
+  /**
+   * Whether Cinder (`block-storage`) is in the catalog and Nova can boot servers from volumes (default true). Off, the
+   * catalog lacks it, as on the real Zed harness, and `/volume` answers 404.
+   */
+  blockStorage: boolean;
   latency: LatencyRule[];
   /** How many entries the request log keeps (oldest dropped first). */
   requestLogLimit: number;
@@ -103,6 +111,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = {
   tokenTtlSeconds: 3600,
   computeMaxMicroversion: MAX_COMPUTE_MICROVERSION,
   policyDefaults: 'new',
+  blockStorage: true,
   latency: [],
   requestLogLimit: 10_000,
 };
@@ -143,6 +152,9 @@ export function validateBehaviour(input: Record<string, unknown>): string[] {
       }
       case 'policyDefaults':
         if (value !== 'new' && value !== 'legacy') problems.push(`'${key}' must be 'new' or 'legacy'`);
+        break;
+      case 'blockStorage':
+        if (typeof value !== 'boolean') problems.push(`'${key}' must be true or false`);
         break;
       case 'latency':
         if (!Array.isArray(value)) problems.push(`'latency' must be an array of rules`);

@@ -27,6 +27,7 @@ describe(startSimulator.name, () => {
       compute: `${sut.url}/compute/v2.1`,
       image: `${sut.url}/image`,
       network: `${sut.url}/network`,
+      'block-storage': `${sut.url}/volume/v3/${session.projectId}`,
     });
   });
 

@@ -12,6 +12,7 @@ import { computeService } from './services/compute/compute';
 import { identityService } from './services/identity';
 import { imageService } from './services/image';
 import { networkService } from './services/network';
+import { volumeService } from './services/volume';
 import { type ServiceModule, defaultFaultMessage } from './services/service';
 import { Simulation } from './simulation';
 
@@ -46,7 +47,7 @@ export interface RunningSimulator {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Starts the simulator (Keystone, Nova, Glance, Neutron and `/_sim`) on one HTTP port. */
+/** Starts the simulator (Keystone, Nova, Glance, Neutron, Cinder and `/_sim`) on one HTTP port. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const behaviour: Partial<SimBehaviour> = {};
   for (const key of BEHAVIOUR_KEYS) if (options[key] !== undefined) Object.assign(behaviour, { [key]: options[key] });
@@ -94,6 +95,7 @@ class SimulatorApp {
       compute: computeService(sim),
       image: imageService(sim),
       network: networkService(sim),
+      volume: volumeService(sim),
     };
     this.control = new ControlApi(sim);
   }
@@ -183,7 +185,8 @@ class SimulatorApp {
 
   /** `GET /`: a small index for humans poking at the port. */
   private index(ctx: RequestContext, path: string): SimResponse {
-    if (path !== '/') return { status: 404, body: { error: `no such path ${path}; try /identity, /compute, /image, /network or /_sim` } };
+    if (path !== '/')
+      return { status: 404, body: { error: `no such path ${path}; try /identity, /compute, /image, /network, /volume or /_sim` } };
     return {
       status: 200,
       body: {
@@ -193,6 +196,7 @@ class SimulatorApp {
           compute: `${ctx.baseUrl}/compute/v2.1`,
           image: `${ctx.baseUrl}/image`,
           network: `${ctx.baseUrl}/network`,
+          'block-storage': `${ctx.baseUrl}/volume/v3/{project_id}`,
           control: `${ctx.baseUrl}/_sim`,
         },
       },

@@ -161,6 +161,31 @@ export interface SecurityGroup {
   createdAt: number;
 }
 
+/** A Cinder volume type; the simulator has Cinder's `__DEFAULT__` one. */
+export interface VolumeType {
+  id: string;
+  name: string;
+  description: string;
+}
+
+/** A Cinder volume: here only the boot volumes Nova makes from an image for servers booted from volume. */
+export interface Volume {
+  id: string;
+  name: string;
+  size: number;
+  projectId: string;
+  userId: string;
+  volumeTypeId: string;
+  /** The image it was made from. */
+  imageId: string | null;
+  /** `in-use` while attached to its server, `available` once the server is gone. */
+  attachedServerId: string | null;
+  /** Whether Nova deletes it with the server. */
+  deleteOnTermination: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface ServerAddress {
   networkId: string;
   networkName: string;
@@ -193,6 +218,8 @@ export interface Server {
   configDrive: boolean;
   /** The server group it joined through the `group` scheduler hint. */
   serverGroupId: string | null;
+  /** Attached volumes: the boot volume of a server booted from volume (whose `imageId` is then empty, as Nova shows it). */
+  volumesAttached: { id: string; deleteOnTermination: boolean }[];
   reservationId: string;
   launchIndex: number;
   instanceName: string;
@@ -267,6 +294,8 @@ export class SimState {
   readonly servers = new Map<string, Server>();
   readonly serverGroups = new Map<string, ServerGroup>();
   readonly securityGroups = new Map<string, SecurityGroup>();
+  readonly volumeTypes = new Map<string, VolumeType>();
+  readonly volumes = new Map<string, Volume>();
   keypairs: Keypair[] = [];
   defaultQuotas: ComputeQuotas;
   readonly projectQuotas = new Map<string, Partial<ComputeQuotas>>();
@@ -387,6 +416,12 @@ export class SimState {
         createdAt: now,
       });
     }
+    const defaultType: VolumeType = {
+      id: stableUuid('volume-type', '__DEFAULT__'),
+      name: '__DEFAULT__',
+      description: 'Default Volume Type',
+    };
+    this.volumeTypes.set(defaultType.id, defaultType);
     this.defaultQuotas = { ...seed.quotas };
     for (const [ref, quotas] of Object.entries(seed.projectQuotas)) {
       this.projectQuotas.set(this.requireProject(ref).id, { ...quotas });
@@ -576,8 +611,16 @@ export class SimState {
 
   private forgetServer(server: Server): void {
     for (const address of server.addresses) this.networks.get(address.networkId)?.allocated.delete(address.hostNumber);
-    // Nova removes a deleted instance from its server groups.
+    // Nova removes a deleted instance from its server groups, and detaches its volumes (deleting those it should).
     for (const group of this.serverGroups.values()) group.members = group.members.filter((id) => id !== server.id);
+    for (const volume of this.volumes.values()) {
+      if (volume.attachedServerId !== server.id) continue;
+      if (volume.deleteOnTermination) this.volumes.delete(volume.id);
+      else {
+        volume.attachedServerId = null;
+        volume.updatedAt = server.goneAt ?? volume.updatedAt;
+      }
+    }
     this.servers.delete(server.id);
   }
 

@@ -46,7 +46,7 @@ function identityRoutes(): Router<IdentityHandler> {
     .get('/v3/auth/catalog', (call) => {
       const auth = caller(call);
       // Not a paged collection: only a `self` link.
-      return { status: 200, body: { catalog: auth.project ? catalog(call) : [], links: { self: selfUrl(call.ctx) } } };
+      return { status: 200, body: { catalog: auth.project ? catalog(call, auth.project.id) : [], links: { self: selfUrl(call.ctx) } } };
     })
     .get('/v3/auth/projects', (call) => {
       const auth = caller(call);
@@ -163,8 +163,11 @@ function renderIdentityError(error: ApiError): SimResponse {
   };
 }
 
-/** The catalog every project-scoped token carries: the four services at devstack-style paths on this server. */
-function catalog({ sim, ctx }: IdentityCall): unknown[] {
+/**
+ * The catalog every project-scoped token carries: the services at devstack-style paths on this server (Cinder's with
+ * the token's project in it, and only while `blockStorage` is on).
+ */
+function catalog({ sim, ctx }: IdentityCall, projectId: string): unknown[] {
   const base = ctx.baseUrl;
   const services: [type: string, name: string, url: string][] = [
     ['identity', 'keystone', `${base}/identity`],
@@ -172,6 +175,8 @@ function catalog({ sim, ctx }: IdentityCall): unknown[] {
     ['image', 'glance', `${base}/image`],
     ['network', 'neutron', `${base}/network`],
   ];
+  // Cinder's endpoint names the project, as devstack registers it; the real Zed harness has no Cinder.
+  if (sim.behaviour.blockStorage) services.push(['block-storage', 'cinder', `${base}/volume/v3/${projectId}`]);
   const region = sim.state.region;
   return services.map(([type, name, url]) => ({
     endpoints: ['public', 'internal', 'admin'].map((iface) => ({
@@ -348,7 +353,7 @@ function tokenBody(call: IdentityCall, token: Token, withCatalog: boolean): unkn
     // The real Zed Keystone: a trust-scoped token has no `is_domain`, and its roles come as full role refs.
     if (!token.trustId) body['is_domain'] = false;
     body['roles'] = token.roleIds.map((id) => (token.trustId ? roleView(call, id) : { id, name: state.roles.get(id)?.name ?? id }));
-    if (withCatalog) body['catalog'] = catalog(call);
+    if (withCatalog) body['catalog'] = catalog(call, project.id);
   }
   const credential = token.applicationCredentialId ? state.applicationCredentials.get(token.applicationCredentialId) : undefined;
   if (credential) body['application_credential'] = { id: credential.id, name: credential.name, restricted: true };

@@ -10,6 +10,7 @@ import {
   type Server,
   type ServerAddress,
   type ServerGroup,
+  type Volume,
   buildFinished,
   imageVisibleTo,
   networkVisibleTo,
@@ -320,10 +321,18 @@ const CREATE_FIELDS: Record<string, [min: number, max: number]> = {
   hostname: [MV.CONFIGURABLE_HOSTNAME, Infinity],
 };
 
+/** A new volume made from the image to boot from (`block_device_mapping_v2` image → volume, boot index 0). */
+interface BootVolumeRequest {
+  size: number;
+  volumeTypeId: string;
+  deleteOnTermination: boolean;
+}
+
 interface CreateRequest {
   name: string;
   flavor: Flavor;
   image: Image;
+  bootVolume: BootVolumeRequest | undefined;
   networks: Network[];
   metadata: Record<string, string>;
   tags: string[];
@@ -365,7 +374,7 @@ function createServers(call: ComputeCall): SimResponse {
       projectId: call.project.id,
       userId: call.auth.user.id,
       flavor: { ...request.flavor, extraSpecs: { ...request.flavor.extraSpecs }, accessProjectIds: [] },
-      imageId: request.image.id,
+      imageId: request.bootVolume ? '' : request.image.id,
       addresses,
       metadata: { ...request.metadata },
       tags: [...request.tags],
@@ -379,6 +388,7 @@ function createServers(call: ComputeCall): SimResponse {
       securityGroups: [...request.securityGroups],
       configDrive: request.configDrive,
       serverGroupId: request.group?.id ?? null,
+      volumesAttached: [],
       reservationId,
       launchIndex: index,
       instanceName: sim.state.nextInstanceName(),
@@ -393,6 +403,23 @@ function createServers(call: ComputeCall): SimResponse {
       goneAt: null,
       listedUntil: null,
     };
+    if (request.bootVolume) {
+      const volume: Volume = {
+        id: randomUUID(),
+        name: '',
+        size: request.bootVolume.size,
+        projectId: server.projectId,
+        userId: server.userId,
+        volumeTypeId: request.bootVolume.volumeTypeId,
+        imageId: request.image.id,
+        attachedServerId: server.id,
+        deleteOnTermination: request.bootVolume.deleteOnTermination,
+        createdAt: now,
+        updatedAt: now,
+      };
+      sim.state.volumes.set(volume.id, volume);
+      server.volumesAttached.push({ id: volume.id, deleteOnTermination: volume.deleteOnTermination });
+    }
     sim.state.servers.set(server.id, server);
     request.group?.members.push(server.id);
     created.push(server);
@@ -445,7 +472,8 @@ function parseCreate(call: ComputeCall): CreateRequest {
     throw badRequest(`Flavor ${flavorId} could not be found.`);
   }
 
-  const imageRef = input['imageRef'];
+  const bootMapping = parseBootMapping(call, input['block_device_mapping_v2']);
+  const imageRef = bootMapping ? bootMapping.imageId : input['imageRef'];
   if (typeof imageRef !== 'string' || imageRef.length === 0) {
     throw badRequest(
       imageRef === undefined
@@ -457,7 +485,14 @@ function parseCreate(call: ComputeCall): CreateRequest {
   const image = call.sim.state.images.get(imageId);
   if (!image || !imageVisibleTo(image, call.project.id, call.auth.isAdmin)) throw badRequest(`Image ${imageId} could not be found.`);
   if (image.status !== 'active') throw badRequest(`Image ${imageId} is not active.`);
-  checkFlavorFitsImage(flavor, image);
+  if (bootMapping) checkVolumeFitsImage(bootMapping.volume.size, image);
+  else {
+    // Nova's zero-disk-flavor policy (admins only, by default): such flavors are for servers booted from volume.
+    if (flavor.disk === 0 && !call.auth.isAdmin) {
+      throw new ApiError(403, 'Only volume-backed servers are allowed for flavors with zero disk.');
+    }
+    checkFlavorFitsImage(flavor, image);
+  }
 
   const metadata = input['metadata'] === undefined ? {} : parseMetadata(input['metadata'], 'metadata');
   checkMetadataQuota(metadata);
@@ -481,6 +516,7 @@ function parseCreate(call: ComputeCall): CreateRequest {
     name,
     flavor,
     image,
+    bootVolume: bootMapping?.volume,
     networks: resolveNetworks(call, input['networks']),
     metadata,
     tags,
@@ -491,6 +527,77 @@ function parseCreate(call: ComputeCall): CreateRequest {
     group,
     body: input,
   };
+}
+
+/** The keys a `block_device_mapping_v2` entry may have, with the microversion each arrived at. */
+const BDM_FIELDS: Record<string, number> = {
+  uuid: MV.BASE,
+  source_type: MV.BASE,
+  destination_type: MV.BASE,
+  boot_index: MV.BASE,
+  volume_size: MV.BASE,
+  delete_on_termination: MV.BASE,
+  device_name: MV.BASE,
+  device_type: MV.BASE,
+  disk_bus: MV.BASE,
+  guest_format: MV.BASE,
+  no_device: MV.BASE,
+  tag: MV.BASE,
+  volume_type: MV.BDM_VOLUME_TYPE,
+};
+
+/**
+ * Boot from volume: the one mapping the simulator supports is a new volume made from an image, at boot index 0 (what
+ * `openstack server create --boot-from-volume` sends). Other mappings are refused as invalid.
+ */
+function parseBootMapping(call: ComputeCall, input: unknown): { imageId: string; volume: BootVolumeRequest } | undefined {
+  if (input === undefined) return undefined;
+  if (!Array.isArray(input)) throw notOfType('block_device_mapping_v2', input, 'array');
+  if (input.length === 0) return undefined;
+  const invalid = (detail: string) => badRequest(`Block Device Mapping is Invalid: ${detail}`);
+  for (const entry of input) {
+    if (!isRecord(entry)) throw notOfType('block_device_mapping_v2', entry, 'object');
+    for (const key of Object.keys(entry)) {
+      const since = BDM_FIELDS[key];
+      if (since === undefined || call.mv < since) throw unexpectedProperty('block_device_mapping_v2', entry, key);
+    }
+  }
+  const [mapping] = input as Record<string, unknown>[];
+  if (input.length > 1 || mapping['source_type'] !== 'image' || mapping['destination_type'] !== 'volume') {
+    throw invalid('the simulator boots only from one new volume made from an image (source_type image, destination_type volume).');
+  }
+  if (String(mapping['boot_index']) !== '0') {
+    throw invalid('Boot sequence for the instance and image/block device mapping combination is not valid.');
+  }
+  const imageId = mapping['uuid'];
+  if (typeof imageId !== 'string') throw invalid('failed to get image for the mapping (no uuid).');
+  const rawSize = mapping['volume_size'];
+  const size = typeof rawSize === 'string' && /^\d+$/.test(rawSize) ? Number(rawSize) : rawSize;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
+    throw invalidInput('block_device_mapping_v2/volume_size', rawSize, `${JSON.stringify(rawSize)} is less than the minimum of 1`);
+  }
+  if (!call.sim.behaviour.blockStorage) throw invalid('this cloud has no block storage service.');
+  const typeName = mapping['volume_type'];
+  const types = [...call.sim.state.volumeTypes.values()];
+  const type =
+    typeName === undefined || typeName === null
+      ? types.find((t) => t.name === '__DEFAULT__')
+      : types.find((t) => t.name === typeName || t.id === typeName);
+  if (!type) throw badRequest(`Volume type ${String(typeName)} could not be found.`);
+  const deleteOnTermination = mapping['delete_on_termination'] === true || mapping['delete_on_termination'] === 'true';
+  return { imageId, volume: { size, volumeTypeId: type.id, deleteOnTermination } };
+}
+
+function checkVolumeFitsImage(sizeGiB: number, image: Image): void {
+  const gib = 1024 ** 3;
+  if (image.size > sizeGiB * gib) {
+    throw badRequest(`Block Device Mapping is Invalid: Size of specified image ${image.size} is larger than volume size ${sizeGiB * gib}.`);
+  }
+  if (image.minDisk > sizeGiB) {
+    throw badRequest(
+      `Volume is smaller than the minimum size specified in image metadata. Volume size is ${sizeGiB * gib} bytes, minimum size is ${image.minDisk * gib} bytes.`,
+    );
+  }
 }
 
 function checkFlavorFitsImage(flavor: Flavor, image: Image): void {

@@ -109,7 +109,8 @@ export function serverDetail(s: Server, v: ViewContext, options: { single?: bool
           .update(s.projectId + COMPUTE_HOST)
           .digest('hex')
       : '',
-    image: { id: s.imageId, links: [{ href: v.links.bookmark('images', s.imageId), rel: 'bookmark' }] },
+    // Booted from volume: an empty string.
+    image: s.imageId === '' ? '' : { id: s.imageId, links: [{ href: v.links.bookmark('images', s.imageId), rel: 'bookmark' }] },
     flavor:
       mv >= MV.EMBEDDED_FLAVOR
         ? {
@@ -138,7 +139,9 @@ export function serverDetail(s: Server, v: ViewContext, options: { single?: bool
     'OS-EXT-STS:task_state': states.task,
     'OS-EXT-STS:vm_state': states.vm,
     'OS-EXT-STS:power_state': states.power,
-    'os-extended-volumes:volumes_attached': [],
+    'os-extended-volumes:volumes_attached': s.volumesAttached.map((a) =>
+      mv >= MV.SERVER_EXTENDED_ATTRIBUTES ? { id: a.id, delete_on_termination: a.deleteOnTermination } : { id: a.id },
+    ),
   };
   if (states.status === 'ACTIVE' || states.status === 'BUILD') view['progress'] = 0;
   // Security groups come from the server's ports, which exist once the build has allocated them.
