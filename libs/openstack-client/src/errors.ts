@@ -1,5 +1,5 @@
-/** The OpenStack services this client talks to (catalog types). */
-export type ServiceType = 'identity' | 'compute' | 'image' | 'network';
+/** The OpenStack services this client talks to (catalog types; Cinder is also found as `volumev3`). */
+export type ServiceType = 'identity' | 'compute' | 'image' | 'network' | 'block-storage';
 
 /**
  * Fault names the client itself produces when there is no OpenStack fault body to report

@@ -80,3 +80,5 @@ export type {
   ListSecurityGroupsFilter,
   ResolvedSecurityGroups,
 } from './network/network.models';
+export type { BlockStorageClient } from './block-storage/block-storage.client';
+export type { Volume, VolumeType, ListVolumesFilter } from './block-storage/block-storage.models';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { BlockStorageClient } from './block-storage/block-storage.client';
 import { ComputeClient } from './compute/compute.client';
 import type { CloudConfig } from './config/cloud-config';
 import { CloudConfigError } from './config/load-cloud-config';
@@ -31,7 +32,8 @@ export interface OpenStackClientOptions {
 
 /**
  * The typed OpenStack client: `identity` (Keystone v3), `compute` (Nova), `image` (Glance v2), `network`
- * (Neutron v2.0). Creating it does no I/O: it authenticates on the first call, so an application can
+ * (Neutron v2.0) and `blockStorage` (Cinder v3, which a cloud may lack: see `blockStorage.available()`). Creating it
+ * does no I/O: it authenticates on the first call, so an application can
  * start while the cloud is unreachable.
  */
 export class OpenStackClient {
@@ -39,6 +41,7 @@ export class OpenStackClient {
   readonly compute: ComputeClient;
   readonly image: ImageClient;
   readonly network: NetworkClient;
+  readonly blockStorage: BlockStorageClient;
   /** Trust-scoped clients by trust id (on the root client only). */
   private readonly trustClients = new Map<string, OpenStackClient>();
 
@@ -64,6 +67,7 @@ export class OpenStackClient {
     this.compute = new ComputeClient(session, transport, logger, userToken !== undefined ? root?.compute : undefined);
     this.image = new ImageClient(session);
     this.network = new NetworkClient(session);
+    this.blockStorage = new BlockStorageClient(session);
   }
 
   /**

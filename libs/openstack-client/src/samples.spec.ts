@@ -16,6 +16,7 @@ import {
   type CreateFlavorRequest,
   type CreateServerRequest,
 } from './compute/compute.models';
+import { parseVolumeBody, parseVolumePage, parseVolumeTypeList } from './block-storage/block-storage.models';
 import { negotiateMicroversion, parseComputeVersionDocument } from './compute/microversion';
 import { findEndpoint } from './identity/catalog';
 import {
@@ -673,6 +674,53 @@ describe('OpenStack API samples: launch options', () => {
       },
     ]);
     expect(resolveSecurityGroupRefs(page.items, ['default', 'web'])).toEqual({ found: page.items, missing: ['web'], ambiguous: [] });
+  });
+
+  it('block-storage/volume_type/volume-types-list-response.json', () => {
+    const sut = parseVolumeTypeList(sample('block-storage/volume_type/volume-types-list-response.json'));
+    expect(sut.map((t) => t.name)).toEqual(['vol-type-002', 'vol-type-001', '__DEFAULT__']);
+    expect(sut[2]).toEqual({
+      id: '7a56b996-b73f-4233-9f00-dd6a68b49b27',
+      name: '__DEFAULT__',
+      description: 'Default Volume Type',
+      isPublic: true,
+    });
+  });
+
+  it.each([
+    'block-storage/volumes/volume-show-response.json',
+    'block-storage/volumes/v3.69/volume-show-response.json',
+    'block-storage/volumes/volume-create-response.json',
+    'block-storage/volumes/v3.69/volume-create-response.json',
+  ])('%s', (path) => {
+    const sut = parseVolumeBody(sample(path));
+    expect(sut).toMatchObject({
+      name: '',
+      status: 'creating',
+      sizeGiB: 10,
+      bootable: false,
+      volumeType: '__DEFAULT__',
+      attachedServerIds: [],
+      availabilityZone: 'nova',
+      metadata: {},
+    });
+    expect(sut.createdAt).toBeInstanceOf(Date);
+    // The list of volumes with details holds the same bodies.
+    expect(parseVolumePage({ volumes: [(sample(path) as { volume: unknown }).volume] }).items).toEqual([sut]);
+  });
+
+  // block-storage/volumes/volume-create-request.json is not used: volumes are never created here, Nova makes the boot
+  // volume from the server's block device mapping.
+
+  it('finds Cinder under block-storage or, on older clouds, volumev3', () => {
+    const token = parseTokenBody(readSample('identity/admin/auth-password-project-scoped-response.json'));
+    // This sample's Cinder is v2 (`volumev2`); published as `volumev3`, it would be found by the alias.
+    const volumev3 = token.catalog.map((service) => (service.type === 'volumev2' ? { ...service, type: 'volumev3' } : service));
+    const query = { type: 'block-storage', aliases: ['volumev3'], interface: 'public', region: 'RegionOne' } as const;
+    expect(findEndpoint(volumev3, query)).toBe('http://23.253.248.171:8776/v2/a6944d763bf64ee6a275f1263fae0352');
+    expect(() => findEndpoint(parseTokenBody(readSample('identity/auth/responses/project-scoped-password.json')).catalog, query)).toThrow(
+      /no public block-storage endpoint in region RegionOne \(no block-storage or volumev3 service at all\)/,
+    );
   });
 
   it('network/security-groups/security-group-create-response.json', () => {

@@ -4,6 +4,8 @@ import type { CatalogService } from './identity.models';
 
 export interface EndpointQuery {
   type: ServiceType;
+  /** Other catalog types the service may be published under, tried in order when the catalog has none of `type`. */
+  aliases?: readonly string[];
   interface: EndpointInterface;
   region?: string;
 }
@@ -14,7 +16,8 @@ export interface EndpointQuery {
  * knows which `OS_REGION_NAME` to set.
  */
 export function findEndpoint(catalog: readonly CatalogService[], query: EndpointQuery): string {
-  const services = catalog.filter((s) => s.type === query.type);
+  const published = [query.type, ...(query.aliases ?? [])].find((type) => catalog.some((s) => s.type === type)) ?? query.type;
+  const services = catalog.filter((s) => s.type === published);
   const candidates = services
     .flatMap((s) => s.endpoints)
     .filter((e) => e.interface === query.interface && (query.region === undefined || e.region === query.region));
@@ -22,7 +25,7 @@ export function findEndpoint(catalog: readonly CatalogService[], query: Endpoint
   const [only] = urls;
   if (urls.length === 1 && only !== undefined) return only;
 
-  const where = `${query.interface} ${query.type} endpoint${query.region ? ` in region ${query.region}` : ''}`;
+  const where = `${query.interface} ${published} endpoint${query.region ? ` in region ${query.region}` : ''}`;
   if (urls.length === 0) {
     const available = services.flatMap((s) => s.endpoints).map((e) => `${e.interface}@${e.region ?? '-'}`);
     throw new OpenStackError({
@@ -30,7 +33,11 @@ export function findEndpoint(catalog: readonly CatalogService[], query: Endpoint
       status: 0,
       fault: 'EndpointNotFound',
       message: `The service catalog has no ${where}${
-        available.length ? ` (it has ${[...new Set(available)].join(', ')})` : services.length ? '' : ` (no ${query.type} service at all)`
+        available.length
+          ? ` (it has ${[...new Set(available)].join(', ')})`
+          : services.length
+            ? ''
+            : ` (no ${[query.type, ...(query.aliases ?? [])].join(' or ')} service at all)`
       }`,
     });
   }

@@ -57,9 +57,10 @@ export class Session {
     if (this.cached?.token === token) this.cached = undefined;
   }
 
-  async endpoint(type: ServiceType): Promise<string> {
+  /** The URL of a service in the catalog; `aliases` are other catalog types it may be published under. */
+  async endpoint(type: ServiceType, aliases?: readonly string[]): Promise<string> {
     const { info } = await this.current();
-    return findEndpoint(info.catalog, { type, interface: this.config.interface, region: this.config.regionName });
+    return findEndpoint(info.catalog, { type, aliases, interface: this.config.interface, region: this.config.regionName });
   }
 
   /**
@@ -183,8 +184,8 @@ export class UserTokenSession extends Session {
     // The user's token cannot be renewed here.
   }
 
-  override endpoint(type: ServiceType): Promise<string> {
-    return this.endpoints.endpoint(type);
+  override endpoint(type: ServiceType, aliases?: readonly string[]): Promise<string> {
+    return this.endpoints.endpoint(type, aliases);
   }
 
   override send(request: ServiceRequest): Promise<HttpResponse> {
