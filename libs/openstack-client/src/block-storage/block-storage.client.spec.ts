@@ -50,7 +50,7 @@ describe(BlockStorageClient.name, () => {
     const { id } = await bootFromVolume(demo, true, '__DEFAULT__');
     const server = await demo.compute.waitForServerStatus(id, 'ACTIVE', { pollIntervalMs: 20, timeoutMs: 5000 });
     expect(server.imageId).toBeUndefined();
-    const [volumeId] = server.volumeIds;
+    const [volumeId] = server.volumeIds ?? [];
     const sut = await demo.blockStorage.getVolume(volumeId ?? '');
     expect(sut).toMatchObject({
       id: volumeId,
@@ -70,7 +70,7 @@ describe(BlockStorageClient.name, () => {
 
   it('leaves a volume available when the server goes without deleting it; an admin finds it by project', async () => {
     const { id } = await bootFromVolume(demo, false);
-    const [volumeId] = (await demo.compute.waitForServerStatus(id, 'ACTIVE', { pollIntervalMs: 20, timeoutMs: 5000 })).volumeIds;
+    const [volumeId] = (await demo.compute.waitForServerStatus(id, 'ACTIVE', { pollIntervalMs: 20, timeoutMs: 5000 })).volumeIds ?? [];
     await demo.compute.deleteServer(id);
     await demo.compute.waitForServerDeleted(id, { pollIntervalMs: 20, timeoutMs: 5000 });
     await expect(demo.blockStorage.getVolume(volumeId ?? '')).resolves.toMatchObject({ status: 'available', attachedServerIds: [] });

@@ -116,14 +116,17 @@ export interface Server {
   description?: string;
   /** `key_name`: the key pair injected at create time. */
   keyName?: string;
-  /** Names of the security groups of the server's ports (absent until the build has made them). */
-  securityGroups: string[];
+  /** Names of the security groups of the server's ports (empty until the build has made them); always set by the parser. */
+  securityGroups?: string[];
   /** `OS-EXT-SRV-ATTR:hostname`: admins from 2.3, everyone from 2.90. */
   hostname?: string;
-  /** Ids of the attached volumes (`os-extended-volumes:volumes_attached`); the boot volume of a volume-backed server among them. */
-  volumeIds: string[];
-  /** Whether the server has a config drive (Nova sends `"True"` or `""`). */
-  configDrive: boolean;
+  /**
+   * Ids of the attached volumes (`os-extended-volumes:volumes_attached`), the boot volume of a volume-backed server
+   * among them; always set by the parser.
+   */
+  volumeIds?: string[];
+  /** Whether the server has a config drive (Nova sends `"True"` or `""`); always set by the parser. */
+  configDrive?: boolean;
   /** Server groups the server is in (2.71+, on a single server's GET only). */
   serverGroupIds?: string[];
 }
