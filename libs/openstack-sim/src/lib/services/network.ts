@@ -270,7 +270,6 @@ function securityGroupView(g: SecurityGroup): Record<string, unknown> {
     normalized_cidr: null,
     // The default group lets its own members in.
     remote_group_id: direction === 'ingress' ? g.id : null,
-    standard_attr_id: n,
     description: '',
     tags: [],
     created_at: time,
