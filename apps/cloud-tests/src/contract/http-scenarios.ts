@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { type Json, call, joinUrl } from '../support/http';
 import { DEMO, passwordAuthBody } from '../support/target';
 import { ZED_MAX, deleteServer, imageId, networkId, waitForServer, waitForServerGone } from './helpers';
@@ -616,4 +617,216 @@ export const HTTP_SCENARIOS: Scenario[] = [
       expect(noToken.status).toBe(401);
     },
   },
+  {
+    name: 'compute: key pairs and key_name on server create',
+    async run(ctx) {
+      const { admin } = ctx;
+      const name = ctx.name('key');
+      // From 2.92 Nova only imports keys: a fresh ed25519 one, in OpenSSH form.
+      const imported = ctx.record(
+        `POST /os-keypairs at ${ZED_MAX} (import)`,
+        await admin.call('compute', 'POST', 'os-keypairs', {
+          microversion: ZED_MAX,
+          body: { keypair: { name, public_key: ed25519PublicKey() } },
+        }),
+      );
+      expect(imported.status).toBe(201);
+      expect(imported.body.keypair).not.toHaveProperty('private_key');
+      ctx.defer(() => admin.call('compute', 'DELETE', `os-keypairs/${encodeURIComponent(name)}`));
+      const generated = ctx.record(
+        `POST /os-keypairs at ${ZED_MAX} (generate)`,
+        await admin.call('compute', 'POST', 'os-keypairs', { microversion: ZED_MAX, body: { keypair: { name: ctx.name('gen') } } }),
+      );
+      expect(generated.status).toBe(400);
+      const list = ctx.record(
+        `GET /os-keypairs at ${ZED_MAX}`,
+        await admin.call('compute', 'GET', 'os-keypairs', { microversion: ZED_MAX }),
+      );
+      expect(list.body.keypairs.map((k: Json) => k.keypair.name)).toContain(name);
+      const shown = ctx.record(
+        `GET /os-keypairs/{name} at ${ZED_MAX}`,
+        await admin.call('compute', 'GET', `os-keypairs/${encodeURIComponent(name)}`, { microversion: ZED_MAX }),
+      );
+      expect(shown.body.keypair).toMatchObject({ name, type: 'ssh', fingerprint: imported.body.keypair.fingerprint });
+      const duplicate = ctx.record(
+        'POST /os-keypairs (duplicate)',
+        await admin.call('compute', 'POST', 'os-keypairs', {
+          microversion: ZED_MAX,
+          body: { keypair: { name, public_key: ed25519PublicKey() } },
+        }),
+      );
+      expect(duplicate.status).toBe(409);
+      const [image, network] = await Promise.all([imageId(ctx), networkId(ctx, ctx.target.fixtures.publicNetwork)]);
+      const unknownKey = ctx.record(
+        'POST /servers (unknown key_name)',
+        await admin.call('compute', 'POST', 'servers', {
+          microversion: ZED_MAX,
+          body: {
+            server: {
+              name: ctx.name('keyed'),
+              imageRef: image,
+              flavorRef: ctx.target.fixtures.flavorId,
+              networks: [{ uuid: network }],
+              key_name: ctx.name('nokey'),
+            },
+          },
+        }),
+      );
+      expect(unknownKey.status).toBe(400);
+      expect(unknownKey.body.badRequest.message).toBe('Invalid key_name provided.');
+      const deleted = ctx.record(
+        'DELETE /os-keypairs/{name}',
+        await admin.call('compute', 'DELETE', `os-keypairs/${encodeURIComponent(name)}`, { microversion: ZED_MAX }),
+      );
+      expect(deleted.status).toBe(204);
+      const gone = ctx.record(
+        'GET /os-keypairs/{name} (deleted)',
+        await admin.call('compute', 'GET', `os-keypairs/${encodeURIComponent(name)}`, { microversion: ZED_MAX }),
+      );
+      expect(gone.status).toBe(404);
+    },
+  },
+  {
+    name: 'compute: server groups and the group hint',
+    async run(ctx) {
+      const { admin } = ctx;
+      const [image, network] = await Promise.all([imageId(ctx), networkId(ctx, ctx.target.fixtures.publicNetwork)]);
+      const createGroup = (label: string, group: Record<string, unknown>, microversion = ZED_MAX) =>
+        admin
+          .call('compute', 'POST', 'os-server-groups', { microversion, body: { server_group: { name: ctx.name('group'), ...group } } })
+          .then((r) => ctx.record(label, r));
+      const spread = await createGroup(`POST /os-server-groups at ${ZED_MAX} (rules)`, {
+        policy: 'anti-affinity',
+        rules: { max_server_per_host: 2 },
+      });
+      expect(spread.status).toBe(200);
+      const spreadId: string = spread.body.server_group.id;
+      ctx.defer(() => admin.call('compute', 'DELETE', `os-server-groups/${spreadId}`));
+      expect(
+        (
+          await createGroup('POST /os-server-groups (rules without anti-affinity)', {
+            policy: 'affinity',
+            rules: { max_server_per_host: 2 },
+          })
+        ).status,
+      ).toBe(400);
+      expect((await createGroup('POST /os-server-groups (unknown policy)', { policy: 'spread' })).status).toBe(400);
+      const old = await createGroup('POST /os-server-groups at 2.15 (policies)', { policies: ['soft-affinity'] }, '2.15');
+      expect(old.status).toBe(200);
+      ctx.defer(() => admin.call('compute', 'DELETE', `os-server-groups/${old.body.server_group.id}`));
+      ctx.record(`GET /os-server-groups at ${ZED_MAX}`, await admin.call('compute', 'GET', 'os-server-groups', { microversion: ZED_MAX }));
+      ctx.record(
+        `GET /os-server-groups/{id} at 2.1`,
+        await admin.call('compute', 'GET', `os-server-groups/${spreadId}`, { microversion: '2.1' }),
+      );
+
+      // A hard anti-affinity group on a cloud with one compute host: the second member finds no host.
+      const strict = await createGroup(`POST /os-server-groups at ${ZED_MAX} (anti-affinity)`, { policy: 'anti-affinity' });
+      const strictId: string = strict.body.server_group.id;
+      ctx.defer(() => admin.call('compute', 'DELETE', `os-server-groups/${strictId}`));
+      const member = async (label: string) => {
+        const created = ctx.record(
+          label,
+          await admin.call('compute', 'POST', 'servers', {
+            microversion: ZED_MAX,
+            body: {
+              server: { name: ctx.name('member'), imageRef: image, flavorRef: ctx.target.fixtures.flavorId, networks: [{ uuid: network }] },
+              'os:scheduler_hints': { group: strictId },
+            },
+          }),
+        );
+        expect(created.status).toBe(202);
+        const id: string = created.body.server.id;
+        ctx.defer(() => deleteServer(admin, id));
+        return id;
+      };
+      const first = await member('POST /servers (group hint)');
+      await waitForServer(admin, first, ['ACTIVE']);
+      const shown = ctx.record(
+        `GET /servers/{id} at ${ZED_MAX} (in a group)`,
+        await admin.call('compute', 'GET', `servers/${first}`, { microversion: ZED_MAX }),
+      );
+      expect(shown.body.server.server_groups).toEqual([strictId]);
+      const second = await member('POST /servers (group hint, no host left)');
+      const failed = await waitForServer(admin, second, ['ERROR']);
+      expect(failed.fault.message).toMatch(/^No valid host was found/);
+      const withMembers = ctx.record(
+        `GET /os-server-groups/{id} at ${ZED_MAX} (members)`,
+        await admin.call('compute', 'GET', `os-server-groups/${strictId}`, { microversion: ZED_MAX }),
+      );
+      expect(withMembers.body.server_group.members).toEqual(expect.arrayContaining([first, second]));
+      const unknown = ctx.record(
+        'POST /servers (unknown group)',
+        await admin.call('compute', 'POST', 'servers', {
+          microversion: ZED_MAX,
+          body: {
+            server: { name: ctx.name('member'), imageRef: image, flavorRef: ctx.target.fixtures.flavorId, networks: [{ uuid: network }] },
+            'os:scheduler_hints': { group: '00000000-0000-4000-8000-000000000000' },
+          },
+        }),
+      );
+      expect(unknown.status).toBe(400);
+      await deleteServer(admin, first);
+      await deleteServer(admin, second);
+      const emptied = await admin.call('compute', 'GET', `os-server-groups/${strictId}`, { microversion: ZED_MAX });
+      expect(emptied.body.server_group.members).toEqual([]);
+      const deleted = ctx.record('DELETE /os-server-groups/{id}', await admin.call('compute', 'DELETE', `os-server-groups/${spreadId}`));
+      expect(deleted.status).toBe(204);
+      const gone = ctx.record('GET /os-server-groups/{id} (deleted)', await admin.call('compute', 'GET', `os-server-groups/${spreadId}`));
+      expect(gone.status).toBe(404);
+    },
+  },
+  {
+    name: 'network: security groups and security_groups on server create',
+    async run(ctx) {
+      const { admin } = ctx;
+      const list = ctx.record(
+        'GET /v2.0/security-groups',
+        await admin.call('network', 'GET', `security-groups?project_id=${admin.projectId}`),
+      );
+      expect(list.body.security_groups.map((g: Json) => g.name)).toContain('default');
+      const name = ctx.name('sg');
+      const created = ctx.record(
+        'POST /v2.0/security-groups',
+        await admin.call('network', 'POST', 'security-groups', { body: { security_group: { name, description: 'contract test' } } }),
+      );
+      expect(created.status).toBe(201);
+      const id: string = created.body.security_group.id;
+      ctx.defer(() => admin.call('network', 'DELETE', `security-groups/${id}`));
+      ctx.record('GET /v2.0/security-groups/{id}', await admin.call('network', 'GET', `security-groups/${id}`));
+      const byName = ctx.record('GET /v2.0/security-groups?name', await admin.call('network', 'GET', `security-groups?name=${name}`));
+      expect(byName.body.security_groups.map((g: Json) => g.id)).toEqual([id]);
+      const [image, network] = await Promise.all([imageId(ctx), networkId(ctx, ctx.target.fixtures.publicNetwork)]);
+      const missing = ctx.name('nosg');
+      const refused = ctx.record(
+        'POST /servers (unknown security group)',
+        await admin.call('compute', 'POST', 'servers', {
+          microversion: ZED_MAX,
+          body: {
+            server: {
+              name: ctx.name('guarded'),
+              imageRef: image,
+              flavorRef: ctx.target.fixtures.flavorId,
+              networks: [{ uuid: network }],
+              security_groups: [{ name: missing }],
+            },
+          },
+        }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body.badRequest.message).toBe(`Security group ${missing} not found.`);
+      const deleted = ctx.record('DELETE /v2.0/security-groups/{id}', await admin.call('network', 'DELETE', `security-groups/${id}`));
+      expect(deleted.status).toBe(204);
+      const gone = ctx.record('GET /v2.0/security-groups/{id} (deleted)', await admin.call('network', 'GET', `security-groups/${id}`));
+      expect(gone.status).toBe(404);
+    },
+  },
 ];
+
+/** A fresh ed25519 public key in OpenSSH form (`ssh-ed25519 <base64 of the key blob>`). */
+function ed25519PublicKey(): string {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  const sshString = (data: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, data.length]), data]);
+  return `ssh-ed25519 ${Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(raw)]).toString('base64')} peak-contract`;
+}
