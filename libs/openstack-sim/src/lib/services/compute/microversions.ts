@@ -57,6 +57,8 @@ export const MV = {
   CONFIGURABLE_HOSTNAME: 90,
   /** Keypairs must be imported: Nova no longer generates one when `public_key` is left out. */
   KEYPAIR_IMPORT_ONLY: 92,
+  /** A server's hostname may be a fully qualified domain name (up to 255 characters, dots allowed). */
+  FQDN_HOSTNAME: 94,
   /** Servers show `pinned_availability_zone`. */
   PINNED_AVAILABILITY_ZONE: 96,
   /** Flavor create refuses `rxtx_factor`. Above the highest version simulated, so no request gets there yet. */

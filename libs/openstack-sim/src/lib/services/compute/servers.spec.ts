@@ -215,6 +215,8 @@ describe(registerServerRoutes.name, () => {
       expect(made.status).toBe(202);
       expect((await get(made.body.server.id, '2.90')).body.server['OS-EXT-SRV-ATTR:hostname']).toBe('web-1');
       expect((await create({ hostname: '-bad-' }, demo, '2.90')).status).toBe(400);
+      expect((await create({ hostname: 'web.example.org' }, demo, '2.90')).body.badRequest.message).toMatch(/does not match/);
+      expect((await create({ hostname: 'web.example.org' }, demo, '2.94')).status).toBe(202);
     });
 
     it('accepts the project’s security groups by name or id and shows their names; refuses unknown ones', async () => {
@@ -224,6 +226,16 @@ describe(registerServerRoutes.name, () => {
       expect((await create({ security_groups: [{ name: 'web' }] })).body).toEqual({
         badRequest: { code: 400, message: 'Security group web not found.' },
       });
+    });
+
+    it('checks metadata as Nova’s schema and quota do: key characters, value length, 128 items', async () => {
+      expect((await create({ metadata: { 'a/b': 'x' } })).body.badRequest.message).toMatch(/'a\/b' does not match any of the regexes/);
+      expect((await create({ metadata: { key: 'v'.repeat(256) } })).status).toBe(400);
+      const many = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`k${i}`, 'v']));
+      expect((await create({ metadata: many })).body.forbidden.message).toBe(
+        'Quota exceeded for metadata_items: Requested 129, but already used 0 of 128 metadata_items',
+      );
+      expect((await create({ metadata: { 'peak:schedule': 'a b.c_d-e' } })).status).toBe(202);
     });
 
     it('refuses top-level keys other than the server and the scheduler hints', async () => {

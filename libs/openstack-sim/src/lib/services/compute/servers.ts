@@ -39,6 +39,8 @@ import { addressesView, serverDetail, serverListItem, serverStates } from './vie
 /** Nova's per-server tag limit (objects.instance.MAX_TAG_COUNT). */
 const MAX_TAGS = 50;
 const MAX_METADATA_ITEMS = 128;
+/** Nova's metadata keys (parameter_types.metadata); values are strings of at most 255 characters. */
+const METADATA_KEY = /^[a-zA-Z0-9-_:. ]{1,255}$/;
 /** `user_data` is base64 of at most this many characters (Nova's create schema). */
 const MAX_USER_DATA_LENGTH = 65535;
 /** What the scheduler says when no host fits (here: a hard anti-affinity group already on the one host). */
@@ -510,7 +512,7 @@ function parseCreate(call: ComputeCall): CreateRequest {
   }
   checkUserData(input['user_data']);
   const configDrive = parseConfigDrive(input['config_drive']);
-  if (input['hostname'] !== undefined) checkHostname(input['hostname']);
+  if (input['hostname'] !== undefined) checkHostname(input['hostname'], call.mv);
   const group = requestedServerGroup(call, body);
   return {
     name,
@@ -703,7 +705,10 @@ function updateServer(call: ComputeCall): SimResponse {
   if (input['description'] !== undefined) server.description = input['description'] as string | null;
   if (typeof input['accessIPv4'] === 'string') server.accessIPv4 = input['accessIPv4'];
   if (typeof input['accessIPv6'] === 'string') server.accessIPv6 = input['accessIPv6'];
-  if (typeof input['hostname'] === 'string') server.hostname = input['hostname'];
+  if (typeof input['hostname'] === 'string') {
+    checkHostname(input['hostname'], call.mv);
+    server.hostname = input['hostname'];
+  }
   server.changedAt = call.now;
   return { status: 200, body: { server: serverDetail(server, call.view, { single: true }) } };
 }
@@ -747,7 +752,7 @@ function parseMetadata(input: unknown, field: string): Record<string, string> {
   if (!isRecord(input)) throw notOfType(field, input, 'object');
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (key.length === 0 || key.length > 255) throw invalidInput(field, input, `'${key}' does not match any of the regexes`);
+    if (!METADATA_KEY.test(key)) throw invalidInput(field, input, `'${key}' does not match any of the regexes: '${METADATA_KEY.source}'`);
     if (typeof value !== 'string') throw notOfType(`${field}/${key}`, value, 'string');
     if (value.length > 255) throw invalidInput(`${field}/${key}`, value, 'is too long');
     result[key] = value;
@@ -821,14 +826,14 @@ function parseConfigDrive(value: unknown): boolean {
   throw invalidInput('config_drive', value, `${JSON.stringify(value)} is not valid under any of the given schemas`);
 }
 
-/** 2.90's hostname: 1 to 63 characters of letters, digits, `-` and `.`, not starting or ending with `-`/`.`. */
-function checkHostname(value: unknown): void {
+/** Nova's hostname schema: a host name (2 to 63 characters) from 2.90, a fully qualified name from 2.94. */
+function checkHostname(value: unknown, mv: number): void {
   if (typeof value !== 'string') throw notOfType('hostname', value, 'string');
-  if (value.length === 0 || value.length > 63)
-    throw invalidInput('hostname', value, `'${value}' is too ${value.length === 0 ? 'short' : 'long'}`);
-  if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(value)) {
-    throw invalidInput('hostname', value, `'${value}' does not match '^[a-zA-Z0-9]+[a-zA-Z0-9-._]*[a-zA-Z0-9]+$'`);
-  }
+  const [pattern, min, max]: [string, number, number] =
+    mv >= MV.FQDN_HOSTNAME ? ['^[a-zA-Z0-9-._]*$', 1, 255] : ['^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$', 2, 63];
+  if (value.length < min) throw invalidInput('hostname', value, `'${value}' is too short`);
+  if (value.length > max) throw invalidInput('hostname', value, `'${value}' is too long`);
+  if (!new RegExp(pattern).test(value)) throw invalidInput('hostname', value, `'${value}' does not match '${pattern}'`);
 }
 
 /** Nova's hostname from a display name: lowercase, `[a-z0-9-]` only, at most 63 characters. */
