@@ -352,6 +352,8 @@ export function parseCreatedServer(body: unknown): CreatedServer {
 }
 
 const TAG_FORBIDDEN = /[,/]/;
+/** Nova's schema for metadata keys; values are at most 255 characters. */
+const METADATA_KEY = /^[a-zA-Z0-9-_:. ]{1,255}$/;
 
 /**
  * The `POST /servers` body. `microversion` is the one the call is made at: `hostname` is sent only from 2.90 (left out
@@ -362,6 +364,10 @@ export function buildCreateServerBody(request: CreateServerRequest, microversion
   const badTag = tags.find((t) => t === '' || t.length > 60 || TAG_FORBIDDEN.test(t));
   if (badTag !== undefined) throw new RangeError(`Invalid server tag "${badTag}": 1 to 60 characters, no "," or "/"`);
   if (tags.length > 50) throw new RangeError(`At most 50 server tags, got ${tags.length}`);
+  for (const [key, value] of Object.entries(request.metadata ?? {})) {
+    if (!METADATA_KEY.test(key)) throw new RangeError(`Invalid server metadata key "${key}": 1 to 255 of [a-zA-Z0-9-_:. ]`);
+    if (value.length > 255) throw new RangeError(`Server metadata value of "${key}" is longer than 255 characters`);
+  }
 
   const server: JsonObject = {
     name: request.name,
