@@ -1,5 +1,6 @@
-import type { Image, Network } from '@peak/openstack-client';
+import type { Image, Keypair, Network, SecurityGroup, ServerGroup, VolumeType } from '@peak/openstack-client';
 import type { ImageDto } from './dto/image.dto';
+import type { KeypairDto, SecurityGroupDto, ServerGroupDto, VolumeTypeDto } from './dto/launch-catalog.dto';
 import type { NetworkDto } from './dto/network.dto';
 
 export function mapImage(image: Image): ImageDto {
@@ -23,6 +24,22 @@ export function mapNetwork(network: Network): NetworkDto {
     external: network.external,
     subnets: network.subnets,
   };
+}
+
+export function mapKeypair(keypair: Keypair): KeypairDto {
+  return { name: keypair.name, type: keypair.type ?? 'ssh', fingerprint: keypair.fingerprint };
+}
+
+export function mapSecurityGroup(group: SecurityGroup): SecurityGroupDto {
+  return { id: group.id, name: group.name, description: group.description };
+}
+
+export function mapServerGroup(group: ServerGroup): ServerGroupDto {
+  return { id: group.id, name: group.name, policy: group.policy, members: group.members.length };
+}
+
+export function mapVolumeType(type: VolumeType): VolumeTypeDto {
+  return { id: type.id, name: type.name, description: type.description ?? '' };
 }
 
 export const byName = <T extends { name: string; id: string }>(a: T, b: T): number =>

@@ -1,6 +1,16 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { isOpenStackError, OpenStackClient, type Flavor, type Image, type Network } from '@peak/openstack-client';
+import {
+  isOpenStackError,
+  OpenStackClient,
+  type Flavor,
+  type Image,
+  type Keypair,
+  type Network,
+  type SecurityGroup,
+  type ServerGroup,
+  type VolumeType,
+} from '@peak/openstack-client';
 import type { ApiErrorDto } from '../common/api-error.dto';
 import { Clock } from '../common/clock';
 import { catalogConfig } from './catalog.config';
@@ -59,6 +69,11 @@ export class CatalogService {
   private readonly images: TtlCache<Image[]>;
   private readonly flavors: TtlCache<Flavor[]>;
   private readonly networks: TtlCache<Network[]>;
+  private readonly keypairs: TtlCache<Keypair[]>;
+  private readonly securityGroups: TtlCache<SecurityGroup[]>;
+  private readonly zones: TtlCache<string[]>;
+  private readonly serverGroups: TtlCache<ServerGroup[]>;
+  private readonly volumeTypes: TtlCache<VolumeType[]>;
 
   constructor(
     private readonly openstack: OpenStackClient,
@@ -68,6 +83,11 @@ export class CatalogService {
     this.images = new TtlCache(config.cacheTtlMs, clock);
     this.flavors = new TtlCache(config.cacheTtlMs, clock);
     this.networks = new TtlCache(config.cacheTtlMs, clock);
+    this.keypairs = new TtlCache(config.cacheTtlMs, clock);
+    this.securityGroups = new TtlCache(config.cacheTtlMs, clock);
+    this.zones = new TtlCache(config.cacheTtlMs, clock);
+    this.serverGroups = new TtlCache(config.cacheTtlMs, clock);
+    this.volumeTypes = new TtlCache(config.cacheTtlMs, clock);
   }
 
   listImages(viewer: CatalogViewer, refresh = false): Promise<Image[]> {
@@ -83,14 +103,42 @@ export class CatalogService {
     return this.load(this.networks, viewer, refresh, (client) => client.network.listNetworks());
   }
 
+  /** The caller's own key pairs: Nova keeps them per user, so they are cached per user too. */
+  listKeypairs(viewer: CatalogViewer, refresh = false): Promise<Keypair[]> {
+    return this.load(this.keypairs, viewer, refresh, (client) => client.compute.listKeypairs(), `user:${viewer.userId}|`);
+  }
+
+  listSecurityGroups(viewer: CatalogViewer, refresh = false): Promise<SecurityGroup[]> {
+    // Neutron shows an admin every project's groups: the project's own are the ones a VM of it can use.
+    return this.load(this.securityGroups, viewer, refresh, async (client) =>
+      (await client.network.listSecurityGroups()).filter((g) => g.projectId === undefined || g.projectId === viewer.projectId),
+    );
+  }
+
+  listAvailabilityZones(viewer: CatalogViewer, refresh = false): Promise<string[]> {
+    return this.load(this.zones, viewer, refresh, (client) => client.compute.listAvailabilityZones());
+  }
+
+  listServerGroups(viewer: CatalogViewer, refresh = false): Promise<ServerGroup[]> {
+    return this.load(this.serverGroups, viewer, refresh, (client) => client.compute.listServerGroups());
+  }
+
+  /** Empty when the cloud has no block storage (Cinder): then boot volumes are refused. */
+  listVolumeTypes(viewer: CatalogViewer, refresh = false): Promise<VolumeType[]> {
+    return this.load(this.volumeTypes, viewer, refresh, async (client) =>
+      (await client.blockStorage.available()) ? client.blockStorage.listVolumeTypes() : [],
+    );
+  }
+
   private async load<T>(
     cache: TtlCache<T>,
     viewer: CatalogViewer,
     refresh: boolean,
     list: (client: OpenStackClient) => Promise<T>,
+    keyPrefix = '',
   ): Promise<T> {
     try {
-      return await cache.get(catalogKey(viewer), () => list(this.openstack.withToken(viewer.token)), { refresh });
+      return await cache.get(keyPrefix + catalogKey(viewer), () => list(this.openstack.withToken(viewer.token)), { refresh });
     } catch (error) {
       throw callerTokenError(error);
     }

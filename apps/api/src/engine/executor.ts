@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { isOpenStackError, isServerDeleted, OpenStackClient, type Server } from '@peak/openstack-client';
+import { isOpenStackError, isServerDeleted, OpenStackClient, type Server, type ServerGroupPolicy } from '@peak/openstack-client';
 import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
 import { InstallationService } from '../installation/installation.service';
@@ -11,6 +11,10 @@ import { Backoffs } from './backoffs';
 import { mapWithConcurrency } from './concurrency';
 import { installationTag, OWNER_TAG, ownershipMetadata, ownershipOf, ownershipTags, RUN_TAG_PREFIX } from './ownership';
 import { recordRunError, VM_STATUS, type Action, type Launch, type RunRecord, type SlotRecord } from './planner';
+import { runServerGroupName, serverRequest, zoneForSlot } from './launch-request';
+
+/** Server groups of finished runs deleted per pass at most (the rest wait for the next passes). */
+const GROUPS_RELEASED_PER_PASS = 20;
 
 type CloudAction = Extract<Action, { kind: 'create' | 'delete' }>;
 
@@ -39,6 +43,10 @@ export type LeaseGuard = () => Promise<boolean>;
 export class RunExecutor {
   private readonly logger = new Logger('Engine');
   readonly backoffs: Backoffs;
+  /** Server groups being made for runs, by run id. */
+  private readonly groupsMaking = new Map<string, Promise<string>>();
+  /** Availability zones per trust (or '' for the service's project), for the current pass. */
+  private readonly zones = new Map<string, Promise<string[]>>();
   /** Schedules whose trust failed their last create: that trust and the reason (shown by the readiness probe). */
   readonly trustProblems = new Map<string, { trustId: string; reason: string }>();
 
@@ -55,6 +63,7 @@ export class RunExecutor {
 
   async execute(actions: readonly Action[], runs: readonly RunRecord[], now: Date, guard: LeaseGuard): Promise<ExecutionReport> {
     const working = new Map(runs.map((run) => [run.id, run]));
+    this.zones.clear();
     const calls: CloudAction[] = [];
     const t = this.clock.monotonicMs();
     for (const action of actions) {
@@ -126,18 +135,21 @@ export class RunExecutor {
     await this.runs.updateSlot(vm.id, { attempts: vm.attempts, status: vm.status, createdAt: now, serverId: null });
     try {
       // In the schedule's project, through the trust its creator gave the service user (none: the service's own project).
-      const cloud = action.launch.trustId ? this.openstack.forTrust(action.launch.trustId) : this.openstack;
-      const created = await cloud.compute.createServer({
-        name: vm.name,
-        imageId: action.launch.imageId,
-        flavorId: action.launch.flavorId,
-        networks: action.launch.networkIds.map((networkId) => ({ networkId })),
-        tags: ownershipTags({ installationId: this.installation.id, scheduleId: run.scheduleId, runId: run.id }),
-        metadata: ownershipMetadata(
-          { installationId: this.installation.id, scheduleId: run.scheduleId, runId: run.id, slot: vm.slot },
-          run.windowStart,
-        ),
-      });
+      const { trustId, options } = action.launch;
+      const cloud = trustId ? this.openstack.forTrust(trustId) : this.openstack;
+      const created = await cloud.compute.createServer(
+        serverRequest(action.launch, {
+          name: vm.name,
+          slot: vm.slot,
+          tags: ownershipTags({ installationId: this.installation.id, scheduleId: run.scheduleId, runId: run.id }),
+          metadata: ownershipMetadata(
+            { installationId: this.installation.id, scheduleId: run.scheduleId, runId: run.id, slot: vm.slot },
+            run.windowStart,
+          ),
+          serverGroupId: await this.serverGroupOf(run, action.launch, cloud),
+          availabilityZone: options.spreadAcrossZones ? zoneForSlot(await this.zonesOf(trustId, cloud), vm.slot) : options.availabilityZone,
+        }),
+      );
       this.trustProblems.delete(run.scheduleId);
       vm.serverId = created.id;
       vm.status = 'BUILD';
@@ -148,6 +160,62 @@ export class RunExecutor {
       if (isOpenStackError(error) && error.isQuotaExceeded) report.quotaRefusals.push(action.launch.project);
       await this.onCreateFailed(run, vm, error, now, action.launch);
       return false;
+    }
+  }
+
+  /**
+   * The server group a run's VMs go in: the schedule's existing one, or the one made for this run (policy), made
+   * once before its first VM: found by its name first, so a crash between making it and saving its id costs nothing.
+   */
+  private serverGroupOf(run: RunRecord, launch: Launch, cloud: OpenStackClient): Promise<string | undefined> {
+    const group = launch.options.serverGroup;
+    if (!group) return Promise.resolve(undefined);
+    if (group.id !== undefined) return Promise.resolve(group.id);
+    if (run.serverGroupId) return Promise.resolve(run.serverGroupId);
+    // The run's creates go out in parallel: they share one making of the group.
+    let making = this.groupsMaking.get(run.id);
+    if (!making) {
+      making = this.makeRunGroup(run, group.policy ?? 'soft-anti-affinity', cloud).finally(() => this.groupsMaking.delete(run.id));
+      this.groupsMaking.set(run.id, making);
+    }
+    return making;
+  }
+
+  private async makeRunGroup(run: RunRecord, policy: ServerGroupPolicy, cloud: OpenStackClient): Promise<string> {
+    const name = runServerGroupName(run.id);
+    const found = (await cloud.compute.listServerGroups()).find((group) => group.name === name);
+    const group = found ?? (await cloud.compute.createServerGroup({ name, policy }));
+    run.serverGroupId = group.id;
+    await this.runs.setServerGroup(run.id, group.id);
+    if (!found) this.logger.log(`Server group ${group.id} (${policy}) made for run ${run.id}`);
+    return group.id;
+  }
+
+  /** The zones a project can use, asked once per pass and project (for spreading a run's VMs over them). */
+  private zonesOf(trustId: string | null, cloud: OpenStackClient): Promise<string[]> {
+    const key = trustId ?? '';
+    let zones = this.zones.get(key);
+    if (!zones) {
+      zones = cloud.compute.listAvailabilityZones();
+      this.zones.set(key, zones);
+      zones.catch(() => this.zones.delete(key));
+    }
+    return zones;
+  }
+
+  /**
+   * Deletes the server groups made for runs that are over (their VMs are gone): a few per pass, each retried by the
+   * next pass until Nova confirms. A group the schedule named by id is the user's, and never recorded, so never deleted.
+   */
+  async releaseServerGroups(guard: LeaseGuard): Promise<void> {
+    for (const { runId, serverGroupId } of await this.runs.finishedWithServerGroups(GROUPS_RELEASED_PER_PASS)) {
+      if (!(await guard())) return;
+      try {
+        await this.openstack.compute.deleteServerGroup(serverGroupId, { ignoreNotFound: true });
+        await this.runs.setServerGroup(runId, null);
+      } catch (error) {
+        this.logger.warn(`Could not delete server group ${serverGroupId} of run ${runId} (will try again): ${describeError(error)}`);
+      }
     }
   }
 

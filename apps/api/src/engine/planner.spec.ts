@@ -23,7 +23,7 @@ const NOW = new Date('2026-11-23T08:00:00Z');
 const CURRENT_WINDOW = new Date(NOW.getTime() - 10 * 60_000);
 const OLD_WINDOW = new Date(NOW.getTime() - 2 * 3600_000);
 const LIMITS = { maxAttempts: 3, createGraceMs: 20_000, deleteRetryMs: 60_000, buildTimeoutMs: 600_000 };
-const LAUNCH: Launch = { imageId: 'image', flavorId: 'flavor', networkIds: ['net'], trustId: null, project: null };
+const LAUNCH: Launch = { imageId: 'image', flavorId: 'flavor', networkIds: ['net'], trustId: null, project: null, options: {} };
 const INSTALLATION = '5d1f3b8e-0c2a-4f7e-9a61-7b2c4d8e9f01';
 
 /** Backoffs as plain maps, so a test can both read and apply them. */
@@ -52,6 +52,9 @@ function server(id: string, owner: { scheduleId: string; runId: string; slot: nu
     metadata: owner ? ownershipMetadata({ ...owner, installationId: INSTALLATION }, CURRENT_WINDOW) : {},
     addresses: {},
     created: new Date(NOW.getTime() - 60_000),
+    securityGroups: [],
+    volumeIds: [],
+    configDrive: false,
     ...fields,
   };
 }
@@ -72,6 +75,8 @@ function run(id: string, scheduleId: string, count: number, fields: Partial<RunR
     lastErrorMessage: null,
     lastErrorRequestId: null,
     lastErrorAt: null,
+    launch: null,
+    serverGroupId: null,
     vms: Array.from({ length: count }, (_, i) => newSlot(id, scheduleId, windowStart, i + 1, `${id}-slot-${i + 1}`)),
     ...fields,
   };

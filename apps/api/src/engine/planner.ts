@@ -1,5 +1,6 @@
 import { isQuotaFault, type Server } from '@peak/openstack-client';
 import { dominantShortfall, nextRunState, type RunState, type ShortfallReason } from '../runs/run-lifecycle';
+import type { LaunchSpec, LaunchOptions } from '../schedules/entities/launch-options';
 import { ownershipOf, serverName } from './ownership';
 
 /**
@@ -50,6 +51,10 @@ export interface RunRecord {
   lastErrorMessage: string | null;
   lastErrorRequestId: string | null;
   lastErrorAt: Date | null;
+  /** What the run boots, copied from the schedule when it opened (null: a run older than that, which boots what the schedule says). */
+  launch: LaunchSpec | null;
+  /** The server group made for this run, once made. */
+  serverGroupId: string | null;
   vms: SlotRecord[];
 }
 
@@ -75,6 +80,8 @@ export interface Launch {
   networkIds: readonly string[];
   trustId: string | null;
   project: { id: string; name: string | null } | null;
+  /** Key pair, security groups, user data, server group, boot volume... as the schedule (or the run's copy) says. */
+  options: LaunchOptions;
 }
 
 /**
@@ -231,7 +238,7 @@ function planKeep(run: RunRecord, want: DesiredWindow, owned: Server[], input: C
       if (mayRequestDelete(current.id, input)) actions.push({ kind: 'delete', serverId: current.id, runId: run.id });
     }
     if (needsCreate(run, vm, input))
-      actions.push({ kind: 'create', runId: run.id, slotId: vm.id, knownServerId: vm.serverId, launch: want.launch });
+      actions.push({ kind: 'create', runId: run.id, slotId: vm.id, knownServerId: vm.serverId, launch: launchOf(run, want) });
   }
   // A server in a slot the run has no row for (its create was sent, then the pass that added the slot never saved).
   const slots = new Set(run.vms.map((vm) => vm.slot));
@@ -325,6 +332,13 @@ function recordFailure(run: RunRecord, vm: SlotRecord, server: Server, input: Co
     actions.push({ kind: 'back-off-slot', slotId: vm.id, attempt: vm.attempts });
     input.hold(vm.id);
   }
+}
+
+/** What a run's creates boot: its own copy, made when it opened, with the schedule's current trust and project. */
+function launchOf(run: RunRecord, want: DesiredWindow): Launch {
+  if (!run.launch) return want.launch;
+  const { imageId, flavorId, networkIds, options } = run.launch;
+  return { ...want.launch, imageId, flavorId, networkIds, options };
 }
 
 export function recordRunError(run: RunRecord, message: string, requestId: string | null, now: Date): void {

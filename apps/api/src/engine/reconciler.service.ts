@@ -94,6 +94,7 @@ export class ReconcilerService {
       this.describe(before, run, closed, now, report);
     }
     await this.finishDeletions(open, servers, done.runs);
+    await this.executor.releaseServerGroups(options.guard);
     const retryIn = this.executor.backoffs.nextRetryInMs(this.clock.monotonicMs());
     report.nextRetryAt = retryIn === null ? null : new Date(this.clock.now().getTime() + retryIn);
     return finishReport(report, started);
@@ -141,6 +142,7 @@ export class ReconcilerService {
           networkIds: entity.networkIds,
           trustId: entity.trustId,
           project: this.projectOf(entity.id),
+          options: entity.launch ?? {},
         },
       });
     }
@@ -170,6 +172,14 @@ export class ReconcilerService {
           lastErrorAt: null,
           shortfallReason: null,
           desiredCount: want.instanceCount,
+          // The live window keeps what it started with; a change to the schedule applies to the next one.
+          launch: {
+            imageId: want.launch.imageId,
+            flavorId: want.launch.flavorId,
+            networkIds: [...want.launch.networkIds],
+            options: want.launch.options,
+          },
+          serverGroupId: null,
           createdAt: now,
           updatedAt: now,
         },

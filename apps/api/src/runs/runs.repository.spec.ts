@@ -175,6 +175,8 @@ describe(RunsRepository.name, () => {
             lastErrorAt: null,
             shortfallReason: null,
             desiredCount: 1,
+            launch: null,
+            serverGroupId: null,
             createdAt: now,
             updatedAt: now,
           },

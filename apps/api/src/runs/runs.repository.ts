@@ -202,6 +202,20 @@ export class RunsRepository {
     }));
   }
 
+  /** Records the server group made for a run, or (null) that it was deleted. */
+  async setServerGroup(runId: string, serverGroupId: string | null): Promise<void> {
+    await this.dataSource.query(`UPDATE run SET server_group_id = $2 WHERE id = $1`, [runId, serverGroupId]);
+  }
+
+  /** Finished runs whose server group (made for them) is still to delete. */
+  async finishedWithServerGroups(limit: number): Promise<{ runId: string; serverGroupId: string }[]> {
+    const rows: { id: string; server_group_id: string }[] = await this.dataSource.query(
+      `SELECT id, server_group_id FROM run WHERE server_group_id IS NOT NULL AND state IN (${FINAL_STATES_SQL}) LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ runId: row.id, serverGroupId: row.server_group_id }));
+  }
+
   /** Which of these run ids this database knows (any state): the engine adopts a VM without an installation tag only then. */
   async knownRunIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();

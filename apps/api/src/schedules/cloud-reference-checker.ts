@@ -4,17 +4,20 @@ import { isOpenStackError, OpenStackClient } from '@peak/openstack-client';
 import { callerTokenError } from '../catalog/catalog.service';
 import { schedulerConfig } from '../config/scheduler.config';
 import { describeError } from '../openstack/describe-error';
+import type { LaunchOptions } from './entities/launch-options';
 
 /** The cloud objects a schedule names. */
 export interface CloudReferences {
   readonly imageId: string;
   readonly flavorId: string;
   readonly networkIds: readonly string[];
+  /** Launch options naming cloud objects (key pair, security groups, zone, server group, volume type). */
+  readonly launch?: LaunchOptions;
 }
 
 /** A reference the cloud does not have (or cannot use), named by its field in the request. */
 export interface MissingReference {
-  /** `imageId`, `flavorId` or `networkIds.<index>`. */
+  /** `imageId`, `flavorId`, `networkIds.<index>` or a `launch.` field. */
   readonly field: string;
   readonly reason: string;
 }
@@ -54,37 +57,125 @@ export class OpenStackReferenceChecker extends CloudReferenceChecker {
   async check(refs: CloudReferences, token: string): Promise<MissingReference[]> {
     const options = { timeoutMs: this.config.referenceCheckTimeoutMs };
     const client = this.client.withToken(token);
-    const results = await Promise.allSettled([
-      client.image
-        .getImage(refs.imageId, options)
-        .then((image) =>
-          image.status === 'active'
-            ? null
-            : { field: 'imageId', reason: `image ${refs.imageId} is ${image.status}, not active: VMs cannot boot from it` },
-        ),
-      client.compute.getFlavor(refs.flavorId, options).then(() => null),
-      ...refs.networkIds.map((id) => client.network.getNetwork(id, options).then(() => null)),
-    ]);
-    const fields = ['imageId', 'flavorId', ...refs.networkIds.map((_, i) => `networkIds.${i}`)];
-    const kinds = ['image', 'flavor', ...refs.networkIds.map(() => 'network')];
-    const ids = [refs.imageId, refs.flavorId, ...refs.networkIds];
+    const probes: Probe[] = [
+      {
+        field: 'imageId',
+        what: `image ${refs.imageId}`,
+        missing: `no image with id ${refs.imageId} in the cloud`,
+        run: () =>
+          client.image
+            .getImage(refs.imageId, options)
+            .then((image) =>
+              image.status === 'active' ? null : `image ${refs.imageId} is ${image.status}, not active: VMs cannot boot from it`,
+            ),
+      },
+      {
+        field: 'flavorId',
+        what: `flavor ${refs.flavorId}`,
+        missing: `no flavor with id ${refs.flavorId} in the cloud`,
+        run: () => client.compute.getFlavor(refs.flavorId, options).then(() => null),
+      },
+      ...refs.networkIds.map((id, i) => ({
+        field: `networkIds.${i}`,
+        what: `network ${id}`,
+        missing: `no network with id ${id} in the cloud`,
+        run: () => client.network.getNetwork(id, options).then(() => null),
+      })),
+      ...launchProbes(refs.launch ?? {}, client, options),
+    ];
+    const results = await Promise.allSettled(probes.map((probe) => probe.run()));
     const missing: MissingReference[] = [];
     for (const [i, result] of results.entries()) {
+      const probe = probes[i] as Probe;
       if (result.status === 'fulfilled') {
-        if (result.value) missing.push(result.value);
+        if (result.value) missing.push({ field: probe.field, reason: result.value });
       } else if (isOpenStackError(result.reason) && result.reason.isNotFound) {
-        missing.push({ field: fields[i], reason: `no ${kinds[i]} with id ${ids[i]} in the cloud` });
+        missing.push({ field: probe.field, reason: probe.missing });
       } else {
         const error: unknown = result.reason;
         // The caller's token refused (expired since the guard saw it, or roles that do not allow it): 401/403.
         const refusal = callerTokenError(error);
         if (refusal !== error) throw refusal;
         throw new CloudUnavailableError(
-          `The cloud could not be asked whether ${kinds[i]} ${ids[i]} exists: ${describeError(error)}`,
+          `The cloud could not be asked whether ${probe.what} exists: ${describeError(error)}`,
           isOpenStackError(error) ? error.requestId : undefined,
         );
       }
     }
     return missing;
   }
+}
+
+/** One thing to ask the cloud: resolves with why it cannot be used (null: it can), or rejects with a 404 for "missing". */
+interface Probe {
+  readonly field: string;
+  /** What is asked about, for messages: `key pair mykey`. */
+  readonly what: string;
+  /** The reason given when the cloud answers 404. */
+  readonly missing: string;
+  run(): Promise<string | null>;
+}
+
+/**
+ * The launch options that name cloud objects, checked as the caller sees them: their key pair, their project's
+ * security groups (by name or id), availability zones, server group, and the volume type of a boot volume.
+ */
+function launchProbes(launch: LaunchOptions, client: OpenStackClient, options: { timeoutMs: number }): Probe[] {
+  const probes: Probe[] = [];
+  const { keyName, securityGroups, availabilityZone, spreadAcrossZones, serverGroup, bootVolume } = launch;
+  if (keyName !== undefined)
+    probes.push({
+      field: 'launch.keyName',
+      what: `key pair ${keyName}`,
+      missing: `you have no key pair named ${keyName} (Nova keeps key pairs per user)`,
+      run: () => client.compute.getKeypair(keyName, options).then(() => null),
+    });
+  securityGroups?.forEach((ref, i) =>
+    probes.push({
+      field: `launch.securityGroups.${i}`,
+      what: `security group ${ref}`,
+      missing: `no security group named or with id ${ref} in the project`,
+      run: async () => {
+        const resolved = await client.network.resolveSecurityGroups([ref], {}, options);
+        if (resolved.ambiguous.length) return `several security groups of the project are named ${ref}: give its id`;
+        return resolved.missing.length ? `no security group named or with id ${ref} in the project` : null;
+      },
+    }),
+  );
+  if (availabilityZone !== undefined || spreadAcrossZones)
+    probes.push({
+      field: availabilityZone !== undefined ? 'launch.availabilityZone' : 'launch.spreadAcrossZones',
+      what: 'the availability zones',
+      missing: 'the cloud lists no availability zones',
+      run: async () => {
+        const zones = await client.compute.listAvailabilityZones(options);
+        if (availabilityZone !== undefined && !zones.includes(availabilityZone))
+          return `no available zone ${availabilityZone}; the cloud has ${zones.join(', ') || 'none'}`;
+        return zones.length === 0 ? 'the cloud lists no available zone to spread over' : null;
+      },
+    });
+  const groupId = serverGroup?.id;
+  if (groupId !== undefined)
+    probes.push({
+      field: 'launch.serverGroup.id',
+      what: `server group ${groupId}`,
+      missing: `no server group with id ${groupId} in the project`,
+      run: () => client.compute.getServerGroup(groupId, options).then(() => null),
+    });
+  if (bootVolume)
+    probes.push({
+      field: bootVolume.volumeType === undefined ? 'launch.bootVolume' : 'launch.bootVolume.volumeType',
+      what: `volume type ${bootVolume.volumeType ?? ''}`.trim(),
+      missing: `no volume type ${bootVolume.volumeType ?? ''} in the cloud`,
+      run: async () => {
+        if (!(await client.blockStorage.available())) return 'the cloud has no block storage (Cinder): VMs cannot boot from a volume';
+        const type = bootVolume.volumeType;
+        if (type === undefined) return null;
+        const types = await client.blockStorage.listVolumeTypes(options);
+        return types.some((t) => t.name === type || t.id === type)
+          ? null
+          : `no volume type ${type}; the cloud has ${types.map((t) => t.name).join(', ')}`;
+      },
+    });
+  return probes;
 }

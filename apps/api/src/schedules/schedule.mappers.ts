@@ -104,6 +104,7 @@ export function mapSchedule(
     imageId: schedule.imageId,
     flavorId: schedule.flavorId,
     networkIds: [...schedule.networkIds],
+    launch: schedule.launch ?? {},
     instanceCount: schedule.instanceCount,
     timeZone: schedule.timeZone,
     window: mapWindow(schedule),

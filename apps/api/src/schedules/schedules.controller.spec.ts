@@ -48,6 +48,7 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         imageId: kit.refs.imageId,
         flavorId: kit.refs.flavorId,
         networkIds: kit.refs.networkIds,
+        launch: {}, // none given: Nova's defaults
         instanceCount: 3,
         timeZone: 'Europe/Rome',
         window: {

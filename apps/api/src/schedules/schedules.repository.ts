@@ -5,6 +5,7 @@ import type { ScheduleState } from './dto/schedule.dto';
 import { LATEST_RUN_ACTIVE_COUNT, LATEST_RUN_JOIN, STATES_WITH_VMS_SQL } from '../runs/latest-run.sql';
 import { RunsRepository } from '../runs/runs.repository';
 import type { RunState, ShortfallReason } from '../runs/run-lifecycle';
+import type { LaunchOptions } from './entities/launch-options';
 import { ScheduleEntity } from './entities/schedule.entity';
 import { compileSchedule, LatestRun } from './schedule.mappers';
 
@@ -56,6 +57,7 @@ const VIEW_COLUMNS = [
   'image_id',
   'flavor_id',
   'network_ids',
+  'launch',
   'instance_count',
   'time_zone',
   'window_type',
@@ -155,6 +157,7 @@ export function rowToSchedule(row: Row): ScheduleEntity {
     projectId: (row['project_id'] ?? null) as string | null,
     projectName: (row['project_name'] ?? null) as string | null,
     projectDomainId: (row['project_domain_id'] ?? null) as string | null,
+    launch: (row['launch'] ?? {}) as LaunchOptions,
     trustId: (row['trust_id'] ?? null) as string | null,
     trustorId: (row['trustor_id'] ?? null) as string | null,
     trustorName: (row['trustor_name'] ?? null) as string | null,

@@ -11,6 +11,9 @@ import { RunEvents } from '../runs/run-events';
 import { RunsRepository } from '../runs/runs.repository';
 import { CloudReferenceChecker, CloudReferences, CloudUnavailableError } from './cloud-reference-checker';
 import { CreateScheduleDto } from './dto/create-schedule.dto';
+import type { LaunchOptionsDto } from './dto/launch-options.dto';
+import type { LaunchOptions } from './entities/launch-options';
+import { launchProblems, normalizeLaunch } from './launch';
 import { OccurrenceListDto, OccurrencesQueryDto } from './dto/occurrence.dto';
 import { PreviewScheduleDto } from './dto/preview-schedule.dto';
 import { ListRunsQueryDto, RunListDto } from './dto/run.dto';
@@ -53,6 +56,7 @@ const UPDATABLE_FIELDS = [
   'window',
   'leadTimeMinutes',
   'enabled',
+  'launch',
 ] as const;
 
 /** The result of DELETE: gone at once (204), or accepted while VMs are torn down (202). */
@@ -148,9 +152,10 @@ export class SchedulesService implements OnModuleDestroy {
     const now = this.clock.now();
     const timing = timingOf(dto.window, dto.timeZone ?? 'UTC', dto.leadTimeMinutes ?? this.config.defaultLeadTimeMinutes);
     this.assertValid(timing, dto.instanceCount, now);
+    const launch = this.validLaunch(dto.launch);
     const owner = await this.repository.findIdByName(dto.name);
     if (owner) throw nameTaken(dto.name, owner);
-    await this.checkReferences({ imageId: dto.imageId, flavorId: dto.flavorId, networkIds: dto.networkIds }, caller);
+    await this.checkReferences({ imageId: dto.imageId, flavorId: dto.flavorId, networkIds: dto.networkIds, launch }, caller);
 
     const schedule = Object.assign(new ScheduleEntity(), {
       id: randomUUID(),
@@ -159,6 +164,7 @@ export class SchedulesService implements OnModuleDestroy {
       imageId: dto.imageId,
       flavorId: dto.flavorId,
       networkIds: dto.networkIds,
+      launch,
       instanceCount: dto.instanceCount,
       ...windowColumns(timing),
       enabled: dto.enabled ?? true,
@@ -234,9 +240,12 @@ export class SchedulesService implements OnModuleDestroy {
       refs.imageId !== current.imageId ||
       refs.flavorId !== current.flavorId ||
       refs.networkIds.join('\n') !== current.networkIds.join('\n');
-    if (refsChanged) {
-      await this.checkReferences(refs, caller);
+    // A `launch` replaces all the options (send `{}` for Nova's defaults); it applies from the next window on.
+    const launch = dto.launch === undefined ? undefined : this.validLaunch(dto.launch);
+    if (refsChanged || launch !== undefined) {
+      await this.checkReferences({ ...refs, launch: launch ?? current.launch }, caller);
       Object.assign(changes, { imageId: refs.imageId, flavorId: refs.flavorId, networkIds: [...refs.networkIds] });
+      if (launch !== undefined) changes.launch = launch;
     }
 
     changes.updatedAt = now;
@@ -319,6 +328,7 @@ export class SchedulesService implements OnModuleDestroy {
     const now = this.clock.now();
     const timing = timingOf(dto.window, dto.timeZone ?? 'UTC', dto.leadTimeMinutes ?? this.config.defaultLeadTimeMinutes);
     this.assertValid(timing, 1, now);
+    this.validLaunch(dto.launch);
     const normalized = windowColumns(timing);
     const from = query.from ? new Date(query.from) : now;
     return this.listOccurrences(
@@ -393,6 +403,13 @@ export class SchedulesService implements OnModuleDestroy {
   }
 
   /** With the caller's token: a project may only name what it can use. */
+  /** The launch options as stored, after the rules between their fields (400 naming the field). */
+  private validLaunch(dto: LaunchOptionsDto | undefined): LaunchOptions {
+    const problems = launchProblems(dto);
+    if (problems.length) throw invalidSchedule(problems);
+    return normalizeLaunch(dto);
+  }
+
   private async checkReferences(refs: CloudReferences, caller: Caller): Promise<void> {
     let missing;
     try {

@@ -3,6 +3,11 @@
 
 /** Per schema and property: the limits and defaults the API states (only properties that have some). */
 export const schemaLimits = {
+  BootVolumeDto: {
+    deleteOnTermination: { default: true },
+    sizeGiB: { minimum: 1, maximum: 16384 },
+    volumeType: { minLength: 1, maxLength: 255 },
+  },
   CreateScheduleDto: {
     description: { maxLength: 2000 },
     enabled: { default: true },
@@ -13,6 +18,12 @@ export const schemaLimits = {
     name: { minLength: 1, maxLength: 100 },
     networkIds: { minItems: 1, maxItems: 16 },
     timeZone: { default: 'UTC' },
+  },
+  LaunchOptionsDto: {
+    availabilityZone: { minLength: 1, maxLength: 255 },
+    description: { maxLength: 255 },
+    keyName: { minLength: 1, maxLength: 255 },
+    securityGroups: { maxItems: 16 },
   },
   LoginDto: {
     applicationCredentialSecret: { maxLength: 4096 },
@@ -29,6 +40,9 @@ export const schemaLimits = {
   RecurringWindowDto: {
     durationMinutes: { minimum: 1, maximum: 527040 },
     excludedDates: { maxItems: 1000 },
+  },
+  ServerGroupOptionDto: {
+    id: { minLength: 1, maxLength: 255 },
   },
   UpdateScheduleDto: {
     description: { maxLength: 2000 },

@@ -8,6 +8,7 @@ import { LeaseEpoch1796100000000 } from './1796100000000-LeaseEpoch';
 import { RunHistory1796200000000 } from './1796200000000-RunHistory';
 import { ScheduleOwnership1796300000000 } from './1796300000000-ScheduleOwnership';
 import { ScheduleTrustor1796400000000 } from './1796400000000-ScheduleTrustor';
+import { LaunchOptions1796500000000 } from './1796500000000-LaunchOptions';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RunHistory1796200000000,
   ScheduleOwnership1796300000000,
   ScheduleTrustor1796400000000,
+  LaunchOptions1796500000000,
 ];

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, OneToMany, PrimaryColumn, Unique } from 'typeorm';
 import { RUN_STATES, type RunState, SHORTFALL_REASONS, type ShortfallReason } from '../run-lifecycle';
+import type { LaunchSpec } from '../../schedules/entities/launch-options';
 import { RunVmEntity } from './run-vm.entity';
 
 export type { RunState } from '../run-lifecycle';
@@ -14,6 +15,7 @@ const SHORTFALL_REASON_CHECK = `"shortfall_reason" IN (${SHORTFALL_REASONS.map((
  * RUN_RETENTION_DAYS.
  */
 @Entity({ name: 'run' })
+@Index('IDX_run_server_group', ['id'], { where: '"server_group_id" IS NOT NULL' })
 @Unique('UQ_run_schedule_window_start', ['scheduleId', 'windowStart'])
 @Check('CHK_run_state', RUN_STATE_CHECK)
 @Check('CHK_run_shortfall_reason', SHORTFALL_REASON_CHECK)
@@ -93,6 +95,17 @@ export class RunEntity {
   /** VMs wanted for this window (the schedule's count when the run began). */
   @Column({ type: 'integer', name: 'desired_count' })
   desiredCount!: number;
+
+  /**
+   * What the run boots (image, flavor, networks, launch options), copied from the schedule when the run opened: a
+   * change to the schedule applies to its next window. Null for a run opened before launch options.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  launch!: LaunchSpec | null;
+
+  /** The server group the engine made for this run (launch option `serverGroup.policy`); deleted after the run. */
+  @Column({ type: 'text', name: 'server_group_id', nullable: true })
+  serverGroupId!: string | null;
 
   @Column({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

@@ -17,6 +17,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
+import { LaunchOptionsDto } from './launch-options.dto';
 import { IsTimeZone } from './schedule-validators';
 import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
 
@@ -94,6 +96,14 @@ export class CreateScheduleDto {
   @Min(0)
   @Max(1440)
   leadTimeMinutes?: number;
+
+  /** How the VMs launch: key pair, security groups, user data, metadata, tags, zone, server group, boot volume... */
+  @ApiProperty({ type: LaunchOptionsDto, required: false })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LaunchOptionsDto)
+  launch?: LaunchOptionsDto;
 
   /** A disabled schedule keeps its definition but creates no VMs (default true). */
   @ApiProperty({ required: false, default: true })

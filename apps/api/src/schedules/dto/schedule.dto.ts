@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { LaunchOptionsDto } from './launch-options.dto';
 import { OccurrenceDto } from './occurrence.dto';
 import { RunSummaryDto } from './run.dto';
 import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
@@ -58,6 +59,9 @@ export class ScheduleDto {
   leadTimeMinutes!: number;
 
   enabled!: boolean;
+
+  /** How the VMs launch (`{}`: Nova's defaults). A change applies from the next window on. */
+  launch!: LaunchOptionsDto;
 
   /** The Keystone project the schedule belongs to: its VMs are made there, and only that project sees it. */
   projectId!: string;

@@ -1,3 +1,4 @@
+import type { LaunchOptions } from './launch-options';
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type WindowType = 'once' | 'recurring';
@@ -39,6 +40,10 @@ export class ScheduleEntity {
 
   @Column({ type: 'text', name: 'network_ids', array: true })
   networkIds!: string[];
+
+  /** Key pair, security groups, user data, server group, boot volume... (`{}`: Nova's defaults). */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  launch!: LaunchOptions;
 
   @Column({ type: 'integer', name: 'instance_count' })
   instanceCount!: number;

@@ -25,6 +25,7 @@ const base: ScheduleDto = {
   createdBy: null,
   updatedBy: null,
   delegatedBy: null,
+  launch: {},
   version: 3,
 };
 

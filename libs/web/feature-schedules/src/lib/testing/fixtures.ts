@@ -26,6 +26,7 @@ export function aSchedule(overrides: Partial<ScheduleDto> = {}): ScheduleDto {
     createdBy: { id: 'u-1', name: 'alice' },
     updatedBy: null,
     delegatedBy: { id: 'u-1', name: 'alice' },
+    launch: {},
     createdAt: '2026-11-01T00:00:00Z',
     updatedAt: '2026-11-01T00:00:00Z',
     version: 1,
