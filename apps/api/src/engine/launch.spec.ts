@@ -8,7 +8,7 @@ import { EngineService } from './engine.service';
 import { OWNER_TAG } from './ownership';
 
 const T0 = '2026-11-23T07:00:00Z';
-const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHd0bZ6o7bTn0mRzYl6pQ0JvX2uVYc4m9kWm3yC1b2rQ peak@test';
+const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM5++SFzkqMBUUcgyrQM4XrFbgvBP5OtPTLxBa6q1fyQ peak@test';
 const USER_DATA = '#cloud-config\nruncmd:\n  - [systemctl, start, exam-worker]\n';
 
 /**

@@ -1,7 +1,7 @@
 import { keystoneToken } from '../testing/keystone-token';
 import { onceBody, startSchedulesTestKit, type SchedulesTestKit } from './testing/schedules-test-kit';
 
-const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHd0bZ6o7bTn0mRzYl6pQ0JvX2uVYc4m9kWm3yC1b2rQ peak@test';
+const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM5++SFzkqMBUUcgyrQM4XrFbgvBP5OtPTLxBa6q1fyQ peak@test';
 
 /**
  * A schedule's `launch` options: each field checked on its own (400 naming the field), against the cloud as the

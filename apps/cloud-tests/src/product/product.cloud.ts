@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 // The built API as a real child process (SIGKILL included), and the tests' PostgreSQL.
 import { adminUrl, type ApiProcess, canConnect, createTestDatabase, startApiProcess, withClient } from '@peak/testing';
+import { openstackJson } from '../support/cli';
 import { type Json, waitFor } from '../support/http';
 import { sweepLeftovers } from '../support/leftovers';
 import { type CloudTarget, DEMO, realCloudTarget, type Session, TEST_PREFIX } from '../support/target';
@@ -10,6 +11,7 @@ const MAIN = join(__dirname, '../../../../dist/apps/api/main.js');
 /** The engine's tags (apps/api/src/engine/ownership.ts). */
 const OWNER_TAG = 'peak-scheduler';
 const SCHEDULE_TAG = (id: string) => `peak-schedule:${id}`;
+const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM5++SFzkqMBUUcgyrQM4XrFbgvBP5OtPTLxBa6q1fyQ peak@cloudtest';
 const MANAGED = { standard: { vcpus: 1, ram: 1024, disk: 10 }, large: { vcpus: 4, ram: 8192, disk: 40 } } as const;
 
 /**
@@ -305,4 +307,84 @@ describe('the product against the real cloud', () => {
     expect((await asDemo('DELETE', `/schedules/${scheduleId}`)).status).toBe(204);
     expect((await demo.call('identity', 'GET', `OS-TRUST/trusts/${trustId}`)).status).toBe(404);
   });
+  /**
+   * Launch options on the real Nova and Neutron: key pair, two security groups, user data, metadata, tags and a
+   * soft-anti-affinity group made for the run, read back with `openstack server show`. Not checked here: boot volumes
+   * (the harness has no Cinder; the simulator's suite covers them) and config drives (the fake driver only records them).
+   */
+  it('launches VMs with a key pair, security groups, user data, metadata, tags and a server group, and removes the group after', async () => {
+    const live = [a, b].find((p) => p.child.exitCode === null && p.child.signalCode === null);
+    if (!live) throw new Error('no API process left');
+    const key = `${TEST_PREFIX}key-${run}`;
+    const group = `${TEST_PREFIX}sg-${run}`;
+    const keypair = await admin.call('compute', 'POST', 'os-keypairs', {
+      microversion: '2.92',
+      body: { keypair: { name: key, public_key: PUBLIC_KEY } },
+    });
+    expect(keypair.status).toBe(201);
+    const sg = await admin.call('network', 'POST', 'security-groups', { body: { security_group: { name: group } } });
+    expect(sg.status).toBe(201);
+    try {
+      const startAt = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
+      const endAt = new Date(startAt.getTime() + 40_000);
+      const userData = '#cloud-config\nruncmd:\n  - echo peak\n';
+      const created = await api(live.url, 'POST', '/schedules', {
+        name: `${TEST_PREFIX}launch-${run}`,
+        ...bootable,
+        instanceCount: 2,
+        timeZone: 'UTC',
+        leadTimeMinutes: 0,
+        window: { type: 'once', startAt: startAt.toISOString(), endAt: endAt.toISOString() },
+        launch: {
+          keyName: key,
+          securityGroups: ['default', group],
+          userData,
+          metadata: { role: 'exam-worker' },
+          tags: ['exams'],
+          serverGroup: { policy: 'soft-anti-affinity' },
+          hostnamePrefix: 'exam',
+        },
+      });
+      if (created.status !== 201) throw new Error(`POST /v1/schedules: ${created.status} ${JSON.stringify(created.body)}`);
+      const scheduleId = created.body.id as string;
+      const servers = await expectExactlyActive(scheduleId, 2);
+
+      for (const server of servers) {
+        const { json: shown } = await openstackJson<Json>(target.osEnv(), ['server', 'show', server.id]);
+        expect(shown.key_name).toBe(key);
+        const groups = (shown.security_groups as Json[]).map((g) => g.name).sort();
+        expect(groups).toEqual(['default', group].sort());
+        expect(shown.properties).toMatchObject({ role: 'exam-worker', 'peak-scheduler:schedule-id': scheduleId });
+        expect(shown.tags).toEqual(expect.arrayContaining(['exams', OWNER_TAG]));
+      }
+      // User data and hostnames, in Nova's admin view (2.90+).
+      const detailed = await serversOf(scheduleId);
+      expect(detailed.map((s) => s['OS-EXT-SRV-ATTR:user_data'])).toEqual([b64(userData), b64(userData)]);
+      expect(detailed.map((s) => s['OS-EXT-SRV-ATTR:hostname']).sort()).toEqual(['exam-1', 'exam-2']);
+      const runId = (await api(live.url, 'GET', `/schedules/${scheduleId}/runs`)).body.items[0]?.id as string;
+      const groupsNow = (await admin.call('compute', 'GET', 'os-server-groups', { microversion: '2.64' })).body.server_groups as Json[];
+      const made = groupsNow.find((g) => g.name === `peak-run-${runId}`);
+      expect(made).toMatchObject({ policy: 'soft-anti-affinity' });
+      expect([...made.members].sort()).toEqual(servers.map((s) => s.id).sort());
+
+      await expectTornDown(live.url, { id: scheduleId, endAt });
+      await waitFor(
+        'the server group of the run deleted',
+        async () => {
+          const left = (await admin.call('compute', 'GET', 'os-server-groups', { microversion: '2.64' })).body.server_groups as Json[];
+          return left.some((g) => g.name === `peak-run-${runId}`) ? undefined : true;
+        },
+        60_000,
+        1000,
+      );
+      expect((await api(live.url, 'DELETE', `/schedules/${scheduleId}`)).status).toBe(204);
+    } finally {
+      await admin.call('compute', 'DELETE', `os-keypairs/${key}`);
+      await admin.call('network', 'DELETE', `security-groups/${sg.body.security_group.id}`);
+    }
+  });
 });
+
+function b64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
