@@ -13,6 +13,8 @@ export interface CloudReferences {
   readonly networkIds: readonly string[];
   /** Launch options naming cloud objects (key pair, security groups, zone, server group, volume type). */
   readonly launch?: LaunchOptions;
+  /** The schedule's project: security groups are looked up among its own (an admin's Neutron lists every project's). */
+  readonly projectId?: string;
 }
 
 /** A reference the cloud does not have (or cannot use), named by its field in the request. */
@@ -81,7 +83,7 @@ export class OpenStackReferenceChecker extends CloudReferenceChecker {
         missing: `no network with id ${id} in the cloud`,
         run: () => client.network.getNetwork(id, options).then(() => null),
       })),
-      ...launchProbes(refs.launch ?? {}, client, options),
+      ...launchProbes(refs.launch ?? {}, refs.projectId, client, options),
     ];
     const results = await Promise.allSettled(probes.map((probe) => probe.run()));
     const missing: MissingReference[] = [];
@@ -120,7 +122,12 @@ interface Probe {
  * The launch options that name cloud objects, checked as the caller sees them: their key pair, their project's
  * security groups (by name or id), availability zones, server group, and the volume type of a boot volume.
  */
-function launchProbes(launch: LaunchOptions, client: OpenStackClient, options: { timeoutMs: number }): Probe[] {
+function launchProbes(
+  launch: LaunchOptions,
+  projectId: string | undefined,
+  client: OpenStackClient,
+  options: { timeoutMs: number },
+): Probe[] {
   const probes: Probe[] = [];
   const { keyName, securityGroups, availabilityZone, spreadAcrossZones, serverGroup, bootVolume } = launch;
   if (keyName !== undefined)
@@ -136,7 +143,7 @@ function launchProbes(launch: LaunchOptions, client: OpenStackClient, options: {
       what: `security group ${ref}`,
       missing: `no security group named or with id ${ref} in the project`,
       run: async () => {
-        const resolved = await client.network.resolveSecurityGroups([ref], {}, options);
+        const resolved = await client.network.resolveSecurityGroups([ref], { projectId }, options);
         if (resolved.ambiguous.length) return `several security groups of the project are named ${ref}: give its id`;
         return resolved.missing.length ? `no security group named or with id ${ref} in the project` : null;
       },

@@ -29,6 +29,12 @@ describe('launch options of a schedule', () => {
     });
     expect(neutron.status).toBe(201);
     web = ((await neutron.json()) as { security_group: { id: string; name: string } }).security_group;
+    // Project demo's own `default` group exists too (Neutron makes it on first use): an admin's Neutron lists both.
+    const demo = await keystoneToken(kit.sim.authUrl, { name: 'demo', password: 'secret', project: 'demo' });
+    const listed = await fetch(`${kit.sim.url}/network/v2.0/security-groups`, { headers: { 'x-auth-token': demo.token } });
+    expect(listed.status).toBe(200);
+    const all = await fetch(`${kit.sim.url}/network/v2.0/security-groups?name=default`, { headers: { 'x-auth-token': token } });
+    expect(((await all.json()) as { security_groups: unknown[] }).security_groups).toHaveLength(2);
   });
 
   afterAll(() => kit?.close());

@@ -155,7 +155,10 @@ export class SchedulesService implements OnModuleDestroy {
     const launch = this.validLaunch(dto.launch);
     const owner = await this.repository.findIdByName(dto.name);
     if (owner) throw nameTaken(dto.name, owner);
-    await this.checkReferences({ imageId: dto.imageId, flavorId: dto.flavorId, networkIds: dto.networkIds, launch }, caller);
+    await this.checkReferences(
+      { imageId: dto.imageId, flavorId: dto.flavorId, networkIds: dto.networkIds, launch, projectId: caller.projectId ?? undefined },
+      caller,
+    );
 
     const schedule = Object.assign(new ScheduleEntity(), {
       id: randomUUID(),
@@ -243,7 +246,7 @@ export class SchedulesService implements OnModuleDestroy {
     // A `launch` replaces all the options (send `{}` for Nova's defaults); it applies from the next window on.
     const launch = dto.launch === undefined ? undefined : this.validLaunch(dto.launch);
     if (refsChanged || launch !== undefined) {
-      await this.checkReferences({ ...refs, launch: launch ?? current.launch }, caller);
+      await this.checkReferences({ ...refs, launch: launch ?? current.launch, projectId: current.projectId ?? undefined }, caller);
       Object.assign(changes, { imageId: refs.imageId, flavorId: refs.flavorId, networkIds: [...refs.networkIds] });
       if (launch !== undefined) changes.launch = launch;
     }
