@@ -8,4 +8,5 @@ export * from './lib/occurrence-list/occurrence-list';
 export * from './lib/page-header/page-header';
 export * from './lib/search-select/search-select';
 export * from './lib/state-chip/state-chip';
+export * from './lib/text-chips/text-chips';
 export * from './lib/vm-progress/vm-progress';

@@ -13,11 +13,22 @@ import {
   untracked,
 } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { AbstractControl, FormBuilder, ReactiveFormsModule, ValidationErrors, ValidatorFn, Validators } from '@angular/forms';
+import {
+  AbstractControl,
+  FormBuilder,
+  FormControl,
+  FormGroup,
+  ReactiveFormsModule,
+  ValidationErrors,
+  ValidatorFn,
+  Validators,
+} from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
+import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDatepickerModule } from '@angular/material/datepicker';
+import { MatExpansionModule } from '@angular/material/expansion';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -36,7 +47,17 @@ import {
   SchedulesService,
   toApiProblem,
 } from '@peak/api-client';
-import { ChipSearchSelect, DateChips, EmptyState, Loading, OccurrenceList, PageHeader, SearchSelect, SelectOption } from '@peak/web/ui';
+import {
+  ChipSearchSelect,
+  DateChips,
+  EmptyState,
+  Loading,
+  OccurrenceList,
+  PageHeader,
+  SearchSelect,
+  SelectOption,
+  TextChips,
+} from '@peak/web/ui';
 import {
   browserTimeZone,
   describeCron,
@@ -50,8 +71,26 @@ import {
 } from '@peak/web/util';
 import { debounceTime, distinctUntilChanged, map, merge, of, startWith, switchMap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
+import { LaunchCatalog } from '../shared/launch-catalog';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { formatMinutes } from '../shared/schedule-text';
+import {
+  encodedUserDataBytes,
+  hostnamePrefixValidator,
+  launchOf,
+  launchOptionCount,
+  launchRules,
+  LaunchFormValue,
+  metadataKeyValidator,
+  metadataRowsValidator,
+  MetadataRow,
+  PlacementMode,
+  SERVER_GROUP_POLICIES,
+  ServerGroupMode,
+  ServerGroupPolicy,
+  tagsValidator,
+  userDataValidator,
+} from './launch-form.model';
 import { scheduleLimits, windowLimits } from './schedule-limits';
 import {
   emptyFormValue,
@@ -59,7 +98,7 @@ import {
   formValueOf,
   presetCron,
   requestOf,
-  ScheduleFormField,
+  ScheduleFormPath,
   timingOf,
   WindowKind,
 } from './schedule-form.model';
@@ -76,6 +115,19 @@ function requiredFor(kind: WindowKind): ValidatorFn {
   };
 }
 
+/** Required only while a mode of the launch options shows the control (the hidden side of a mode is not sent). */
+function requiredWhen(shown: (launch: Partial<LaunchFormValue>) => boolean): ValidatorFn {
+  return (control: AbstractControl): ValidationErrors | null => {
+    const launch = control.parent?.getRawValue() as Partial<LaunchFormValue> | undefined;
+    if (!launch || !shown(launch)) return null;
+    return Validators.required(control);
+  };
+}
+
+const bytes = new Intl.NumberFormat('en-US');
+
+type MetadataRowGroup = FormGroup<{ key: FormControl<string>; value: FormControl<string> }>;
+
 function oneOf(values: () => readonly string[]): ValidatorFn {
   return (control) => (control.value && !values().includes(control.value as string) ? { unknownOption: true } : null);
 }
@@ -91,7 +143,9 @@ function oneOf(values: () => readonly string[]): ValidatorFn {
     MatButtonModule,
     MatButtonToggleModule,
     MatCardModule,
+    MatCheckboxModule,
     MatDatepickerModule,
+    MatExpansionModule,
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
@@ -105,7 +159,9 @@ function oneOf(values: () => readonly string[]): ValidatorFn {
     ReadOnlyHint,
     RouterLink,
     SearchSelect,
+    TextChips,
   ],
+  providers: [LaunchCatalog],
   templateUrl: './schedule-form-page.html',
   styleUrl: './schedule-form-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -121,6 +177,7 @@ export class ScheduleFormPage {
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
   protected readonly catalog = inject(CatalogNames);
+  protected readonly launchCatalog = inject(LaunchCatalog);
   /**
    * The route guard keeps readers off this page; if the role is lost while it is open (a login checked again
    * after a reload), the page says so and saves nothing.
@@ -139,6 +196,8 @@ export class ScheduleFormPage {
   /** The API's limits, for the inputs' `min`/`max`/`maxlength` attributes and the validators below. */
   protected readonly limits = scheduleLimits;
   protected readonly windowLimits = windowLimits;
+  protected readonly launchRules = launchRules;
+  protected readonly policies = SERVER_GROUP_POLICIES;
 
   private readonly fb = inject(FormBuilder).nonNullable;
   private readonly initial = emptyFormValue(browserTimeZone());
@@ -176,7 +235,41 @@ export class ScheduleFormPage {
       Validators.max(scheduleLimits.leadTimeMinutes.maximum),
     ]),
     enabled: this.fb.control(this.initial.enabled),
+    launch: this.fb.group({
+      keyName: this.fb.control<string | null>(this.initial.launch.keyName),
+      securityGroups: this.fb.control<string[]>(
+        this.initial.launch.securityGroups,
+        Validators.maxLength(launchRules.securityGroups.maxItems),
+      ),
+      userData: this.fb.control(this.initial.launch.userData, userDataValidator),
+      metadata: this.fb.array<MetadataRowGroup>([], metadataRowsValidator),
+      tags: this.fb.control<string[]>(this.initial.launch.tags, tagsValidator),
+      placement: this.fb.control<PlacementMode>(this.initial.launch.placement),
+      availabilityZone: this.fb.control<string | null>(
+        this.initial.launch.availabilityZone,
+        requiredWhen((l) => l.placement === 'zone'),
+      ),
+      serverGroupMode: this.fb.control<ServerGroupMode>(this.initial.launch.serverGroupMode),
+      serverGroupPolicy: this.fb.control<ServerGroupPolicy>(this.initial.launch.serverGroupPolicy),
+      serverGroupId: this.fb.control<string | null>(
+        this.initial.launch.serverGroupId,
+        requiredWhen((l) => l.serverGroupMode === 'existing'),
+      ),
+      bootVolume: this.fb.control(this.initial.launch.bootVolume),
+      bootVolumeSizeGiB: this.fb.control<number | null>(this.initial.launch.bootVolumeSizeGiB, [
+        requiredWhen((l) => !!l.bootVolume),
+        Validators.min(launchRules.bootVolumeSizeGiB.minimum),
+        Validators.max(launchRules.bootVolumeSizeGiB.maximum),
+      ]),
+      volumeType: this.fb.control<string | null>(this.initial.launch.volumeType),
+      deleteOnTermination: this.fb.control(this.initial.launch.deleteOnTermination),
+      configDrive: this.fb.control(this.initial.launch.configDrive),
+      description: this.fb.control(this.initial.launch.description, Validators.maxLength(launchRules.description.maxLength)),
+      hostnamePrefix: this.fb.control(this.initial.launch.hostnamePrefix, hostnamePrefixValidator),
+    }),
   });
+  protected readonly launchForm = this.form.controls.launch;
+  protected readonly metadataRows = this.launchForm.controls.metadata;
 
   protected readonly editing = computed(() => this.id() !== undefined);
   /** The schedule being edited, once loaded. */
@@ -200,6 +293,52 @@ export class ScheduleFormPage {
     return minutes && minutes > 0 ? formatMinutes(minutes) : '';
   });
 
+  /** Whether the advanced launch options are open; they open by themselves when one of them is refused. */
+  protected readonly launchExpanded = signal(false);
+  private readonly launch = computed(() => this.value().launch);
+  protected readonly placement = computed(() => this.launch().placement);
+  protected readonly serverGroupMode = computed(() => this.launch().serverGroupMode);
+  protected readonly bootVolume = computed(() => this.launch().bootVolume);
+  /** What the collapsed section says: how many options are set, or that Nova's defaults apply. */
+  protected readonly launchSummary = computed(() => {
+    const count = launchOptionCount(launchOf(this.launch()));
+    return count === 0 ? 'Nova defaults' : `${count} option${count === 1 ? '' : 's'} set`;
+  });
+  protected readonly userDataSize = computed(() => {
+    const size = encodedUserDataBytes(this.launch().userData);
+    return `${bytes.format(size)} of ${bytes.format(launchRules.userDataEncodedBytes)} bytes once encoded`;
+  });
+  protected readonly hostnameExample = computed(() => {
+    const prefix = this.launch().hostnamePrefix;
+    return prefix && launchRules.hostnamePrefix.test(prefix)
+      ? `Hostnames: ${prefix}-1, ${prefix}-2…`
+      : 'Hostnames become <prefix>-1, <prefix>-2… (empty: derived from the VM names)';
+  });
+  /** The key pairs, with the schedule's own when the signed-in user does not have it (Nova keeps them per user). */
+  protected readonly keypairNames = computed(() => {
+    const names = (this.launchCatalog.keypairs().value ?? []).map((k) => k.name);
+    const current = this.launch().keyName;
+    return current && !names.includes(current) ? [current, ...names] : names;
+  });
+  protected readonly zoneNames = computed(() => {
+    const names = (this.launchCatalog.zones().value ?? []).map((z) => z.name);
+    const current = this.launch().availabilityZone;
+    return current && !names.includes(current) ? [current, ...names] : names;
+  });
+  protected readonly serverGroupOptions = computed(() => {
+    const groups = (this.launchCatalog.serverGroups().value ?? []).map((g) => ({
+      value: g.id,
+      label: `${g.name || g.id} (${g.policy}, ${g.members} VM${g.members === 1 ? '' : 's'})`,
+    }));
+    const current = this.launch().serverGroupId;
+    return current && !groups.some((g) => g.value === current) ? [{ value: current, label: current }, ...groups] : groups;
+  });
+  protected readonly volumeTypeNames = computed(() => {
+    const names = (this.launchCatalog.volumeTypes().value ?? []).map((t) => t.name);
+    const current = this.launch().volumeType;
+    return current && !names.includes(current) ? [current, ...names] : names;
+  });
+
   /** Every form change (debounced) previews the timing; a newer change cancels the older request. */
   protected readonly preview = toSignal(
     this.form.valueChanges.pipe(
@@ -218,20 +357,55 @@ export class ScheduleFormPage {
     this.form.controls.kind.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => {
       for (const name of ['startDate', 'startTime', 'cron'] as const) this.form.controls[name].updateValueAndValidity();
     });
+    // The same for the launch options' modes.
+    const launch = this.launchForm.controls;
+    merge(launch.placement.valueChanges, launch.serverGroupMode.valueChanges, launch.bootVolume.valueChanges)
+      .pipe(takeUntilDestroyed())
+      .subscribe(() => {
+        for (const name of ['availabilityZone', 'serverGroupId', 'bootVolumeSizeGiB'] as const) launch[name].updateValueAndValidity();
+      });
+    // Without block storage there is nothing to boot from: the option stays off (a schedule that has one keeps it).
+    effect(() => {
+      const toggle = this.launchForm.controls.bootVolume;
+      if (this.launchCatalog.noVolumes() && !untracked(() => toggle.value)) toggle.disable();
+    });
     effect(() => {
       const id = this.id();
       if (id) untracked(() => this.load(id));
     });
   }
 
-  protected errorText(field: ScheduleFormField): string | null {
-    const errors = this.form.controls[field].errors;
+  /** The first opening of the advanced launch options loads their pickers. */
+  protected openLaunch(): void {
+    this.launchExpanded.set(true);
+    this.launchCatalog.load();
+  }
+
+  protected addMetadataRow(): void {
+    this.metadataRows.push(this.metadataRow({ key: '', value: '' }));
+  }
+
+  protected removeMetadataRow(index: number): void {
+    this.metadataRows.removeAt(index);
+    this.metadataRows.markAsTouched();
+  }
+
+  protected rowError(index: number, part: 'key' | 'value'): string | null {
+    return this.errorText(`launch.metadata.${index}.${part}`);
+  }
+
+  protected errorText(field: ScheduleFormPath | `launch.metadata.${number}.${'key' | 'value'}`): string | null {
+    const errors = this.form.get(field)?.errors;
     if (!errors) return null;
     if (typeof errors['server'] === 'string') return errors['server'];
+    if (typeof errors['rule'] === 'string') return errors['rule'];
     if (errors['required']) return 'Required';
     if (errors['min']) return `At least ${(errors['min'] as { min: number }).min}`;
     if (errors['max']) return `At most ${(errors['max'] as { max: number }).max}`;
-    if (errors['maxlength']) return `At most ${(errors['maxlength'] as { requiredLength: number }).requiredLength} characters`;
+    if (errors['maxlength']) {
+      const { requiredLength } = errors['maxlength'] as { requiredLength: number };
+      return field === 'launch.securityGroups' ? `At most ${requiredLength} security groups` : `At most ${requiredLength} characters`;
+    }
     if (errors['pattern']) return 'Must have a visible character';
     if (errors['unknownOption']) return 'Choose one from the list';
     if (errors['matDatepickerParse'] || errors['matTimepickerParse']) return 'Not a valid date or time';
@@ -285,7 +459,12 @@ export class ScheduleFormPage {
       .subscribe((state) => {
         this.original.set(state);
         if (state.status === 'ok') {
-          this.form.reset(formValueOf(state.value));
+          const value = formValueOf(state.value);
+          this.metadataRows.clear({ emitEvent: false });
+          for (const row of value.launch.metadata) this.metadataRows.push(this.metadataRow(row), { emitEvent: false });
+          this.form.reset(value);
+          // The pickers show the names of what is set: their lists load at once.
+          if (launchOptionCount(launchOf(value.launch)) > 0) this.launchCatalog.load();
           if (state.value.state === 'deleting') this.form.disable();
         }
         if (state.status === 'error') this.notifier.error(`Could not load the schedule: ${state.problem.message}`);
@@ -298,11 +477,12 @@ export class ScheduleFormPage {
     const kind = this.form.controls.kind.value;
     for (const row of problem.fieldProblems) {
       if (row.field === 'version') this.staleVersion.set(true);
-      const field = formFieldOf(row.field, kind);
-      if (field) {
-        const control = this.form.controls[field];
+      const field = formFieldOf(row.field, kind, this.launchForm.controls.serverGroupMode.value);
+      const control = field && this.form.get(field);
+      if (control) {
         control.setErrors({ ...(control.errors ?? {}), server: row.reason });
         control.markAsTouched();
+        if (field.startsWith('launch.')) this.openLaunch();
       } else if (row.field !== 'version') {
         unplaced.push(describeUnplaced(row));
       }
@@ -314,6 +494,7 @@ export class ScheduleFormPage {
 
   /** The highlighted fields say what is wrong; the first one gets the focus so it is also on screen. */
   private focusFirstInvalid(): void {
+    if (this.launchForm.invalid) this.openLaunch();
     // After the errors render: markAllAsTouched only takes effect on the next change detection.
     afterNextRender(
       () => {
@@ -322,6 +503,13 @@ export class ScheduleFormPage {
       },
       { injector: this.injector },
     );
+  }
+
+  private metadataRow(row: MetadataRow): MetadataRowGroup {
+    return this.fb.group({
+      key: this.fb.control(row.key, metadataKeyValidator),
+      value: this.fb.control(row.value, Validators.maxLength(launchRules.metadataValueLength)),
+    });
   }
 
   /** Presets write the cron field; typing a cron expression selects the preset it matches (or Custom). */

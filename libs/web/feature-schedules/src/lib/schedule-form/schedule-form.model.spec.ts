@@ -61,7 +61,17 @@ describe('schedule form model', () => {
       timeZone: 'Europe/Paris',
       leadTimeMinutes: 10,
       window: { type: 'recurring', cron: '30 17 * * 1-5', durationMinutes: 90, excludedDates: ['2026-12-25'] },
+      launch: {},
     });
+  });
+
+  it('sends the whole launch object on save, and launch options in the preview only when some are set', () => {
+    const launch = { keyName: 'ops', spreadAcrossZones: true, serverGroup: { policy: 'anti-affinity' as const } };
+    const value = formValueOf({ ...base, launch });
+
+    expect(requestOf(value)?.launch).toEqual(launch);
+    expect(timingOf(value)?.launch).toEqual(launch);
+    expect(timingOf(formValueOf(base))).not.toHaveProperty('launch');
   });
 
   it('opens a recurring schedule on the preset its cron expression is', () => {
@@ -102,6 +112,17 @@ describe('schedule form model', () => {
     ['window', 'once', 'startDate'],
     ['window.type', 'recurring', 'cron'],
     ['version', 'recurring', null],
+    ['launch.keyName', 'recurring', 'launch.keyName'],
+    ['launch.securityGroups.1', 'recurring', 'launch.securityGroups'],
+    ['launch.userData', 'once', 'launch.userData'],
+    ['launch.metadata', 'recurring', 'launch.metadata'],
+    ['launch.tags.3', 'recurring', 'launch.tags'],
+    ['launch.bootVolume.sizeGiB', 'recurring', 'launch.bootVolumeSizeGiB'],
+    ['launch.bootVolume.volumeType', 'recurring', 'launch.volumeType'],
+    ['launch.serverGroup.id', 'recurring', 'launch.serverGroupId'],
+    ['launch.hostnamePrefix', 'recurring', 'launch.hostnamePrefix'],
+    ['launch.spreadAcrossZones', 'recurring', null],
+    ['launch', 'recurring', null],
   ] as const)('puts the API field %s on the form field (%s window) %s', (apiField, kind, expected) => {
     expect(formFieldOf(apiField, kind)).toBe(expected);
   });

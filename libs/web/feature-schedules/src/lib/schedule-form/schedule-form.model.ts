@@ -1,6 +1,15 @@
 import { CreateScheduleDto, PreviewScheduleDto, ScheduleDto } from '@peak/api-client';
 import { cronForPreset, instantOfWallTime, presetOfCron, RecurrencePreset, WallTime, wallTimeAt } from '@peak/web/util';
 import { isOnce } from '../shared/schedule-text';
+import {
+  emptyLaunchValue,
+  LaunchFormField,
+  LaunchFormValue,
+  launchFieldOf,
+  launchOf,
+  launchValueOf,
+  ServerGroupMode,
+} from './launch-form.model';
 import { scheduleLimits } from './schedule-limits';
 
 export type WindowKind = 'once' | 'recurring';
@@ -27,9 +36,13 @@ export interface ScheduleFormValue {
   durationMinutes: number | null;
   leadTimeMinutes: number | null;
   enabled: boolean;
+  /** The advanced launch options (key pair, security groups, user data...). */
+  launch: LaunchFormValue;
 }
 
 export type ScheduleFormField = keyof ScheduleFormValue;
+/** A control of the form: a top-level one, or one of the launch options. */
+export type ScheduleFormPath = Exclude<ScheduleFormField, 'launch'> | `launch.${LaunchFormField}`;
 
 /**
  * A new schedule's starting point: tomorrow-ish defaults a person only has to adjust. Where the API has a
@@ -57,6 +70,7 @@ export function emptyFormValue(timeZone: string, now = new Date()): ScheduleForm
     durationMinutes: 120,
     leadTimeMinutes: scheduleLimits.leadTimeMinutes.default,
     enabled: scheduleLimits.enabled.default,
+    launch: emptyLaunchValue(),
   };
 }
 
@@ -74,6 +88,7 @@ export function formValueOf(schedule: ScheduleDto): ScheduleFormValue {
     timeZone: schedule.timeZone,
     leadTimeMinutes: schedule.leadTimeMinutes,
     enabled: schedule.enabled,
+    launch: launchValueOf(schedule.launch ?? {}),
   };
   const window = schedule.window;
   if (isOnce(window)) {
@@ -110,10 +125,15 @@ export function presetCron(value: Pick<ScheduleFormValue, 'preset' | 'presetTime
   });
 }
 
-/** The timing part of the request: what the preview needs. `null` while it is incomplete. */
+/**
+ * The timing part of the request, and the launch options when some are set (the preview checks them too): what the
+ * preview needs. `null` while the timing is incomplete.
+ */
 export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
   const { timeZone, durationMinutes, leadTimeMinutes } = value;
   if (!timeZone || durationMinutes === null || leadTimeMinutes === null) return null;
+  const launch = launchOf(value.launch);
+  const withLaunch = Object.keys(launch).length > 0 ? { launch } : {};
   if (value.kind === 'once') {
     if (!value.startDate || !value.startTime) return null;
     const wall: WallTime = {
@@ -129,6 +149,7 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
       timeZone,
       leadTimeMinutes,
       window: { type: 'once', startAt: start.toISOString(), endAt: end.toISOString() },
+      ...withLaunch,
     };
   }
   const cron = value.cron.trim();
@@ -137,10 +158,14 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
     timeZone,
     leadTimeMinutes,
     window: { type: 'recurring', cron, durationMinutes, excludedDates: [...value.excludedDates] },
+    ...withLaunch,
   };
 }
 
-/** The create (or full update) body; `null` while a required part is missing. */
+/**
+ * The create (or full update) body; `null` while a required part is missing. It always has the whole `launch` object:
+ * an update replaces the schedule's launch options with it (`{}` is back to Nova's defaults).
+ */
 export function requestOf(value: ScheduleFormValue): CreateScheduleDto | null {
   const timing = timingOf(value);
   if (!timing || !value.imageId || !value.flavorId || value.instanceCount === null) return null;
@@ -154,15 +179,16 @@ export function requestOf(value: ScheduleFormValue): CreateScheduleDto | null {
     enabled: value.enabled,
     ...timing,
     timeZone: value.timeZone ?? scheduleLimits.timeZone.default,
+    launch: launchOf(value.launch),
   };
 }
 
 /**
- * Where a field named by the API (`window.cron`, `networkIds.0`) is edited in the form. A field the form has
- * no place for (e.g. `version`) maps to `null` and is shown above the form.
+ * Where a field named by the API (`window.cron`, `networkIds.0`, `launch.securityGroups.1`) is edited in the form.
+ * A field the form has no place for (e.g. `version`) maps to `null` and is shown above the form.
  */
-export function formFieldOf(apiField: string, kind: WindowKind): ScheduleFormField | null {
-  const [head, sub] = apiField.split('.');
+export function formFieldOf(apiField: string, kind: WindowKind, serverGroupMode: ServerGroupMode = 'none'): ScheduleFormPath | null {
+  const [head, sub, ...rest] = apiField.split('.');
   switch (head) {
     case 'name':
     case 'description':
@@ -190,6 +216,10 @@ export function formFieldOf(apiField: string, kind: WindowKind): ScheduleFormFie
         default:
           return kind === 'once' ? 'startDate' : 'cron';
       }
+    case 'launch': {
+      const field = sub === undefined ? null : launchFieldOf([sub, ...rest], serverGroupMode);
+      return field === null ? null : `launch.${field}`;
+    }
     default:
       return null;
   }
