@@ -285,4 +285,83 @@ describe(ScheduleDetailPage.name, () => {
       fixture.destroy();
     });
   });
+
+  describe('launch options', () => {
+    function launchRows(root: HTMLElement): [string, string][] {
+      const card = root.querySelector('mat-card[aria-labelledby="launch-heading"]');
+      const terms = [...(card?.querySelectorAll('dt') ?? [])].map((dt) => dt.textContent?.trim() ?? '');
+      const values = [...(card?.querySelectorAll('dd') ?? [])].map((dd) => dd.textContent?.trim() ?? '');
+      return terms.map((term, i) => [term, values[i] ?? '']);
+    }
+
+    it('says Nova defaults when none is set', async () => {
+      const { fixture, scheduleRequest } = await render();
+      scheduleRequest?.flush(aSchedule({ id: 's-1', launch: {} }));
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(root.querySelector('#launch-heading')?.textContent).toBe('Launch options');
+      expect(root.querySelector('.launch-defaults')?.textContent).toContain('Nova defaults');
+      expect(launchRows(root)).toEqual([]);
+      fixture.destroy();
+    });
+
+    it('lists each option that is set, readably', async () => {
+      const { fixture, scheduleRequest } = await render();
+      scheduleRequest?.flush(
+        aSchedule({
+          id: 's-1',
+          launch: {
+            keyName: 'ops-key',
+            securityGroups: ['default', 'web'],
+            userData: '#cloud-config\npackages: [nginx]\n',
+            metadata: { role: 'web', team: 'shop' },
+            tags: ['black-friday', 'web'],
+            spreadAcrossZones: true,
+            serverGroup: { policy: 'soft-anti-affinity' },
+            bootVolume: { sizeGiB: 40, volumeType: 'ssd', deleteOnTermination: false },
+            configDrive: true,
+            description: 'Shop front',
+            hostnamePrefix: 'web',
+          },
+        }),
+      );
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(root.querySelector('.launch-defaults')).toBeNull();
+      expect(launchRows(root)).toEqual([
+        ['Key pair', 'ops-key'],
+        ['Security groups', 'default, web'],
+        ['User data', '32 bytes, first line “#cloud-config”'],
+        ['Metadata', 'role=web, team=shop'],
+        ['Tags', 'black-friday, web'],
+        ['Availability zone', 'Spread across the available zones'],
+        ['Server group', 'New group per run, soft anti-affinity'],
+        ['Boot volume', '40 GiB, ssd, kept after the VM'],
+        ['Config drive', 'Yes'],
+        ['VM description', 'Shop front'],
+        ['Hostnames', 'web-1, web-2…'],
+      ]);
+      fixture.destroy();
+    });
+
+    it('names one zone, an existing server group and a boot volume of the default type', async () => {
+      const { fixture, scheduleRequest } = await render();
+      scheduleRequest?.flush(
+        aSchedule({
+          id: 's-1',
+          launch: { availabilityZone: 'az-2', serverGroup: { id: 'grp-1' }, bootVolume: { sizeGiB: 20, deleteOnTermination: true } },
+        }),
+      );
+      await fixture.whenStable();
+
+      expect(launchRows(fixture.nativeElement as HTMLElement)).toEqual([
+        ['Availability zone', 'az-2'],
+        ['Server group', 'Existing group grp-1'],
+        ['Boot volume', '20 GiB, default type, deleted with the VM'],
+      ]);
+      fixture.destroy();
+    });
+  });
 });

@@ -23,6 +23,7 @@ import { EmptyState, Loading, OccurrenceList, PageHeader, StateChip, VmProgress 
 import { browserTimeZone, formatInZone, formatTimeInZone, internalRoutes, Notifier, offsetLabel, WRITE_ACCESS } from '@peak/web/util';
 import { distinctUntilChanged, of, Subject, switchMap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
+import { launchLines } from '../shared/launch-text';
 import { pollState, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
@@ -88,6 +89,8 @@ export class ScheduleDetailPage {
   );
 
   protected readonly scheduleValue = computed(() => this.schedule().value);
+  /** The launch options that are set, in words; none for Nova's defaults. */
+  protected readonly launchText = computed(() => launchLines(this.scheduleValue()?.launch ?? {}));
 
   protected readonly runs = toSignal(
     this.id$.pipe(switchMap((id) => pollState(() => this.api.listRuns({ id, limit: RUNS_SHOWN }), POLL_MS, this.refresh$))),

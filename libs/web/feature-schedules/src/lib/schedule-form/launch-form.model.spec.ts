@@ -11,8 +11,8 @@ import {
   metadataRowsValidator,
   tagsValidator,
   userDataValidator,
-  utf8Bytes,
 } from './launch-form.model';
+import { utf8Bytes } from '../shared/launch-text';
 
 const everything: LaunchOptionsDto = {
   keyName: 'ops-key',

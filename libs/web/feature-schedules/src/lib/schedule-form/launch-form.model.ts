@@ -1,5 +1,6 @@
 import { AbstractControl, FormArray, ValidationErrors, ValidatorFn } from '@angular/forms';
 import { LaunchOptionsDto, schemaLimits, ServerGroupOptionDto } from '@peak/api-client';
+import { utf8Bytes } from '../shared/launch-text';
 
 export type PlacementMode = 'any' | 'zone' | 'spread';
 export type ServerGroupMode = 'none' | 'new' | 'existing';
@@ -141,16 +142,6 @@ export function launchOf(value: LaunchFormValue): LaunchOptionsDto {
 /** How many launch options are set, for the collapsed section's summary. */
 export function launchOptionCount(launch: LaunchOptionsDto): number {
   return Object.keys(launch).length;
-}
-
-/** Bytes of the text in UTF-8 (a lone surrogate counts as the 3 bytes of its replacement, as the API counts it). */
-export function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
 
 /** The size of user data once the API has base64-encoded it: what Nova's limit applies to. */

@@ -289,4 +289,210 @@ describe(ScheduleFormPage.name, () => {
     submit();
     http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
   });
+
+  describe('advanced launch options', () => {
+    function flushLaunchCatalog(volumeTypes = [{ id: 'vt-1', name: 'ssd', description: 'Fast' }]) {
+      http.expectOne('/v1/keypairs').flush([{ name: 'ops-key', type: 'ssh', fingerprint: 'aa:bb' }]);
+      http.expectOne('/v1/security-groups').flush([
+        { id: 'sg-1', name: 'default', description: 'Default group' },
+        { id: 'sg-2', name: 'web', description: '' },
+      ]);
+      http.expectOne('/v1/availability-zones').flush([{ name: 'az-1' }, { name: 'az-2' }]);
+      http.expectOne('/v1/server-groups').flush([{ id: 'grp-1', name: 'spread', policy: 'anti-affinity', members: 2 }]);
+      http.expectOne('/v1/volume-types').flush(volumeTypes);
+    }
+
+    async function openSection() {
+      root.querySelector<HTMLElement>('mat-expansion-panel-header')?.click();
+      await fixture.whenStable();
+    }
+
+    function launchControl(name: string) {
+      return form().get(['launch', name]);
+    }
+
+    async function answerPreviews() {
+      await settle();
+      for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
+        if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+      }
+    }
+
+    it('is collapsed on Nova defaults and loads its pickers only when first opened', async () => {
+      await render();
+
+      expect(root.querySelector('mat-expansion-panel-header')?.getAttribute('aria-expanded')).toBe('false');
+      expect(root.querySelector('.launch-summary')?.textContent?.trim()).toBe('Nova defaults');
+      http.expectNone('/v1/keypairs');
+
+      await openSection();
+      flushLaunchCatalog();
+      await fixture.whenStable();
+      root.querySelector<HTMLElement>('mat-select[formcontrolname="keyName"] .mat-mdc-select-trigger')?.click();
+      await fixture.whenStable();
+
+      const options = [...document.querySelectorAll('mat-option')].map((o) => o.textContent?.trim());
+      expect(options).toEqual(['None', 'ops-key']);
+      // Closing and opening again asks the cloud nothing more.
+      await openSection();
+      await openSection();
+      http.expectNone('/v1/keypairs');
+
+      launchControl('keyName')?.setValue('ops-key');
+      launchControl('tags')?.setValue(['web']);
+      fixture.changeDetectorRef.markForCheck();
+      await fixture.whenStable();
+      expect(root.querySelector('.launch-summary')?.textContent?.trim()).toBe('2 options set');
+      await answerPreviews();
+    });
+
+    it('shows the encoded size of the user data as it is typed, and an error past Nova’s limit', async () => {
+      await render();
+      await openSection();
+      flushLaunchCatalog();
+      const textarea = root.querySelector<HTMLTextAreaElement>('textarea[formcontrolname="userData"]') as HTMLTextAreaElement;
+
+      textarea.value = 'x'.repeat(1_000);
+      textarea.dispatchEvent(new Event('input'));
+      await fixture.whenStable();
+      expect(root.querySelector('.user-data-size')?.textContent?.trim()).toBe('1,336 of 65,535 bytes once encoded');
+
+      textarea.value = 'x'.repeat(49_150);
+      textarea.dispatchEvent(new Event('input'));
+      textarea.dispatchEvent(new Event('blur'));
+      await fixture.whenStable();
+      expect(errorOf('User data')).toBe('65,536 bytes once encoded; at most 65,535');
+      expect(textarea.closest('mat-form-field')?.classList).toContain('mat-form-field-invalid');
+      await answerPreviews();
+    });
+
+    it('keeps one zone and the spread over all zones exclusive, and sends only the chosen one', async () => {
+      await render();
+      fillValid();
+      await openSection();
+      flushLaunchCatalog();
+      const toggle = (label: string) =>
+        [...root.querySelectorAll<HTMLButtonElement>('mat-button-toggle button')].find((b) => b.textContent?.trim() === label)?.click();
+
+      toggle('One zone');
+      await fixture.whenStable();
+      expect([...root.querySelectorAll('mat-label')].map((l) => l.textContent?.trim())).toContain('Availability zone');
+      expect(launchControl('availabilityZone')?.errors).toEqual({ required: true });
+      launchControl('availabilityZone')?.setValue('az-2');
+      toggle('Spread across zones');
+      await fixture.whenStable();
+      expect([...root.querySelectorAll('mat-label')].map((l) => l.textContent?.trim())).not.toContain('Availability zone');
+
+      toggle('Existing group');
+      await fixture.whenStable();
+      expect(launchControl('serverGroupId')?.errors).toEqual({ required: true });
+      launchControl('serverGroupId')?.setValue('grp-1');
+      toggle('New group per run');
+      await fixture.whenStable();
+      expect([...root.querySelectorAll('mat-label')].map((l) => l.textContent?.trim())).not.toContain('Server group');
+      launchControl('serverGroupPolicy')?.setValue('soft-affinity');
+      await answerPreviews();
+
+      submit();
+      const create = http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
+      expect(create.request.body.launch).toEqual({ spreadAcrossZones: true, serverGroup: { policy: 'soft-affinity' } });
+    });
+
+    it('offers no boot volume when the cloud has no volume types, and says why', async () => {
+      await render();
+      await openSection();
+      flushLaunchCatalog([]);
+      await fixture.whenStable();
+
+      const checkbox = root.querySelector<HTMLInputElement>('mat-checkbox[formcontrolname="bootVolume"] input');
+      expect(checkbox?.disabled).toBe(true);
+      expect(root.querySelector('#no-volumes')?.textContent).toContain('no block storage (Cinder)');
+      expect(checkbox?.getAttribute('aria-describedby')).toContain('no-volumes');
+      await answerPreviews();
+    });
+
+    it('puts the reasons of a refused create on the launch options they are about, and opens the section', async () => {
+      await render();
+      fillValid();
+      form()
+        .get('launch')
+        ?.patchValue({ keyName: 'gone', securityGroups: ['default', 'nope'], userData: '#!/bin/sh' });
+      form().get('launch')?.patchValue({ serverGroupMode: 'existing', serverGroupId: 'grp-x' });
+      await answerPreviews();
+
+      submit();
+      const create = http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
+      expect(create.request.body.launch).toEqual({
+        keyName: 'gone',
+        securityGroups: ['default', 'nope'],
+        userData: '#!/bin/sh',
+        serverGroup: { id: 'grp-x' },
+      });
+      create.flush(
+        {
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message: 'The schedule cannot be created',
+          errors: [
+            { field: 'launch.keyName', reason: 'no key pair named gone for this user' },
+            { field: 'launch.securityGroups.1', reason: 'no security group nope in the project' },
+            { field: 'launch.serverGroup', reason: 'no server group with id grp-x in the project' },
+            { field: 'launch.configDrive', reason: 'is not supported by this cloud' },
+          ],
+        },
+        { status: 422, statusText: 'Unprocessable Entity' },
+      );
+      flushLaunchCatalog();
+      await fixture.whenStable();
+
+      expect(root.querySelector('mat-expansion-panel-header')?.getAttribute('aria-expanded')).toBe('true');
+      expect(errorOf('Key pair')).toBe('no key pair named gone for this user');
+      expect(errorOf('Security groups')).toBe('no security group nope in the project');
+      expect(errorOf('Server group')).toBe('no server group with id grp-x in the project');
+      expect(root.querySelector('.banner')?.textContent).toContain('launch.configDrive: is not supported by this cloud');
+    });
+
+    it('opens a schedule with its launch options and saves the whole launch object', async () => {
+      const launch = {
+        keyName: 'ops-key',
+        securityGroups: ['web'],
+        metadata: { role: 'web' },
+        availabilityZone: 'az-1',
+        bootVolume: { sizeGiB: 30, volumeType: 'ssd', deleteOnTermination: true },
+        hostnamePrefix: 'web',
+      };
+      await render('s-1');
+      http.expectOne('/v1/schedules/s-1').flush({
+        id: 's-1',
+        name: 'Peak',
+        description: '',
+        imageId: 'img-1',
+        flavorId: 'flv-1',
+        networkIds: ['net-1'],
+        instanceCount: 2,
+        timeZone: 'UTC',
+        leadTimeMinutes: 5,
+        enabled: true,
+        state: 'idle',
+        window: { type: 'recurring', cron: '0 9 * * *', durationMinutes: 30 },
+        launch,
+        version: 4,
+      } satisfies Partial<ScheduleDto>);
+      flushLaunchCatalog();
+      await answerPreviews();
+
+      expect(root.querySelector('.launch-summary')?.textContent?.trim()).toBe('6 options set');
+      expect(root.querySelector('.hostname-example')?.textContent?.trim()).toBe('Hostnames: web-1, web-2…');
+      expect(root.querySelectorAll('.metadata-row')).toHaveLength(1);
+      root.querySelector<HTMLButtonElement>('button[aria-label="Remove metadata row 1"]')?.click();
+      await fixture.whenStable();
+      await answerPreviews();
+
+      submit();
+      const patch = http.expectOne((req) => req.method === 'PATCH');
+      const { metadata: _removed, ...rest } = launch;
+      expect(patch.request.body).toMatchObject({ version: 4 });
+      expect(patch.request.body.launch).toEqual(rest);
+    });
+  });
 });
