@@ -1,21 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
 import { apiCall, catalogIds, type CatalogIds, createRecurringSchedule, QUIET_HOUR, QUIET_TIME } from './support/api';
+import { fieldError, pick } from './support/form';
 import { ADMIN, browserAvailable, startStack, type Stack } from './support/stack';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
-
-/** Types into a searchable select and picks the first option whose text matches. */
-async function pick(page: Page, field: string, search: string, option: RegExp): Promise<void> {
-  const input = page.getByRole('combobox', { name: field });
-  await input.click();
-  await input.fill(search);
-  await page.getByRole('option', { name: option }).first().click();
-}
-
-/** The error text under a form field, found by the field's label. */
-function fieldError(page: Page, label: string): Locator {
-  return page.locator('mat-form-field', { has: page.locator('mat-label', { hasText: new RegExp(`^${label}$`) }) }).locator('mat-error');
-}
 
 /** Error snackbars stay a while and may cover buttons: close the one showing before the next step. */
 async function dismissSnackbar(page: Page): Promise<void> {

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSimulator, type RunningSimulator } from '@peak/openstack-sim';
+import { startSimulator, type RunningSimulator, type SimSeed } from '@peak/openstack-sim';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { type ApiTarget, login } from './api';
 
@@ -51,6 +51,8 @@ export interface Stack {
 export interface StackOptions {
   /** Extra environment for the API (e.g. faster engine timings). */
   apiEnv?: Record<string, string>;
+  /** Parts of the simulator's seed to replace (e.g. key pairs of its users). */
+  simSeed?: Partial<SimSeed>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -69,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (!databaseUrl) throw new Error('E2E_DATABASE_URL is not set: the jest globalSetup creates it');
 
     // The cloud: fast builds and deletes so a whole peak fits in a few seconds.
-    const sim = await startSimulator({ port: 0, buildDelayMs: 300, deleteDelayMs: 200 });
+    const sim = await startSimulator({ port: 0, buildDelayMs: 300, deleteDelayMs: 200, seed: options.simSeed });
     cleanups.push(() => sim.close());
 
     const apiPort = await freePort();
