@@ -411,6 +411,41 @@ describe(ScheduleFormPage.name, () => {
       await answerPreviews();
     });
 
+    it('checks metadata, tags and the hostname prefix before sending, and opens the section on them', async () => {
+      await render();
+      fillValid();
+      root.querySelector<HTMLElement>('mat-expansion-panel-header')?.click();
+      await fixture.whenStable();
+      flushLaunchCatalog();
+      [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent?.includes('Add metadata'))?.click();
+      [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent?.includes('Add metadata'))?.click();
+      await fixture.whenStable();
+      form()
+        .get('launch.metadata')
+        ?.setValue([
+          { key: 'peak-owner', value: 'me' },
+          { key: 'role', value: 'web' },
+        ]);
+      form()
+        .get('launch')
+        ?.patchValue({ tags: ['a/b'], hostnamePrefix: 'Web' });
+      root.querySelector<HTMLElement>('mat-expansion-panel-header')?.click();
+      await fixture.whenStable();
+      expect(root.querySelector('mat-expansion-panel-header')?.getAttribute('aria-expanded')).toBe('false');
+      await answerPreviews();
+
+      submit();
+      await fixture.whenStable();
+
+      expect(root.querySelector('mat-expansion-panel-header')?.getAttribute('aria-expanded')).toBe('true');
+      expect(errorOf('Key')).toBe('Keys starting with “peak-” are the engine’s own');
+      expect(errorOf('Tags')).toBe('“a/b” must not contain “,” or “/”');
+      expect(errorOf('Hostname prefix')).toBe('1-50 lower-case letters, digits or “-”, not starting or ending with “-”');
+      expect(root.querySelector('.hostname-example')).toBeNull();
+      await answerPreviews();
+      http.expectNone((req) => req.method === 'POST' && req.url === '/v1/schedules');
+    });
+
     it('puts the reasons of a refused create on the launch options they are about, and opens the section', async () => {
       await render();
       fillValid();
