@@ -253,7 +253,7 @@ function deleteSecurityGroup(call: ScopedCall): SimResponse {
   return { status: 204 };
 }
 
-/** A group as Zed's Neutron shows it (no `shared`, no `belongs_to_default_sg` on rules: both are newer). */
+/** A group as Zed's Neutron shows it: `shared` on the group, `standard_attr_id` on its rules (no `belongs_to_default_sg`: newer). */
 function securityGroupView(g: SecurityGroup): Record<string, unknown> {
   const time = isoSeconds(g.createdAt);
   const rule = (n: number, direction: string, ethertype: string) => ({
@@ -276,6 +276,8 @@ function securityGroupView(g: SecurityGroup): Record<string, unknown> {
     updated_at: time,
     revision_number: 0,
     project_id: g.projectId,
+    // Neutron's internal id of the rule's standard attributes; a real Zed shows it, as a number.
+    standard_attr_id: standardAttrId(`${g.id}/${n}`),
   });
   const rules = [rule(1, 'egress', 'IPv4'), rule(2, 'egress', 'IPv6')];
   if (g.name === 'default') rules.push(rule(3, 'ingress', 'IPv4'), rule(4, 'ingress', 'IPv6'));
@@ -283,6 +285,7 @@ function securityGroupView(g: SecurityGroup): Record<string, unknown> {
     id: g.id,
     name: g.name,
     stateful: g.stateful,
+    shared: false,
     tenant_id: g.projectId,
     description: g.description,
     security_group_rules: rules,
@@ -292,6 +295,13 @@ function securityGroupView(g: SecurityGroup): Record<string, unknown> {
     revision_number: 1,
     project_id: g.projectId,
   };
+}
+
+/** A stable positive number per key, like the row ids Neutron shows as `standard_attr_id`. */
+function standardAttrId(key: string): number {
+  let hash = 0;
+  for (const char of key) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000;
+  return hash + 1;
 }
 
 /** Equality filters on any attribute (repeatable: any value matches), `fields`, and `limit`/`marker` paging. */

@@ -224,7 +224,7 @@ describe(registerServerRoutes.name, () => {
       const id = await createId({ security_groups: [{ name: group.id }] });
       expect((await get(id)).body.server.security_groups).toEqual([{ name: 'default' }]);
       expect((await create({ security_groups: [{ name: 'web' }] })).body).toEqual({
-        badRequest: { code: 400, message: 'Security group web not found.' },
+        badRequest: { code: 400, message: "Unable to find security_group with name or id 'web'" },
       });
     });
 

@@ -799,7 +799,8 @@ function resolveSecurityGroups(call: ComputeCall, input: unknown): string[] {
     if (byId) return byId.name;
     const byName = own.filter((g) => g.name === ref);
     if (byName.length > 1) throw conflict(`Multiple security groups found matching '${ref}'. Use an ID to be more specific.`);
-    if (byName.length === 0) throw badRequest(`Security group ${ref} not found.`);
+    // Nova Zed passes Neutron's words on.
+    if (byName.length === 0) throw badRequest(`Unable to find security_group with name or id '${ref}'`);
     return ref;
   });
   return names.length > 0 ? [...new Set(names)] : ['default'];
