@@ -1,6 +1,7 @@
 import { startSimulator, type RunningSimulator, type SimServerInfo, type SimulatorOptions } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, startApiProcess, type ApiProcess } from '@peak/testing';
+import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
 
 const OWNER_TAG = 'peak-scheduler';
 const SLOT_KEY = 'peak-scheduler:slot';
@@ -372,17 +373,7 @@ class Cloud {
   }
 
   private async adminToken(): Promise<string> {
-    const res = await fetch(`${this.sim.authUrl}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } },
-          scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-        },
-      }),
-    });
-    return res.headers.get('x-subject-token') as string;
+    return (await keystoneToken(this.sim.authUrl, ADMIN)).token;
   }
 }
 

@@ -1,6 +1,7 @@
 import { startSimulator, type RunningSimulator, type SimServerInfo } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, startApiProcess, withClient, type ApiProcess } from '@peak/testing';
+import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
 
 const OWNER_TAG = 'peak-scheduler';
 
@@ -73,17 +74,7 @@ describe('engine, as real processes', () => {
   }
 
   async function adminToken(): Promise<string> {
-    const res = await fetch(`${sim.authUrl}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } },
-          scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-        },
-      }),
-    });
-    return res.headers.get('x-subject-token') as string;
+    return (await keystoneToken(sim.authUrl, ADMIN)).token;
   }
 
   async function start(): Promise<ApiProcess> {

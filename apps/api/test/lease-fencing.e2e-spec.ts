@@ -1,6 +1,7 @@
 import { startSimulator, type RunningSimulator } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, startApiProcess, withClient, type ApiProcess } from '@peak/testing';
+import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
 
 /**
  * Fencing, as real processes: a leader whose lease is taken from it in the middle of provisioning sends nothing more
@@ -130,16 +131,6 @@ describe('engine lease fencing', () => {
   });
 
   async function adminToken(): Promise<string> {
-    const res = await fetch(`${sim.authUrl}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } },
-          scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-        },
-      }),
-    });
-    return res.headers.get('x-subject-token') as string;
+    return (await keystoneToken(sim.authUrl, ADMIN)).token;
   }
 });

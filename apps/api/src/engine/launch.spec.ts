@@ -3,12 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
 import { onceBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
-import { keystoneToken } from '../testing/keystone-token';
+import { ADMIN, keystoneToken } from '../testing/keystone-token';
+import { createSecurityGroup, importKeypair } from '../testing/launch-fixtures';
 import { EngineService } from './engine.service';
 import { OWNER_TAG } from './ownership';
 
 const T0 = '2026-11-23T07:00:00Z';
-const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM5++SFzkqMBUUcgyrQM4XrFbgvBP5OtPTLxBa6q1fyQ peak@test';
 const USER_DATA = '#cloud-config\nruncmd:\n  - [systemctl, start, exam-worker]\n';
 
 /**
@@ -35,21 +35,10 @@ describe('VMs launched with the schedule’s launch options', () => {
     const flavor = await cloud.compute.findFlavorByName('m1.small');
     if (!image || !flavor) throw new Error('the simulator seed lacks cirros or m1.small');
     bootable = { imageId: image.id, flavorId: flavor.id };
-    const { token } = await keystoneToken(kit.sim.authUrl, { name: 'admin', password: 'secret', project: 'admin' });
+    const { token } = await keystoneToken(kit.sim.authUrl, ADMIN);
     adminToken = token;
-    const made = await Promise.all([
-      fetch(`${kit.sim.url}/compute/v2.1/os-keypairs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-auth-token': token, 'openstack-api-version': 'compute 2.92' },
-        body: JSON.stringify({ keypair: { name: 'ops', public_key: PUBLIC_KEY } }),
-      }),
-      fetch(`${kit.sim.url}/network/v2.0/security-groups`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-auth-token': token },
-        body: JSON.stringify({ security_group: { name: 'web' } }),
-      }),
-    ]);
-    expect(made.map((r) => r.status)).toEqual([201, 201]);
+    await importKeypair(kit.sim, token, 'ops');
+    await createSecurityGroup(kit.sim, token, 'web');
     await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30 });
     for (const deadline = Date.now() + 10_000; sut.role !== 'leader'; await sleep(20))
       if (Date.now() > deadline) throw new Error('never became leader');

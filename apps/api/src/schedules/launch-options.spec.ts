@@ -1,7 +1,6 @@
-import { keystoneToken } from '../testing/keystone-token';
+import { ADMIN, keystoneToken } from '../testing/keystone-token';
+import { createSecurityGroup, importKeypair } from '../testing/launch-fixtures';
 import { onceBody, startSchedulesTestKit, type SchedulesTestKit } from './testing/schedules-test-kit';
-
-const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM5++SFzkqMBUUcgyrQM4XrFbgvBP5OtPTLxBa6q1fyQ peak@test';
 
 /**
  * A schedule's `launch` options: each field checked on its own (400 naming the field), against the cloud as the
@@ -15,20 +14,9 @@ describe('launch options of a schedule', () => {
   beforeAll(async () => {
     kit = await startSchedulesTestKit('launch');
     // The admin user's key pair and a second security group of its project, made the way a user would.
-    const { token } = await keystoneToken(kit.sim.authUrl, { name: 'admin', password: 'secret', project: 'admin' });
-    const nova = await fetch(`${kit.sim.url}/compute/v2.1/os-keypairs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': token, 'openstack-api-version': 'compute 2.92' },
-      body: JSON.stringify({ keypair: { name: 'ops', public_key: PUBLIC_KEY } }),
-    });
-    expect(nova.status).toBe(201);
-    const neutron = await fetch(`${kit.sim.url}/network/v2.0/security-groups`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-token': token },
-      body: JSON.stringify({ security_group: { name: 'web' } }),
-    });
-    expect(neutron.status).toBe(201);
-    web = ((await neutron.json()) as { security_group: { id: string; name: string } }).security_group;
+    const { token } = await keystoneToken(kit.sim.authUrl, ADMIN);
+    await importKeypair(kit.sim, token, 'ops');
+    web = await createSecurityGroup(kit.sim, token, 'web');
     // Project demo's own `default` group exists too (Neutron makes it on first use): an admin's Neutron lists both.
     const demo = await keystoneToken(kit.sim.authUrl, { name: 'demo', password: 'secret', project: 'demo' });
     const listed = await fetch(`${kit.sim.url}/network/v2.0/security-groups`, { headers: { 'x-auth-token': demo.token } });

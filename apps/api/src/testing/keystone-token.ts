@@ -1,3 +1,6 @@
+/** The simulator's admin user, scoped to its admin project (the service account of the tests). */
+export const ADMIN = { name: 'admin', password: 'secret', project: 'admin' } as const;
+
 /** A real Keystone token of a simulator (or any Keystone) user, obtained the way a tool would: straight from Keystone. */
 export async function keystoneToken(
   authUrl: string,
