@@ -276,6 +276,50 @@ ${extra}`;
       expect(() => load({ OS_CLOUD: 'bad' })).toThrow(/Cannot read .*clouds\.yaml/);
     });
 
+    it('reports where a malformed file breaks, never the line itself (it may hold a password)', () => {
+      write(
+        cwd,
+        'clouds.yaml',
+        'clouds:\n  prod:\n    auth:\n      auth_url: https://k/v3\n      password: "hunter2-in-yaml\n      username: admin\n',
+      );
+      const error = loadError({ OS_CLOUD: 'prod' });
+      expect(error.message).not.toContain('hunter2');
+      expect(error.message).not.toContain('password');
+      expect(error.problems).toEqual([
+        'not valid YAML at line 7, column 1: a missing character (an unclosed quote or bracket, or a key without `:`) (MISSING_CHAR)',
+      ]);
+      expect(error.message).toContain(`Cannot read ${join(cwd, 'clouds.yaml')}`);
+
+      write(cwd, 'clouds.yaml', 'clouds:\n  prod:\n    auth:\n      password: hunter2: x\n');
+      expect(loadError({ OS_CLOUD: 'prod' }).problems).toEqual([
+        'not valid YAML at line 4, column 17: a mapping where a value was expected (quote a value that contains `: `) (BLOCK_AS_IMPLICIT_KEY)',
+      ]);
+      write(
+        join(home, '.config', 'openstack'),
+        'secure.yaml',
+        'clouds:\n  prod:\n    auth:\n      password: s3cr3t\n      password: s3cr3t\n',
+      );
+      write(cwd, 'clouds.yaml', passwordCloud('prod', 'http://k/v3'));
+      const duplicate = loadError({ OS_CLOUD: 'prod' });
+      expect(duplicate.message).toContain('secure.yaml');
+      expect(duplicate.message).not.toContain('s3cr3t');
+      expect(duplicate.problems).toEqual(['not valid YAML at line 5, column 7: a key defined twice (DUPLICATE_KEY)']);
+    });
+
+    it('refuses a vendor profile by name, instead of calling its auth_url missing', () => {
+      write(
+        cwd,
+        'clouds.yaml',
+        'clouds:\n  vexx:\n    profile: vexxhost\n    auth:\n      username: u\n      password: p\n      project_id: p1\n      user_domain_id: default\n',
+      );
+      const error = loadError({ OS_CLOUD: 'vexx' });
+      expect(error.problems).toEqual([
+        "clouds.vexx.profile is vexxhost: vendor profiles (clouds-public.yaml) are not supported; write the vendor's auth_url, region_name and interface into the cloud's own entry",
+      ]);
+      write(cwd, 'clouds.yaml', passwordCloud('old', 'http://k/v3', '    cloud: ovh\n'));
+      expect(loadError({ OS_CLOUD: 'old' }).problems).toEqual([expect.stringMatching(/^clouds\.old\.profile is ovh: vendor profiles/)]);
+    });
+
     it('reads the real-openstack harness file', () => {
       const sut = load({ OS_CLOUD: 'real-demo', OS_CLIENT_CONFIG_FILE: join(__dirname, '../testing/fixtures/real-openstack-clouds.yaml') });
       expect(sut.auth).toMatchObject({ authUrl: 'http://127.0.0.1:5050/v3', username: 'demo', projectName: 'demo' });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir as osHomedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import type { CloudAuth, CloudConfig, EndpointInterface } from './cloud-config';
 
 export interface LoadCloudConfigOptions {
@@ -54,6 +54,8 @@ interface RawSettings {
   insecure?: string;
   compute_api_version?: string;
   identity_api_version?: string;
+  /** clouds.yaml only (`profile`, or its old name `cloud`): a vendor profile, which is refused. */
+  profile?: string;
 }
 type SettingKey = keyof RawSettings;
 
@@ -80,6 +82,7 @@ const ENV_NAMES: Record<SettingKey, readonly string[]> = {
   insecure: ['OS_INSECURE'],
   compute_api_version: ['OS_COMPUTE_API_VERSION'],
   identity_api_version: ['OS_IDENTITY_API_VERSION'],
+  profile: [],
 };
 const SETTING_KEYS = Object.keys(ENV_NAMES) as SettingKey[];
 const AUTH_KEYS: readonly SettingKey[] = [
@@ -168,11 +171,17 @@ function configCandidates(base: string, explicit: string | undefined, cwd: strin
 
 function readClouds(file: string): Record<string, unknown> {
   let doc: unknown;
+  let text: string;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    // The YAML parser's message points at a line, never at values: safe to show.
-    throw new CloudConfigError(`Cannot read ${file}`, [error instanceof Error ? error.message : String(error)]);
+    throw new CloudConfigError(`Cannot read ${file}`, [`the file cannot be read (${errnoCode(error) ?? 'unknown error'})`]);
+  }
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    // The parser's message quotes the offending line, which may hold a password: only its position and code are shown.
+    throw new CloudConfigError(`Cannot read ${file}`, [describeYamlError(error)]);
   }
   if (doc === null || doc === undefined) return {};
   if (!isRecord(doc)) throw new CloudConfigError(`Cannot read ${file}`, ['the top level is not a mapping']);
@@ -180,6 +189,36 @@ function readClouds(file: string): Record<string, unknown> {
   if (clouds === undefined) return {};
   if (!isRecord(clouds)) throw new CloudConfigError(`Cannot read ${file}`, ['`clouds` is not a mapping']);
   return clouds;
+}
+
+const YAML_REASONS: Partial<Record<string, string>> = {
+  BAD_INDENT: 'bad indentation',
+  TAB_AS_INDENT: 'a tab used as indentation',
+  MISSING_CHAR: 'a missing character (an unclosed quote or bracket, or a key without `:`)',
+  DUPLICATE_KEY: 'a key defined twice',
+  UNEXPECTED_TOKEN: 'an unexpected character',
+  MULTILINE_IMPLICIT_KEY: 'a key spanning several lines (a missing `:` or quote?)',
+  BLOCK_AS_IMPLICIT_KEY: 'a mapping where a value was expected (quote a value that contains `: `)',
+  BAD_DQ_ESCAPE: 'a bad escape in a double-quoted string',
+  BAD_SCALAR_START: 'a plain value starting with a reserved character (quote it)',
+  BLOCK_IN_FLOW: 'a block inside brackets',
+  MULTIPLE_DOCS: 'several YAML documents',
+  BAD_ALIAS: 'an unknown alias',
+};
+
+/** Where and why a YAML file does not parse, without the parser's excerpt of the offending line. */
+function describeYamlError(error: unknown): string {
+  if (!(error instanceof YAMLError)) return 'not valid YAML';
+  const at = error.linePos?.[0];
+  const where = at ? `line ${at.line}, column ${at.col}` : `offset ${error.pos[0]}`;
+  const reason = YAML_REASONS[error.code] ?? error.code.toLowerCase().replace(/_/g, ' ');
+  return `not valid YAML at ${where}: ${reason} (${error.code})`;
+}
+
+/** Duck-typed: errors from Node's own realm fail `instanceof Error` under test sandboxes. */
+function errnoCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function settingsFromCloudEntry(entry: Record<string, unknown>, where: string): RawSettings {
@@ -211,6 +250,7 @@ function settingsFromCloudEntry(entry: Record<string, unknown>, where: string): 
   if (verify === false || verify === 'false' || verify === 'False') out.insecure = 'true';
   out.compute_api_version = top('compute_api_version');
   out.identity_api_version = top('identity_api_version');
+  out.profile = top('profile') ?? top('cloud');
   if (entry['auth'] !== undefined && !isRecord(entry['auth'])) {
     throw new CloudConfigError(`Cannot read ${where}`, ['`auth` is not a mapping']);
   }
@@ -220,6 +260,11 @@ function settingsFromCloudEntry(entry: Record<string, unknown>, where: string): 
 
 function resolveCloud(cloudName: string, source: string, s: RawSettings, cwd: string, kind: 'clouds.yaml' | 'env'): CloudConfig {
   const problems: string[] = [];
+  if (s.profile !== undefined) {
+    problems.push(
+      `clouds.${cloudName}.profile is ${s.profile}: vendor profiles (clouds-public.yaml) are not supported; write the vendor's auth_url, region_name and interface into the cloud's own entry`,
+    );
+  }
   // Name settings the way the operator would fix them: `OS_A (or OS_B)`, or `clouds.x.auth.a (or auth.b; OS_A, OS_B)`.
   const nameOf = (...keys: SettingKey[]): string => {
     const variables = keys.map((key) => ENV_NAMES[key][0]);
@@ -232,7 +277,8 @@ function resolveCloud(cloudName: string, source: string, s: RawSettings, cwd: st
   if (s.identity_api_version !== undefined && !/^3(\.\d+)?$/.test(s.identity_api_version)) {
     problems.push(`${nameOf('identity_api_version')} is ${s.identity_api_version}: only Keystone v3 is supported`);
   }
-  if (!s.auth_url) problems.push(`${nameOf('auth_url')} is missing`);
+  // A profile would have supplied the URL: saying it is missing would hide the real problem.
+  if (!s.auth_url && s.profile === undefined) problems.push(`${nameOf('auth_url')} is missing`);
 
   const authType = (s.auth_type ?? '').toLowerCase().replace(/[-_]/g, '');
   const wantsAppCredential =
