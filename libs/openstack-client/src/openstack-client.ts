@@ -16,7 +16,7 @@ export interface OpenStackClientOptions {
   logger?: OpenStackLogger;
   /** Called after every HTTP attempt (service, method, path template, status, duration, request id). */
   onRequest?: RequestHook;
-  /** Per-attempt timeout of every call (default 30 s). */
+  /** Per-attempt timeout of every call (default: the config's `apiTimeoutMs`, else 30 s). */
   timeoutMs?: number;
   /** Retries of idempotent calls on connection errors, 502/503/504 and 429. */
   retry?: Partial<RetryPolicy>;
@@ -133,12 +133,16 @@ export class OpenStackClient {
 
   static create(config: CloudConfig, options: OpenStackClientOptions = {}): OpenStackClient {
     const logger = options.logger ?? silentLogger;
+    const cert = config.clientCertFile ? readFileSync(config.clientCertFile, 'utf8') : undefined;
     const transport = new HttpTransport({
-      timeoutMs: options.timeoutMs,
+      timeoutMs: options.timeoutMs ?? config.apiTimeoutMs,
       retry: options.retry,
       logger,
       onRequest: options.onRequest,
       ca: config.caCertFile ? readFileSync(config.caCertFile, 'utf8') : undefined,
+      // A certificate file without a key file holds both (as `cert` alone means to the CLI).
+      cert,
+      key: config.clientKeyFile ? readFileSync(config.clientKeyFile, 'utf8') : cert,
       verifyTls: config.verifyTls,
       userAgent: options.userAgent,
       now: options.now,

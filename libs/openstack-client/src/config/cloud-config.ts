@@ -1,3 +1,5 @@
+import type { ServiceType } from '../errors';
+
 /** Which catalog endpoint to use; `publicURL`-style spellings are normalized by the loader. */
 export type EndpointInterface = 'public' | 'internal' | 'admin';
 
@@ -48,6 +50,17 @@ export interface CloudConfig {
   verifyTls: boolean;
   /** Pins the compute microversion (`OS_COMPUTE_API_VERSION`, `compute_api_version`); negotiated when absent. */
   computeApiVersion?: string;
+  /** PEM client certificate presented on TLS connections (`OS_CERT`, `cert`), checked to exist at load time. */
+  clientCertFile?: string;
+  /** PEM private key of `clientCertFile` (`OS_KEY`, `key`); absent when the certificate file holds the key too. */
+  clientKeyFile?: string;
+  /** Default per-attempt timeout of every call (`OS_API_TIMEOUT`, `api_timeout`, given in seconds); `timeoutMs` of the client options wins. */
+  apiTimeoutMs?: number;
+  /**
+   * URLs used instead of the catalog's, by service (`compute_endpoint_override`, `OS_COMPUTE_ENDPOINT_OVERRIDE`...;
+   * `volume_endpoint_override` for block storage). `%(project_id)s` / `$(project_id)s` in them is the token's project.
+   */
+  endpointOverrides?: Partial<Record<ServiceType, string>>;
 }
 
 /** A one-line, secret-free description for start-up logs. */

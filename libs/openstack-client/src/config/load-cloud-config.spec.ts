@@ -86,6 +86,10 @@ ${extra}`;
         caCertFile: undefined,
         verifyTls: true,
         computeApiVersion: undefined,
+        clientCertFile: undefined,
+        clientKeyFile: undefined,
+        apiTimeoutMs: undefined,
+        endpointOverrides: {},
       });
     });
 
@@ -157,6 +161,44 @@ ${extra}`;
       writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
       const sut = load({ ...openrc, OS_INTERFACE: 'internalURL', OS_CACERT: ca, OS_INSECURE: 'true', OS_COMPUTE_API_VERSION: '2.79' });
       expect(sut).toMatchObject({ interface: 'internal', caCertFile: ca, verifyTls: false, computeApiVersion: '2.79' });
+    });
+
+    it('reads a client certificate and key, a default timeout and endpoint overrides', () => {
+      writeFileSync(join(root, 'client.pem'), '-----BEGIN CERTIFICATE-----\n');
+      writeFileSync(join(cwd, 'client.key'), '-----BEGIN PRIVATE KEY-----\n');
+      const sut = load({
+        ...openrc,
+        OS_CERT: join(root, 'client.pem'),
+        OS_KEY: 'client.key',
+        OS_API_TIMEOUT: '12.5',
+        OS_COMPUTE_ENDPOINT_OVERRIDE: 'https://nova.example:8774/v2.1',
+        OS_VOLUMEV3_ENDPOINT_OVERRIDE: 'https://cinder.example/v3/$(project_id)s',
+      });
+      expect(sut).toMatchObject({
+        clientCertFile: join(root, 'client.pem'),
+        clientKeyFile: join(cwd, 'client.key'),
+        apiTimeoutMs: 12_500,
+        endpointOverrides: { compute: 'https://nova.example:8774/v2.1', 'block-storage': 'https://cinder.example/v3/$(project_id)s' },
+      });
+    });
+
+    it('rejects missing certificate files, a key without a certificate, a bad timeout and an override that is no URL', () => {
+      const error = loadError({
+        ...openrc,
+        OS_KEY: '/nonexistent/client.key',
+        OS_API_TIMEOUT: 'soon',
+        OS_NETWORK_ENDPOINT_OVERRIDE: 'neutron.example:9696',
+      });
+      expect(error.problems).toEqual([
+        'OS_KEY points to /nonexistent/client.key, which does not exist',
+        'OS_CERT is missing: OS_KEY is the key of a client certificate',
+        'OS_API_TIMEOUT is soon: expected a number of seconds above 0',
+        'OS_NETWORK_ENDPOINT_OVERRIDE is neutron.example:9696: expected an http(s) URL',
+      ]);
+      expect(loadError({ ...openrc, OS_CERT: 'missing.pem', OS_API_TIMEOUT: '0' }).problems).toEqual([
+        `OS_CERT points to ${join(cwd, 'missing.pem')}, which does not exist`,
+        'OS_API_TIMEOUT is 0: expected a number of seconds above 0',
+      ]);
     });
 
     it('rejects a CA file that does not exist, an unknown interface and Keystone v2', () => {
@@ -241,6 +283,50 @@ ${extra}`;
         userDomainId: undefined,
       });
       expect(sut.verifyTls).toBe(false);
+    });
+
+    it('reads cert, key, api_timeout and the per-service endpoint overrides from the cloud entry', () => {
+      write(cwd, 'client.pem', '-----BEGIN CERTIFICATE-----\n');
+      write(cwd, 'client.key', '-----BEGIN PRIVATE KEY-----\n');
+      write(
+        cwd,
+        'clouds.yaml',
+        passwordCloud(
+          'mycloud',
+          'http://k/v3',
+          [
+            '    cert: client.pem',
+            '    key: client.key',
+            '    api_timeout: 45',
+            '    compute_endpoint_override: http://nova.internal:8774/v2.1',
+            '    identity_endpoint_override: http://keystone.internal:5000',
+            '    image_endpoint_override: http://glance.internal:9292',
+            '    network_endpoint_override: http://neutron.internal:9696',
+            '    block_storage_endpoint_override: http://cinder.internal:8776/v3/%(project_id)s',
+            '    volume_endpoint_override: http://ignored.internal',
+            '',
+          ].join('\n'),
+        ),
+      );
+      const sut = load({ OS_CLOUD: 'mycloud', OS_IMAGE_ENDPOINT_OVERRIDE: 'http://glance.env:9292' });
+      expect(sut).toMatchObject({
+        clientCertFile: join(cwd, 'client.pem'),
+        clientKeyFile: join(cwd, 'client.key'),
+        apiTimeoutMs: 45_000,
+        endpointOverrides: {
+          compute: 'http://nova.internal:8774/v2.1',
+          identity: 'http://keystone.internal:5000',
+          image: 'http://glance.env:9292',
+          network: 'http://neutron.internal:9696',
+          'block-storage': 'http://cinder.internal:8776/v3/%(project_id)s',
+        },
+      });
+      write(cwd, 'clouds.yaml', passwordCloud('mycloud', 'http://k/v3', '    key: nowhere.key\n    volume_endpoint_override: cinder\n'));
+      expect(loadError({ OS_CLOUD: 'mycloud' }).problems).toEqual([
+        `clouds.mycloud.key (or OS_KEY) points to ${join(cwd, 'nowhere.key')}, which does not exist`,
+        'clouds.mycloud.cert (or OS_CERT) is missing: clouds.mycloud.key (or OS_KEY) is the key of a client certificate',
+        'clouds.mycloud.volume_endpoint_override (or OS_VOLUME_ENDPOINT_OVERRIDE) is cinder: expected an http(s) URL',
+      ]);
     });
 
     it('names the clouds that exist when OS_CLOUD is not one of them', () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir as osHomedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml, YAMLError } from 'yaml';
+import type { ServiceType } from '../errors';
 import type { CloudAuth, CloudConfig, EndpointInterface } from './cloud-config';
 
 export interface LoadCloudConfigOptions {
@@ -54,6 +55,15 @@ interface RawSettings {
   insecure?: string;
   compute_api_version?: string;
   identity_api_version?: string;
+  cert?: string;
+  key?: string;
+  api_timeout?: string;
+  identity_endpoint_override?: string;
+  compute_endpoint_override?: string;
+  image_endpoint_override?: string;
+  network_endpoint_override?: string;
+  block_storage_endpoint_override?: string;
+  volume_endpoint_override?: string;
   /** clouds.yaml only (`profile`, or its old name `cloud`): a vendor profile, which is refused. */
   profile?: string;
 }
@@ -82,7 +92,24 @@ const ENV_NAMES: Record<SettingKey, readonly string[]> = {
   insecure: ['OS_INSECURE'],
   compute_api_version: ['OS_COMPUTE_API_VERSION'],
   identity_api_version: ['OS_IDENTITY_API_VERSION'],
+  cert: ['OS_CERT'],
+  key: ['OS_KEY'],
+  api_timeout: ['OS_API_TIMEOUT'],
+  identity_endpoint_override: ['OS_IDENTITY_ENDPOINT_OVERRIDE'],
+  compute_endpoint_override: ['OS_COMPUTE_ENDPOINT_OVERRIDE'],
+  image_endpoint_override: ['OS_IMAGE_ENDPOINT_OVERRIDE'],
+  network_endpoint_override: ['OS_NETWORK_ENDPOINT_OVERRIDE'],
+  block_storage_endpoint_override: ['OS_BLOCK_STORAGE_ENDPOINT_OVERRIDE'],
+  volume_endpoint_override: ['OS_VOLUME_ENDPOINT_OVERRIDE', 'OS_VOLUMEV3_ENDPOINT_OVERRIDE'],
   profile: [],
+};
+/** Each service's override settings, in order of preference (openstacksdk's `<service_type>_endpoint_override`). */
+const ENDPOINT_OVERRIDES: Record<ServiceType, readonly SettingKey[]> = {
+  identity: ['identity_endpoint_override'],
+  compute: ['compute_endpoint_override'],
+  image: ['image_endpoint_override'],
+  network: ['network_endpoint_override'],
+  'block-storage': ['block_storage_endpoint_override', 'volume_endpoint_override'],
 };
 const SETTING_KEYS = Object.keys(ENV_NAMES) as SettingKey[];
 const AUTH_KEYS: readonly SettingKey[] = [
@@ -251,6 +278,11 @@ function settingsFromCloudEntry(entry: Record<string, unknown>, where: string): 
   out.compute_api_version = top('compute_api_version');
   out.identity_api_version = top('identity_api_version');
   out.profile = top('profile') ?? top('cloud');
+  out.cert = top('cert');
+  out.key = top('key');
+  out.api_timeout = top('api_timeout');
+  for (const keys of Object.values(ENDPOINT_OVERRIDES)) for (const key of keys) out[key] = top(key);
+  out.volume_endpoint_override ??= top('volumev3_endpoint_override');
   if (entry['auth'] !== undefined && !isRecord(entry['auth'])) {
     throw new CloudConfigError(`Cannot read ${where}`, ['`auth` is not a mapping']);
   }
@@ -349,10 +381,35 @@ function resolveCloud(cloudName: string, source: string, s: RawSettings, cwd: st
     else problems.push(`${nameOf('interface')} is ${s.interface}: expected public, internal or admin`);
   }
 
-  let caCertFile: string | undefined;
-  if (s.cacert !== undefined) {
-    caCertFile = isAbsolute(s.cacert) ? s.cacert : resolve(cwd, s.cacert);
-    if (!existsSync(caCertFile)) problems.push(`${nameOf('cacert')} points to ${caCertFile}, which does not exist`);
+  // Paths are relative to the working directory, as the CLI takes them; a missing file is reported now, not at the first call.
+  const existingFile = (key: 'cacert' | 'cert' | 'key'): string | undefined => {
+    const value = s[key];
+    if (value === undefined) return undefined;
+    const path = isAbsolute(value) ? value : resolve(cwd, value);
+    if (!existsSync(path)) problems.push(`${nameOf(key)} points to ${path}, which does not exist`);
+    return path;
+  };
+  const caCertFile = existingFile('cacert');
+  const clientCertFile = existingFile('cert');
+  const clientKeyFile = existingFile('key');
+  if (clientKeyFile !== undefined && clientCertFile === undefined) {
+    problems.push(`${nameOf('cert')} is missing: ${nameOf('key')} is the key of a client certificate`);
+  }
+
+  let apiTimeoutMs: number | undefined;
+  if (s.api_timeout !== undefined) {
+    const seconds = Number(s.api_timeout);
+    if (Number.isFinite(seconds) && seconds > 0) apiTimeoutMs = Math.round(seconds * 1000);
+    else problems.push(`${nameOf('api_timeout')} is ${s.api_timeout}: expected a number of seconds above 0`);
+  }
+
+  const endpointOverrides: Partial<Record<ServiceType, string>> = {};
+  for (const [service, keys] of Object.entries(ENDPOINT_OVERRIDES) as [ServiceType, readonly SettingKey[]][]) {
+    const key = keys.find((k) => s[k] !== undefined);
+    const url = key && s[key];
+    if (!key || !url) continue;
+    if (/^https?:\/\/[^/]/i.test(url)) endpointOverrides[service] = url;
+    else problems.push(`${nameOf(key)} is ${url}: expected an http(s) URL`);
   }
   if (s.compute_api_version !== undefined && !/^2\.\d+$/.test(s.compute_api_version)) {
     problems.push(`${nameOf('compute_api_version')} is ${s.compute_api_version}: expected a microversion like 2.79`);
@@ -371,6 +428,10 @@ function resolveCloud(cloudName: string, source: string, s: RawSettings, cwd: st
     caCertFile,
     verifyTls: !(s.insecure !== undefined && ['1', 'true', 'yes', 'on'].includes(s.insecure.toLowerCase())),
     computeApiVersion: s.compute_api_version,
+    clientCertFile,
+    clientKeyFile,
+    apiTimeoutMs,
+    endpointOverrides,
   };
 }
 

@@ -43,6 +43,9 @@ export interface TransportOptions {
   onRequest?: RequestHook;
   /** PEM CA bundle to trust in addition to nothing else (as `OS_CACERT` means). */
   ca?: string;
+  /** PEM client certificate presented on TLS connections (mutual TLS), with its PEM private `key`. */
+  cert?: string;
+  key?: string;
   verifyTls?: boolean;
   userAgent?: string;
   /** Idle keep-alive sockets are closed after this; kept below typical server timeouts to avoid reusing a socket the server is closing. */
@@ -94,6 +97,7 @@ export class HttpTransport {
         connections: options.connections ?? 16,
         connect: {
           ...(options.ca !== undefined ? { ca: options.ca } : {}),
+          ...(options.cert !== undefined ? { cert: options.cert, key: options.key } : {}),
           rejectUnauthorized: options.verifyTls ?? true,
         },
       });

@@ -68,7 +68,7 @@ export class IdentityClient {
     const response = await this.session.send({
       service: 'identity',
       method: 'GET',
-      url: joinUrl(this.session.config.auth.authUrl, '/auth/tokens', { nocatalog: '' }),
+      url: joinUrl(this.session.identityUrl(), '/auth/tokens', { nocatalog: '' }),
       pathTemplate: '/v3/auth/tokens',
       headers: { 'X-Subject-Token': token },
     });
@@ -81,7 +81,7 @@ export class IdentityClient {
       await this.session.send({
         service: 'identity',
         method: 'DELETE',
-        url: joinUrl(this.session.config.auth.authUrl, '/auth/tokens'),
+        url: joinUrl(this.session.identityUrl(), '/auth/tokens'),
         pathTemplate: '/v3/auth/tokens',
         headers: { 'X-Subject-Token': token },
       });
@@ -159,7 +159,7 @@ export class IdentityClient {
     const request = {
       service: 'identity' as const,
       method,
-      url: joinUrl(this.session.config.auth.authUrl, `/OS-TRUST/trusts${suffix}`, options.query),
+      url: joinUrl(this.session.identityUrl(), `/OS-TRUST/trusts${suffix}`, options.query),
       pathTemplate,
       body: options.body,
       timeoutMs: options.timeoutMs,

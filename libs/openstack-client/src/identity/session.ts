@@ -3,6 +3,7 @@ import { OpenStackError, type ServiceType } from '../errors';
 import { MalformedResponse } from '../http/json';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../http/transport';
 import { joinUrl } from '../http/url';
+import { normalizeAuthUrl } from '../config/load-cloud-config';
 import type { OpenStackLogger } from '../logger';
 import { findEndpoint } from './catalog';
 import { buildServiceAuthBody, parseTokenBody, type TokenInfo } from './identity.models';
@@ -57,10 +58,24 @@ export class Session {
     if (this.cached?.token === token) this.cached = undefined;
   }
 
-  /** The URL of a service in the catalog; `aliases` are other catalog types it may be published under. */
+  /**
+   * The URL of a service: its configured override (`<service>_endpoint_override`, with `%(project_id)s` filled in from
+   * the token), else the catalog's; `aliases` are other catalog types it may be published under.
+   */
   async endpoint(type: ServiceType, aliases?: readonly string[]): Promise<string> {
     const { info } = await this.current();
+    const override = this.config.endpointOverrides?.[type];
+    if (override !== undefined) return override.replace(/[%$]\(project_id\)s/g, info.project?.id ?? '');
     return findEndpoint(info.catalog, { type, aliases, interface: this.config.interface, region: this.config.regionName });
+  }
+
+  /**
+   * Keystone's v3 root for calls other than authentication (validation, revocation, trusts): the identity endpoint
+   * override when one is configured, else the auth URL. Tokens are always issued at the auth URL.
+   */
+  identityUrl(): string {
+    const override = this.config.endpointOverrides?.identity;
+    return override !== undefined ? normalizeAuthUrl(override) : this.config.auth.authUrl;
   }
 
   /**
@@ -196,7 +211,7 @@ export class UserTokenSession extends Session {
     const response = await this.send({
       service: 'identity',
       method: 'GET',
-      url: joinUrl(this.config.auth.authUrl, '/auth/tokens', { nocatalog: '' }),
+      url: joinUrl(this.identityUrl(), '/auth/tokens', { nocatalog: '' }),
       pathTemplate: '/v3/auth/tokens',
       headers: { 'X-Subject-Token': this.token },
     });
