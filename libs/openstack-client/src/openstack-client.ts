@@ -113,7 +113,9 @@ export class OpenStackClient {
     if (this.root) return this.root.forTrust(trustId);
     if (this.config.auth.type !== 'password') {
       throw new CloudConfigError('forTrust needs a service account with password credentials', [
-        'the service account authenticates with an application credential, whose scope Keystone fixes to its project: it cannot authenticate scoped to a trust',
+        this.config.auth.type === 'token'
+          ? 'the service account authenticates with a given token (v3token), which cannot be renewed past its expiry: a trust-scoped session would die with it'
+          : 'the service account authenticates with an application credential, whose scope Keystone fixes to its project: it cannot authenticate scoped to a trust',
       ]);
     }
     if (trustId === '') throw new TypeError('forTrust: empty trust id');

@@ -33,7 +33,22 @@ export interface ApplicationCredentialAuth {
   userDomainId?: string;
 }
 
-export type CloudAuth = PasswordAuth | ApplicationCredentialAuth;
+/**
+ * Keystone v3 token method (`auth_type: v3token`): an existing token (`OS_TOKEN`, `auth.token`) exchanged for one
+ * scoped to the configured project (or, without one, the scope Keystone picks). Keystone never lets the new token
+ * outlive the given one: once that expires, the session cannot authenticate any more.
+ */
+export interface TokenAuth {
+  type: 'token';
+  authUrl: string;
+  token: string;
+  projectName?: string;
+  projectId?: string;
+  projectDomainName?: string;
+  projectDomainId?: string;
+}
+
+export type CloudAuth = PasswordAuth | ApplicationCredentialAuth | TokenAuth;
 
 /** A resolved cloud, whatever its source: what `OpenStackClient.create` needs. Holds secrets: log it with `describeCloudConfig`. */
 export interface CloudConfig {
@@ -69,7 +84,9 @@ export function describeCloudConfig(config: CloudConfig): string {
   const who =
     a.type === 'password'
       ? `user ${a.username ?? a.userId} project ${a.projectName ?? a.projectId}`
-      : `application credential ${a.applicationCredentialName ?? a.applicationCredentialId}`;
+      : a.type === 'token'
+        ? `a given token, project ${a.projectName ?? a.projectId ?? '(Keystone default)'}`
+        : `application credential ${a.applicationCredentialName ?? a.applicationCredentialId}`;
   const region = config.regionName ? ` region ${config.regionName}` : '';
   return `cloud ${config.cloudName} (${config.source}): ${a.authUrl}, ${who},${region} ${config.interface} endpoints`;
 }

@@ -113,6 +113,45 @@ ${extra}`;
       expect(sut.auth.type).toBe('applicationCredential');
     });
 
+    it('reads a given token (v3token) with the project to scope it to', () => {
+      const sut = load({
+        OS_AUTH_URL: 'https://k:5000',
+        OS_AUTH_TYPE: 'v3token',
+        OS_TOKEN: 'gAAAA-token',
+        OS_PROJECT_NAME: 'demo',
+        OS_PROJECT_DOMAIN_NAME: 'Default',
+      });
+      expect(sut.auth).toEqual({
+        type: 'token',
+        authUrl: 'https://k:5000/v3',
+        token: 'gAAAA-token',
+        projectName: 'demo',
+        projectId: undefined,
+        projectDomainName: 'Default',
+        projectDomainId: undefined,
+      });
+      expect(describeCloudConfig(sut)).toBe(
+        'cloud envvars (environment): https://k:5000/v3, a given token, project demo, public endpoints',
+      );
+      expect(describeCloudConfig(sut)).not.toContain('gAAAA-token');
+    });
+
+    it('infers the token method from OS_TOKEN without a password, and names what a token login lacks', () => {
+      expect(load({ OS_AUTH_URL: 'http://k', OS_TOKEN: 't', OS_PROJECT_ID: 'p1' }).auth).toMatchObject({ type: 'token', projectId: 'p1' });
+      expect(load({ OS_AUTH_URL: 'http://k', OS_TOKEN: 't' }).auth).toMatchObject({
+        type: 'token',
+        projectId: undefined,
+        projectName: undefined,
+      });
+      expect(loadError({ OS_AUTH_URL: 'http://k', OS_AUTH_TYPE: 'token', OS_PROJECT_NAME: 'demo' }).problems).toEqual([
+        'OS_TOKEN is missing',
+        'OS_PROJECT_DOMAIN_NAME (or OS_PROJECT_DOMAIN_ID) is missing: a project given by name needs its domain',
+      ]);
+      expect(loadError({ OS_AUTH_URL: 'http://k', OS_AUTH_TYPE: 'v3oidcpassword' }).problems).toContain(
+        'OS_AUTH_TYPE is v3oidcpassword: supported are password, v3applicationcredential and v3token',
+      );
+    });
+
     it('needs the owner of an application credential given by name', () => {
       const error = loadError({
         OS_AUTH_URL: 'http://k/v3',
@@ -327,6 +366,26 @@ ${extra}`;
         'clouds.mycloud.cert (or OS_CERT) is missing: clouds.mycloud.key (or OS_KEY) is the key of a client certificate',
         'clouds.mycloud.volume_endpoint_override (or OS_VOLUME_ENDPOINT_OVERRIDE) is cinder: expected an http(s) URL',
       ]);
+    });
+
+    it('reads auth_type v3token with auth.token, the token kept in secure.yaml', () => {
+      write(
+        cwd,
+        'clouds.yaml',
+        'clouds:\n  tok:\n    auth_type: v3token\n    auth:\n      auth_url: http://k:5000\n      project_id: p1\n',
+      );
+      write(cwd, 'secure.yaml', 'clouds:\n  tok:\n    auth:\n      token: from-secure\n');
+      expect(load({ OS_CLOUD: 'tok' }).auth).toEqual({
+        type: 'token',
+        authUrl: 'http://k:5000/v3',
+        token: 'from-secure',
+        projectName: undefined,
+        projectId: 'p1',
+        projectDomainName: undefined,
+        projectDomainId: undefined,
+      });
+      rmSync(join(cwd, 'secure.yaml'));
+      expect(loadError({ OS_CLOUD: 'tok' }).problems).toEqual(['clouds.tok.auth.token (or OS_TOKEN) is missing']);
     });
 
     it('names the clouds that exist when OS_CLOUD is not one of them', () => {

@@ -49,6 +49,7 @@ interface RawSettings {
   application_credential_id?: string;
   application_credential_name?: string;
   application_credential_secret?: string;
+  token?: string;
   region_name?: string;
   interface?: string;
   cacert?: string;
@@ -86,6 +87,7 @@ const ENV_NAMES: Record<SettingKey, readonly string[]> = {
   application_credential_id: ['OS_APPLICATION_CREDENTIAL_ID'],
   application_credential_name: ['OS_APPLICATION_CREDENTIAL_NAME'],
   application_credential_secret: ['OS_APPLICATION_CREDENTIAL_SECRET'],
+  token: ['OS_TOKEN'],
   region_name: ['OS_REGION_NAME'],
   interface: ['OS_INTERFACE', 'OS_ENDPOINT_TYPE'],
   cacert: ['OS_CACERT'],
@@ -127,6 +129,7 @@ const AUTH_KEYS: readonly SettingKey[] = [
   'application_credential_id',
   'application_credential_name',
   'application_credential_secret',
+  'token',
 ];
 
 /**
@@ -180,7 +183,7 @@ export function loadCloudConfig(options: LoadCloudConfigOptions = {}): CloudConf
     if (Object.keys(fromEnv).length === 0) {
       throw new CloudConfigError('No OpenStack cloud configured', [
         'set OS_CLOUD to a cloud defined in clouds.yaml (./clouds.yaml, ~/.config/openstack/clouds.yaml or /etc/openstack/clouds.yaml)',
-        'or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_USER_DOMAIN_NAME and OS_PROJECT_DOMAIN_NAME (or OS_APPLICATION_CREDENTIAL_ID and OS_APPLICATION_CREDENTIAL_SECRET)',
+        'or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_USER_DOMAIN_NAME and OS_PROJECT_DOMAIN_NAME (or OS_APPLICATION_CREDENTIAL_ID and OS_APPLICATION_CREDENTIAL_SECRET, or OS_AUTH_TYPE=v3token and OS_TOKEN)',
       ]);
     }
     settings = fromEnv;
@@ -317,8 +320,13 @@ function resolveCloud(cloudName: string, source: string, s: RawSettings, cwd: st
     authType === 'v3applicationcredential' ||
     authType === 'applicationcredential' ||
     (authType === '' && (s.application_credential_id !== undefined || s.application_credential_name !== undefined));
-  if (authType !== '' && !wantsAppCredential && authType !== 'password' && authType !== 'v3password') {
-    problems.push(`${nameOf('auth_type')} is ${s.auth_type}: supported are password and v3applicationcredential`);
+  // As the CLI does: a token with no password nor application credential beside it means the token method.
+  const wantsToken =
+    authType === 'v3token' ||
+    authType === 'token' ||
+    (authType === '' && !wantsAppCredential && s.token !== undefined && !s.password && !s.username && !s.user_id);
+  if (authType !== '' && !wantsAppCredential && !wantsToken && authType !== 'password' && authType !== 'v3password') {
+    problems.push(`${nameOf('auth_type')} is ${s.auth_type}: supported are password, v3applicationcredential and v3token`);
   }
 
   const userDomainId = s.user_domain_id ?? (s.user_domain_name ? undefined : s.default_domain);
@@ -326,7 +334,21 @@ function resolveCloud(cloudName: string, source: string, s: RawSettings, cwd: st
   let auth: CloudAuth | undefined;
   const authUrl = s.auth_url ? normalizeAuthUrl(s.auth_url) : '';
 
-  if (wantsAppCredential) {
+  if (wantsToken) {
+    if (!s.token) problems.push(`${nameOf('token')} is missing`);
+    if (s.project_name && !s.project_id && !s.project_domain_name && !projectDomainId) {
+      problems.push(`${nameOf('project_domain_name', 'project_domain_id')} is missing: a project given by name needs its domain`);
+    }
+    auth = {
+      type: 'token',
+      authUrl,
+      token: s.token ?? '',
+      projectName: s.project_name,
+      projectId: s.project_id,
+      projectDomainName: s.project_domain_name,
+      projectDomainId,
+    };
+  } else if (wantsAppCredential) {
     if (!s.application_credential_secret) problems.push(`${nameOf('application_credential_secret')} is missing`);
     if (!s.application_credential_id && !s.application_credential_name) {
       problems.push(`${nameOf('application_credential_id', 'application_credential_name')} is missing`);

@@ -1,6 +1,6 @@
 import { stableHexId, type RunningSimulator } from '@peak/openstack-sim';
 import { OpenStackError } from '../errors';
-import { OpenStackClient } from '../openstack-client';
+import { OpenStackClient, type OpenStackClientOptions } from '../openstack-client';
 import { loadCloudConfig } from '../config/load-cloud-config';
 import { simClient, simCloud, startTestSimulator } from '../testing/simulator';
 import { IdentityClient } from './identity.client';
@@ -218,6 +218,86 @@ describe(IdentityClient.name, () => {
       } finally {
         await logged.close();
       }
+    });
+
+    describe('with a given token (v3token)', () => {
+      const demoLogin = () => client.identity.authenticate({ username: 'demo', password: 'secret', projectName: 'demo' });
+      const tokenClient = (token: string, options: OpenStackClientOptions = {}) =>
+        OpenStackClient.create(
+          loadCloudConfig({
+            env: {
+              OS_AUTH_URL: sim.authUrl,
+              OS_AUTH_TYPE: 'v3token',
+              OS_TOKEN: token,
+              OS_PROJECT_NAME: 'demo',
+              OS_PROJECT_DOMAIN_NAME: 'Default',
+            },
+          }),
+          options,
+        );
+
+      it('exchanges the token for one scoped to the configured project, and calls with that', async () => {
+        const login = await demoLogin();
+        const sut = tokenClient(login.token);
+        try {
+          await expect(sut.network.listNetworks({ name: 'private' })).resolves.toHaveLength(1);
+          const session = await sut.identity.serviceToken();
+          expect(session).toMatchObject({ methods: ['password', 'token'], user: { name: 'demo' }, project: { name: 'demo' } });
+          expect(session.expiresAt.getTime()).toBeLessThanOrEqual(login.expiresAt.getTime());
+          expect(() => sut.forTrust('any-trust')).toThrow(/v3token/);
+        } finally {
+          await sut.close();
+        }
+      });
+
+      it('renews the scoped token while the given one lives, then says that the given token is expired', async () => {
+        const login = await demoLogin();
+        await sim.control.configure({ tokenTtlSeconds: 60 });
+        let now = Date.now();
+        const sut = tokenClient(login.token, { now: () => now });
+        try {
+          await sut.network.listNetworks();
+          now += 31_000; // past half of the scoped token's 60 s: renewed with the given token
+          await sut.network.listNetworks();
+          expect(await tokenIssues()).toBe(3);
+
+          await sim.control.expireTokens();
+          await sim.control.clearRequests();
+          const error: unknown = await sut.network.listNetworks().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(OpenStackError);
+          expect(error).toMatchObject({ service: 'identity', status: 401 });
+          expect((error as OpenStackError).message).toMatch(
+            /^Keystone refused the configured token \(OS_TOKEN or auth\.token, auth type v3token\): it is expired, revoked or invalid/,
+          );
+          expect((error as OpenStackError).message).not.toContain(login.token);
+          const log = await sim.control.requests();
+          expect(log.map((r) => `${r.method} ${r.service} ${r.status}`)).toEqual(['GET network 401', 'POST identity 401']);
+        } finally {
+          await sut.close();
+        }
+      });
+
+      it('uses a renewal that cannot outlive the given token until it expires, instead of renewing on every call', async () => {
+        await sim.control.configure({ tokenTtlSeconds: 60 });
+        const login = await demoLogin(); // lives 60 s: every token made from it ends with it
+        let now = Date.now();
+        const warnings: string[] = [];
+        const sut = tokenClient(login.token, {
+          now: () => now,
+          logger: { debug: () => undefined, warn: (message) => warnings.push(message), error: () => undefined },
+        });
+        try {
+          await sut.network.listNetworks();
+          now += 31_000;
+          await sut.network.listNetworks(); // renewed, but to the same expiry
+          now += 35_000; // past when an uncapped renewal would be renewed again, before its expiry
+          await sut.network.listNetworks();
+          expect(await tokenIssues()).toBe(3);
+          expect(warnings).toEqual(['identity token cannot be renewed past its expiry']);
+        } finally {
+          await sut.close();
+        }
+      });
     });
 
     it('names the missing endpoint when the region is wrong', async () => {

@@ -172,14 +172,27 @@ export function buildServiceAuthBody(auth: CloudAuth, trustId?: string): JsonObj
     }
     return { auth: { identity: { methods: ['application_credential'], application_credential: credential } } };
   }
+  if (auth.type === 'token') {
+    const identity = { methods: ['token'], token: { id: auth.token } };
+    const project = projectScope(auth);
+    return { auth: project ? { identity, scope: { project } } : { identity } };
+  }
   const user = { ...userIdentity(auth.userId, auth.username, auth.userDomainId, auth.userDomainName), password: auth.password };
   if (trustId !== undefined) {
     return { auth: { identity: { methods: ['password'], password: { user } }, scope: { 'OS-TRUST:trust': { id: trustId } } } };
   }
-  const project: JsonObject = auth.projectId
-    ? { id: auth.projectId }
-    : { name: auth.projectName, domain: auth.projectDomainId ? { id: auth.projectDomainId } : { name: auth.projectDomainName } };
-  return { auth: { identity: { methods: ['password'], password: { user } }, scope: { project } } };
+  return { auth: { identity: { methods: ['password'], password: { user } }, scope: { project: projectScope(auth) ?? {} } } };
+}
+
+function projectScope(auth: {
+  projectId?: string;
+  projectName?: string;
+  projectDomainId?: string;
+  projectDomainName?: string;
+}): JsonObject | undefined {
+  if (auth.projectId) return { id: auth.projectId };
+  if (!auth.projectName) return undefined;
+  return { name: auth.projectName, domain: auth.projectDomainId ? { id: auth.projectDomainId } : { name: auth.projectDomainName } };
 }
 
 /**

@@ -37,6 +37,8 @@ export type ServiceRequest = Omit<HttpRequest, 'url'> & { url: string };
 export class Session {
   private cached?: CachedToken;
   private pending?: Promise<CachedToken>;
+  /** Expiry of the last token issued, kept across `invalidate`: a renewal that does not outlive it is used to its end. */
+  private lastExpiresAt?: number;
 
   constructor(
     readonly config: CloudConfig,
@@ -107,15 +109,19 @@ export class Session {
 
   private async issueToken(): Promise<CachedToken> {
     const sentAt = this.transport.now();
-    const response = await this.transport.send({
-      service: 'identity',
-      method: 'POST',
-      url: joinUrl(this.config.auth.authUrl, '/auth/tokens'),
-      pathTemplate: '/v3/auth/tokens',
-      body: buildServiceAuthBody(this.config.auth, this.options.trustId),
-      // Issuing a token changes nothing on the cloud: safe to retry on 503s and resets.
-      idempotent: true,
-    });
+    const response = await this.transport
+      .send({
+        service: 'identity',
+        method: 'POST',
+        url: joinUrl(this.config.auth.authUrl, '/auth/tokens'),
+        pathTemplate: '/v3/auth/tokens',
+        body: buildServiceAuthBody(this.config.auth, this.options.trustId),
+        // Issuing a token changes nothing on the cloud: safe to retry on 503s and resets.
+        idempotent: true,
+      })
+      .catch((error: unknown) => {
+        throw this.config.auth.type === 'token' ? explainRefusedToken(error) : error;
+      });
     const token = response.headers.get('x-subject-token');
     if (!token) {
       throw new OpenStackError({
@@ -132,7 +138,12 @@ export class Session {
     // Measure the lifetime on Keystone's own clock and count it from our send time, so a skewed local clock
     // cannot make us use an expired token.
     const lifetime = info.expiresAt.getTime() - (info.issuedAt?.getTime() ?? sentAt);
-    const margin = Math.min(this.options.refreshMarginMs, lifetime / 2);
+    // Keystone caps a token at the life of what it came from (the given token of v3token, a trust): when renewing
+    // brought no more life, renewing again early would bring none either, so this one is used until it expires.
+    const capped = this.lastExpiresAt !== undefined && info.expiresAt.getTime() <= this.lastExpiresAt;
+    const margin = capped ? 0 : Math.min(this.options.refreshMarginMs, lifetime / 2);
+    if (capped) this.options.logger.warn('identity token cannot be renewed past its expiry', { expiresAt: info.expiresAt.toISOString() });
+    this.lastExpiresAt = info.expiresAt.getTime();
     const cached = { token, info, refreshAt: sentAt + lifetime - margin };
     this.cached = cached;
     this.options.logger.debug('identity token issued', {
@@ -143,6 +154,27 @@ export class Session {
     });
     return cached;
   }
+}
+
+/**
+ * Keystone refusing the configured token (v3token) means that token is expired, revoked or wrong: nothing a retry or
+ * another call can fix, so the error says so and names the setting.
+ */
+function explainRefusedToken(error: unknown): unknown {
+  if (!(error instanceof OpenStackError) || (error.status !== 401 && error.status !== 404)) return error;
+  return new OpenStackError({
+    service: 'identity',
+    status: error.status,
+    fault: error.fault,
+    method: error.method,
+    path: error.path,
+    detail: error.detail,
+    requestId: error.requestId,
+    message:
+      'Keystone refused the configured token (OS_TOKEN or auth.token, auth type v3token): it is expired, revoked or invalid, ' +
+      `so no new token can be obtained with it; configure a fresh token, a password or an application credential (${error.message})`,
+    cause: error,
+  });
 }
 
 export function withToken(request: ServiceRequest, token: string): HttpRequest {
