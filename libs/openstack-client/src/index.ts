@@ -21,6 +21,7 @@ export {
   type CloudAuth,
   type PasswordAuth,
   type ApplicationCredentialAuth,
+  type TokenAuth,
   type EndpointInterface,
 } from './config/cloud-config';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
