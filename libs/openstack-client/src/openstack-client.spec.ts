@@ -73,15 +73,18 @@ describe(OpenStackClient.name, () => {
     it('fills the project id of the token into an override, and keeps token issue on the auth URL', async () => {
       await sim.control.configure({ blockStorage: true });
       const sut = clientOf({
-        ...simEnv(sim.authUrl),
-        OS_VOLUME_ENDPOINT_OVERRIDE: `${proxy.url}/volume/v3/%(project_id)s`,
+        ...simEnv(proxy.authUrl),
+        OS_COMPUTE_ENDPOINT_OVERRIDE: `${sim.url}/compute/v2.1/%(project_id)s`,
+        OS_VOLUME_ENDPOINT_OVERRIDE: `${sim.url}/volume/v3/$(project_id)s`,
         OS_IDENTITY_ENDPOINT_OVERRIDE: 'http://127.0.0.1:9/identity',
       });
       try {
+        await expect(sut.compute.listFlavors()).resolves.toHaveLength(5);
         await expect(sut.blockStorage.listVolumeTypes()).resolves.not.toHaveLength(0);
         const { project } = await sut.identity.serviceToken();
-        const volumeCalls = await sim.control.requests({ service: 'volume' });
-        expect(volumeCalls.map((r) => r.path)).toContain(`/volume/v3/${project?.id}/types`);
+        const paths = (await sim.control.requests()).map((r) => `${r.method} ${r.path}`);
+        expect(paths).toContain(`GET /compute/v2.1/${project?.id}/flavors/detail`);
+        expect(paths).toContain(`GET /volume/v3/${project?.id}/types`);
         // Identity calls other than authentication go to the identity override.
         const error: unknown = await sut.identity.listTrusts().catch((e: unknown) => e);
         expect(error).toBeInstanceOf(OpenStackError);
