@@ -57,7 +57,7 @@ function logRequest(logger: Logger, event: RequestEvent): void {
         logger.log(`Using ${describeCloudConfig(config.cloud)}`);
         return OpenStackClient.create(config.cloud, {
           logger: nestLogger(logger),
-          timeoutMs: config.requestTimeoutMs,
+          ...(config.requestTimeoutMs !== undefined && { timeoutMs: config.requestTimeoutMs }),
           onRequest: (event) => {
             metrics.observe(event);
             logRequest(logger, event);

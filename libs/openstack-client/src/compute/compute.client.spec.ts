@@ -272,7 +272,7 @@ describe(ComputeClient.name, () => {
       });
       await expect(client.compute.createServer({ ...server('nosg'), securityGroups: ['web'] })).rejects.toMatchObject({
         status: 400,
-        message: 'Security group web not found.',
+        message: "Unable to find security_group with name or id 'web'",
       });
     });
 
