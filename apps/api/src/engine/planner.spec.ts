@@ -118,6 +118,20 @@ describe('planner', () => {
       expect(creates(actions).every((a) => a.launch === LAUNCH && a.knownServerId === null)).toBe(true);
     });
 
+    it("creates a run's VMs from the run's own copy of the launch, with the schedule's current trust", () => {
+      // The schedule changed image and options after the run opened, and a member took its delegation over.
+      const [id, wanted] = want('s1', 1);
+      const changed: DesiredWindow = {
+        ...wanted,
+        launch: { ...LAUNCH, imageId: 'new-image', trustId: 'new-trust', options: { tags: ['changed'] } },
+      };
+      const copy = { imageId: 'image', flavorId: 'flavor', networkIds: ['net'], options: { keyName: 'ops', tags: ['exams'] } };
+      const actions = planOf({ desired: [[id, changed]], runs: [run('r1', 's1', 1, { launch: copy })] });
+      expect(creates(actions).map((a) => a.launch)).toEqual([{ ...copy, trustId: 'new-trust', project: null }]);
+      // A run opened before launch options boots what the schedule says now.
+      expect(creates(planOf({ desired: [[id, changed]], runs: [run('r2', 's1', 1)] }))[0]?.launch).toBe(changed.launch);
+    });
+
     it('plans nothing for a run whose slots are all ACTIVE', () => {
       const r = run('r1', 's1', 2);
       const servers = r.vms.map((vm) => server(`vm${vm.slot}`, { scheduleId: 's1', runId: 'r1', slot: vm.slot }));
