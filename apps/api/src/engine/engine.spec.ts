@@ -4,7 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
-import { onceBody, recurringBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import {
+  onceBody,
+  recurringBody,
+  settlePasses,
+  startSchedulesTestKit,
+  type SchedulesTestKit,
+} from '../schedules/testing/schedules-test-kit';
 import { EngineService } from './engine.service';
 import { OWNER_TAG, ownershipOf } from './ownership';
 
@@ -53,15 +59,8 @@ describe(EngineService.name, () => {
    * Runs passes until `done` holds. Between passes real time passes for the simulator (building, deleting)
    * and the manual clock moves a second, so the engine's backoffs elapse.
    */
-  async function settle(done: () => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-      await sut.runPassNow();
-      if (await done()) return;
-      await sleep(40);
-      kit.clock.advance(1000);
-    }
-    throw new Error(`not settled: ${what}`);
-  }
+  const settle = (done: () => Promise<boolean>, what: string, timeoutMs?: number) =>
+    settlePasses(kit, () => sut.runPassNow(), done, what, timeoutMs);
 
   async function create(body: Record<string, unknown>): Promise<{ id: string; name: string; projectId: string }> {
     const res = await kit.http().post('/v1/schedules').send(body);

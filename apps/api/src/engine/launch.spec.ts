@@ -2,7 +2,7 @@ import { OpenStackClient } from '@peak/openstack-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
-import { onceBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { onceBody, settlePasses, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { ADMIN, keystoneToken } from '../testing/keystone-token';
 import { createSecurityGroup, importKeypair } from '../testing/launch-fixtures';
 import { EngineService } from './engine.service';
@@ -55,15 +55,7 @@ describe('VMs launched with the schedule’s launch options', () => {
     )[0];
   const ours = async () => (await kit.sim.control.servers({ tag: OWNER_TAG })).filter((s) => !s.deleting);
 
-  async function settle(done: () => Promise<boolean>, what: string): Promise<void> {
-    for (const deadline = Date.now() + 45_000; Date.now() < deadline; ) {
-      await sut.runPassNow();
-      if (await done()) return;
-      await sleep(40);
-      kit.clock.advance(1000);
-    }
-    throw new Error(`not settled: ${what}`);
-  }
+  const settle = (done: () => Promise<boolean>, what: string) => settlePasses(kit, () => sut.runPassNow(), done, what);
 
   function windowIn(minutes: number, durationMinutes: number) {
     const start = new Date(kit.clock.now().getTime() + minutes * 60_000);

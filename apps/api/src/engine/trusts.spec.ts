@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
-import { startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { settlePasses, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { keystoneToken } from '../testing/keystone-token';
 import { EngineService } from './engine.service';
 import { OWNER_TAG } from './ownership';
@@ -59,15 +59,7 @@ describe('VMs made through the creator’s trust', () => {
   const keystone = (method: string, path: string, token: string) =>
     fetch(`${kit.sim.authUrl}${path}`, { method, headers: { 'x-auth-token': token } });
 
-  async function settle(done: () => Promise<boolean>, what: string): Promise<void> {
-    for (const deadline = Date.now() + 45_000; Date.now() < deadline; ) {
-      await sut.runPassNow();
-      if (await done()) return;
-      await sleep(40);
-      kit.clock.advance(1000);
-    }
-    throw new Error(`not settled: ${what}`);
-  }
+  const settle = (done: () => Promise<boolean>, what: string) => settlePasses(kit, () => sut.runPassNow(), done, what);
 
   it("creates a demo member's VMs in demo through a trust, and deletes the trust with the schedule", async () => {
     kit.clock.set(T0);

@@ -3,6 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { OpenStackClient } from '@peak/openstack-client';
 import { Clock } from '../../common/clock';
 import { describeError } from '../../openstack/describe-error';
+import { ProbeCache } from './probe-cache';
 
 const PROBE_TIMEOUT_MS = 5000;
 /** Probes come every few seconds from orchestrators; one real call per interval is enough. */
@@ -14,18 +15,18 @@ const CACHE_MS = 5000;
  */
 @Injectable()
 export class CloudHealthIndicator {
-  private last?: { at: number; result: Awaited<ReturnType<CloudHealthIndicator['probe']>> };
+  private readonly cache: ProbeCache<{ ok: boolean; details: Record<string, unknown> }>;
 
   constructor(
     private readonly openstack: OpenStackClient,
     private readonly health: HealthIndicatorService,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.cache = new ProbeCache(clock, CACHE_MS, () => this.probe());
+  }
 
   async check(key = 'cloud') {
-    const now = this.clock.monotonicMs(); // a duration: a wall-clock step neither expires nor freezes the cache
-    if (!this.last || now - this.last.at >= CACHE_MS) this.last = { at: now, result: await this.probe() };
-    const { ok, details } = this.last.result;
+    const { ok, details } = await this.cache.get();
     const session = this.health.check(key);
     return ok ? session.up(details) : session.down(details);
   }

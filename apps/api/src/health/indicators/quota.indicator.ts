@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Clock } from '../../common/clock';
 import { RunsRepository } from '../../runs/runs.repository';
+import { ProbeCache } from './probe-cache';
 
 /** Probes come every few seconds; the summary changes at the engine's pace. */
 const CACHE_MS = 5000;
@@ -15,18 +16,18 @@ const MAX_PROJECTS = 20;
  */
 @Injectable()
 export class QuotaHealthIndicator {
-  private last?: { at: number; details: Record<string, unknown> };
+  private readonly cache: ProbeCache<Record<string, unknown>>;
 
   constructor(
     private readonly runs: RunsRepository,
     private readonly health: HealthIndicatorService,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.cache = new ProbeCache(clock, CACHE_MS, () => this.summary());
+  }
 
   async check(key = 'quota') {
-    const now = this.clock.monotonicMs(); // a duration: a wall-clock step neither expires nor freezes the cache
-    if (!this.last || now - this.last.at >= CACHE_MS) this.last = { at: now, details: await this.summary() };
-    return this.health.check(key).up(this.last.details);
+    return this.health.check(key).up(await this.cache.get());
   }
 
   private async summary(): Promise<Record<string, unknown>> {

@@ -139,3 +139,23 @@ export async function insertRun(
   );
   return entity;
 }
+
+/**
+ * Runs engine passes (`runPass`) until `done` holds. Between passes real time passes for the simulator (building,
+ * deleting) and the kit's manual clock moves a second, so the engine's backoffs elapse.
+ */
+export async function settlePasses(
+  kit: SchedulesTestKit,
+  runPass: () => Promise<unknown>,
+  done: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 45_000,
+): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    await runPass();
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    kit.clock.advance(1000);
+  }
+  throw new Error(`not settled: ${what}`);
+}
