@@ -110,10 +110,10 @@ describeWithServer('a stalled database connection', () => {
       };
       await until(async () => leader.isLeader && (await renewedAfterStall()), 'a renewal on a new connection', bound);
       expect(performance.now() - started).toBeLessThan(bound);
-      // The pool's one connection is the new one: the check answers at once.
+      // The pool's one connection is the new one: the check answers (through a stalled one it could not).
       const confirmed = await settle(leader.confirm());
       expect(confirmed.result).toBe(true);
-      expect(confirmed.ms).toBeLessThan(queryTimeoutMs);
+      expect(confirmed.ms).toBeLessThan(slack * queryTimeoutMs);
     } finally {
       await leader.onApplicationShutdown();
     }

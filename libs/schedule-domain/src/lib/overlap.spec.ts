@@ -103,8 +103,7 @@ describe(findOverlap.name, () => {
     expect(check({ ...input, until: new Date('2026-03-01T00:00:00Z') })).toBeNull();
   });
 
-  it('handles dense patterns quickly', () => {
-    const started = performance.now();
+  it('handles dense patterns', () => {
     expect(check({ cron: '* * * * *', durationMinutes: 1, timeZone: 'Europe/Rome' })).toBeNull();
     expect(
       check({
@@ -114,6 +113,5 @@ describe(findOverlap.name, () => {
       }),
     ).toBeNull();
     expect(check({ cron: '* * * * *', durationMinutes: 2, timeZone: 'Europe/Rome' })?.gapMinutes).toBe(1);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

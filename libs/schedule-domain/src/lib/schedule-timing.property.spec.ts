@@ -93,7 +93,7 @@ describe('CompiledSchedule against a minute-by-minute oracle', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 
   it('plans the window that contains t, and a boundary after t, for every valid timing', () => {
     fc.assert(
@@ -122,5 +122,5 @@ describe('CompiledSchedule against a minute-by-minute oracle', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 });
