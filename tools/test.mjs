@@ -16,6 +16,8 @@ const steps = [
     'npx',
     ['nx', 'e2e', 'api', '--outputStyle=stream'],
   ],
+  // After the process tests: their `nx e2e api` has built the API, so this step's build is a cache hit.
+  ['the API on Node 24 (its jest suite, the built API started and stopped)', 'node', ['tools/node24/run.mjs']],
   ['console end-to-end tests in Chromium', 'npx', ['nx', 'e2e', 'web-e2e', '--outputStyle=stream']],
 ];
 
