@@ -106,18 +106,25 @@ try {
   if (!existsSync(join(ROOT, 'dist/apps/api/main.js'))) throw new Error('dist/apps/api/main.js is missing: run without --skip-build');
 
   // jest forks its workers with its own Node, so the whole run is on Node 24; the smoke test also checks the version.
+  // Both parts run even when the first fails, so that one report says what works on Node 24 and what does not.
   const jest = join(ROOT, 'node_modules/jest/bin/jest.js');
-  if (!args['skip-unit']) {
+  const parts = [
+    ...(args['skip-unit'] ? [] : [['the API suite (apps/api/jest.config.cts)', ['-c', 'apps/api/jest.config.cts', '--ci']]]),
+    ['the start-up smoke test of dist/apps/api/main.js', ['-c', 'tools/node24/jest.config.cts', '--ci']],
+  ];
+  const failed = [];
+  for (const [what, jestArgs] of parts) {
     step = Date.now();
-    log('the API suite (apps/api/jest.config.cts) on Node 24');
-    run(node, [jest, '-c', 'apps/api/jest.config.cts', '--ci']);
-    log(`API suite passed in ${seconds(step)}`);
+    log(`${what} on Node 24`);
+    try {
+      run(node, [jest, ...jestArgs]);
+      log(`${what}: passed in ${seconds(step)}`);
+    } catch {
+      log(`${what}: FAILED in ${seconds(step)}`);
+      failed.push(what);
+    }
   }
-
-  step = Date.now();
-  log('start-up smoke test of dist/apps/api/main.js on Node 24');
-  run(node, [jest, '-c', 'tools/node24/jest.config.cts', '--ci']);
-  log(`smoke test passed in ${seconds(step)}`);
+  if (failed.length) throw new Error(`failed on Node v${VERSION}: ${failed.join('; ')}`);
   log(`all passed on Node v${VERSION} in ${seconds(started)}`);
 } catch (error) {
   console.error(`[node24] FAILED after ${seconds(started)}: ${error instanceof Error ? error.message : String(error)}`);
