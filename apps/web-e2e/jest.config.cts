@@ -13,6 +13,8 @@ module.exports = {
   // One fresh database for the run; the PGlite fallback must start outside the test sandbox.
   globalSetup: '<rootDir>/global-setup.cjs',
   globalTeardown: '<rootDir>/global-teardown.cjs',
+  // Any Content-Security-Policy violation fails the test it happened in.
+  setupFilesAfterEnv: ['<rootDir>/src/support/csp-guard.ts'],
   testTimeout: 60_000,
   // Servers and a browser per file: on a 2-core machine they run one file at a time.
   maxWorkers: 1,

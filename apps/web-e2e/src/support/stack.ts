@@ -32,6 +32,17 @@ export function browserAvailable(): boolean {
 export const ADMIN = { username: 'admin', password: 'secret', projectName: 'admin' } as const;
 export const VIEWER = { username: 'viewer', password: 'secret', projectName: 'admin' } as const;
 
+/**
+ * Content-Security-Policy violations Chromium reported in any page of any stack of this test file, since the last
+ * `takeCspViolations()`. The suite's `afterEach` (support/csp-guard.ts) fails the test that caused one.
+ */
+const cspViolations: string[] = [];
+
+/** The violations recorded so far, forgetting them. */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0, cspViolations.length);
+}
+
 export interface Stack {
   /** The console, e.g. http://127.0.0.1:41234 (it proxies /v1 to the API). */
   readonly webUrl: string;
@@ -115,9 +126,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       locale: 'en-GB',
     });
     cleanups.push(() => context.close());
+    // Every CSP violation of every page is recorded twice over: the DOM's securitypolicyviolation event (with the directive
+    // and what was blocked) and Chromium's console error about it (which also covers what the event may miss).
+    await context.exposeBinding('__peakCspViolation', (_source, report: string) => {
+      cspViolations.push(report);
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const report = (window as unknown as { __peakCspViolation(report: string): void }).__peakCspViolation;
+        void report(
+          `${event.effectiveDirective} blocked ${event.blockedURI || 'inline content'} (${event.sourceFile}:${event.lineNumber}) on ${location.href}`,
+        );
+      });
+    });
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => console.warn(`[web-e2e] page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(`console: ${message.text()}`);
+    });
 
     const api: ApiTarget = { url: apiUrl, token: await login(apiUrl, ADMIN) };
 
