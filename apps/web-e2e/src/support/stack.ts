@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -107,13 +107,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.push(() => stopProcess(apiProcess));
     await waitForHttp(`${apiUrl}/v1/health`, apiProcess, 60_000);
 
-    const web = startProcess('web', process.execPath, [join(__dirname, 'serve-console.mjs')], {
-      ...process.env,
-      WEB_ROOT,
-      API_URL: apiUrl,
-    });
-    cleanups.push(() => stopProcess(web));
-    const webUrl = await firstJsonLine<{ url: string }>(web).then((line) => line.url);
+    const nginx = process.env['E2E_NGINX'];
+    let webUrl: string;
+    if (nginx) {
+      webUrl = await startNginx(nginx, apiUrl, cleanups);
+    } else {
+      const web = startProcess('web', process.execPath, [join(__dirname, 'serve-console.mjs')], {
+        ...process.env,
+        WEB_ROOT,
+        API_URL: apiUrl,
+      });
+      cleanups.push(() => stopProcess(web));
+      webUrl = await firstJsonLine<{ url: string }>(web).then((line) => line.url);
+    }
 
     const profile = mkdtempSync(join(tmpdir(), 'peak-e2e-chromium-'));
     cleanups.push(async () => rmSync(profile, { recursive: true, force: true }));
@@ -176,6 +182,39 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * With E2E_NGINX=/path/to/nginx the console is served by nginx with deploy/nginx.conf, as in the docker image, instead
+ * of tools/web-server.mjs: only the API's address, the port and the console's folder are changed.
+ */
+async function startNginx(binary: string, apiUrl: string, cleanups: (() => Promise<void>)[]): Promise<string> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'peak-e2e-nginx-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  let site = readFileSync(join(WORKSPACE, 'deploy/nginx.conf'), 'utf8');
+  for (const [from, to] of [
+    ['http://api:8080', apiUrl],
+    ['listen 5000;', `listen 127.0.0.1:${port};`],
+    ['root /usr/share/nginx/html;', `root ${WEB_ROOT};`],
+  ]) {
+    if (!site.includes(from)) throw new Error(`deploy/nginx.conf has no \`${from}\` to replace for the test`);
+    site = site.replace(from, to);
+  }
+  writeFileSync(join(dir, 'site.conf'), site);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${join(dir, kind)};`).join(' ');
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr;\nevents { worker_connections 256; }\n` +
+      'http {\n  types { text/html html; text/javascript js mjs; text/css css; font/woff2 woff2; font/woff woff; ' +
+      'image/svg+xml svg; image/png png; image/x-icon ico; application/json json; }\n' +
+      `  default_type application/octet-stream;\n  access_log off;\n  ${temp}\n  include ${join(dir, 'site.conf')};\n}\n`,
+  );
+  const child = startProcess('web', binary, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], process.env);
+  cleanups.push(() => stopProcess(child));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, child, 15_000);
+  return url;
 }
 
 /** The machine's own OpenStack settings must not leak into the API under test. */
