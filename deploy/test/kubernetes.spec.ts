@@ -12,6 +12,7 @@ import { ISecret, Secret } from 'kubernetes-models/v1/Secret';
 import { IService, Service } from 'kubernetes-models/v1/Service';
 import { healthcheckCommand, exposedPorts, parseDockerfile, parseImage, stages } from './dockerfile-rules';
 import { DEPLOY, Manifest, ROOT, loadManifests, loadYaml, manifestFiles, read } from './files';
+import { unknownFieldErrors } from './known-fields';
 
 /** The kinds the manifests may use, each with the schema validator of its API version. */
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
@@ -24,6 +25,28 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
 };
+
+/** The TypeScript type of each kind (module, interface), for the unknown-field check. */
+const TYPES: Record<string, [string, string]> = {
+  'v1/Namespace': ['kubernetes-models/v1/Namespace', 'INamespace'],
+  'v1/Secret': ['kubernetes-models/v1/Secret', 'ISecret'],
+  'v1/ConfigMap': ['kubernetes-models/v1/ConfigMap', 'IConfigMap'],
+  'v1/Service': ['kubernetes-models/v1/Service', 'IService'],
+  'apps/v1/Deployment': ['kubernetes-models/apps/v1/Deployment', 'IDeployment'],
+  'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1/PodDisruptionBudget', 'IPodDisruptionBudget'],
+  'networking.k8s.io/v1/NetworkPolicy': ['kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'INetworkPolicy'],
+  'monitoring.coreos.com/v1/ServiceMonitor': [
+    '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor',
+    'IServiceMonitor',
+  ],
+};
+
+function typed(manifest: Manifest, object: unknown = manifest.object) {
+  const key = `${manifest.object.apiVersion}/${manifest.object.kind}`;
+  const type = TYPES[key];
+  if (!type) throw new Error(`${manifest.file}: no type for ${key}`);
+  return { label: `${manifest.file} ${manifest.object.kind} ${manifest.object.metadata.name}`, type, object };
+}
 
 /**
  * Our images: the Dockerfile each is built from and the paths it answers without a token (the API's health routes;
@@ -150,6 +173,30 @@ describe('the Kubernetes manifests', () => {
     const container = containersOf(probeWithoutPort)[0];
     if (container?.livenessProbe?.httpGet) delete (container.livenessProbe.httpGet as Partial<typeof container.livenessProbe.httpGet>).port;
     expect(() => new Deployment(probeWithoutPort).validate()).toThrow(/port/);
+  });
+
+  it('use no field their kind does not have (kubectl refuses unknown fields)', () => {
+    expect(
+      unknownFieldErrors(
+        manifests.map((manifest) => typed(manifest)),
+        __dirname,
+      ),
+    ).toEqual([]);
+  });
+
+  it('reject a misspelt field and a value of the wrong type (the field check does check)', () => {
+    const api = manifests.find((manifest) => manifest.object.kind === 'Deployment' && manifest.object.metadata.name === 'api');
+    if (!api) throw new Error('no api Deployment');
+    const misspelt = structuredClone(api.object) as unknown as IDeployment;
+    const container = containersOf(misspelt)[0] as unknown as Record<string, Record<string, unknown>>;
+    if (container['readinessProbe']) container['readinessProbe'] = { ...container['readinessProbe'], timeoutSecond: 2 };
+    const wrongType = structuredClone(api.object) as unknown as IDeployment;
+    (wrongType.spec?.template.spec as unknown as Record<string, unknown>)['automountServiceAccountToken'] = 'no';
+    const errors = unknownFieldErrors([typed(api, misspelt), typed(api, wrongType)], __dirname);
+    expect(errors).toEqual([
+      expect.stringMatching(/^20-api\.yaml Deployment api: .*timeoutSecond/),
+      expect.stringMatching(/^20-api\.yaml Deployment api: .*boolean/),
+    ]);
   });
 
   it('live in the one namespace they create, each name once per kind', () => {
