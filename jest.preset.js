@@ -1,3 +1,3 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-module.exports = { ...nxPreset, setupFiles: [`${__dirname}/tools/jest/fast-check-seed.cjs`] };
+module.exports = { ...nxPreset };

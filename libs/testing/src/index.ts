@@ -2,3 +2,4 @@ export { adminUrl, canConnect, createTestDatabase, resolveTestServer, withClient
 export type { TestDatabase, TestServer } from './postgres.cjs';
 export { startApiProcess, type ApiProcess } from './api-process';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export { seedPropertyTests } from './fast-check-seed';

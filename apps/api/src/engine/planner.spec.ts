@@ -1,5 +1,6 @@
 import type { Server } from '@peak/openstack-client';
 import fc from 'fast-check';
+import { seedPropertyTests } from '@peak/testing';
 import { LIVE_RUN_STATES } from '../runs/run-lifecycle';
 import { ownershipMetadata, ownershipOf, ownershipTags } from './ownership';
 import {
@@ -18,6 +19,8 @@ import {
   type SlotRecord,
   VM_STATUS,
 } from './planner';
+
+seedPropertyTests(fc);
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const CURRENT_WINDOW = new Date(NOW.getTime() - 10 * 60_000);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { seedPropertyTests } from '@peak/testing';
 import {
   dominantShortfall,
   FINAL_RUN_STATES,
@@ -11,6 +12,8 @@ import {
   type RunState,
   SHORTFALL_REASONS,
 } from './run-lifecycle';
+
+seedPropertyTests(fc);
 
 const event: fc.Arbitrary<RunEvent> = fc.oneof(
   fc.constant({ kind: 'start' as const }),

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
+import { seedPropertyTests } from '@peak/testing';
 import { startSchedulesTestKit, type SchedulesTestKit } from './testing/schedules-test-kit';
+
+seedPropertyTests(fc);
 
 /**
  * Random bodies against the real `POST /v1/schedules`: whatever arrives, the answer is a 201 with a

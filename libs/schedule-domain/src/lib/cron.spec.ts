@@ -1,6 +1,9 @@
 import { Cron } from 'croner';
 import fc from 'fast-check';
+import { seedPropertyTests } from '@peak/testing';
 import { FloatingCron, parseCronExpression } from './cron';
+
+seedPropertyTests(fc);
 
 describe(parseCronExpression.name, () => {
   it.each([

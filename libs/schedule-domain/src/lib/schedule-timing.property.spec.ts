@@ -1,8 +1,11 @@
 import { Cron } from 'croner';
 import fc from 'fast-check';
+import { seedPropertyTests } from '@peak/testing';
 import { IANAZone } from 'luxon';
 import { CompiledSchedule, ScheduleTiming } from './schedule-timing';
 import { validateTiming } from './validation';
+
+seedPropertyTests(fc);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
