@@ -1,5 +1,5 @@
 import { OpenStackError } from '@peak/openstack-client';
-import { httpStatusFor } from './openstack-exception.filter';
+import { httpStatusFor, withoutUrls } from './openstack-exception.filter';
 
 describe(httpStatusFor.name, () => {
   const err = (status: number, fault?: string, message = 'x') => new OpenStackError({ service: 'compute', status, fault, message });
@@ -20,5 +20,16 @@ describe(httpStatusFor.name, () => {
     [err(400, 'badRequest'), 502],
   ])('maps %s to %i', (error, status) => {
     expect(httpStatusFor(error)).toBe(status);
+  });
+});
+
+describe(withoutUrls.name, () => {
+  it.each([
+    ['Cannot reach identity at http://10.0.0.5:5000: connection refused', 'Cannot reach identity at its endpoint: connection refused'],
+    ['Compute at https://nova.internal:8774/v2.1/abc: bad answer', 'Compute at its endpoint: bad answer'],
+    ['see (http://a.example/x), then', 'see (its endpoint), then'],
+    ['Quota exceeded for instances: Requested 11', 'Quota exceeded for instances: Requested 11'],
+  ])('%s', (message, expected) => {
+    expect(withoutUrls(message)).toBe(expected);
   });
 });

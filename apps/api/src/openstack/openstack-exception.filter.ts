@@ -10,6 +10,8 @@ import { serviceName } from './describe-error';
  * - no answer, 503 or 429 from the cloud: 503 (with Retry-After when known); a timeout: 504;
  * - the cloud rejected our own credentials (401/403): 502, since the caller cannot fix that;
  * - 404 and 409 keep their meaning; any other failure of the cloud: 502.
+ * The body names the service (Nova, Keystone) but never an address: the cloud's internal endpoints are for the log,
+ * which keeps the whole error.
  */
 @Catch(OpenStackError)
 export class OpenStackExceptionFilter implements ExceptionFilter<OpenStackError> {
@@ -26,13 +28,19 @@ export class OpenStackExceptionFilter implements ExceptionFilter<OpenStackError>
           ?.replace(/_/g, ' ')
           .toLowerCase()
           .replace(/\b\w/g, (c) => c.toUpperCase()) ?? 'Error',
-      message: `${service}: ${error.message}`,
+      message: `${service}: ${withoutUrls(error.message)}`,
       ...(error.requestId && { openstackRequestId: error.requestId }),
     };
     if (status >= 500) this.logger.warn(`Upstream failure answered with ${status}: ${JSON.stringify(error.toJSON())}`);
     if (status === 503 && error.retryAfterMs) response.setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
     response.status(status).json(body);
   }
+}
+
+/** Addresses (`http://10.0.0.5:8774/v2.1`, `keystone.internal:5000`) replaced by a neutral word. */
+export function withoutUrls(message: string): string {
+  // A colon or full stop right after an address ends the sentence, not the address.
+  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>),;]+/gi, (url) => `its endpoint${/[:.]+$/.exec(url)?.[0] ?? ''}`);
 }
 
 export function httpStatusFor(error: OpenStackError): number {
