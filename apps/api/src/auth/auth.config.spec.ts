@@ -14,6 +14,11 @@ const VARIABLES = [
   'AUTH_CACHE_MAX_ENTRIES',
   'AUTH_LOGIN_LIMIT',
   'AUTH_LOGIN_WINDOW_SECONDS',
+  'AUTH_LOCKOUT_THRESHOLD',
+  'AUTH_LOCKOUT_BASE_SECONDS',
+  'AUTH_LOCKOUT_MAX_SECONDS',
+  'AUTH_FAILURE_LIMIT',
+  'AUTH_NEGATIVE_CACHE_SECONDS',
   'AUTH_WWW_AUTHENTICATE_URI',
   'CORS_ORIGINS',
   'BODY_LIMIT',
@@ -45,6 +50,11 @@ describe('authConfig', () => {
       cacheMaxEntries: 10_000,
       loginLimit: 10,
       loginWindowSeconds: 60,
+      lockoutThreshold: 5,
+      lockoutBaseSeconds: 15,
+      lockoutMaxSeconds: 900,
+      failureLimit: 100,
+      negativeCacheSeconds: 10,
       wwwAuthenticateUri: undefined,
       corsOrigins: [],
       bodyLimit: '100kb',
@@ -65,7 +75,7 @@ describe('authConfig', () => {
         AUTH_CACHE_TTL_SECONDS: '0',
         CORS_ORIGINS: 'https://console.example.com,http://localhost:4200/',
         BODY_LIMIT: '1MB',
-        TRUST_PROXY: '1',
+        TRUST_PROXY: '172.30.0.10',
       }),
     ).toMatchObject({
       readRoles: ['reader', 'admin'],
@@ -77,9 +87,10 @@ describe('authConfig', () => {
       cacheTtlSeconds: 0,
       corsOrigins: ['https://console.example.com', 'http://localhost:4200'],
       bodyLimit: '1mb',
-      trustProxy: 1,
+      trustProxy: ['172.30.0.10'],
     });
-    expect(load({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(load({ TRUST_PROXY: 'Loopback, 10.0.0.0/8,fd00::/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8']);
+    expect(load({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
   });
 
   it.each([
@@ -96,6 +107,10 @@ describe('authConfig', () => {
     [{ AUTH_ADMIN_PROJECTS: 'admin' }, /AUTH_ADMIN_PROJECTS: "admin" is neither a project id .* would match that name in every domain/],
     [{ AUTH_ADMIN_PROJECTS: 'admin@' }, /AUTH_ADMIN_PROJECTS: "admin@" must be name@domain with both parts/],
     [{ AUTH_ALLOW_DOMAIN_SCOPE: 'maybe' }, /AUTH_ALLOW_DOMAIN_SCOPE: must be true or false/],
+    [{ TRUST_PROXY: 'true' }, /TRUST_PROXY: must list the proxies' addresses or CIDRs .* not trust every hop/],
+    [{ TRUST_PROXY: '2' }, /TRUST_PROXY: must list the proxies' addresses or CIDRs/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY: "10.0.0.0\/33" is not an address, a CIDR or one of loopback/],
+    [{ TRUST_PROXY: 'nginx' }, /TRUST_PROXY: "nginx" is not an address/],
     [{ AUTH_ALLOW_SYSTEM_SCOPE: 'sure' }, /AUTH_ALLOW_SYSTEM_SCOPE: must be true or false/],
   ])('refuses %o at boot, naming the variable', (env, message) => {
     expect(() => load(env as Record<string, string>)).toThrow(message);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { EnvReader, defineConfig } from '../config/env';
 import { parseProjectRule, type ProjectRule } from './auth-policy';
 
@@ -56,13 +57,40 @@ function bodyLimitFromEnv(env: EnvReader): string {
   );
 }
 
-/** `TRUST_PROXY`: Express's `trust proxy` setting (false, true, a hop count, or addresses/subnets such as `loopback`). */
-function trustProxyFromEnv(env: EnvReader): boolean | number | string {
+/** Names Express (proxy-addr) gives to address ranges: 127.0.0.0/8 and ::1, 169.254.0.0/16 and fe80::/10, private ranges. */
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IPv4 or IPv6 address, optionally with a prefix length (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `TRUST_PROXY`: the reverse proxies whose `X-Forwarded-For` is believed, as addresses, CIDRs or Express's names
+ * (`loopback`, `linklocal`, `uniquelocal`); unset or `false` believes none. Express then takes the client's address
+ * as the right-most entry that is not a trusted proxy, so a client cannot choose its own by sending the header.
+ * `true` and hop counts are refused: they believe whatever the first hop says, and anyone who reaches the API port
+ * without the proxy would pick the address that login throttling counts by.
+ */
+function trustProxyFromEnv(env: EnvReader): false | string[] {
   const raw = env.raw('TRUST_PROXY');
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
+  if (raw === undefined || raw.trim() === '' || raw.trim().toLowerCase() === 'false') return false;
+  const entries = env.list('TRUST_PROXY', []);
+  if (raw.trim().toLowerCase() === 'true' || /^\d+$/.test(raw.trim())) {
+    env.problem(
+      'TRUST_PROXY',
+      "must list the proxies' addresses or CIDRs (e.g. 172.30.0.10 or 10.0.0.0/8), not trust every hop: a client reaching the API directly could then choose its own address",
+      raw,
+    );
+    return false;
+  }
+  const bad = entries.find((entry) => !TRUST_PROXY_NAMES.has(entry.toLowerCase()) && !isAddressOrCidr(entry));
+  if (bad !== undefined) env.problem('TRUST_PROXY', `"${bad}" is not an address, a CIDR or one of loopback, linklocal, uniquelocal`, raw);
+  return entries.map((entry) => (TRUST_PROXY_NAMES.has(entry.toLowerCase()) ? entry.toLowerCase() : entry));
 }
 
 /**
@@ -99,9 +127,28 @@ export const authConfig = defineConfig('auth', (env) => {
     cacheTtlSeconds: env.int('AUTH_CACHE_TTL_SECONDS', 60, { min: 0, max: 3600 }),
     /** Most tokens remembered at once (`AUTH_CACHE_MAX_ENTRIES`, default 10000); the least recently used go first. */
     cacheMaxEntries: env.int('AUTH_CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 1_000_000 }),
-    /** Login attempts per client address (`AUTH_LOGIN_LIMIT`, default 10) per window (`AUTH_LOGIN_WINDOW_SECONDS`, default 60). */
+    /**
+     * Failed logins per client address (`AUTH_LOGIN_LIMIT`, default 10) per window (`AUTH_LOGIN_WINDOW_SECONDS`,
+     * default 60); beyond, that address's logins are refused (429) until the window ends.
+     */
     loginLimit: env.int('AUTH_LOGIN_LIMIT', 10, { min: 1, max: 100_000 }),
     loginWindowSeconds: env.int('AUTH_LOGIN_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
+    /**
+     * Consecutive failed logins of one user name before it is locked (`AUTH_LOCKOUT_THRESHOLD`, default 5); each
+     * further failure doubles the lock, from `AUTH_LOCKOUT_BASE_SECONDS` (default 15) up to `AUTH_LOCKOUT_MAX_SECONDS`
+     * (default 900). A successful login clears it.
+     */
+    lockoutThreshold: env.int('AUTH_LOCKOUT_THRESHOLD', 5, { min: 1, max: 1000 }),
+    lockoutBaseSeconds: env.int('AUTH_LOCKOUT_BASE_SECONDS', 15, { min: 1, max: 86_400 }),
+    lockoutMaxSeconds: env.int('AUTH_LOCKOUT_MAX_SECONDS', 900, { min: 1, max: 86_400 }),
+    /**
+     * Failed token authentications (unknown, expired, malformed tokens) per client address on any route
+     * (`AUTH_FAILURE_LIMIT`, default 100) per `AUTH_LOGIN_WINDOW_SECONDS`; beyond, the address gets 429 without
+     * Keystone being asked, so random tokens cannot be turned into a flood of Keystone calls.
+     */
+    failureLimit: env.int('AUTH_FAILURE_LIMIT', 100, { min: 1, max: 1_000_000 }),
+    /** How long Keystone's "no such token" is remembered (`AUTH_NEGATIVE_CACHE_SECONDS`, default 10; 0 never). */
+    negativeCacheSeconds: env.int('AUTH_NEGATIVE_CACHE_SECONDS', 10, { min: 0, max: 3600 }),
     /**
      * The Keystone named in `WWW-Authenticate` of a 401 (`AUTH_WWW_AUTHENTICATE_URI`, like keystonemiddleware's
      * `www_authenticate_uri`); defaults to the auth URL of the cloud the API uses.

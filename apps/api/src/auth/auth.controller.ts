@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -18,7 +18,8 @@ import { mapIssuedToken, mapTokenInfo } from './auth.mappers';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { IssuedTokenDto, TokenInfoDto } from './dto/token.dto';
-import { LoginThrottlerGuard } from './login-throttler.guard';
+import type { Request } from 'express';
+import { clientAddress } from './client-address';
 
 @ApiTags('auth')
 @Controller('auth/tokens')
@@ -27,7 +28,6 @@ export class AuthController {
 
   @Post()
   @Public()
-  @UseGuards(LoginThrottlerGuard)
   // The answer carries a token: no cache along the way may keep it.
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
@@ -36,8 +36,9 @@ export class AuthController {
       "Passes a user's name and password (optionally a project and domains), or an application credential, to Keystone " +
       'and returns the token Keystone issues, its expiry and roles. Send the token as `X-Auth-Token` (or ' +
       '`Authorization: Bearer`) on every other call. The API stores no credential. Tools may skip this and send a ' +
-      'token they got from Keystone themselves. Limited per client address (`AUTH_LOGIN_LIMIT` per ' +
-      '`AUTH_LOGIN_WINDOW_SECONDS`); a user without any read role gets a 403 and no token.',
+      'token they got from Keystone themselves. Failed logins are limited per client address (`AUTH_LOGIN_LIMIT` per ' +
+      '`AUTH_LOGIN_WINDOW_SECONDS`) and per user name (locked after `AUTH_LOCKOUT_THRESHOLD` consecutive failures, for ' +
+      'longer after each further one); a user without any read role gets a 403 and no token.',
   })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Missing or malformed fields: `errors` names them.' })
@@ -45,11 +46,11 @@ export class AuthController {
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'The user has none of the roles that may use this API (no token is returned).' })
   @ApiTooManyRequestsResponse({
     type: ApiErrorDto,
-    description: 'Too many attempts from this address; `Retry-After` says when to try again.',
+    description: 'Too many failed logins from this address or for this user name; `Retry-After` says when to try again.',
   })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'Keystone could not be reached.' })
-  async login(@Body() body: LoginDto): Promise<IssuedTokenDto> {
-    const { token, identity } = await this.auth.login(body);
+  async login(@Body() body: LoginDto, @Req() request: Request): Promise<IssuedTokenDto> {
+    const { token, identity } = await this.auth.login(body, clientAddress(request));
     return mapIssuedToken(token, identity, this.auth.permissions(identity));
   }
 

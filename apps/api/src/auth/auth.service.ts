@@ -12,6 +12,7 @@ import { ADMIN_ROLE, type AuthPolicy, describeProjectRule, describeRoles, matche
 import { AccessDenied, AuthChallenge, AuthenticationFailed } from './auth-errors';
 import { authConfig } from './auth.config';
 import type { LoginDto } from './dto/login.dto';
+import { AuthLimits } from './auth-limits';
 import { TokenCache } from './token-cache';
 
 /** What a route asks of a caller's token, once it is known to be valid. */
@@ -56,8 +57,13 @@ export class AuthService {
   constructor(
     private readonly openstack: OpenStackClient,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly limits: AuthLimits,
   ) {
-    this.cache = new TokenCache({ ttlMs: config.cacheTtlSeconds * 1000, maxEntries: config.cacheMaxEntries });
+    this.cache = new TokenCache({
+      ttlMs: config.cacheTtlSeconds * 1000,
+      negativeTtlMs: config.negativeCacheSeconds * 1000,
+      maxEntries: config.cacheMaxEntries,
+    });
     this.challenge = AuthChallenge.keystone(config.wwwAuthenticateUri ?? openstack.config.auth.authUrl);
     this.policy = {
       readRoles: config.readRoles,
@@ -83,12 +89,17 @@ export class AuthService {
    * since; the cloud's own failures (Keystone down, our service account refused) go on as `OpenStackError`s.
    */
   async identify(token: string): Promise<AuthIdentity> {
-    if (!TOKEN_SHAPE.test(token)) throw this.invalidToken();
+    if (!TOKEN_SHAPE.test(token) || this.cache.isRejected(token)) throw this.invalidToken();
     let identity: AuthIdentity;
     try {
       identity = await this.cache.resolve(token, async () => identityOf(await this.openstack.identity.validateToken(token), this.policy));
     } catch (error) {
-      if (isOpenStackError(error) && error.status === 404) throw this.invalidToken();
+      if (isOpenStackError(error) && error.status === 404) {
+        // Keystone's "no such token" is final for that token: asking again within the negative TTL would only let
+        // a flood of one bad token through to Keystone.
+        this.cache.reject(token);
+        throw this.invalidToken();
+      }
       throw error;
     }
     if (identity.expiresAt.getTime() <= Date.now()) throw this.invalidToken();
@@ -163,16 +174,20 @@ export class AuthService {
    * validation result. A user without any read role gets a 403 and the token is revoked at once, so a login
    * that cannot use the API leaves nothing usable behind.
    */
-  async login(dto: LoginDto): Promise<{ token: string; identity: AuthIdentity }> {
+  async login(dto: LoginDto, address: string): Promise<{ token: string; identity: AuthIdentity }> {
+    const user = loginName(dto);
+    this.limits.checkLogin(address, user);
     let issued: Awaited<ReturnType<OpenStackClient['identity']['authenticate']>>;
     try {
       issued = await this.openstack.identity.authenticate(toKeystoneLogin(dto));
     } catch (error) {
       if (isOpenStackError(error) && error.status === 401) {
+        this.limits.loginFailed(address, user);
         throw new AuthenticationFailed('Keystone refused these credentials (user, password, domain or project)', this.challenge);
       }
       throw error;
     }
+    this.limits.loginSucceeded(user);
     const identity = identityOf(issued, this.policy);
     try {
       this.authorize(identity, 'read');
@@ -194,6 +209,12 @@ export class AuthService {
   private invalidToken(): AuthenticationFailed {
     return new AuthenticationFailed('The token is invalid, expired or revoked: log in again', this.challenge);
   }
+}
+
+/** Whose password is being tried: the user in its domain, or the application credential. */
+function loginName(dto: LoginDto): string {
+  if (dto.applicationCredentialId !== undefined) return `application-credential:${dto.applicationCredentialId}`;
+  return `${dto.userDomainName ?? 'Default'}/${dto.username ?? ''}`;
 }
 
 function toKeystoneLogin(dto: LoginDto): PasswordLogin | ApplicationCredentialLogin {

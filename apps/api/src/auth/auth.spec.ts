@@ -23,7 +23,7 @@ interface Row {
 }
 
 /** Operations that need no token. Every other operation in the spec must refuse a request without one. */
-const PUBLIC = ['GET /v1/health', 'GET /v1/health/ready', 'POST /v1/auth/tokens'];
+const PUBLIC = ['GET /livez', 'GET /readyz', 'GET /v1/health', 'GET /v1/health/ready', 'POST /v1/auth/tokens'];
 /** Non-GET operations a reader may call: they change nothing here (a preview) or concern the caller's own token. */
 const READER_MAY = ['POST /v1/schedules/preview', 'DELETE /v1/auth/tokens'];
 /** Operations that use their token up (logout): each call gets a fresh token. */

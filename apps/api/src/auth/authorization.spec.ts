@@ -9,6 +9,7 @@ import { AccessDenied } from './auth-errors';
 import { assertCanRead, assertCanWrite, identityOf, type KeystoneScopeExtras, ProjectAccessDenied } from './auth-identity';
 import { type AuthPolicy, matchesProject, parseProjectRule, type ProjectRule } from './auth-policy';
 import type { AuthConfig } from './auth.config';
+import type { AuthLimits } from './auth-limits';
 import { AuthService, type Requirement } from './auth.service';
 
 /*
@@ -202,6 +203,8 @@ describe('the guard rule per persona and scope (AuthService.authorize)', () => {
         cacheMaxEntries: 10,
         ...config,
       } as AuthConfig,
+      // authorize() never counts failures: no limits are needed.
+      undefined as unknown as AuthLimits,
     );
   /** What each requirement answers: `ok`, or the 403's message. */
   const outcome = (auth: AuthService, shape: TokenShape) => {

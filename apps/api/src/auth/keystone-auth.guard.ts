@@ -4,8 +4,11 @@ import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ACCESS_POLICY, type AccessPolicy, type AuthenticatedRequest } from './access.decorators';
 import { AuthChallenge, AuthenticationFailed } from './auth-errors';
+import type { AuthIdentity } from './auth-identity';
+import { AuthLimits } from './auth-limits';
 import { authConfig } from './auth.config';
 import { AuthService, type Requirement } from './auth.service';
+import { clientAddress } from './client-address';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
@@ -57,6 +60,7 @@ export class KeystoneAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly limits: AuthLimits,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
   ) {
     this.metricsDigest = config.metricsToken === undefined ? undefined : sha256(config.metricsToken);
@@ -88,7 +92,15 @@ export class KeystoneAuthGuard implements CanActivate {
         this.auth.challenge,
       );
     }
-    const identity = await this.auth.identify(token);
+    const address = clientAddress(request);
+    this.limits.checkToken(address);
+    let identity: AuthIdentity;
+    try {
+      identity = await this.auth.identify(token);
+    } catch (error) {
+      if (error instanceof AuthenticationFailed) this.limits.tokenFailed(address);
+      throw error;
+    }
     this.auth.authorize(identity, requirement);
     request.auth = { token, identity };
   }

@@ -10,6 +10,8 @@ interface Entry {
 export interface TokenCacheOptions {
   /** How long a validation is trusted; 0 disables the cache. */
   ttlMs: number;
+  /** How long Keystone's "no such token" is remembered; 0 (the default) never. */
+  negativeTtlMs?: number;
   maxEntries: number;
   /** Injected by tests; the wall clock otherwise (token expiry is a real instant, not the business clock). */
   now?: () => number;
@@ -25,12 +27,15 @@ export interface TokenCacheOptions {
  * - Keys are HMAC-SHA256 digests under a key made at start-up, never tokens: a heap dump or a debugger shows
  *   nothing that can be replayed against Keystone.
  * - Concurrent misses for one token share a single Keystone call.
- * - Only valid tokens are kept: a failed validation is never cached, so a token becomes usable as soon as
- *   Keystone says it is.
+ * - A token Keystone does not know (`reject`) is remembered for `negativeTtlMs` only, in a table of its own
+ *   (same bound, same HMAC keys), so a flood of one bad token costs Keystone one call per interval. Other
+ *   failures (Keystone down) are never remembered.
  */
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Promise<AuthIdentity>>();
+  /** Digests of tokens Keystone called unknown, with the epoch ms until which that answer stands. */
+  private readonly rejected = new Map<string, number>();
   private readonly hmacKey = randomBytes(32);
   private readonly now: () => number;
 
@@ -71,6 +76,31 @@ export class TokenCache {
   /** Remembers what Keystone said when it issued `token` (a login), sparing the first request a validation. */
   remember(token: string, identity: AuthIdentity): void {
     this.store(this.keyOf(token), identity);
+  }
+
+  /** Whether Keystone called `token` unknown less than `negativeTtlMs` ago. */
+  isRejected(token: string): boolean {
+    const key = this.keyOf(token);
+    const until = this.rejected.get(key);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.rejected.delete(key);
+    return false;
+  }
+
+  /** Remembers that Keystone does not know `token`. */
+  reject(token: string): void {
+    const ttl = this.options.negativeTtlMs ?? 0;
+    if (ttl <= 0) return;
+    const key = this.keyOf(token);
+    this.entries.delete(key);
+    this.rejected.delete(key);
+    this.rejected.set(key, this.now() + ttl);
+    while (this.rejected.size > this.options.maxEntries) {
+      const oldest = this.rejected.keys().next();
+      if (oldest.done) break;
+      this.rejected.delete(oldest.value);
+    }
   }
 
   /** Forgets `token` (after a logout), so the next request with it goes to Keystone. */
