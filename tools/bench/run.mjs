@@ -137,6 +137,8 @@ async function main() {
     OS_REGION_NAME: CREDENTIALS.region,
     // The fan-out scenario asks for 100 VMs in one window; the product's default ceiling is 50.
     SCHEDULER_MAX_INSTANCE_COUNT: String(Math.max(options.vms, 50)),
+    // Ready means the cloud answers and both managed flavors exist: the scenarios start from there.
+    READINESS_REQUIRES_CLOUD: 'true',
   };
   let apiStarts = 0;
   const startApi = async () => {

@@ -79,7 +79,7 @@ describe('engine safety, as real processes', () => {
 
     // Installation A, with its window live and its VMs ACTIVE.
     const a = await start(env(await database('safety_a')));
-    const idA = await installationId(a);
+    const idA = await installationId(cloud, a);
     const scheduleA = await cloud.createSchedule(a.url, 'installation-a', nA, 2000, 45_000);
     const tagA = `peak-installation:${idA}`;
     await until(async () => (await live(sim, tagA)).filter((s) => s.status === 'ACTIVE').length === nA, `A's ${nA} VMs ACTIVE`);
@@ -88,7 +88,7 @@ describe('engine safety, as real processes', () => {
 
     // Installation B: an empty database of its own, the same cloud and credentials.
     const b = await start(env(await database('safety_b')));
-    const idB = await installationId(b);
+    const idB = await installationId(cloud, b);
     expect(idB).not.toBe(idA);
     const tagB = `peak-installation:${idB}`;
     const scheduleB = await cloud.createSchedule(b.url, 'installation-b', nB, 2000, 12_000);
@@ -98,7 +98,7 @@ describe('engine safety, as real processes', () => {
     const passes = new Set<string>();
     const listsBefore = (await sim.control.requests({ method: 'GET', path: `${SERVERS}/detail` })).length;
     await until(async () => {
-      const at = (await engineHealth(b)).lastPassAt;
+      const at = (await engineHealth(cloud, b)).lastPassAt;
       if (at) passes.add(at);
       const lists = (await sim.control.requests({ method: 'GET', path: `${SERVERS}/detail` })).length;
       return passes.size >= 6 && lists - listsBefore >= 6;
@@ -383,16 +383,17 @@ interface EngineHealth {
   lastPassAt?: string;
 }
 
-async function engineHealth(p: ApiProcess): Promise<EngineHealth> {
-  const res = await fetch(`${p.url}/v1/health/ready`);
+/** The engine part of readiness, with its detail (installation, last pass): what a cloud admin's token sees. */
+async function engineHealth(cloud: Cloud, p: ApiProcess): Promise<EngineHealth> {
+  const res = await cloud.request('GET', `${p.url}/readyz`);
   const body = (await res.json()) as { details?: { engine?: EngineHealth } };
   const engine = body.details?.engine;
   if (!engine) throw new Error(`no engine in /v1/health/ready: ${res.status} ${JSON.stringify(body)}`);
   return engine;
 }
 
-async function installationId(p: ApiProcess): Promise<string> {
-  const id = (await engineHealth(p)).installationId;
+async function installationId(cloud: Cloud, p: ApiProcess): Promise<string> {
+  const id = (await engineHealth(cloud, p)).installationId;
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
   return id;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiProcess, type ApiProcess } from '@peak/testing';
+import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
 
 /**
  * A real cloud and no DATABASE_URL (a laptop with the production clouds.yaml): the API says plainly that its data is
@@ -35,7 +36,11 @@ describe('the embedded database against a real cloud', () => {
       OS_PROJECT_DOMAIN_NAME: 'Default',
       FLAVOR_BOOTSTRAP: 'false',
     });
-    const ready = (await (await fetch(`${api.url}/v1/health/ready`)).json()) as { details: { engine: { installationId: string } } };
+    // The installation id is part of the detail a cloud admin sees.
+    const { token } = await keystoneToken(sim.authUrl, ADMIN);
+    const ready = (await (await fetch(`${api.url}/readyz`, { headers: { 'X-Auth-Token': token } })).json()) as {
+      details: { engine: { installationId: string } };
+    };
     const installationId = ready.details.engine.installationId;
     expect(installationId).toMatch(/^[0-9a-f-]{36}$/);
     const output = api.output();

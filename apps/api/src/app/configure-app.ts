@@ -22,7 +22,10 @@ export function configureApp(app: INestApplication): INestApplication {
   // Nest's own lines (the ones buffered during bootstrap included) go to the same JSON stream as the rest.
   app.useLogger(app.get(Logger));
   hardenHttp(app as NestExpressApplication);
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  // The scrape and the Kubernetes-style probes live at the root, where Prometheus and kubelets look for them.
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['metrics', 'livez', 'readyz'].map((path) => ({ path, method: RequestMethod.GET })),
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new OpenStackExceptionFilter());
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {

@@ -1,57 +1,99 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/access.decorators';
-import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { CloudHealthIndicator } from './indicators/cloud.indicator';
-import { EngineHealthIndicator } from './indicators/engine.indicator';
-import { FlavorBootstrapHealthIndicator } from './indicators/flavor-bootstrap.indicator';
-import { QuotaHealthIndicator } from './indicators/quota.indicator';
+import { Controller, Get, Header, HttpStatus, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public, type AuthenticatedRequest } from '../auth/access.decorators';
+import { OptionalAuthentication } from '../auth/optional-authentication';
+import { LivenessDto, ReadinessDto } from './health.dto';
+import { HealthService } from './health.service';
 
-@ApiTags('health')
-// Probes (load balancers, Kubernetes) carry no Keystone token.
-@Public()
-@Controller('health')
-export class HealthController {
+const LIVENESS = {
+  summary: 'Liveness',
+  description:
+    'Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` ' +
+    'recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token.',
+};
+const READINESS = {
+  summary: 'Readiness',
+  description:
+    'Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the ' +
+    'managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud ' +
+    'and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs ' +
+    "no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids).",
+};
+
+/** Shared by `/livez`, `/readyz` and their `/v1/health` aliases. */
+abstract class Probes {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
-    private readonly cloud: CloudHealthIndicator,
-    private readonly flavors: FlavorBootstrapHealthIndicator,
-    private readonly engine: EngineHealthIndicator,
-    private readonly quota: QuotaHealthIndicator,
+    protected readonly health: HealthService,
+    protected readonly optionalAuth: OptionalAuthentication,
   ) {}
 
+  protected live(res: Response): LivenessDto {
+    const liveness = this.health.liveness();
+    res.status(liveness.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return liveness;
+  }
+
+  protected async ready(req: AuthenticatedRequest, res: Response): Promise<ReadinessDto> {
+    const [report, admin] = await Promise.all([this.health.readiness(), this.optionalAuth.isCloudAdmin(req)]);
+    res.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return this.health.forViewer(report, admin ? 'admin' : 'anyone');
+  }
+}
+
+/** Kubernetes-style probes at the root, outside `/v1` (see `configureApp`). */
+@ApiTags('health')
+// Probes (kubelets, load balancers) carry no Keystone token.
+@Public()
+@Controller()
+export class ProbesController extends Probes {
+  constructor(health: HealthService, optionalAuth: OptionalAuthentication) {
+    super(health, optionalAuth);
+  }
+
+  @Get('livez')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation(LIVENESS)
+  @ApiOkResponse({ type: LivenessDto, description: 'Alive.' })
+  @ApiServiceUnavailableResponse({ type: LivenessDto, description: 'The event loop was blocked too long: restart me.' })
+  getLivez(@Res({ passthrough: true }) res: Response): LivenessDto {
+    return this.live(res);
+  }
+
+  @Get('readyz')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation(READINESS)
+  @ApiOkResponse({ type: ReadinessDto, description: 'Ready to serve.' })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'A required part is down; `error` names it.' })
+  getReadyz(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
+    return this.ready(req, res);
+  }
+}
+
+/** The probes' first addresses, kept for the tools and load balancers configured with them. */
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController extends Probes {
+  constructor(health: HealthService, optionalAuth: OptionalAuthentication) {
+    super(health, optionalAuth);
+  }
+
   @Get()
-  @HealthCheck()
-  @ApiOperation({
-    summary: 'Liveness',
-    description:
-      'Whether the API process and its database answer (503 when the database does not). ' +
-      'Also reports the flavor bootstrap, without failing on it. Needs no token.',
-  })
-  @ApiServiceUnavailableResponse({ description: 'The database is down; the body says so.' })
-  getHealth(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 3000 }), () => this.flavors.check('flavors')]);
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ ...LIVENESS, summary: 'Liveness (alias of /livez)' })
+  @ApiOkResponse({ type: LivenessDto, description: 'Alive.' })
+  @ApiServiceUnavailableResponse({ type: LivenessDto, description: 'The event loop was blocked too long.' })
+  getHealth(@Res({ passthrough: true }) res: Response): LivenessDto {
+    return this.live(res);
   }
 
   @Get('ready')
-  @HealthCheck()
-  @ApiOperation({
-    summary: 'Readiness',
-    description:
-      'Whether this replica can do its job: the database answers, the cloud answers with our credentials, ' +
-      'and both managed flavors exist. 503 with the failing part otherwise. Also says whether this replica ' +
-      'leads the engine or follows (both are ready), and which Keystone projects have VMs held back by a full ' +
-      'quota (informative: the tenant raises it). Needs no token.',
-  })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is not ready; the body says which.' })
-  getReadiness(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.db.pingCheck('database', { timeout: 3000 }),
-      () => this.cloud.check('cloud'),
-      () => this.flavors.check('flavors', true),
-      () => this.engine.check('engine'),
-      () => this.quota.check('quota'),
-    ]);
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ ...READINESS, summary: 'Readiness (alias of /readyz)' })
+  @ApiOkResponse({ type: ReadinessDto, description: 'Ready to serve.' })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'A required part is down; `error` names it.' })
+  getReadiness(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
+    return this.ready(req, res);
   }
 }

@@ -1,17 +1,36 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuthModule } from '../auth/auth.module';
 import { EngineModule } from '../engine/engine.module';
 import { FlavorsModule } from '../flavors/flavors.module';
 import { RunsModule } from '../runs/runs.module';
-import { HealthController } from './health.controller';
+import { EventLoopMonitor } from './event-loop-monitor';
+import { healthConfig } from './health.config';
+import { HealthController, ProbesController } from './health.controller';
+import { HealthService } from './health.service';
 import { CloudHealthIndicator } from './indicators/cloud.indicator';
 import { EngineHealthIndicator } from './indicators/engine.indicator';
 import { FlavorBootstrapHealthIndicator } from './indicators/flavor-bootstrap.indicator';
 import { QuotaHealthIndicator } from './indicators/quota.indicator';
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }), FlavorsModule, EngineModule, RunsModule],
-  controllers: [HealthController],
-  providers: [CloudHealthIndicator, FlavorBootstrapHealthIndicator, EngineHealthIndicator, QuotaHealthIndicator],
+  imports: [
+    ConfigModule.forFeature(healthConfig),
+    TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
+    AuthModule,
+    FlavorsModule,
+    EngineModule,
+    RunsModule,
+  ],
+  controllers: [ProbesController, HealthController],
+  providers: [
+    HealthService,
+    EventLoopMonitor,
+    CloudHealthIndicator,
+    FlavorBootstrapHealthIndicator,
+    EngineHealthIndicator,
+    QuotaHealthIndicator,
+  ],
 })
 export class HealthModule {}

@@ -15,7 +15,7 @@ import { requestIdOf } from './request-id';
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 
 /** Health probes and scrapes arrive every few seconds from machines; at `info` they would drown everything else. */
-const PROBE_PATH = /^\/(?:metrics|v1\/health)(?:[/?]|$)/;
+const PROBE_PATH = /^\/(?:metrics|livez|readyz|v1\/health)(?:[/?]|$)/;
 
 interface SerializedRequest {
   id: unknown;

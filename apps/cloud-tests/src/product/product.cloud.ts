@@ -165,8 +165,10 @@ describe('the product against the real cloud', () => {
         waitFor(
           `${p.url} to be ready`,
           async () => {
-            const response = await fetch(`${p.url}/v1/health/ready`);
-            return response.status === 200 ? ((await response.json()) as Json) : undefined;
+            // The flavors' detail is for a cloud admin; readiness no longer waits for them, so wait for their phase.
+            const response = await fetch(`${p.url}/v1/health/ready`, { headers: { 'x-auth-token': admin.token } });
+            const body = response.status === 200 ? ((await response.json()) as Json) : undefined;
+            return body?.details?.flavors?.phase === 'done' ? body : undefined;
           },
           120_000,
           1000,
