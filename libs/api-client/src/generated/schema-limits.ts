@@ -25,6 +25,10 @@ export const schemaLimits = {
     keyName: { minLength: 1, maxLength: 255 },
     securityGroups: { maxItems: 16 },
   },
+  LivenessDto: {
+    eventLoopDelayMs: { minimum: 0 },
+    uptimeSeconds: { minimum: 0 },
+  },
   LoginDto: {
     applicationCredentialSecret: { maxLength: 4096 },
     password: { maxLength: 4096 },

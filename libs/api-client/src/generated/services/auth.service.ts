@@ -66,7 +66,7 @@ export class AuthService extends BaseService {
   /**
    * Log in.
    *
-   * Passes a user's name and password (optionally a project and domains), or an application credential, to Keystone and returns the token Keystone issues, its expiry and roles. Send the token as `X-Auth-Token` (or `Authorization: Bearer`) on every other call. The API stores no credential. Tools may skip this and send a token they got from Keystone themselves. Limited per client address (`AUTH_LOGIN_LIMIT` per `AUTH_LOGIN_WINDOW_SECONDS`); a user without any read role gets a 403 and no token. Needs no token.
+   * Passes a user's name and password (optionally a project and domains), or an application credential, to Keystone and returns the token Keystone issues, its expiry and roles. Send the token as `X-Auth-Token` (or `Authorization: Bearer`) on every other call. The API stores no credential. Tools may skip this and send a token they got from Keystone themselves. Failed logins are limited per client address (`AUTH_LOGIN_LIMIT` per `AUTH_LOGIN_WINDOW_SECONDS`) and per user name (locked after `AUTH_LOCKOUT_THRESHOLD` consecutive failures, for longer after each further one); a user without any read role gets a 403 and no token. Needs no token.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `login()` instead.
@@ -81,7 +81,7 @@ export class AuthService extends BaseService {
   /**
    * Log in.
    *
-   * Passes a user's name and password (optionally a project and domains), or an application credential, to Keystone and returns the token Keystone issues, its expiry and roles. Send the token as `X-Auth-Token` (or `Authorization: Bearer`) on every other call. The API stores no credential. Tools may skip this and send a token they got from Keystone themselves. Limited per client address (`AUTH_LOGIN_LIMIT` per `AUTH_LOGIN_WINDOW_SECONDS`); a user without any read role gets a 403 and no token. Needs no token.
+   * Passes a user's name and password (optionally a project and domains), or an application credential, to Keystone and returns the token Keystone issues, its expiry and roles. Send the token as `X-Auth-Token` (or `Authorization: Bearer`) on every other call. The API stores no credential. Tools may skip this and send a token they got from Keystone themselves. Failed logins are limited per client address (`AUTH_LOGIN_LIMIT` per `AUTH_LOGIN_WINDOW_SECONDS`) and per user name (locked after `AUTH_LOCKOUT_THRESHOLD` consecutive failures, for longer after each further one); a user without any read role gets a 403 and no token. Needs no token.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `login$Response()` instead.

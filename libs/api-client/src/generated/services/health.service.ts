@@ -12,8 +12,14 @@ import { StrictHttpResponse } from '../strict-http-response';
 
 import { getHealth } from '../fn/health/get-health';
 import { GetHealth$Params } from '../fn/health/get-health';
+import { getLivez } from '../fn/health/get-livez';
+import { GetLivez$Params } from '../fn/health/get-livez';
 import { getReadiness } from '../fn/health/get-readiness';
 import { GetReadiness$Params } from '../fn/health/get-readiness';
+import { getReadyz } from '../fn/health/get-readyz';
+import { GetReadyz$Params } from '../fn/health/get-readyz';
+import { LivenessDto } from '../models/liveness-dto';
+import { ReadinessDto } from '../models/readiness-dto';
 
 @Injectable({ providedIn: 'root' })
 export class HealthService extends BaseService {
@@ -21,118 +27,108 @@ export class HealthService extends BaseService {
     super(config, http);
   }
 
-  /** Path part for operation `getHealth()` */
-  static readonly GetHealthPath = '/v1/health';
+  /** Path part for operation `getLivez()` */
+  static readonly GetLivezPath = '/livez';
 
   /**
    * Liveness.
    *
-   * Whether the API process and its database answer (503 when the database does not). Also reports the flavor bootstrap, without failing on it. Needs no token. Needs no token.
+   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
-   * To access only the response body, use `getHealth()` instead.
+   * To access only the response body, use `getLivez()` instead.
    *
    * This method doesn't expect any request body.
    */
-  getHealth$Response(params?: GetHealth$Params, context?: HttpContext): Observable<StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-}>> {
-    const obs = getHealth(this.http, this.rootUrl, params, context);
+  getLivez$Response(params?: GetLivez$Params, context?: HttpContext): Observable<StrictHttpResponse<LivenessDto>> {
+    const obs = getLivez(this.http, this.rootUrl, params, context);
     return obs;
   }
 
   /**
    * Liveness.
    *
-   * Whether the API process and its database answer (503 when the database does not). Also reports the flavor bootstrap, without failing on it. Needs no token. Needs no token.
+   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `getLivez$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getLivez(params?: GetLivez$Params, context?: HttpContext): Observable<LivenessDto> {
+    const resp = this.getLivez$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<LivenessDto>): LivenessDto => r.body)
+    );
+  }
+
+  /** Path part for operation `getReadyz()` */
+  static readonly GetReadyzPath = '/readyz';
+
+  /**
+   * Readiness.
+   *
+   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `getReadyz()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getReadyz$Response(params?: GetReadyz$Params, context?: HttpContext): Observable<StrictHttpResponse<ReadinessDto>> {
+    const obs = getReadyz(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Readiness.
+   *
+   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `getReadyz$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getReadyz(params?: GetReadyz$Params, context?: HttpContext): Observable<ReadinessDto> {
+    const resp = this.getReadyz$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<ReadinessDto>): ReadinessDto => r.body)
+    );
+  }
+
+  /** Path part for operation `getHealth()` */
+  static readonly GetHealthPath = '/v1/health';
+
+  /**
+   * Liveness (alias of /livez).
+   *
+   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `getHealth()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getHealth$Response(params?: GetHealth$Params, context?: HttpContext): Observable<StrictHttpResponse<LivenessDto>> {
+    const obs = getHealth(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Liveness (alias of /livez).
+   *
+   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getHealth$Response()` instead.
    *
    * This method doesn't expect any request body.
    */
-  getHealth(params?: GetHealth$Params, context?: HttpContext): Observable<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-}> {
+  getHealth(params?: GetHealth$Params, context?: HttpContext): Observable<LivenessDto> {
     const resp = this.getHealth$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-}>): {
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-} => r.body)
+      map((r: StrictHttpResponse<LivenessDto>): LivenessDto => r.body)
     );
   }
 
@@ -140,114 +136,34 @@ export class HealthService extends BaseService {
   static readonly GetReadinessPath = '/v1/health/ready';
 
   /**
-   * Readiness.
+   * Readiness (alias of /readyz).
    *
-   * Whether this replica can do its job: the database answers, the cloud answers with our credentials, and both managed flavors exist. 503 with the failing part otherwise. Also says whether this replica leads the engine or follows (both are ready), and which Keystone projects have VMs held back by a full quota (informative: the tenant raises it). Needs no token. Needs no token.
+   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `getReadiness()` instead.
    *
    * This method doesn't expect any request body.
    */
-  getReadiness$Response(params?: GetReadiness$Params, context?: HttpContext): Observable<StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-}>> {
+  getReadiness$Response(params?: GetReadiness$Params, context?: HttpContext): Observable<StrictHttpResponse<ReadinessDto>> {
     const obs = getReadiness(this.http, this.rootUrl, params, context);
     return obs;
   }
 
   /**
-   * Readiness.
+   * Readiness (alias of /readyz).
    *
-   * Whether this replica can do its job: the database answers, the cloud answers with our credentials, and both managed flavors exist. 503 with the failing part otherwise. Also says whether this replica leads the engine or follows (both are ready), and which Keystone projects have VMs held back by a full quota (informative: the tenant raises it). Needs no token. Needs no token.
+   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getReadiness$Response()` instead.
    *
    * This method doesn't expect any request body.
    */
-  getReadiness(params?: GetReadiness$Params, context?: HttpContext): Observable<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-}> {
+  getReadiness(params?: GetReadiness$Params, context?: HttpContext): Observable<ReadinessDto> {
     const resp = this.getReadiness$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-}>): {
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-} => r.body)
+      map((r: StrictHttpResponse<ReadinessDto>): ReadinessDto => r.body)
     );
   }
 

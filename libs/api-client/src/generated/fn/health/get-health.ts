@@ -7,31 +7,12 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { LivenessDto } from '../../models/liveness-dto';
 
 export interface GetHealth$Params {
 }
 
-export function getHealth(http: HttpClient, rootUrl: string, params?: GetHealth$Params, context?: HttpContext): Observable<StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-}>> {
+export function getHealth(http: HttpClient, rootUrl: string, params?: GetHealth$Params, context?: HttpContext): Observable<StrictHttpResponse<LivenessDto>> {
   const rb = new RequestBuilder(rootUrl, getHealth.PATH, 'get');
   if (params) {
   }
@@ -41,27 +22,7 @@ export function getHealth(http: HttpClient, rootUrl: string, params?: GetHealth$
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<{
-      'status'?: string;
-      'info'?: ({
-      [key: string]: {
-      'status': string;
-      [key: string]: any;
-      };
-      }) | null;
-      'error'?: ({
-      [key: string]: {
-      'status': string;
-      [key: string]: any;
-      };
-      }) | null;
-      'details'?: {
-      [key: string]: {
-      'status': string;
-      [key: string]: any;
-      };
-      };
-      }>;
+      return r as StrictHttpResponse<LivenessDto>;
     })
   );
 }

@@ -7,31 +7,12 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ReadinessDto } from '../../models/readiness-dto';
 
 export interface GetReadiness$Params {
 }
 
-export function getReadiness(http: HttpClient, rootUrl: string, params?: GetReadiness$Params, context?: HttpContext): Observable<StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'details'?: {
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-};
-}>> {
+export function getReadiness(http: HttpClient, rootUrl: string, params?: GetReadiness$Params, context?: HttpContext): Observable<StrictHttpResponse<ReadinessDto>> {
   const rb = new RequestBuilder(rootUrl, getReadiness.PATH, 'get');
   if (params) {
   }
@@ -41,27 +22,7 @@ export function getReadiness(http: HttpClient, rootUrl: string, params?: GetRead
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<{
-      'status'?: string;
-      'info'?: ({
-      [key: string]: {
-      'status': string;
-      [key: string]: any;
-      };
-      }) | null;
-      'error'?: ({
-      [key: string]: {
-      'status': string;
-      [key: string]: any;
-      };
-      }) | null;
-      'details'?: {
-      [key: string]: {
-      'status': string;
-      [key: string]: any;
-      };
-      };
-      }>;
+      return r as StrictHttpResponse<ReadinessDto>;
     })
   );
 }
