@@ -59,7 +59,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 /**
  * Each operation's `security`, from the access policy its decorators declared (`x-peak-access`, removed here) or,
  * without one, from its method as the guard decides: GET and HEAD read, the rest write. Protected operations also
- * list their 401 and 403 answers.
+ * list their 401, 403 and 429 answers.
  */
 function markAccess(document: OpenAPIObject): OpenAPIObject {
   const errorBody = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorDto' } } } };
@@ -77,6 +77,12 @@ function markAccess(document: OpenAPIObject): OpenAPIObject {
       operation.security = [{ [TOKEN_SCHEME]: [] }, { [BEARER_SCHEME]: [] }];
       const responses = operation.responses;
       responses['401'] ??= { description: 'No token, or one Keystone does not accept (invalid, expired, revoked).', ...errorBody };
+      responses['429'] ??= {
+        description:
+          'Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.',
+        headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } } },
+        ...errorBody,
+      };
       if (policy !== 'authenticated')
         responses['403'] ??= { description: 'The token lacks the role this operation needs, or its scope is not accepted.', ...errorBody };
     }
