@@ -61,8 +61,15 @@ describe('Keystone authentication', () => {
     sim = await startSimulator({ port: 0, buildDelayMs: 20, deleteDelayMs: 20 });
     app = await createTestApp({
       databaseUrl: db.url,
-      // Login throttling has its own spec; here it would only count this file's logins.
-      env: { ...simulatorEnv(sim), FLAVOR_BOOTSTRAP: 'false', AUTH_CACHE_TTL_SECONDS: '30', AUTH_LOGIN_LIMIT: '1000' },
+      // The limits on failures have their own specs; here they would only count this file's refusals.
+      env: {
+        ...simulatorEnv(sim),
+        FLAVOR_BOOTSTRAP: 'false',
+        AUTH_CACHE_TTL_SECONDS: '30',
+        AUTH_LOGIN_LIMIT: '1000',
+        AUTH_LOCKOUT_THRESHOLD: '1000',
+        AUTH_FAILURE_LIMIT: '100000',
+      },
       auth: 'none',
     });
     const spec = (await http().get('/docs-json').expect(200)).body as Spec;
