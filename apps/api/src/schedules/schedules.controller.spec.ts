@@ -507,8 +507,8 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         }
       }
       const create = doc.paths['/v1/schedules']['post'];
-      // 401 and 403 come with the Keystone token every schedules operation needs (auth/).
-      expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '403', '409', '422', '503']);
+      // 401, 403 and 429 come with the Keystone token every schedules operation needs (auth/).
+      expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '403', '409', '422', '429', '503']);
       expect(Object.keys(doc.paths['/v1/schedules/{id}']['patch'].responses).sort()).toEqual([
         '200',
         '400',
@@ -517,9 +517,18 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         '404',
         '409',
         '422',
+        '429',
         '503',
       ]);
-      expect(Object.keys(doc.paths['/v1/schedules/{id}']['delete'].responses).sort()).toEqual(['202', '204', '400', '401', '403', '404']);
+      expect(Object.keys(doc.paths['/v1/schedules/{id}']['delete'].responses).sort()).toEqual([
+        '202',
+        '204',
+        '400',
+        '401',
+        '403',
+        '404',
+        '429',
+      ]);
       expect(create.description).toContain('first valid instant after the gap');
       expect(doc.components.schemas).toEqual(
         expect.objectContaining({
