@@ -109,6 +109,46 @@ describe('derived schedule state and the state filter', () => {
     expect(second.items.map((s) => s.name)).toEqual([...expected.keys()].sort().slice(2, 4));
   });
 
+  it('searches names case-insensitively, taking % and _ literally, and counts what it keeps', async () => {
+    const page = await list('q=SWITCHED');
+    expect(page.items.map((s) => s.name)).toEqual(['switched-off', 'switched-off-but-running']);
+    expect(page.total).toBe(2);
+    expect((await list('q=-but-&state=active')).items.map((s) => s.name)).toEqual(['switched-off-but-running']);
+    expect((await list(`q=${encodeURIComponent('%')}`)).total).toBe(0);
+    expect((await list('q=_')).total).toBe(0);
+  });
+
+  it('sorts by name, next window or state, either way, ties by name, consistently across pages', async () => {
+    const names = [...expected.keys()];
+    expect((await list('sort=-name')).items.map((s) => s.name)).toEqual([...names].sort().reverse());
+
+    const byState = (await list('sort=state')).items.map((s) => s.name);
+    const stateOrder = [...names].sort(
+      (a, b) => (expected.get(a) as string).localeCompare(expected.get(b) as string) || a.localeCompare(b),
+    );
+    expect(byState).toEqual(stateOrder);
+    expect((await list('sort=-state')).items.map((s) => expected.get(s.name))).toEqual(stateOrder.map((n) => expected.get(n)).reverse());
+
+    // The next window is the schedule's cursor: the first window that has not ended (the current one, if any).
+    const cursors: { name: string; at: Date | null }[] = await kit.app
+      .get(DataSource)
+      .query('SELECT name, next_window_start AS at FROM schedule');
+    const atOf = (name: string) => cursors.find((c) => c.name === name)?.at?.getTime() ?? Infinity;
+    const nextOrder = [...names].sort((a, b) => atOf(a) - atOf(b) || a.localeCompare(b));
+    expect((await list('sort=nextWindow')).items.map((s) => s.name)).toEqual(nextOrder);
+    expect(cursors.some((c) => c.at === null)).toBe(true); // some have none left: they come last
+
+    // Two pages of a sort are the one list cut in two.
+    const first = (await kit.http().get('/v1/schedules?sort=-state&limit=5').expect(200)).body as Page;
+    const rest = (await kit.http().get('/v1/schedules?sort=-state&limit=100&offset=5').expect(200)).body as Page;
+    expect([...first.items, ...rest.items].map((s) => s.name)).toEqual((await list('sort=-state')).items.map((s) => s.name));
+  });
+
+  it('rejects an unknown sort, naming the field', async () => {
+    const res = await kit.http().get('/v1/schedules?sort=size').expect(400);
+    expect((res.body as { errors: { field: string }[] }).errors[0].field).toBe('sort');
+  });
+
   it('rejects an unknown state', async () => {
     const res = await kit.http().get('/v1/schedules?state=running').expect(400);
     expect((res.body as { errors: { field: string }[] }).errors[0].field).toBe('state');

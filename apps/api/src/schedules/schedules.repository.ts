@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ScheduleState } from './dto/schedule.dto';
+import type { ScheduleSort, ScheduleState } from './dto/schedule.dto';
 import { LATEST_RUN_ACTIVE_COUNT, LATEST_RUN_JOIN, STATES_WITH_VMS_SQL } from '../runs/latest-run.sql';
 import { RunsRepository } from '../runs/runs.repository';
 import type { RunState, ShortfallReason } from '../runs/run-lifecycle';
@@ -30,6 +30,23 @@ export interface ScheduleFilter {
   readonly id?: string;
   /** Only this project's schedules (a project-scoped caller, or a cloud admin's `?projectId=`). */
   readonly projectId?: string;
+  /** Only schedules whose name contains this text, case-insensitively. */
+  readonly nameContains?: string;
+}
+
+/** `?sort=` as SQL: the key, then the name, so that pages are stable. */
+const ORDER_BY: Record<ScheduleSort, (state: () => string) => string> = {
+  name: () => 'lower(s.name), s.id',
+  '-name': () => 'lower(s.name) DESC, s.id',
+  nextWindow: () => 's.next_window_start ASC NULLS LAST, lower(s.name), s.id',
+  '-nextWindow': () => 's.next_window_start DESC NULLS LAST, lower(s.name), s.id',
+  state: (state) => `(${state()}), lower(s.name), s.id`,
+  '-state': (state) => `(${state()}) DESC, lower(s.name), s.id`,
+};
+
+/** `text` for a LIKE pattern that matches it literally. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**
@@ -257,7 +274,7 @@ export class SchedulesRepository {
    */
   async listStamps(
     filter: ScheduleFilter,
-    page: { limit: number; offset: number },
+    page: { limit: number; offset: number; sort?: ScheduleSort },
     horizonEnd: Date,
     knownTotal?: number,
   ): Promise<{ stamps: ViewStamp[]; total: number }> {
@@ -266,18 +283,24 @@ export class SchedulesRepository {
       const conditions: string[] = [];
       if (filter.projectId !== undefined) conditions.push(`s.project_id = ${params.p(filter.projectId)}`);
       if (filter.enabled !== undefined) conditions.push(`s.enabled = ${params.p(filter.enabled)}`);
+      if (filter.nameContains) conditions.push(`s.name ILIKE ${params.p(`%${likeLiteral(filter.nameContains)}%`)}`);
       if (filter.states?.length) conditions.push(`(${stateSql(params.p(horizonEnd))}) = ANY(${params.p(filter.states)}::text[])`);
       return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     };
-    const join = filter.states?.length ? LATEST_RUN_JOIN : '';
+    const sort = page.sort ?? 'name';
+    const byState = sort === 'state' || sort === '-state';
+    const join = filter.states?.length || byState ? LATEST_RUN_JOIN : '';
     const countSql = `SELECT count(*)::int FROM schedule s ${join} ${where()}`;
     const countParams = [...params.values];
     if (knownTotal !== undefined) params.values.length = 0;
     const extra = knownTotal === undefined ? `, (${countSql}) AS total_count` : '';
     // The page's ids first (through the name index, without the latest run unless the state filter needs
     // it), then stamps of those rows only: OFFSET must not build and drop thousands of rows.
-    const pageIds = `SELECT s.id FROM schedule s ${join} ${where()} ORDER BY lower(s.name) LIMIT ${params.p(page.limit)} OFFSET ${params.p(page.offset)}`;
-    const pageSql = `WITH page AS (${pageIds}) ${selectView(params.p(horizonEnd), extra, 'JOIN page ON page.id = s.id', 'stamp')} ORDER BY lower(s.name)`;
+    // The ids go through an array (which keeps its subquery's order) so that the page keeps the sort's order
+    // without the outer query having to sort by the same expressions again.
+    const orderBy = ORDER_BY[sort](() => stateSql(params.p(horizonEnd)));
+    const pageIds = `SELECT id, position FROM unnest(ARRAY(SELECT s.id FROM schedule s ${join} ${where()} ORDER BY ${orderBy} LIMIT ${params.p(page.limit)} OFFSET ${params.p(page.offset)})) WITH ORDINALITY AS page(id, position)`;
+    const pageSql = `WITH page AS (${pageIds}) ${selectView(params.p(horizonEnd), extra, 'JOIN page ON page.id = s.id', 'stamp')} ORDER BY page.position`;
     const rows: Row[] = await this.dataSource.query(pageSql, params.values);
     if (knownTotal !== undefined) return { stamps: rows.map(rowToStamp), total: knownTotal };
     if (rows.length > 0) return { stamps: rows.map(rowToStamp), total: rows[0]['total_count'] as number };

@@ -102,7 +102,15 @@ export class SchedulesService implements OnModuleDestroy {
     const projectId = listScope(caller, query.projectId);
     const read = () => this.listNow(query, projectId);
     if (this.config.listCacheMs === 0) return read().then(serialize);
-    const key = JSON.stringify([projectId ?? '*', query.enabled, query.state ?? [], query.limit ?? 50, query.offset ?? 0]);
+    const key = JSON.stringify([
+      projectId ?? '*',
+      query.enabled,
+      query.state ?? [],
+      query.q ?? '',
+      query.sort ?? 'name',
+      query.limit ?? 50,
+      query.offset ?? 0,
+    ]);
     return this.lists.page(key, this.config.listCacheMs, this.clock.now().getTime(), read);
   }
 
@@ -116,12 +124,12 @@ export class SchedulesService implements OnModuleDestroy {
     await this.refreshCursors(now);
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const totalKey = query.state?.length ? undefined : `project=${projectId ?? '*'} enabled=${String(query.enabled)}`;
+    const totalKey = query.state?.length || query.q ? undefined : `project=${projectId ?? '*'} enabled=${String(query.enabled)}`;
     const knownTotal = totalKey === undefined ? undefined : this.lists.total(totalKey, now.getTime(), CURSOR_CHECK_INTERVAL_MS);
     const horizonEnd = this.horizonEnd(now);
     const { stamps, total } = await this.repository.listStamps(
-      { enabled: query.enabled, states: query.state, projectId },
-      { limit, offset },
+      { enabled: query.enabled, states: query.state, projectId, nameContains: query.q?.trim() || undefined },
+      { limit, offset, sort: query.sort },
       horizonEnd,
       knownTotal,
     );

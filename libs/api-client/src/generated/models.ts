@@ -33,6 +33,7 @@ export type { RunVmDto } from './models/run-vm-dto';
 export type { ScheduleDeletionDto } from './models/schedule-deletion-dto';
 export type { ScheduleDto } from './models/schedule-dto';
 export type { ScheduleListDto } from './models/schedule-list-dto';
+export type { ScheduleSort } from './models/schedule-sort';
 export type { ScheduleState } from './models/schedule-state';
 export type { SecurityGroupDto } from './models/security-group-dto';
 export type { ServerGroupDto } from './models/server-group-dto';

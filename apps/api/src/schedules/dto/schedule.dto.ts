@@ -157,6 +157,10 @@ const toList = ({ value }: { value: unknown }) =>
         .filter((v) => v !== '')
     : value;
 
+/** The orders `GET /v1/schedules` can list in. */
+export const SCHEDULE_SORTS = ['name', '-name', 'nextWindow', '-nextWindow', 'state', '-state'] as const;
+export type ScheduleSort = (typeof SCHEDULE_SORTS)[number];
+
 /** Filters and page of `GET /v1/schedules`. */
 export class ListSchedulesQueryDto {
   /**
@@ -181,6 +185,21 @@ export class ListSchedulesQueryDto {
   @IsArray()
   @IsIn(SCHEDULE_STATES, { each: true })
   state?: ScheduleState[];
+
+  /** Only schedules whose name contains this text (case-insensitive). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  q?: string;
+
+  /**
+   * Order of the list: by name (the default), by next window (soonest first; schedules without one last) or by
+   * state; a leading `-` reverses it. Ties are ordered by name.
+   */
+  @ApiProperty({ required: false, enum: SCHEDULE_SORTS, enumName: 'ScheduleSort', default: 'name' })
+  @IsOptional()
+  @IsIn(SCHEDULE_SORTS)
+  sort?: ScheduleSort;
 
   /** Page size (1-100, default 50). */
   @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 50 })

@@ -8,6 +8,7 @@ import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
 import { ScheduleListDto } from '../../models/schedule-list-dto';
+import { ScheduleSort } from '../../models/schedule-sort';
 import { ScheduleState } from '../../models/schedule-state';
 
 export interface ListSchedules$Params {
@@ -16,6 +17,12 @@ export interface ListSchedules$Params {
  * Only schedules in these derived states (repeat the parameter or separate with commas).
  */
   state?: Array<ScheduleState>;
+
+/**
+ * Order of the list: by name (the default), by next window (soonest first; schedules without one last) or by
+ * state; a leading `-` reverses it. Ties are ordered by name.
+ */
+  sort?: ScheduleSort;
 
 /**
  * Page size (1-100, default 50).
@@ -37,16 +44,23 @@ export interface ListSchedules$Params {
  * Only enabled (`true`) or disabled (`false`) schedules.
  */
   enabled?: boolean;
+
+/**
+ * Only schedules whose name contains this text (case-insensitive).
+ */
+  q?: string;
 }
 
 export function listSchedules(http: HttpClient, rootUrl: string, params?: ListSchedules$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleListDto>> {
   const rb = new RequestBuilder(rootUrl, listSchedules.PATH, 'get');
   if (params) {
     rb.query('state', params.state, {});
+    rb.query('sort', params.sort, {});
     rb.query('limit', params.limit, {});
     rb.query('offset', params.offset, {});
     rb.query('projectId', params.projectId, {});
     rb.query('enabled', params.enabled, {});
+    rb.query('q', params.q, {});
   }
 
   return http.request(
