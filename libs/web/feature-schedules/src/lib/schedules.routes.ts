@@ -30,6 +30,11 @@ export const scheduleRoutes: Routes = [
         loadComponent: () => import('./schedule-form/schedule-form-page').then((m) => m.ScheduleFormPage),
       },
       {
+        path: subRoutes.run.path,
+        title: subRoutes.run.title,
+        loadComponent: () => import('./run-detail/run-detail-page').then((m) => m.RunDetailPage),
+      },
+      {
         path: subRoutes.detail.path,
         title: subRoutes.detail.title,
         loadComponent: () => import('./schedule-detail/schedule-detail-page').then((m) => m.ScheduleDetailPage),

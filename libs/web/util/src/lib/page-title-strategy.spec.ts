@@ -2,7 +2,7 @@ import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Title } from '@angular/platform-browser';
 import { provideRouter, Router, TitleStrategy } from '@angular/router';
-import { PageTitleStrategy } from './page-title-strategy';
+import { pageTitle, PageTitleStrategy } from './page-title-strategy';
 
 @Component({ template: '' })
 class Blank {}
@@ -30,5 +30,9 @@ describe(PageTitleStrategy.name, () => {
     await TestBed.inject(Router).navigateByUrl('/untitled');
 
     expect(TestBed.inject(Title).getTitle()).toBe('Peak Scheduler');
+  });
+
+  it("joins a page's own parts before the product name, skipping empty ones", () => {
+    expect(pageTitle('Run 1 Dec', '', 'nightly')).toBe('Run 1 Dec · nightly · Peak Scheduler');
   });
 });

@@ -12,6 +12,7 @@ export const internalRoutes = {
       new: { path: 'new', title: 'New schedule', routerLink: ['/schedules', 'new'] },
       detail: { path: ':id', title: 'Schedule', link: (id: string) => ['/schedules', id] },
       edit: { path: ':id/edit', title: 'Edit schedule', link: (id: string) => ['/schedules', id, 'edit'] },
+      run: { path: ':id/runs/:runId', title: 'Run', link: (id: string, runId: string) => ['/schedules', id, 'runs', runId] },
     },
   },
   catalog: {

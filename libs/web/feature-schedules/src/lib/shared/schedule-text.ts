@@ -1,5 +1,5 @@
 import { OnceWindowDto, RecurringWindowDto, RunState, ScheduleDto, ScheduleState, ShortfallReason } from '@peak/api-client';
-import { describeCron, formatInZone, formatTimeInZone, wallTimeAt } from '@peak/web/util';
+import { describeCron, formatInZone, formatTimeInZone, offsetLabel, wallTimeAt } from '@peak/web/util';
 
 /**
  * Every derived state the API gives a schedule (its `ScheduleState`), roughly in the order of a schedule's life.
@@ -89,4 +89,20 @@ export function describeWindow(schedule: Pick<ScheduleDto, 'window' | 'timeZone'
     return `Once: ${formatInZone(window.startAt, timeZone, locale)} – ${end}`;
   }
   return `${describeCron(window.cron)}, for ${formatMinutes(window.durationMinutes)}`;
+}
+
+/** A run's window in a zone: `Tue, 1 Dec 2026, 08:00 – 10:00 GMT+1`. */
+export function runWindowText(run: { readonly windowStart: string; readonly windowEnd: string }, timeZone: string): string {
+  return `${formatInZone(run.windowStart, timeZone)} – ${formatTimeInZone(run.windowEnd, timeZone)} ${offsetLabel(run.windowStart, timeZone)}`;
+}
+
+/** How late provisioning began: `On time` under a second, else `2 min 5 s late`; null before it began. */
+export function latenessText(seconds: number | null): string | null {
+  if (seconds === null) return null;
+  const whole = Math.round(seconds);
+  if (whole < 1) return 'On time';
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const secs = whole % 60;
+  return `${[hours ? `${hours} h` : '', minutes ? `${minutes} min` : '', secs ? `${secs} s` : ''].filter(Boolean).join(' ')} late`;
 }
