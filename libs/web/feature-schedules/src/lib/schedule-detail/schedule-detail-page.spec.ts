@@ -1,12 +1,14 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { Title } from '@angular/platform-browser';
 import { provideRouter } from '@angular/router';
 import { RunDto } from '@peak/api-client';
 import { Notifier } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
-import { aSchedule, CATALOG, provideWriteAccess } from '../testing/fixtures';
+import { PAGE_CLOCK, PageClock } from '../shared/page-clock';
+import { aPageClock, aSchedule, CATALOG, provideWriteAccess } from '../testing/fixtures';
 import { ScheduleDetailPage } from './schedule-detail-page';
 
 const run = (overrides: Partial<RunDto>): RunDto => ({
@@ -47,10 +49,11 @@ const vm = (name: string, status: string, faultMessage: string | null = null) =>
 
 describe(ScheduleDetailPage.name, () => {
   /** The page with its catalog loaded and the first poll of the schedule `s-1` pending. */
-  async function render(canWrite?: boolean) {
+  async function render(canWrite?: boolean, clock?: PageClock) {
     TestBed.configureTestingModule({
       providers: [
         ...(canWrite === undefined ? [] : [provideWriteAccess(canWrite)]),
+        ...(clock === undefined ? [] : [{ provide: PAGE_CLOCK, useValue: clock }]),
         provideHttpClient(),
         provideHttpClientTesting(),
         provideRouter([]),
@@ -172,6 +175,132 @@ describe(ScheduleDetailPage.name, () => {
     expect(root.querySelector('.current')?.textContent).toContain('No window in progress.');
     expect(root.querySelector('.current peak-vm-progress')).toBeNull();
     expect(root.querySelectorAll('table[aria-label="Runs"] tr[mat-row]')).toHaveLength(1);
+    fixture.destroy();
+  });
+
+  it('names the schedule in the tab title and links each run of the history to its page', async () => {
+    const { fixture, http, scheduleRequest } = await render();
+    scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'idle' }));
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({
+      items: [run({ id: 'run-7', state: 'completed', vms: [vm('o-1', 'DELETED')] })],
+      total: 1,
+      limit: 10,
+      offset: 0,
+    });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(TestBed.inject(Title).getTitle()).toBe('Weekday mornings · Peak Scheduler');
+    const link = root.querySelector('table[aria-label="Runs"] tr[mat-row] a.run-link');
+    expect(link?.getAttribute('href')).toBe('/schedules/s-1/runs/run-7');
+    expect(link?.textContent?.trim()).toBe('Tue, Dec 1, 2026, 08:00 AM – 10:00 AM GMT+1');
+    fixture.destroy();
+  });
+
+  it('links the current run to its page', async () => {
+    const { fixture, http, scheduleRequest } = await render();
+    scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'provisioning' }));
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [run({ id: 'run-8' })], total: 1, limit: 10, offset: 0 });
+    await fixture.whenStable();
+
+    expect((fixture.nativeElement as HTMLElement).querySelector('.current a.run-details')?.getAttribute('href')).toBe(
+      '/schedules/s-1/runs/run-8',
+    );
+    fixture.destroy();
+  });
+
+  it('says a disabled schedule is disabled, on its switch too, and promises no VMs', async () => {
+    const { fixture, http, scheduleRequest } = await render(true);
+    const next = {
+      start: '2026-12-10T07:00:00Z',
+      end: '2026-12-10T09:00:00Z',
+      provisionAt: '2026-12-10T06:55:00Z',
+      localStart: '2026-12-10T08:00:00+01:00',
+      localEnd: '2026-12-10T10:00:00+01:00',
+      requestedLocalStart: '2026-12-10T08:00',
+      dstAdjustment: 'none' as const,
+      skipReason: null,
+      status: 'scheduled' as const,
+    };
+    scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'disabled', enabled: false, nextOccurrence: next }));
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    const current = root.querySelector('.current')?.textContent ?? '';
+    expect(current).toContain('Disabled: no VMs are created until it is enabled again.');
+    expect(current).not.toContain('VMs are next created');
+    expect(root.querySelector('peak-page-header mat-slide-toggle')?.textContent?.trim()).toBe('Disabled');
+    expect(root.querySelector('.disabled-note')?.textContent).toContain('only if it is enabled again');
+    fixture.destroy();
+  });
+
+  it('labels the switch of an enabled schedule Enabled and says when VMs are next created', async () => {
+    const { fixture, http, scheduleRequest } = await render(true);
+    scheduleRequest?.flush(
+      aSchedule({
+        id: 's-1',
+        nextOccurrence: {
+          start: '2026-12-10T07:00:00Z',
+          end: '2026-12-10T09:00:00Z',
+          provisionAt: '2026-12-10T06:55:00Z',
+          localStart: '2026-12-10T08:00:00+01:00',
+          localEnd: '2026-12-10T10:00:00+01:00',
+          requestedLocalStart: '2026-12-10T08:00',
+          dstAdjustment: 'none',
+          skipReason: null,
+          status: 'scheduled',
+        },
+      }),
+    );
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('peak-page-header mat-slide-toggle')?.textContent?.trim()).toBe('Enabled');
+    expect(root.querySelector('.current')?.textContent).toContain('VMs are next created on Thu, Dec 10, 2026, 07:55 AM GMT+1.');
+    expect(root.querySelector('.disabled-note')).toBeNull();
+    fixture.destroy();
+  });
+
+  it('drops a window from "Next windows" once it ended, without asking the API again', async () => {
+    const time = aPageClock('2026-12-01T08:00:00Z');
+    const { fixture, http, scheduleRequest } = await render(undefined, time.clock);
+    const window = { type: 'once' as const, startAt: '2026-12-01T09:00:00+01:00', endAt: '2026-12-01T10:00:00+01:00' };
+    scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'active', window, nextOccurrence: null }));
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+    await fixture.whenStable();
+    http.expectOne('/v1/schedules/s-1/occurrences?count=5').flush({
+      timeZone: 'Europe/Paris',
+      from: '2026-12-01T08:00:00Z',
+      occurrences: [
+        {
+          start: '2026-12-01T08:00:00Z',
+          end: '2026-12-01T09:00:00Z',
+          provisionAt: '2026-12-01T07:55:00Z',
+          localStart: '2026-12-01T09:00:00+01:00',
+          localEnd: '2026-12-01T10:00:00+01:00',
+          requestedLocalStart: '2026-12-01T09:00',
+          dstAdjustment: 'none',
+          skipReason: null,
+          status: 'scheduled',
+        },
+      ],
+    });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    const nextCard = () => root.querySelector('[aria-labelledby="next-heading"]');
+    expect(nextCard()?.querySelector('peak-occurrence-list')).not.toBeNull();
+
+    time.set('2026-12-01T08:59:59Z');
+    await fixture.whenStable();
+    expect(nextCard()?.querySelector('peak-occurrence-list')).not.toBeNull();
+
+    time.set('2026-12-01T09:00:00Z');
+    await fixture.whenStable();
+    expect(nextCard()?.querySelector('peak-occurrence-list')).toBeNull();
+    expect(nextCard()?.textContent).toContain('No window left.');
+    http.expectNone('/v1/schedules/s-1/occurrences?count=5');
     fixture.destroy();
   });
 

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input } from '@angular/core';
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -7,6 +7,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleChange, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import {
   LoadState,
@@ -20,14 +21,23 @@ import {
   toApiProblem,
 } from '@peak/api-client';
 import { EmptyState, Loading, OccurrenceList, PageHeader, StateChip, VmProgress } from '@peak/web/ui';
-import { browserTimeZone, formatInZone, formatTimeInZone, internalRoutes, Notifier, offsetLabel, WRITE_ACCESS } from '@peak/web/util';
+import { browserTimeZone, formatInZone, internalRoutes, Notifier, offsetLabel, pageTitle, WRITE_ACCESS } from '@peak/web/util';
 import { distinctUntilChanged, of, Subject, switchMap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { launchLines } from '../shared/launch-text';
+import { injectNow } from '../shared/page-clock';
 import { pollState, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
-import { describeWindow, formatMinutes, isOnce, LIVE_RUN_STATES, SHORTFALL_TEXT, shortfallText } from '../shared/schedule-text';
+import {
+  describeWindow,
+  formatMinutes,
+  isOnce,
+  LIVE_RUN_STATES,
+  runWindowText,
+  SHORTFALL_TEXT,
+  shortfallText,
+} from '../shared/schedule-text';
 
 /** VMs change state within seconds while a window starts or ends: the page follows them this often. */
 const POLL_MS = 2000;
@@ -65,6 +75,9 @@ export class ScheduleDetailPage {
   private readonly notifier = inject(Notifier);
   private readonly deleter = inject(ScheduleDeleter);
   private readonly router = inject(Router);
+  private readonly title = inject(Title);
+  /** The time, read again on the clock's ticks: windows that end while the page is open leave "Next windows". */
+  private readonly now = injectNow();
   protected readonly names = inject(CatalogNames);
   protected readonly routes = internalRoutes.schedules;
   /** Users who may only read see the schedule without the toggle, edit and delete. */
@@ -97,14 +110,38 @@ export class ScheduleDetailPage {
     { initialValue: { status: 'loading' } as LoadState<RunListDto> },
   );
 
-  /** Next windows: asked again only when the schedule's definition changes (its version). */
-  protected readonly occurrences = toSignal(
-    toObservable(computed(() => this.scheduleValue()?.version)).pipe(
+  /**
+   * Next windows: asked again when the schedule's definition changes (its version) or the engine starts a window
+   * (its next one moves on).
+   */
+  private readonly occurrencesLoad = toSignal(
+    toObservable(
+      computed(() => {
+        const schedule = this.scheduleValue();
+        return schedule && `${schedule.version} ${schedule.nextOccurrence?.start ?? ''}`;
+      }),
+    ).pipe(
       distinctUntilChanged(),
-      switchMap((version) => (version === undefined ? of(null) : loadState(this.api.listOccurrences({ id: this.id(), count: 5 })))),
+      switchMap((key) => (key === undefined ? of(null) : loadState(this.api.listOccurrences({ id: this.id(), count: 5 })))),
     ),
     { initialValue: null as LoadState<OccurrenceListDto> | null },
   );
+
+  /** The next windows without those that ended since they were asked for. */
+  protected readonly occurrences = computed((): LoadState<OccurrenceListDto> | null => {
+    const load = this.occurrencesLoad();
+    if (load?.status !== 'ok') return load;
+    const now = this.now();
+    return { ...load, value: { ...load.value, occurrences: load.value.occurrences.filter((o) => Date.parse(o.end) > now) } };
+  });
+
+  constructor() {
+    // The route's title says "Schedule"; once loaded, the tab names it.
+    effect(() => {
+      const name = this.scheduleValue()?.name;
+      if (name) this.title.setTitle(pageTitle(name));
+    });
+  }
 
   /** The schedule is gone (deleted here or elsewhere). */
   protected readonly gone = computed(() => {
@@ -150,7 +187,11 @@ export class ScheduleDetailPage {
   }
 
   protected runWindow(run: RunDto, timeZone: string): string {
-    return `${formatInZone(run.windowStart, timeZone)} – ${formatTimeInZone(run.windowEnd, timeZone)} ${offsetLabel(run.windowStart, timeZone)}`;
+    return runWindowText(run, timeZone);
+  }
+
+  protected runLink(run: RunDto): string[] {
+    return this.routes.subRoutes.run.link(run.scheduleId, run.id);
   }
 
   protected provisionText(instant: string, timeZone: string): string {

@@ -1,6 +1,8 @@
 import { Provider, signal } from '@angular/core';
 import { ScheduleDto } from '@peak/api-client';
 import { PROJECT_SCOPE, ProjectScope, WRITE_ACCESS } from '@peak/web/util';
+import { Subject } from 'rxjs';
+import { PageClock } from '../shared/page-clock';
 
 /** A schedule as the API returns it, for component tests. */
 export function aSchedule(overrides: Partial<ScheduleDto> = {}): ScheduleDto {
@@ -52,3 +54,17 @@ export function provideProjectScope(scope: ProjectScope): Provider {
 
 export const CLOUD_ADMIN: ProjectScope = { cloudAdmin: true, projectName: 'admin' };
 export const MEMBER_OF_DEMO: ProjectScope = { cloudAdmin: false, projectName: 'demo' };
+
+/** A clock for component tests: it reads `set` times and ticks only when told. */
+export function aPageClock(start: string) {
+  let now = Date.parse(start);
+  const ticks = new Subject<void>();
+  return {
+    clock: { now: () => now, ticks } satisfies PageClock,
+    /** Moves the clock to `instant` and tells the pages. */
+    set(instant: string): void {
+      now = Date.parse(instant);
+      ticks.next();
+    },
+  };
+}
