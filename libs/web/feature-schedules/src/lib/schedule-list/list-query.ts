@@ -1,5 +1,5 @@
 import { Params } from '@angular/router';
-import { SchedulesService, ScheduleState } from '@peak/api-client';
+import { ScheduleDto, SchedulesService, ScheduleState } from '@peak/api-client';
 import { SCHEDULE_STATES } from '../shared/schedule-text';
 
 /** The page sizes offered (100 is the API's largest `limit`). */
@@ -11,7 +11,23 @@ const MAX_OFFSET = 1_000_000;
 /** Keystone project ids are at most 64 characters (32 hex digits in practice). */
 const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Which schedules the list shows, as kept in its address: `?page=2&size=50&state=active,degraded&project=<id>`. */
+/** The columns the list sorts by. */
+export type SortColumn = 'name' | 'next' | 'state';
+export const SORT_COLUMNS: readonly SortColumn[] = ['name', 'next', 'state'];
+
+/** A sort of the list: `?sort=name` ascending, `?sort=-name` descending. */
+export interface ListSort {
+  readonly column: SortColumn;
+  readonly direction: 'asc' | 'desc';
+}
+
+/** The longest search kept (schedule names are shorter). */
+const MAX_SEARCH = 100;
+
+/**
+ * Which schedules the list shows, as kept in its address:
+ * `?page=2&size=50&state=active,degraded&project=<id>&q=<part of a name>&sort=-next`.
+ */
 export interface ListQuery {
   /** From 0 (the address counts from 1). */
   readonly pageIndex: number;
@@ -20,6 +36,10 @@ export interface ListQuery {
   readonly states: readonly ScheduleState[];
   /** Only this project's schedules (a filter for cloud admins); null means every project the user may see. */
   readonly projectId: string | null;
+  /** Only schedules whose name contains this (any case); empty means all. */
+  readonly search: string;
+  /** Null: the API's order. */
+  readonly sort: ListSort | null;
 }
 
 /**
@@ -27,7 +47,14 @@ export interface ListQuery {
  * (unknown states are dropped, a project id that cannot be one means every project). A page past the end is valid here: the list moves to the last page once
  * the API says how many there are.
  */
-export function parseListQuery(params: { page?: unknown; size?: unknown; state?: unknown; project?: unknown }): ListQuery {
+export function parseListQuery(params: {
+  page?: unknown;
+  size?: unknown;
+  state?: unknown;
+  project?: unknown;
+  q?: unknown;
+  sort?: unknown;
+}): ListQuery {
   const page = Number(typeof params.page === 'string' && /^\d+$/.test(params.page) ? params.page : NaN);
   const size = Number(typeof params.size === 'string' && /^\d+$/.test(params.size) ? params.size : NaN);
   const states = typeof params.state === 'string' ? params.state.split(',') : [];
@@ -36,20 +63,44 @@ export function parseListQuery(params: { page?: unknown; size?: unknown; state?:
     pageSize: PAGE_SIZES.includes(size) ? size : DEFAULT_PAGE_SIZE,
     states: SCHEDULE_STATES.filter((state) => states.includes(state)),
     projectId: typeof params.project === 'string' && PROJECT_ID.test(params.project) ? params.project : null,
+    search: typeof params.q === 'string' ? params.q.trim().slice(0, MAX_SEARCH) : '',
+    sort: parseSort(params.sort),
   };
 }
 
-export function sameListQuery(a: ListQuery, b: ListQuery): boolean {
-  return a.pageIndex === b.pageIndex && a.pageSize === b.pageSize && a.states.join() === b.states.join() && a.projectId === b.projectId;
+function parseSort(value: unknown): ListSort | null {
+  if (typeof value !== 'string') return null;
+  const descending = value.startsWith('-');
+  const column = SORT_COLUMNS.find((c) => c === (descending ? value.slice(1) : value));
+  return column ? { column, direction: descending ? 'desc' : 'asc' } : null;
 }
 
-/** The query as the address keeps it (`state` and `project` removed when they do not filter). */
+/** Search and sort happen in the console (the API has neither): the list then reads every matching schedule. */
+export function sortsOrSearches(query: ListQuery): boolean {
+  return query.search !== '' || query.sort !== null;
+}
+
+export function sameListQuery(a: ListQuery, b: ListQuery): boolean {
+  return (
+    a.pageIndex === b.pageIndex &&
+    a.pageSize === b.pageSize &&
+    a.states.join() === b.states.join() &&
+    a.projectId === b.projectId &&
+    a.search === b.search &&
+    a.sort?.column === b.sort?.column &&
+    a.sort?.direction === b.sort?.direction
+  );
+}
+
+/** The query as the address keeps it (`state`, `project`, `q` and `sort` removed when they do not apply). */
 export function toQueryParams(query: ListQuery): Params {
   return {
     page: query.pageIndex + 1,
     size: query.pageSize,
     state: query.states.length ? query.states.join(',') : null,
     project: query.projectId,
+    q: query.search || null,
+    sort: query.sort ? `${query.sort.direction === 'desc' ? '-' : ''}${query.sort.column}` : null,
   };
 }
 
@@ -66,4 +117,39 @@ export function toListParams(query: ListQuery): Parameters<SchedulesService['lis
 /** The index of the last page that has schedules (0 when there are none). */
 export function lastPageIndex(total: number, pageSize: number): number {
   return Math.max(0, Math.ceil(total / pageSize) - 1);
+}
+
+/** The API's largest page: a search or sort reads every matching schedule this many at a time. */
+export const ALL_PAGE_SIZE = 100;
+
+/** The query's filters as the API takes them, for reading every page (search and sort are the console's). */
+export function toFilterParams(query: ListQuery, offset: number): Parameters<SchedulesService['listSchedules']>[0] {
+  return { ...toListParams({ ...query, pageIndex: 0, pageSize: ALL_PAGE_SIZE }), offset };
+}
+
+/** Orders of the states when sorting by state: a schedule's life, as the filter lists them. */
+const STATE_ORDER = new Map(SCHEDULE_STATES.map((state, index) => [state, index]));
+
+/**
+ * Every schedule read, searched and sorted as the query says, and its page (schedules without a next window sort
+ * after the others, either way; equal ones by name).
+ */
+export function searchAndSort(items: readonly ScheduleDto[], query: ListQuery): { page: ScheduleDto[]; total: number } {
+  const needle = query.search.toLocaleLowerCase();
+  const found = items.filter((schedule) => schedule.name.toLocaleLowerCase().includes(needle));
+  const sort = query.sort;
+  if (sort) {
+    const sign = sort.direction === 'desc' ? -1 : 1;
+    const byName = (a: ScheduleDto, b: ScheduleDto) => a.name.localeCompare(b.name);
+    found.sort((a, b) => {
+      if (sort.column === 'name') return sign * byName(a, b);
+      if (sort.column === 'state') return sign * ((STATE_ORDER.get(a.state) ?? 0) - (STATE_ORDER.get(b.state) ?? 0)) || byName(a, b);
+      const aNext = a.nextOccurrence ? Date.parse(a.nextOccurrence.start) : null;
+      const bNext = b.nextOccurrence ? Date.parse(b.nextOccurrence.start) : null;
+      if (aNext === null || bNext === null) return (aNext === null ? 1 : 0) - (bNext === null ? 1 : 0) || byName(a, b);
+      return sign * (aNext - bNext) || byName(a, b);
+    });
+  }
+  const start = query.pageIndex * query.pageSize;
+  return { page: found.slice(start, start + query.pageSize), total: found.length };
 }

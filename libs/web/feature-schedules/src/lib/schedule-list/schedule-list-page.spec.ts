@@ -1,15 +1,19 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { BreakpointObserver } from '@angular/cdk/layout';
+import { Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { By } from '@angular/platform-browser';
 import { MatPaginator } from '@angular/material/paginator';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { ScheduleDto } from '@peak/api-client';
+import { RunSummaryDto, ScheduleDto } from '@peak/api-client';
+import { of } from 'rxjs';
 import { Notifier, ProjectScope } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
-import { aSchedule, CATALOG, CLOUD_ADMIN, MEMBER_OF_DEMO, provideProjectScope, provideWriteAccess } from '../testing/fixtures';
+import { PAGE_CLOCK } from '../shared/page-clock';
+import { aPageClock, aSchedule, CATALOG, CLOUD_ADMIN, MEMBER_OF_DEMO, provideProjectScope, provideWriteAccess } from '../testing/fixtures';
 import { ScheduleListPage } from './schedule-list-page';
 
 describe(ScheduleListPage.name, () => {
@@ -20,9 +24,10 @@ describe(ScheduleListPage.name, () => {
    * Without `canWrite`, nothing provides WRITE_ACCESS: its default lets the user write. Without `scope`, nothing
    * provides PROJECT_SCOPE: its default is no cloud admin.
    */
-  async function render(url = '/schedules', canWrite?: boolean, scope?: ProjectScope) {
+  async function render(url = '/schedules', canWrite?: boolean, scope?: ProjectScope, extra: Provider[] = []) {
     TestBed.configureTestingModule({
       providers: [
+        ...extra,
         ...(canWrite === undefined ? [] : [provideWriteAccess(canWrite)]),
         ...(scope === undefined ? [] : [provideProjectScope(scope)]),
         provideHttpClient(),
@@ -473,5 +478,275 @@ describe(ScheduleListPage.name, () => {
         fixture.destroy();
       },
     );
+  });
+
+  describe('states', () => {
+    const nextCell = (root: HTMLElement, name: string) =>
+      root.querySelector(`tr[data-schedule="${name}"] td.mat-column-next`)?.textContent?.trim();
+    const live = (windowEnd: string): RunSummaryDto => ({
+      id: 'r',
+      state: 'active',
+      shortfallReason: null,
+      activeCount: 2,
+      desiredCount: 2,
+      windowStart: '2026-12-01T08:00:00Z',
+      windowEnd,
+    });
+
+    it('says a one-off running now runs until its end, and none is left once it ended', async () => {
+      const time = aPageClock('2026-12-01T08:30:00Z');
+      const fixture = await render('/schedules', true, undefined, [{ provide: PAGE_CLOCK, useValue: time.clock }]);
+      const window = { type: 'once' as const, startAt: '2026-12-01T09:00:00+01:00', endAt: '2026-12-01T10:00:00+01:00' };
+      http
+        .expectOne('/v1/schedules?limit=50&offset=0')
+        .flush(
+          page(
+            [aSchedule({ name: 'Launch', state: 'active', window, nextOccurrence: null, latestRun: live('2026-12-01T09:00:00Z') })],
+            1,
+            50,
+            0,
+          ),
+        );
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+      expect(nextCell(root, 'Launch')).toBe('Running until Tue, Dec 1, 2026, 10:00 AM GMT+1');
+
+      time.set('2026-12-01T09:00:00Z');
+      await fixture.whenStable();
+      expect(nextCell(root, 'Launch')).toBe('None left');
+      fixture.destroy();
+    });
+
+    it('promises a disabled schedule no next window', async () => {
+      const fixture = await render();
+      const next = {
+        start: '2026-12-10T07:00:00Z',
+        end: '2026-12-10T09:00:00Z',
+        provisionAt: '2026-12-10T06:55:00Z',
+        localStart: '2026-12-10T08:00:00+01:00',
+        localEnd: '2026-12-10T10:00:00+01:00',
+        requestedLocalStart: '2026-12-10T08:00',
+        dstAdjustment: 'none' as const,
+        skipReason: null,
+        status: 'scheduled' as const,
+      };
+      http
+        .expectOne('/v1/schedules?limit=50&offset=0')
+        .flush(
+          page(
+            [
+              aSchedule({ name: 'On', nextOccurrence: next }),
+              aSchedule({
+                id: 'a1b2c3d4-0000-4000-8000-000000000002',
+                name: 'Off',
+                state: 'disabled',
+                enabled: false,
+                nextOccurrence: next,
+              }),
+            ],
+            2,
+            50,
+            0,
+          ),
+        );
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(nextCell(root, 'On')).toBe('Thu, Dec 10, 2026, 08:00 AM GMT+1');
+      expect(nextCell(root, 'Off')).toBe('None while disabled');
+      fixture.destroy();
+    });
+  });
+
+  describe('on a phone', () => {
+    const phone = { provide: BreakpointObserver, useValue: { observe: () => of({ matches: true, breakpoints: {} }) } };
+
+    it('shows a card per schedule with its name, state, window, next window, VMs and actions, and no table', async () => {
+      const fixture = await render('/schedules', true, undefined, [phone]);
+      http.expectOne('/v1/schedules?limit=50&offset=0').flush(
+        page(
+          [
+            aSchedule({
+              state: 'degraded',
+              latestRun: {
+                id: 'r',
+                state: 'degraded',
+                shortfallReason: 'quota',
+                activeCount: 2,
+                desiredCount: 3,
+                windowStart: '',
+                windowEnd: '',
+              },
+            }),
+            aSchedule({ id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'Off', state: 'disabled', enabled: false }),
+          ],
+          2,
+          50,
+          0,
+        ),
+      );
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(root.querySelector('table')).toBeNull();
+      const cards = [...root.querySelectorAll('li.schedule-card')];
+      expect(cards.map((card) => card.getAttribute('data-schedule'))).toEqual(['Weekday mornings', 'Off']);
+      const first = cards[0] as HTMLElement;
+      expect(first.querySelector('a.name')?.getAttribute('href')).toBe('/schedules/a1b2c3d4-0000-4000-8000-000000000001');
+      expect(first.querySelector('peak-state-chip')?.getAttribute('data-state')).toBe('degraded');
+      expect(first.querySelector('.card-window')?.textContent?.trim()).toBe('Every weekday at 08:00, for 2 h Europe/Paris');
+      expect(first.querySelector('.card-next')?.textContent?.trim()).toBe('None left');
+      expect(first.querySelector('.card-vms')?.textContent?.trim()).toBe('2 / 3 · quota');
+      expect(first.querySelector('mat-slide-toggle')?.textContent?.trim()).toBe('Enabled');
+      expect(first.querySelector('a[aria-label="Edit Weekday mornings"]')?.getAttribute('href')).toBe(
+        '/schedules/a1b2c3d4-0000-4000-8000-000000000001/edit',
+      );
+      expect(first.querySelector('button[aria-label="Delete Weekday mornings"]')).not.toBeNull();
+      expect(cards[1]?.querySelector('mat-slide-toggle')?.textContent?.trim()).toBe('Disabled');
+      expect(cards[1]?.querySelector('.card-next')?.textContent?.trim()).toBe('None while disabled');
+      expect(root.querySelector('mat-paginator')).not.toBeNull();
+      fixture.destroy();
+    });
+
+    it('offers a reader the cards without actions, and sorts through a choice instead of headers', async () => {
+      const fixture = await render('/schedules?sort=-name', false, undefined, [phone]);
+      http
+        .expectOne('/v1/schedules?limit=100&offset=0')
+        .flush(page([aSchedule({ name: 'B' }), aSchedule({ id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'A' })], 2, 100, 0));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect([...root.querySelectorAll('li.schedule-card')].map((card) => card.getAttribute('data-schedule'))).toEqual(['B', 'A']);
+      expect(root.querySelectorAll('.card-actions')).toHaveLength(0);
+      expect(root.querySelector('.sort-choice mat-select')?.textContent).toContain('Name, Z to A');
+      fixture.destroy();
+    });
+  });
+
+  describe('search and sort', () => {
+    const named = (...names: string[]) =>
+      names.map((name, i) =>
+        aSchedule({ id: `a1b2c3d4-0000-4000-8000-${String(i + 1).padStart(12, '0')}`, name, state: i % 2 ? 'disabled' : 'idle' }),
+      );
+
+    it('reads the search and the sort of the address, over every page the API has', async () => {
+      const fixture = await render('/schedules?q=MORN&sort=-name&size=25');
+      const first = [...named('Late mornings', 'Evenings'), ...schedules(1, 98)];
+      http.expectOne('/v1/schedules?limit=100&offset=0').flush(page(first, 102, 100, 0));
+      http.expectOne('/v1/schedules?limit=100&offset=100').flush(page(named('Early mornings', 'Mornings'), 102, 100, 100));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(rowNames(root)).toEqual(['Mornings', 'Late mornings', 'Early mornings']);
+      expect(root.querySelector<HTMLInputElement>('.search input')?.value).toBe('MORN');
+      expect(root.querySelector('th.mat-column-name')?.getAttribute('aria-sort')).toBe('descending');
+      expect(root.querySelector('.mat-mdc-paginator-range-label')?.textContent?.trim()).toBe('1 – 3 of 3');
+      fixture.destroy();
+    });
+
+    it.each([
+      ['next', ['Soon', 'Later', 'Never']],
+      ['-next', ['Later', 'Soon', 'Never']],
+      ['state', ['Later', 'Soon', 'Never']],
+    ])('sorts by %s', async (sort, expected) => {
+      const fixture = await render(`/schedules?sort=${sort}`);
+      const at = (start: string) => ({ ...aSchedule().nextOccurrence, start }) as ScheduleDto['nextOccurrence'];
+      http
+        .expectOne('/v1/schedules?limit=100&offset=0')
+        .flush(
+          page(
+            [
+              aSchedule({ name: 'Never', state: 'failed', nextOccurrence: null }),
+              aSchedule({
+                id: 'a1b2c3d4-0000-4000-8000-000000000002',
+                name: 'Soon',
+                state: 'upcoming',
+                nextOccurrence: at('2026-12-02T08:00:00Z'),
+              }),
+              aSchedule({
+                id: 'a1b2c3d4-0000-4000-8000-000000000003',
+                name: 'Later',
+                state: 'idle',
+                nextOccurrence: at('2026-12-09T08:00:00Z'),
+              }),
+            ],
+            3,
+            100,
+            0,
+          ),
+        );
+      await settle(fixture);
+
+      expect(rowNames(fixture.nativeElement as HTMLElement)).toEqual(expected);
+      fixture.destroy();
+    });
+
+    it('keeps what is typed in the address once typing pauses, from the first page', async () => {
+      const fixture = await render('/schedules?page=2&size=25');
+      http.expectOne('/v1/schedules?limit=25&offset=25').flush(page(schedules(26, 25), 60, 25, 25));
+      await settle(fixture);
+      const input = (fixture.nativeElement as HTMLElement).querySelector<HTMLInputElement>('.search input') as HTMLInputElement;
+
+      input.value = ' Schedule 3 ';
+      input.dispatchEvent(new Event('input'));
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      await settle(fixture);
+
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=1&size=25&q=Schedule%203');
+      http.expectOne('/v1/schedules?limit=100&offset=0').flush(page(schedules(1, 60), 60, 100, 0));
+      await settle(fixture);
+      expect(rowNames(fixture.nativeElement as HTMLElement)).toEqual([
+        'Schedule 3',
+        'Schedule 30',
+        'Schedule 31',
+        'Schedule 32',
+        'Schedule 33',
+        'Schedule 34',
+        'Schedule 35',
+        'Schedule 36',
+        'Schedule 37',
+        'Schedule 38',
+        'Schedule 39',
+      ]);
+      fixture.destroy();
+    });
+
+    it('sorts by a header through the address: ascending, descending, then the API order', async () => {
+      const fixture = await render('/schedules');
+      http.expectOne('/v1/schedules?limit=50&offset=0').flush(page(named('B', 'A'), 2, 50, 0));
+      await settle(fixture);
+      const header = () =>
+        (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>('th.mat-column-name .mat-sort-header-container');
+      const router = TestBed.inject(Router);
+
+      header()?.click();
+      await settle(fixture);
+      expect(router.url).toBe('/schedules?page=1&size=50&sort=name');
+      http.expectOne('/v1/schedules?limit=100&offset=0').flush(page(named('B', 'A'), 2, 100, 0));
+      await settle(fixture);
+      expect(rowNames(fixture.nativeElement as HTMLElement)).toEqual(['A', 'B']);
+
+      header()?.click();
+      await settle(fixture);
+      expect(router.url).toBe('/schedules?page=1&size=50&sort=-name');
+
+      header()?.click();
+      await settle(fixture);
+      expect(router.url).toBe('/schedules?page=1&size=50');
+      fixture.destroy();
+    });
+
+    it('says when no name matches, with a way to clear the search', async () => {
+      const fixture = await render('/schedules?q=zzz');
+      http.expectOne('/v1/schedules?limit=100&offset=0').flush(page(named('A'), 1, 100, 0));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(root.querySelector('peak-empty-state')?.textContent).toContain('No schedule matches “zzz”');
+      root.querySelector<HTMLButtonElement>('peak-empty-state button')?.click();
+      await settle(fixture);
+      expect(TestBed.inject(Router).url).toBe('/schedules?page=1&size=50');
+      fixture.destroy();
+    });
   });
 });

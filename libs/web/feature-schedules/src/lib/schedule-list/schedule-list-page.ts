@@ -1,27 +1,45 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal } from '@angular/core';
-import { toObservable, toSignal } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatChipListboxChange, MatChipsModule } from '@angular/material/chips';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleChange, MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatSortModule, Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LOADING, LoadState, ScheduleDto, ScheduleListDto, SchedulesService, ScheduleState, toApiProblem } from '@peak/api-client';
 import { EmptyState, PageHeader, STATE_LOOKS, StateChip } from '@peak/web/ui';
 import { formatInZone, internalRoutes, Notifier, offsetLabel, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
-import { scan, startWith, Subject, switchMap, tap } from 'rxjs';
+import { debounceTime, EMPTY, expand, map, Observable, reduce, scan, startWith, Subject, switchMap, tap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
+import { injectNow } from '../shared/page-clock';
 import { pollState, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
 import { describeWindow, SCHEDULE_STATES, SHORTFALL_TEXT, STATES_WITH_VMS } from '../shared/schedule-text';
-import { lastPageIndex, ListQuery, PAGE_SIZES, parseListQuery, sameListQuery, toListParams, toQueryParams } from './list-query';
+import {
+  ALL_PAGE_SIZE,
+  lastPageIndex,
+  ListQuery,
+  PAGE_SIZES,
+  parseListQuery,
+  sameListQuery,
+  searchAndSort,
+  SortColumn,
+  sortsOrSearches,
+  toFilterParams,
+  toListParams,
+  toQueryParams,
+} from './list-query';
 
 /** States change with the clock (upcoming, provisioning, …): the list refreshes itself this often. */
 const POLL_MS = 5000;
@@ -33,6 +51,21 @@ const ADMIN_COLUMNS = ['project'];
 const SUBHEADING = 'Extra VMs created for each peak window, then deleted at its end';
 /** The project filter's value for every project (a select shows no label for a null option). */
 const ALL_PROJECTS = '';
+/** Below this width the list shows a card per schedule instead of a table (phones). */
+const COMPACT = '(max-width: 599.98px)';
+/** The sorts offered on a phone, where the table's headers are not shown. */
+const SORT_CHOICES: readonly { readonly value: string; readonly label: string }[] = [
+  { value: '', label: 'Default order' },
+  { value: 'name', label: 'Name, A to Z' },
+  { value: '-name', label: 'Name, Z to A' },
+  { value: 'next', label: 'Next window, soonest first' },
+  { value: '-next', label: 'Next window, latest first' },
+  { value: 'state', label: 'State' },
+];
+/** Typing in the search changes the address once it pauses. */
+const SEARCH_DEBOUNCE_MS = 300;
+/** The live states in which a run's window is open now. */
+const RUNNING: readonly ScheduleState[] = ['provisioning', 'active', 'degraded'];
 
 /** A project of the filter's options. */
 export interface ProjectOption {
@@ -44,15 +77,18 @@ export interface ProjectOption {
   selector: 'peak-schedule-list-page',
   imports: [
     EmptyState,
+    NgTemplateOutlet,
     MatButtonModule,
     MatCardModule,
     MatChipsModule,
     MatFormFieldModule,
     MatIconModule,
+    MatInputModule,
     MatPaginatorModule,
     MatProgressBarModule,
     MatSelectModule,
     MatSlideToggleModule,
+    MatSortModule,
     MatTableModule,
     MatTooltipModule,
     PageHeader,
@@ -72,6 +108,16 @@ export class ScheduleListPage {
   private readonly route = inject(ActivatedRoute);
   protected readonly names = inject(CatalogNames);
   private readonly refresh$ = new Subject<void>();
+  /** The time, read again on the page clock's ticks (a one-off running now, and until when). */
+  private readonly now = injectNow();
+  /** On a phone: a card per schedule, everything in it visible without scrolling sideways. */
+  protected readonly compact = toSignal(
+    inject(BreakpointObserver)
+      .observe(COMPACT)
+      .pipe(map((state) => state.matches)),
+    { initialValue: false },
+  );
+  private readonly search$ = new Subject<string>();
 
   /** Users who may only read are offered no way to create, change or delete. */
   protected readonly canWrite = inject(WRITE_ACCESS);
@@ -96,6 +142,9 @@ export class ScheduleListPage {
   readonly size = input<string>();
   readonly state = input<string>();
   readonly project = input<string>();
+  /** `?q=` (part of a name) and `?sort=` (`name`, `next`, `state`; `-` first for descending). */
+  readonly q = input<string>();
+  readonly sort = input<string>();
   /**
    * The same query written differently (`/schedules` and `?page=1&size=50`) does not restart the polling. Only a
    * cloud admin filters by project: for anyone else the API would refuse another project (403), and their own is
@@ -108,10 +157,14 @@ export class ScheduleListPage {
         size: this.size(),
         state: this.state(),
         project: this.cloudAdmin() ? this.project() : undefined,
+        q: this.q(),
+        sort: this.sort(),
       }),
     { equal: sameListQuery },
   );
-  protected readonly filtered = computed(() => this.query().states.length > 0 || this.query().projectId !== null);
+  protected readonly filtered = computed(
+    () => this.query().states.length > 0 || this.query().projectId !== null || this.query().search !== '',
+  );
 
   protected readonly pageSizes = PAGE_SIZES;
   protected readonly states = SCHEDULE_STATES;
@@ -124,7 +177,7 @@ export class ScheduleListPage {
   protected readonly list = toSignal(
     toObservable(this.query).pipe(
       switchMap((query) =>
-        pollState(() => this.api.listSchedules(toListParams(query)), POLL_MS, this.refresh$).pipe(
+        pollState(() => this.load(query), POLL_MS, this.refresh$).pipe(
           tap((load) => {
             if (load.status === 'ok') this.leavePastTheEnd(query, load.value);
           }),
@@ -159,6 +212,21 @@ export class ScheduleListPage {
     return [...known].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   });
   protected readonly allProjects = ALL_PROJECTS;
+  protected readonly sortColumn = computed(() => this.query().sort?.column ?? '');
+  protected readonly sortDirection = computed(() => this.query().sort?.direction ?? '');
+
+  constructor() {
+    // A search shows its first page; the address is replaced while typing, so back skips the keystrokes.
+    this.search$
+      .pipe(
+        map((text) => text.trim()),
+        debounceTime(SEARCH_DEBOUNCE_MS),
+        takeUntilDestroyed(),
+      )
+      .subscribe((search) => {
+        if (search !== this.query().search) this.show({ ...this.query(), pageIndex: 0, search }, true);
+      });
+  }
 
   /** Polls replace the objects: rows are kept by id so toggles and focus survive a refresh. */
   protected readonly byId = (_: number, schedule: ScheduleDto) => schedule.id;
@@ -175,8 +243,17 @@ export class ScheduleListPage {
     return describeWindow(schedule);
   }
 
+  /**
+   * The next window; for a disabled schedule none is promised, and a window open now (a one-off's last) is
+   * said to be running until its end.
+   */
   protected nextText(schedule: ScheduleDto): string {
+    if (!schedule.enabled) return 'None while disabled';
     const next = schedule.nextOccurrence;
+    const run = schedule.latestRun;
+    if (!next && run && RUNNING.includes(schedule.state) && Date.parse(run.windowEnd) > this.now()) {
+      return `Running until ${formatInZone(run.windowEnd, schedule.timeZone)} ${offsetLabel(run.windowEnd, schedule.timeZone)}`;
+    }
     if (!next) return 'None left';
     return `${formatInZone(next.start, schedule.timeZone)} ${offsetLabel(next.start, schedule.timeZone)}`;
   }
@@ -232,8 +309,51 @@ export class ScheduleListPage {
     this.show({ ...this.query(), pageIndex: 0, projectId: projectId === ALL_PROJECTS ? null : projectId });
   }
 
+  protected searchFor(text: string): void {
+    this.search$.next(text);
+  }
+
+  protected clearSearch(): void {
+    this.show({ ...this.query(), pageIndex: 0, search: '' });
+  }
+
+  /** The phone layout's sort choice (`name`, `-name`, …; empty for the API's order). */
+  protected readonly sortChoice = computed(() => toQueryParams(this.query())['sort'] ?? '');
+  protected readonly sortChoices = SORT_CHOICES;
+
+  protected chooseSort(choice: string): void {
+    const descending = choice.startsWith('-');
+    const column = (descending ? choice.slice(1) : choice) as SortColumn;
+    this.sortBy({ active: column, direction: choice ? (descending ? 'desc' : 'asc') : '' });
+  }
+
+  /** A header's sort: ascending, descending, then the API's order again. */
+  protected sortBy(sort: Sort): void {
+    const column = sort.active as SortColumn;
+    this.show({ ...this.query(), pageIndex: 0, sort: sort.direction ? { column, direction: sort.direction } : null });
+  }
+
   protected clearFilters(): void {
     this.show({ ...this.query(), pageIndex: 0, states: [], projectId: null });
+  }
+
+  /**
+   * A page of the API; with a search or sort, every schedule the filters match (a page of the API at a time),
+   * searched, sorted and cut to the page here.
+   */
+  private load(query: ListQuery): Observable<ScheduleListDto> {
+    if (!sortsOrSearches(query)) return this.api.listSchedules(toListParams(query));
+    const page = (offset: number) => this.api.listSchedules(toFilterParams(query, offset)).pipe(map((list) => ({ offset, list })));
+    return page(0).pipe(
+      expand(({ offset, list }) =>
+        list.items.length < ALL_PAGE_SIZE || offset + list.items.length >= list.total ? EMPTY : page(offset + list.items.length),
+      ),
+      reduce((all: ScheduleDto[], { list }) => all.concat(list.items), []),
+      map((all) => {
+        const { page: items, total } = searchAndSort(all, query);
+        return { items, total, limit: query.pageSize, offset: query.pageIndex * query.pageSize };
+      }),
+    );
   }
 
   private leavePastTheEnd(query: ListQuery, page: ScheduleListDto): void {
