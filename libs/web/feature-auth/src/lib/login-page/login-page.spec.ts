@@ -53,6 +53,12 @@ describe(LoginPage.name, () => {
 
   afterEach(() => http.verify());
 
+  it('puts the cursor in the user name', async () => {
+    await render();
+
+    expect(document.activeElement).toBe(root.querySelector('input[formcontrolname="username"]'));
+  });
+
   it('sends the credentials to the API, starts the session and goes back where the user was headed', async () => {
     await render('/schedules/42');
     type('User name', ' admin ');

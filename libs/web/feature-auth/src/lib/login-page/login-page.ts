@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { afterNextRender, ChangeDetectionStrategy, Component, computed, ElementRef, inject, input, signal, viewChild } from '@angular/core';
 import { AbstractControl, FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ErrorStateMatcher } from '@angular/material/core';
 import { MatButtonModule } from '@angular/material/button';
@@ -55,6 +55,14 @@ export class LoginPage {
 
   /** Where to go after logging in (a console path; anything else is ignored). Bound from the query string. */
   readonly returnUrl = input<string>();
+
+  private readonly usernameInput = viewChild.required<ElementRef<HTMLInputElement>>('username');
+
+  constructor() {
+    // The page is for typing a user name: the cursor starts there (also after a client-side redirect, where
+    // the HTML autofocus attribute does nothing).
+    afterNextRender(() => this.usernameInput().nativeElement.focus());
+  }
 
   protected readonly productName = PRODUCT_NAME;
   /** The API's limits for the login body, from its spec. */
