@@ -530,25 +530,23 @@ describe(ScheduleListPage.name, () => {
         skipReason: null,
         status: 'scheduled' as const,
       };
-      http
-        .expectOne('/v1/schedules?limit=50&offset=0')
-        .flush(
-          page(
-            [
-              aSchedule({ name: 'On', nextOccurrence: next }),
-              aSchedule({
-                id: 'a1b2c3d4-0000-4000-8000-000000000002',
-                name: 'Off',
-                state: 'disabled',
-                enabled: false,
-                nextOccurrence: next,
-              }),
-            ],
-            2,
-            50,
-            0,
-          ),
-        );
+      http.expectOne('/v1/schedules?limit=50&offset=0').flush(
+        page(
+          [
+            aSchedule({ name: 'On', nextOccurrence: next }),
+            aSchedule({
+              id: 'a1b2c3d4-0000-4000-8000-000000000002',
+              name: 'Off',
+              state: 'disabled',
+              enabled: false,
+              nextOccurrence: next,
+            }),
+          ],
+          2,
+          50,
+          0,
+        ),
+      );
       await settle(fixture);
       const root = fixture.nativeElement as HTMLElement;
 
@@ -651,30 +649,28 @@ describe(ScheduleListPage.name, () => {
     ])('sorts by %s', async (sort, expected) => {
       const fixture = await render(`/schedules?sort=${sort}`);
       const at = (start: string) => ({ ...aSchedule().nextOccurrence, start }) as ScheduleDto['nextOccurrence'];
-      http
-        .expectOne('/v1/schedules?limit=100&offset=0')
-        .flush(
-          page(
-            [
-              aSchedule({ name: 'Never', state: 'failed', nextOccurrence: null }),
-              aSchedule({
-                id: 'a1b2c3d4-0000-4000-8000-000000000002',
-                name: 'Soon',
-                state: 'upcoming',
-                nextOccurrence: at('2026-12-02T08:00:00Z'),
-              }),
-              aSchedule({
-                id: 'a1b2c3d4-0000-4000-8000-000000000003',
-                name: 'Later',
-                state: 'idle',
-                nextOccurrence: at('2026-12-09T08:00:00Z'),
-              }),
-            ],
-            3,
-            100,
-            0,
-          ),
-        );
+      http.expectOne('/v1/schedules?limit=100&offset=0').flush(
+        page(
+          [
+            aSchedule({ name: 'Never', state: 'failed', nextOccurrence: null }),
+            aSchedule({
+              id: 'a1b2c3d4-0000-4000-8000-000000000002',
+              name: 'Soon',
+              state: 'upcoming',
+              nextOccurrence: at('2026-12-02T08:00:00Z'),
+            }),
+            aSchedule({
+              id: 'a1b2c3d4-0000-4000-8000-000000000003',
+              name: 'Later',
+              state: 'idle',
+              nextOccurrence: at('2026-12-09T08:00:00Z'),
+            }),
+          ],
+          3,
+          100,
+          0,
+        ),
+      );
       await settle(fixture);
 
       expect(rowNames(fixture.nativeElement as HTMLElement)).toEqual(expected);
