@@ -123,9 +123,9 @@ describe('derived schedule state and the state filter', () => {
     expect((await list('sort=-name')).items.map((s) => s.name)).toEqual([...names].sort().reverse());
 
     const byState = (await list('sort=state')).items.map((s) => s.name);
-    const stateOrder = [...names].sort(
-      (a, b) => (expected.get(a) as string).localeCompare(expected.get(b) as string) || a.localeCompare(b),
-    );
+    // By state: in a schedule's life order (SCHEDULE_STATES), not alphabetically.
+    const rank = (name: string) => SCHEDULE_STATES.indexOf(expected.get(name) as ScheduleState);
+    const stateOrder = [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     expect(byState).toEqual(stateOrder);
     expect((await list('sort=-state')).items.map((s) => expected.get(s.name))).toEqual(stateOrder.map((n) => expected.get(n)).reverse());
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ScheduleSort, ScheduleState } from './dto/schedule.dto';
+import { SCHEDULE_STATES, type ScheduleSort, type ScheduleState } from './dto/schedule.dto';
 import { LATEST_RUN_ACTIVE_COUNT, LATEST_RUN_JOIN, STATES_WITH_VMS_SQL } from '../runs/latest-run.sql';
 import { RunsRepository } from '../runs/runs.repository';
 import type { RunState, ShortfallReason } from '../runs/run-lifecycle';
@@ -40,9 +40,14 @@ const ORDER_BY: Record<ScheduleSort, (state: () => string) => string> = {
   '-name': () => 'lower(s.name) DESC, s.id',
   nextWindow: () => 's.next_window_start ASC NULLS LAST, lower(s.name), s.id',
   '-nextWindow': () => 's.next_window_start DESC NULLS LAST, lower(s.name), s.id',
-  state: (state) => `(${state()}), lower(s.name), s.id`,
-  '-state': (state) => `(${state()}) DESC, lower(s.name), s.id`,
+  state: (state) => `${stateRank(state())}, lower(s.name), s.id`,
+  '-state': (state) => `${stateRank(state())} DESC, lower(s.name), s.id`,
 };
+
+/** A state's place in a schedule's life (`SCHEDULE_STATES`: disabled, idle, upcoming, provisioning, ...), for sorting. */
+function stateRank(state: string): string {
+  return `array_position(ARRAY[${SCHEDULE_STATES.map((s) => `'${s}'`).join(', ')}]::text[], ${state})`;
+}
 
 /** `text` for a LIKE pattern that matches it literally. */
 function likeLiteral(text: string): string {

@@ -193,8 +193,9 @@ export class ListSchedulesQueryDto {
   q?: string;
 
   /**
-   * Order of the list: by name (the default), by next window (soonest first; schedules without one last) or by
-   * state; a leading `-` reverses it. Ties are ordered by name.
+   * Order of the list: by name (the default), by next window (the current or next window's start, soonest first;
+   * schedules without one last) or by state (in a schedule's life order, as `ScheduleState` lists them); a leading `-`
+   * reverses it. Ties are ordered by name.
    */
   @ApiProperty({ required: false, enum: SCHEDULE_SORTS, enumName: 'ScheduleSort', default: 'name' })
   @IsOptional()

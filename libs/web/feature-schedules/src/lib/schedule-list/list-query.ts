@@ -1,5 +1,5 @@
 import { Params } from '@angular/router';
-import { ScheduleDto, SchedulesService, ScheduleState } from '@peak/api-client';
+import { SchedulesService, ScheduleSort, ScheduleState } from '@peak/api-client';
 import { SCHEDULE_STATES } from '../shared/schedule-text';
 
 /** The page sizes offered (100 is the API's largest `limit`). */
@@ -38,7 +38,7 @@ export interface ListQuery {
   readonly projectId: string | null;
   /** Only schedules whose name contains this (any case); empty means all. */
   readonly search: string;
-  /** Null: the API's order. */
+  /** Null: the API's order (by name). */
   readonly sort: ListSort | null;
 }
 
@@ -75,11 +75,6 @@ function parseSort(value: unknown): ListSort | null {
   return column ? { column, direction: descending ? 'desc' : 'asc' } : null;
 }
 
-/** Search and sort happen in the console (the API has neither): the list then reads every matching schedule. */
-export function sortsOrSearches(query: ListQuery): boolean {
-  return query.search !== '' || query.sort !== null;
-}
-
 export function sameListQuery(a: ListQuery, b: ListQuery): boolean {
   return (
     a.pageIndex === b.pageIndex &&
@@ -104,52 +99,22 @@ export function toQueryParams(query: ListQuery): Params {
   };
 }
 
-/** The query as the API takes it. */
+/** The API's name for each column the list sorts by. */
+const API_SORT: Record<SortColumn, 'name' | 'nextWindow' | 'state'> = { name: 'name', next: 'nextWindow', state: 'state' };
+
+/** The query as the API takes it: the API filters, searches, sorts and pages. */
 export function toListParams(query: ListQuery): Parameters<SchedulesService['listSchedules']>[0] {
   return {
     ...(query.states.length ? { state: [...query.states] } : {}),
     limit: query.pageSize,
     offset: Math.min(query.pageIndex * query.pageSize, MAX_OFFSET),
     ...(query.projectId ? { projectId: query.projectId } : {}),
+    ...(query.search ? { q: query.search } : {}),
+    ...(query.sort ? { sort: `${query.sort.direction === 'desc' ? '-' : ''}${API_SORT[query.sort.column]}` as ScheduleSort } : {}),
   };
 }
 
 /** The index of the last page that has schedules (0 when there are none). */
 export function lastPageIndex(total: number, pageSize: number): number {
   return Math.max(0, Math.ceil(total / pageSize) - 1);
-}
-
-/** The API's largest page: a search or sort reads every matching schedule this many at a time. */
-export const ALL_PAGE_SIZE = 100;
-
-/** The query's filters as the API takes them, for reading every page (search and sort are the console's). */
-export function toFilterParams(query: ListQuery, offset: number): Parameters<SchedulesService['listSchedules']>[0] {
-  return { ...toListParams({ ...query, pageIndex: 0, pageSize: ALL_PAGE_SIZE }), offset };
-}
-
-/** Orders of the states when sorting by state: a schedule's life, as the filter lists them. */
-const STATE_ORDER = new Map(SCHEDULE_STATES.map((state, index) => [state, index]));
-
-/**
- * Every schedule read, searched and sorted as the query says, and its page (schedules without a next window sort
- * after the others, either way; equal ones by name).
- */
-export function searchAndSort(items: readonly ScheduleDto[], query: ListQuery): { page: ScheduleDto[]; total: number } {
-  const needle = query.search.toLocaleLowerCase();
-  const found = items.filter((schedule) => schedule.name.toLocaleLowerCase().includes(needle));
-  const sort = query.sort;
-  if (sort) {
-    const sign = sort.direction === 'desc' ? -1 : 1;
-    const byName = (a: ScheduleDto, b: ScheduleDto) => a.name.localeCompare(b.name);
-    found.sort((a, b) => {
-      if (sort.column === 'name') return sign * byName(a, b);
-      if (sort.column === 'state') return sign * ((STATE_ORDER.get(a.state) ?? 0) - (STATE_ORDER.get(b.state) ?? 0)) || byName(a, b);
-      const aNext = a.nextOccurrence ? Date.parse(a.nextOccurrence.start) : null;
-      const bNext = b.nextOccurrence ? Date.parse(b.nextOccurrence.start) : null;
-      if (aNext === null || bNext === null) return (aNext === null ? 1 : 0) - (bNext === null ? 1 : 0) || byName(a, b);
-      return sign * (aNext - bNext) || byName(a, b);
-    });
-  }
-  const start = query.pageIndex * query.pageSize;
-  return { page: found.slice(start, start + query.pageSize), total: found.length };
 }

@@ -19,27 +19,14 @@ import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LOADING, LoadState, ScheduleDto, ScheduleListDto, SchedulesService, ScheduleState, toApiProblem } from '@peak/api-client';
 import { EmptyState, PageHeader, STATE_LOOKS, StateChip } from '@peak/web/ui';
 import { formatInZone, internalRoutes, Notifier, offsetLabel, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
-import { debounceTime, EMPTY, expand, map, Observable, reduce, scan, startWith, Subject, switchMap, tap } from 'rxjs';
+import { debounceTime, map, Observable, scan, startWith, Subject, switchMap, tap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { injectNow } from '../shared/page-clock';
 import { pollState, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
 import { describeWindow, SCHEDULE_STATES, SHORTFALL_TEXT, STATES_WITH_VMS } from '../shared/schedule-text';
-import {
-  ALL_PAGE_SIZE,
-  lastPageIndex,
-  ListQuery,
-  PAGE_SIZES,
-  parseListQuery,
-  sameListQuery,
-  searchAndSort,
-  SortColumn,
-  sortsOrSearches,
-  toFilterParams,
-  toListParams,
-  toQueryParams,
-} from './list-query';
+import { lastPageIndex, ListQuery, PAGE_SIZES, parseListQuery, sameListQuery, SortColumn, toListParams, toQueryParams } from './list-query';
 
 /** States change with the clock (upcoming, provisioning, …): the list refreshes itself this often. */
 const POLL_MS = 5000;
@@ -337,23 +324,9 @@ export class ScheduleListPage {
     this.show({ ...this.query(), pageIndex: 0, states: [], projectId: null });
   }
 
-  /**
-   * A page of the API; with a search or sort, every schedule the filters match (a page of the API at a time),
-   * searched, sorted and cut to the page here.
-   */
+  /** A page of the API, which filters, searches and sorts. */
   private load(query: ListQuery): Observable<ScheduleListDto> {
-    if (!sortsOrSearches(query)) return this.api.listSchedules(toListParams(query));
-    const page = (offset: number) => this.api.listSchedules(toFilterParams(query, offset)).pipe(map((list) => ({ offset, list })));
-    return page(0).pipe(
-      expand(({ offset, list }) =>
-        list.items.length < ALL_PAGE_SIZE || offset + list.items.length >= list.total ? EMPTY : page(offset + list.items.length),
-      ),
-      reduce((all: ScheduleDto[], { list }) => all.concat(list.items), []),
-      map((all) => {
-        const { page: items, total } = searchAndSort(all, query);
-        return { items, total, limit: query.pageSize, offset: query.pageIndex * query.pageSize };
-      }),
-    );
+    return this.api.listSchedules(toListParams(query));
   }
 
   private leavePastTheEnd(query: ListQuery, page: ScheduleListDto): void {
