@@ -19,8 +19,9 @@ export interface ListSchedules$Params {
   state?: Array<ScheduleState>;
 
 /**
- * Order of the list: by name (the default), by next window (soonest first; schedules without one last) or by
- * state; a leading `-` reverses it. Ties are ordered by name.
+ * Order of the list: by name (the default), by next window (the current or next window's start, soonest first;
+ * schedules without one last) or by state (in a schedule's life order, as `ScheduleState` lists them); a leading `-`
+ * reverses it. Ties are ordered by name.
  */
   sort?: ScheduleSort;
 
