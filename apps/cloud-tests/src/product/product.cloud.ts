@@ -7,6 +7,13 @@ import { type Json, waitFor } from '../support/http';
 import { sweepLeftovers } from '../support/leftovers';
 import { type CloudTarget, DEMO, realCloudTarget, type Session, TEST_PREFIX } from '../support/target';
 
+/**
+ * How long each peak's window lasts. Every check made while the VMs are up must finish inside it, also on a loaded
+ * machine where the real Nova takes tens of seconds to make a VM ACTIVE (the end of a window deletes them); the tests
+ * then wait for the end to check the teardown, so a longer window costs time, never correctness.
+ */
+const WINDOW_MS = 120_000;
+
 const MAIN = join(__dirname, '../../../../dist/apps/api/main.js');
 /** The engine's tags (apps/api/src/engine/ownership.ts). */
 const OWNER_TAG = 'peak-scheduler';
@@ -209,7 +216,7 @@ describe('the product against the real cloud', () => {
 
   it('runs a whole peak: N VMs ACTIVE with our tags, removed after the end, none left over', async () => {
     const n = 3;
-    const schedule = await createSchedule(a.url, `${TEST_PREFIX}peak-${run}`, n, 8_000, 45_000);
+    const schedule = await createSchedule(a.url, `${TEST_PREFIX}peak-${run}`, n, 8_000, WINDOW_MS);
     const servers = await expectExactlyActive(schedule.id, n);
     expect(servers.every((s) => s.name.startsWith(`${TEST_PREFIX}peak-${run}-`))).toBe(true);
     await expectTornDown(b.url, schedule);
@@ -217,7 +224,7 @@ describe('the product against the real cloud', () => {
 
   it('a SIGKILL of the leader during provisioning still leaves exactly N VMs, and none after the end', async () => {
     const n = 4;
-    const schedule = await createSchedule(b.url, `${TEST_PREFIX}kill-${run}`, n, 8_000, 60_000);
+    const schedule = await createSchedule(b.url, `${TEST_PREFIX}kill-${run}`, n, 8_000, WINDOW_MS);
     const created = await waitFor(
       'provisioning under way',
       async () => {
@@ -260,7 +267,7 @@ describe('the product against the real cloud', () => {
     const privateNet = ((await demo.call('network', 'GET', 'networks?name=private')).body.networks as Json[])[0];
     if (!privateNet) throw new Error("the harness's demo project has no network named private");
     const startAt = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
-    const endAt = new Date(startAt.getTime() + 40_000);
+    const endAt = new Date(startAt.getTime() + WINDOW_MS);
     const created = await asDemo('POST', '/schedules', {
       name: `${TEST_PREFIX}demo-${run}`,
       imageId: bootable.imageId,
@@ -328,7 +335,7 @@ describe('the product against the real cloud', () => {
     expect(sg.status).toBe(201);
     try {
       const startAt = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
-      const endAt = new Date(startAt.getTime() + 40_000);
+      const endAt = new Date(startAt.getTime() + WINDOW_MS);
       const userData = '#cloud-config\nruncmd:\n  - echo peak\n';
       const created = await api(live.url, 'POST', '/schedules', {
         name: `${TEST_PREFIX}launch-${run}`,
