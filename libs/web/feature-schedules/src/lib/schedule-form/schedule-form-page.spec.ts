@@ -290,6 +290,152 @@ describe(ScheduleFormPage.name, () => {
     http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
   });
 
+  describe('a mistyped time', () => {
+    function toggle(label: string) {
+      [...root.querySelectorAll<HTMLButtonElement>('mat-button-toggle button')].find((b) => b.textContent?.trim() === label)?.click();
+    }
+
+    function input(name: string): HTMLInputElement {
+      return root.querySelector<HTMLInputElement>(`input[formcontrolname="${name}"]`) as HTMLInputElement;
+    }
+
+    /** Types into a field as a person does: focus, the text, then leaving the field. */
+    async function type(name: string, text: string) {
+      const field = input(name);
+      field.focus();
+      field.value = text;
+      field.dispatchEvent(new Event('input'));
+      await fixture.whenStable();
+      field.blur();
+      await fixture.whenStable();
+    }
+
+    /** Every preview sent so far (each answered); what the form asked the API to compute. */
+    async function sentPreviews(): Promise<{ window: { type: string; cron?: string; startAt?: string } }[]> {
+      await settle();
+      return http
+        .match((req) => req.url === '/v1/schedules/preview')
+        .map((request) => {
+          if (!request.cancelled) request.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+          return request.request.body;
+        });
+    }
+
+    it('in a recurring window keeps the preset, the field and its text, and never writes an invalid cron', async () => {
+      await render();
+      fillValid();
+      const sent = await sentPreviews();
+
+      await type('presetTime', '25:99');
+      sent.push(...(await sentPreviews()));
+
+      expect(input('presetTime')?.value).toBe('25:99');
+      expect(errorOf('Start time')).toBe('Not a valid time (e.g. 4:45 PM)');
+      expect(form().getRawValue()).toMatchObject({ preset: 'weekdays', cron: '0 8 * * 1-5' });
+      submit();
+      await fixture.whenStable();
+      http.expectNone((req) => req.method === 'POST');
+
+      // Another preset is written with the last valid time; the typo stays on its field until corrected.
+      toggle('Every day');
+      await fixture.whenStable();
+      expect(form().getRawValue()).toMatchObject({ preset: 'daily', cron: '0 8 * * *' });
+      expect(errorOf('Start time')).toBe('Not a valid time (e.g. 4:45 PM)');
+
+      await type('presetTime', '4:45 PM');
+      sent.push(...(await sentPreviews()));
+      expect(errorOf('Start time')).toBeUndefined();
+      expect(form().getRawValue()).toMatchObject({ preset: 'daily', cron: '45 16 * * *' });
+      expect(sent.at(-1)?.window.cron).toBe('45 16 * * *');
+      for (const body of sent) expect(body.window.cron).toMatch(/^\d{1,2} \d{1,2} \* \* (\*|1-5)$/);
+
+      submit();
+      const create = http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
+      expect(create.request.body.window).toEqual({ type: 'recurring', cron: '45 16 * * *', durationMinutes: 120, excludedDates: [] });
+    });
+
+    it('keeps presets and the cron in step both ways, a typed cron also correcting a mistyped time', async () => {
+      await render();
+      fillValid();
+      await sentPreviews();
+      await type('presetTime', '25:99');
+
+      await type('cron', '30 9 * * 1-5');
+      expect(form().getRawValue()).toMatchObject({ preset: 'weekdays', cron: '30 9 * * 1-5' });
+      expect(input('presetTime')?.value).toBe('9:30 AM');
+      expect(errorOf('Start time')).toBeUndefined();
+
+      await type('cron', '*/5 9-17 * * *');
+      expect(form().getRawValue()).toMatchObject({ preset: 'custom' });
+      expect(input('presetTime')).toBeNull();
+      toggle('Weekly');
+      await fixture.whenStable();
+      expect(form().getRawValue()).toMatchObject({ preset: 'weekly', cron: '30 9 * * 1' });
+      expect(form().valid).toBe(true);
+      await sentPreviews();
+    });
+
+    it('in a recurring window sends no preview of a cron that is not five fields, and says so at the field', async () => {
+      await render();
+      fillValid();
+      await sentPreviews();
+
+      await type('cron', '0 8 * *');
+      const sent = await sentPreviews();
+
+      expect(errorOf('Cron expression')).toBe('Needs 5 fields (minute hour day-of-month month day-of-week), not 4');
+      expect(sent).toEqual([]);
+    });
+
+    it('drops a typo in a field the form no longer shows, so that it never blocks saving', async () => {
+      await render();
+      fillValid();
+      await sentPreviews();
+      await type('presetTime', '25:99');
+
+      toggle('Custom cron');
+      await fixture.whenStable();
+      await fixture.whenStable();
+
+      expect(form().valid).toBe(true);
+      toggle('Weekdays');
+      await fixture.whenStable();
+      expect(input('presetTime')?.value).toBe('8:00 AM');
+      expect(form().getRawValue()).toMatchObject({ preset: 'weekdays', cron: '0 8 * * 1-5' });
+      await sentPreviews();
+    });
+
+    it('in a one-off window takes the corrected time: the error clears, the preview follows and Create works', async () => {
+      await render();
+      fillValid();
+      toggle('One-off');
+      await fixture.whenStable();
+      form().patchValue({ startDate: new Date(2099, 0, 15) });
+      const sent = await sentPreviews();
+
+      await type('startTime', '25:99');
+      // Past the preview's debounce with the typo in place.
+      sent.push(...(await sentPreviews()));
+      expect(input('startTime')?.value).toBe('25:99');
+      expect(errorOf('Start time')).toBe('Not a valid time (e.g. 4:45 PM)');
+      submit();
+      await fixture.whenStable();
+      http.expectNone((req) => req.method === 'POST');
+
+      await type('startTime', '4:45 PM');
+      sent.push(...(await sentPreviews()));
+
+      expect(errorOf('Start time')).toBeUndefined();
+      expect(sent.at(-1)?.window).toEqual({ type: 'once', startAt: '2099-01-15T15:45:00.000Z', endAt: '2099-01-15T17:45:00.000Z' });
+      for (const body of sent.filter((b) => b.window.type === 'once'))
+        expect(body.window.startAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/);
+      expect(root.querySelector<HTMLButtonElement>('button[type="submit"]')?.disabled).toBe(false);
+      submit();
+      const create = http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
+      expect(create.request.body.window).toEqual({ type: 'once', startAt: '2099-01-15T15:45:00.000Z', endAt: '2099-01-15T17:45:00.000Z' });
+    });
+  });
+
   describe('advanced launch options', () => {
     function flushLaunchCatalog(volumeTypes = [{ id: 'vt-1', name: 'ssd', description: 'Fast' }]) {
       http.expectOne('/v1/keypairs').flush([{ name: 'ops-key', type: 'ssh', fingerprint: 'aa:bb' }]);

@@ -93,12 +93,15 @@ import {
 } from './launch-form.model';
 import { scheduleLimits, windowLimits } from './schedule-limits';
 import {
+  cronShapeProblem,
   emptyFormValue,
   formFieldOf,
+  isValidDate,
   formValueOf,
   presetCron,
   requestOf,
   ScheduleFormPath,
+  ScheduleFormValue,
   timingOf,
   WindowKind,
 } from './schedule-form.model';
@@ -106,13 +109,39 @@ import {
 /** How many windows the live preview shows. */
 const PREVIEW_COUNT = 8;
 
-/** Required only for one kind of window: the other kind's fields are hidden and must not block saving. */
-function requiredFor(kind: WindowKind): ValidatorFn {
+type TimingShown = Pick<ScheduleFormValue, 'kind' | 'preset'>;
+type DateField = 'startDate' | 'startTime' | 'presetTime';
+
+/** Which of the date and time fields the form shows: hidden ones must not block saving. */
+const SHOWN: Record<DateField, (v: TimingShown) => boolean> = {
+  startDate: (v) => v.kind === 'once',
+  startTime: (v) => v.kind === 'once',
+  presetTime: (v) => v.kind === 'recurring' && v.preset !== 'custom',
+};
+
+function shownTiming(control: AbstractControl): TimingShown | undefined {
+  const parent = control.parent;
+  if (!parent) return undefined;
+  return { kind: parent.get('kind')?.value as WindowKind, preset: parent.get('preset')?.value as RecurrencePreset };
+}
+
+/** A date or time the form shows is required and must be one (a mistyped entry leaves an invalid date). */
+function dateShown(field: DateField): ValidatorFn {
   return (control: AbstractControl): ValidationErrors | null => {
-    const current = control.parent?.get('kind')?.value as WindowKind | undefined;
-    if (current !== kind) return null;
-    return Validators.required(control);
+    const shown = shownTiming(control);
+    if (!shown || !SHOWN[field](shown)) return null;
+    if (control.value === null) return { required: true };
+    return isValidDate(control.value as Date) ? null : { invalidDate: true };
   };
+}
+
+/** The cron field, shown for recurring windows: required, and five fields of cron characters. */
+function cronShown(control: AbstractControl): ValidationErrors | null {
+  if (shownTiming(control)?.kind !== 'recurring') return null;
+  const cron = (control.value as string).trim();
+  if (!cron) return { required: true };
+  const problem = cronShapeProblem(cron);
+  return problem === null ? null : { rule: problem };
 }
 
 /** Required only while a mode of the launch options shows the control (the hidden side of a mode is not sent). */
@@ -218,12 +247,12 @@ export class ScheduleFormPage {
     ]),
     timeZone: this.fb.control<string | null>(this.initial.timeZone, [Validators.required, oneOf(ianaTimeZones)]),
     kind: this.fb.control<WindowKind>(this.initial.kind),
-    startDate: this.fb.control<Date | null>(this.initial.startDate, requiredFor('once')),
-    startTime: this.fb.control<Date | null>(this.initial.startTime, requiredFor('once')),
+    startDate: this.fb.control<Date | null>(this.initial.startDate, dateShown('startDate')),
+    startTime: this.fb.control<Date | null>(this.initial.startTime, dateShown('startTime')),
     preset: this.fb.control<RecurrencePreset>(this.initial.preset),
-    presetTime: this.fb.control<Date | null>(this.initial.presetTime),
+    presetTime: this.fb.control<Date | null>(this.initial.presetTime, dateShown('presetTime')),
     weekday: this.fb.control(this.initial.weekday),
-    cron: this.fb.control(this.initial.cron, requiredFor('recurring')),
+    cron: this.fb.control(this.initial.cron, cronShown),
     excludedDates: this.fb.control<string[]>(this.initial.excludedDates),
     durationMinutes: this.fb.control<number | null>(this.initial.durationMinutes, [
       Validators.required,
@@ -353,10 +382,11 @@ export class ScheduleFormPage {
 
   constructor() {
     this.keepPresetAndCronInStep();
-    // Validators that read `kind` must run again when it changes.
-    this.form.controls.kind.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => {
-      for (const name of ['startDate', 'startTime', 'cron'] as const) this.form.controls[name].updateValueAndValidity();
-    });
+    this.rememberValidDates();
+    // Validators that read `kind` or `preset` must run again when they change, and hidden fields must not keep errors.
+    merge(this.form.controls.kind.valueChanges, this.form.controls.preset.valueChanges)
+      .pipe(takeUntilDestroyed())
+      .subscribe(() => this.settleHiddenTiming());
     // The same for the launch options' modes.
     const launch = this.launchForm.controls;
     merge(launch.placement.valueChanges, launch.serverGroupMode.valueChanges, launch.bootVolume.valueChanges)
@@ -408,7 +438,9 @@ export class ScheduleFormPage {
     }
     if (errors['pattern']) return 'Must have a visible character';
     if (errors['unknownOption']) return 'Choose one from the list';
-    if (errors['matDatepickerParse'] || errors['matTimepickerParse']) return 'Not a valid date or time';
+    if (errors['matDatepickerParse']) return 'Not a valid date';
+    if (errors['matTimepickerParse']) return 'Not a valid time (e.g. 4:45 PM)';
+    if (errors['invalidDate']) return field === 'startDate' ? 'Not a valid date' : 'Not a valid time (e.g. 4:45 PM)';
     return 'Invalid value';
   }
 
@@ -512,27 +544,83 @@ export class ScheduleFormPage {
     });
   }
 
-  /** Presets write the cron field; typing a cron expression selects the preset it matches (or Custom). */
+  /** The last valid value of each date and time field, put back when a field is hidden with a typo in it. */
+  private readonly lastValidDates = new Map<DateField, Date>();
+
+  private rememberValidDates(): void {
+    for (const name of ['startDate', 'startTime', 'presetTime'] as const) {
+      const control = this.form.controls[name];
+      if (isValidDate(control.value)) this.lastValidDates.set(name, control.value);
+      control.valueChanges.pipe(takeUntilDestroyed()).subscribe((value) => {
+        if (isValidDate(value)) this.lastValidDates.set(name, value);
+      });
+    }
+  }
+
+  /**
+   * After a change of the kind of window or of the preset: a hidden date or time field gives up an invalid entry
+   * (for its last valid value), and once its input is gone (with the picker's own validator), its errors are checked
+   * again, so a typo in a field no longer shown never blocks saving.
+   */
+  private settleHiddenTiming(): void {
+    const shown = this.form.getRawValue();
+    for (const name of ['startDate', 'startTime', 'presetTime'] as const) {
+      const control = this.form.controls[name];
+      if (!SHOWN[name](shown) && control.value !== null && !isValidDate(control.value)) {
+        control.setValue(this.lastValidDates.get(name) ?? null, { emitEvent: false });
+      }
+    }
+    const revalidate = () => {
+      for (const name of ['startDate', 'startTime', 'presetTime', 'cron'] as const) {
+        this.form.controls[name].updateValueAndValidity({ emitEvent: false });
+      }
+    };
+    revalidate();
+    afterNextRender(revalidate, { injector: this.injector });
+  }
+
+  /**
+   * Presets write the cron field; typing a cron expression selects the preset it matches (or Custom). A start time
+   * that is not one (a typo, or cleared) writes nothing: the cron keeps the last valid time, and choosing a preset
+   * meanwhile writes it with that time.
+   */
   private keepPresetAndCronInStep(): void {
     const { preset, presetTime, weekday, cron } = this.form.controls;
+    let writing = false;
     merge(preset.valueChanges, presetTime.valueChanges, weekday.valueChanges)
       .pipe(takeUntilDestroyed())
       .subscribe(() => {
-        const expression = presetCron(this.form.getRawValue());
-        if (expression !== null && expression !== cron.value) cron.setValue(expression);
+        const value = this.form.getRawValue();
+        const expression = presetCron({ ...value, presetTime: isValidDate(value.presetTime) ? value.presetTime : this.lastPresetTime() });
+        if (expression === null || expression === cron.value) return;
+        // What the presets write goes to the cron alone: a typo in the time field stays there, with its error.
+        writing = true;
+        cron.setValue(expression);
+        writing = false;
       });
     cron.valueChanges.pipe(takeUntilDestroyed()).subscribe((expression) => {
+      if (writing) return;
       const match = presetOfCron(expression);
       if (!match) {
         if (preset.value !== 'custom') preset.setValue('custom', { emitEvent: false });
         return;
       }
-      const time = new Date(presetTime.value ?? new Date());
+      const time = new Date(isValidDate(presetTime.value) ? presetTime.value : new Date());
       time.setHours(match.hour, match.minute, 0, 0);
       preset.setValue(match.preset, { emitEvent: false });
       presetTime.setValue(time, { emitEvent: false });
       if (match.weekday !== undefined) weekday.setValue(match.weekday, { emitEvent: false });
+      presetTime.updateValueAndValidity({ emitEvent: false });
     });
+  }
+
+  /** The time of day the cron stands for when it is a preset's, else the last valid start time, else 08:00. */
+  private lastPresetTime(): Date {
+    const match = presetOfCron(this.form.controls.cron.value);
+    const time = new Date(this.lastValidDates.get('presetTime') ?? new Date());
+    if (match) time.setHours(match.hour, match.minute, 0, 0);
+    else if (!this.lastValidDates.has('presetTime')) time.setHours(8, 0, 0, 0);
+    return time;
   }
 }
 

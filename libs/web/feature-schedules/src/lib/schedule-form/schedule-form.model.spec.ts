@@ -1,5 +1,5 @@
 import { ScheduleDto } from '@peak/api-client';
-import { emptyFormValue, formFieldOf, formValueOf, requestOf, timingOf } from './schedule-form.model';
+import { cronShapeProblem, emptyFormValue, formFieldOf, formValueOf, presetCron, requestOf, timingOf } from './schedule-form.model';
 
 const base: ScheduleDto = {
   id: '8f0c7a52-3f1b-4a39-9d0c-2a3c7b5a1e10',
@@ -30,6 +30,28 @@ const base: ScheduleDto = {
 };
 
 describe('schedule form model', () => {
+  it('has no timing while a date or time is a typo (an invalid date), never a NaN one', () => {
+    const invalid = new Date(Number.NaN);
+    const once = { ...emptyFormValue('UTC'), kind: 'once' as const, startDate: new Date(2099, 0, 15) };
+
+    expect(timingOf({ ...once, startTime: invalid })).toBeNull();
+    expect(timingOf({ ...once, startDate: invalid })).toBeNull();
+    expect(requestOf({ ...once, startTime: invalid, name: 'x', imageId: 'i', flavorId: 'f' })).toBeNull();
+    expect(presetCron({ preset: 'weekdays', presetTime: invalid, weekday: 1 })).toBeNull();
+    expect(presetCron({ preset: 'weekdays', presetTime: new Date(2099, 0, 1, 16, 45), weekday: 1 })).toBe('45 16 * * 1-5');
+  });
+
+  it('sends no cron that is not five fields of cron characters (the API checks the rest)', () => {
+    const recurring = { ...emptyFormValue('UTC'), kind: 'recurring' as const };
+
+    expect(cronShapeProblem('0 8 * *')).toBe('Needs 5 fields (minute hour day-of-month month day-of-week), not 4');
+    expect(cronShapeProblem('NaN NaN * * 1-5')).toBeNull();
+    expect(cronShapeProblem('0 8 * * ;')).toBe('“;” is not a cron field');
+    expect(cronShapeProblem('*/15 9-17 L * MON-FRI')).toBeNull();
+    expect(timingOf({ ...recurring, cron: '0 8 * *' })).toBeNull();
+    expect(timingOf({ ...recurring, cron: ' 0 8 * * 1-5 ' })?.window).toMatchObject({ cron: '0 8 * * 1-5' });
+  });
+
   it('reads a one-off start on the schedule zone clock, whatever the browser zone', () => {
     const value = {
       ...emptyFormValue('America/New_York'),

@@ -116,13 +116,34 @@ export function formValueOf(schedule: ScheduleDto): ScheduleFormValue {
 
 /** The cron expression a preset choice stands for; `null` for `custom` (the raw field is the truth). */
 export function presetCron(value: Pick<ScheduleFormValue, 'preset' | 'presetTime' | 'weekday'>): string | null {
-  if (value.preset === 'custom' || !value.presetTime) return null;
+  if (value.preset === 'custom' || !isValidDate(value.presetTime)) return null;
   return cronForPreset({
     preset: value.preset,
     hour: value.presetTime.getHours(),
     minute: value.presetTime.getMinutes(),
     weekday: value.weekday,
   });
+}
+
+/** A date a picker holds: not `null`, and not the invalid date a mistyped entry (`25:99`) leaves. */
+export function isValidDate(value: Date | null | undefined): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+const CRON_FIELD = /^[0-9A-Za-z*?,/#+-]+$/;
+
+/**
+ * What is wrong with the shape of a cron expression (not 5 fields, or characters no cron field has), or `null`.
+ * The ranges and names are the API's to check: the preview asks it as the expression is typed.
+ */
+export function cronShapeProblem(cron: string): string | null {
+  const fields = cron
+    .trim()
+    .split(/\s+/)
+    .filter((f) => f !== '');
+  if (fields.length !== 5) return `Needs 5 fields (minute hour day-of-month month day-of-week), not ${fields.length}`;
+  const odd = fields.find((f) => !CRON_FIELD.test(f));
+  return odd === undefined ? null : `“${odd}” is not a cron field`;
 }
 
 /**
@@ -135,7 +156,7 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
   const launch = launchOf(value.launch);
   const withLaunch = Object.keys(launch).length > 0 ? { launch } : {};
   if (value.kind === 'once') {
-    if (!value.startDate || !value.startTime) return null;
+    if (!isValidDate(value.startDate) || !isValidDate(value.startTime)) return null;
     const wall: WallTime = {
       year: value.startDate.getFullYear(),
       month: value.startDate.getMonth() + 1,
@@ -153,7 +174,7 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
     };
   }
   const cron = value.cron.trim();
-  if (!cron) return null;
+  if (!cron || cronShapeProblem(cron) !== null) return null;
   return {
     timeZone,
     leadTimeMinutes,
