@@ -68,7 +68,13 @@ describe('schedule form and the generated contract limits', () => {
     expect(errorsOf(form, 'durationMinutes', 9)).toEqual({ min: { min: 10, actual: 9 } });
   });
 
-  it('leaves the maximum number of VMs to the API, whose maximum is configurable', () => {
-    expect(errorsOf(createForm(), 'instanceCount', 9)).toBeNull();
+  it('takes whole numbers up to the highest maximum the contract states (a deployment may set a lower one)', () => {
+    const form = createForm();
+
+    expect(errorsOf(form, 'instanceCount', 9)).toEqual({ max: { max: 8, actual: 9 } });
+    expect(errorsOf(form, 'instanceCount', 8)).toBeNull();
+    expect(errorsOf(form, 'instanceCount', 2.5)).toEqual({ integer: true });
+    expect(errorsOf(form, 'durationMinutes', 601)).toEqual({ max: { max: 600, actual: 601 } });
+    expect(errorsOf(form, 'durationMinutes', 30.5)).toEqual({ integer: true });
   });
 });

@@ -140,9 +140,17 @@ describe(ScheduleFormPage.name, () => {
 
     form().patchValue({ leadTimeMinutes: limits.leadTimeMinutes.maximum });
     expect(form().get('leadTimeMinutes')?.valid).toBe(true);
-    // The configured maximum of VMs is the API's to check (its error is shown beside the field).
-    form().patchValue({ instanceCount: limits.instanceCount.maximum + 1 });
-    expect(form().get('instanceCount')?.valid).toBe(true);
+    // Counts are whole numbers within the contract's bounds, checked before anything is sent.
+    form().patchValue({ instanceCount: limits.instanceCount.maximum + 1, durationMinutes: 2.5 });
+    fixture.changeDetectorRef.markForCheck();
+    await fixture.whenStable();
+    expect(errorOf('Number of VMs')).toBe(`At most ${limits.instanceCount.maximum}`);
+    expect(errorOf('Duration (minutes)')).toBe('A whole number');
+    form().patchValue({ instanceCount: 2.5 });
+    fixture.changeDetectorRef.markForCheck();
+    await fixture.whenStable();
+    expect(errorOf('Number of VMs')).toBe('A whole number');
+    expect(root.querySelector<HTMLInputElement>('input[formcontrolname="instanceCount"]')?.max).toBe(String(limits.instanceCount.maximum));
 
     await settle();
     for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
@@ -173,24 +181,45 @@ describe(ScheduleFormPage.name, () => {
     expect(rows[1]?.textContent).toContain('Clock change since the previous window: GMT+1 → GMT+2');
   });
 
-  it('lists the API reasons in the preview when the timing is refused', async () => {
+  it('says a reason of the preview once, at its field, as it is typed, and names other fields as the form does', async () => {
     await render();
-    form().patchValue({ timeZone: 'Europe/Paris', cron: '61 8 * * *' });
+    fillValid();
+    const reason = 'must be a valid 5-field cron expression: minute 61 is out of range';
+    form().patchValue({ cron: '61 8 * * *' });
 
     (await previewRequest((body) => body.window.cron === '61 8 * * *')).flush(
       {
         statusCode: 400,
         error: 'Bad Request',
-        message: 'Validation failed',
-        errors: [{ field: 'window.cron', reason: 'must be a valid 5-field cron expression: minute 61 is out of range' }],
+        message: `Validation failed: window.cron ${reason}; launch.spreadAcrossZones is not supported (SCHEDULER_ZONES)`,
+        errors: [
+          { field: 'window.cron', reason },
+          { field: 'launch.spreadAcrossZones', reason: 'is not supported (SCHEDULER_ZONES)' },
+        ],
       },
       { status: 400, statusText: 'Bad Request' },
     );
     await fixture.whenStable();
 
-    expect(root.querySelector('.preview-error')?.textContent).toContain(
-      'window.cron: must be a valid 5-field cron expression: minute 61 is out of range',
-    );
+    expect(errorOf('Cron expression')).toBe(reason);
+    expect(root.querySelector('.preview-error')?.textContent).toContain('Spread across zones: is not supported');
+    expect(root.textContent?.split('minute 61 is out of range')).toHaveLength(2);
+    expect(root.textContent).not.toContain('window.cron');
+    expect(root.textContent).not.toContain('SCHEDULER_');
+
+    // Known before submit: nothing is sent, and the reason is still said once.
+    submit();
+    await settle();
+    http.expectNone((req) => req.method === 'POST' && req.url === '/v1/schedules');
+    expect(root.textContent?.split('minute 61 is out of range')).toHaveLength(2);
+    expect(notices).toEqual([]);
+
+    // Corrected, the field's error goes with the typing, and the next preview is asked.
+    form().patchValue({ cron: '0 8 * * *' });
+    fixture.changeDetectorRef.markForCheck();
+    await fixture.whenStable();
+    expect(errorOf('Cron expression')).toBeUndefined();
+    (await previewRequest((body) => body.window.cron === '0 8 * * *')).flush({ timeZone: 'UTC', from: '', occurrences: [] });
   });
 
   it('puts the reasons of a refused create on the fields they are about', async () => {
@@ -207,7 +236,7 @@ describe(ScheduleFormPage.name, () => {
         error: 'Unprocessable Entity',
         message: 'The schedule cannot be created',
         errors: [
-          { field: 'instanceCount', reason: 'must not be greater than 50 (SCHEDULER_MAX_INSTANCE_COUNT)' },
+          { field: 'instanceCount', reason: 'must not be greater than 50 (SCHEDULER_MAX_INSTANCE_COUNT)', constraint: 'max' },
           { field: 'networkIds.0', reason: 'no network with id net-1 in the cloud' },
           { field: 'somethingElse', reason: 'is odd' },
         ],
@@ -216,10 +245,22 @@ describe(ScheduleFormPage.name, () => {
     );
     await fixture.whenStable();
 
-    expect(errorOf('Number of VMs')).toBe('must not be greater than 50 (SCHEDULER_MAX_INSTANCE_COUNT)');
+    expect(errorOf('Number of VMs')).toBe('must not be greater than 50');
     expect(errorOf('Networks')).toBe('no network with id net-1 in the cloud');
-    expect(root.querySelector('.banner')?.textContent).toContain('somethingElse: is odd');
-    expect(notices).toEqual(['The schedule cannot be created']);
+    expect(root.querySelector('.banner')?.textContent).toContain('Something else: is odd');
+    expect(notices).toEqual(['Not created: 3 problems to correct on the form.']);
+
+    // The maximum the API stated is checked as the count is typed from then on.
+    form().patchValue({ instanceCount: 51 });
+    fixture.changeDetectorRef.markForCheck();
+    await fixture.whenStable();
+    expect(errorOf('Number of VMs')).toBe('At most 50');
+    form().patchValue({ instanceCount: 50 });
+    expect(form().get('instanceCount')?.valid).toBe(true);
+    await settle();
+    for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
+      if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    }
   });
 
   it('offers to reload when someone else changed the schedule (409 on its version)', async () => {
@@ -630,7 +671,7 @@ describe(ScheduleFormPage.name, () => {
       expect(errorOf('Key pair')).toBe('no key pair named gone for this user');
       expect(errorOf('Security groups')).toBe('no security group nope in the project');
       expect(errorOf('Server group')).toBe('no server group with id grp-x in the project');
-      expect(root.querySelector('.banner')?.textContent).toContain('launch.configDrive: is not supported by this cloud');
+      expect(root.querySelector('.banner')?.textContent).toContain('Config drive: is not supported by this cloud');
     });
 
     it('opens a schedule with its launch options and saves the whole launch object', async () => {

@@ -1,6 +1,7 @@
 import {
   afterNextRender,
   ChangeDetectionStrategy,
+  ChangeDetectorRef,
   Component,
   computed,
   DestroyRef,
@@ -91,6 +92,7 @@ import {
   tagsValidator,
   userDataValidator,
 } from './launch-form.model';
+import { fieldLabelOf, humanReason } from './field-labels';
 import { scheduleLimits, windowLimits } from './schedule-limits';
 import {
   cronShapeProblem,
@@ -156,6 +158,18 @@ function requiredWhen(shown: (launch: Partial<LaunchFormValue>) => boolean): Val
 const bytes = new Intl.NumberFormat('en-US');
 
 type MetadataRowGroup = FormGroup<{ key: FormControl<string>; value: FormControl<string> }>;
+
+/** A whole number (the API's counts and minutes are integers). */
+function integer(control: AbstractControl): ValidationErrors | null {
+  const value = control.value as number | null;
+  return value === null || Number.isInteger(value) ? null : { integer: true };
+}
+
+/** The most VMs the API said it allows, in a reason such as "must not be greater than 50 (…)". */
+function statedMaximum(row: FieldProblem): number | null {
+  const match = /greater than (\d+)/.exec(row.reason);
+  return row.constraint === 'max' && match?.[1] ? Number(match[1]) : null;
+}
 
 function oneOf(values: () => readonly string[]): ValidatorFn {
   return (control) => (control.value && !values().includes(control.value as string) ? { unknownOption: true } : null);
@@ -229,6 +243,12 @@ export class ScheduleFormPage {
   protected readonly policies = SERVER_GROUP_POLICIES;
 
   private readonly fb = inject(FormBuilder).nonNullable;
+  private readonly changes = inject(ChangeDetectorRef);
+  /**
+   * The deployment's own maximum of VMs (at most the contract's), once the API has stated it in a refusal: from then
+   * on the field checks it as it is typed.
+   */
+  private readonly configuredMaxInstanceCount = signal<number | null>(null);
   private readonly initial = emptyFormValue(browserTimeZone());
   protected readonly form = this.fb.group({
     name: this.fb.control(this.initial.name, [
@@ -240,10 +260,18 @@ export class ScheduleFormPage {
     imageId: this.fb.control<string | null>(this.initial.imageId, Validators.required),
     flavorId: this.fb.control<string | null>(this.initial.flavorId, Validators.required),
     networkIds: this.fb.control<string[]>(this.initial.networkIds, Validators.required),
-    // No maximum here: the API's is configurable (the spec states the highest allowed) and the API checks it.
+    // The contract states the highest maximum a deployment may configure; the configured one is learnt from the API.
     instanceCount: this.fb.control<number | null>(this.initial.instanceCount, [
       Validators.required,
+      integer,
       Validators.min(scheduleLimits.instanceCount.minimum),
+      Validators.max(scheduleLimits.instanceCount.maximum),
+      (control) => {
+        const max = this.configuredMaxInstanceCount();
+        return max !== null && (control.value as number | null) !== null && (control.value as number) > max
+          ? { max: { max, actual: control.value as number } }
+          : null;
+      },
     ]),
     timeZone: this.fb.control<string | null>(this.initial.timeZone, [Validators.required, oneOf(ianaTimeZones)]),
     kind: this.fb.control<WindowKind>(this.initial.kind),
@@ -256,10 +284,13 @@ export class ScheduleFormPage {
     excludedDates: this.fb.control<string[]>(this.initial.excludedDates),
     durationMinutes: this.fb.control<number | null>(this.initial.durationMinutes, [
       Validators.required,
+      integer,
       Validators.min(windowLimits.durationMinutes.minimum),
+      Validators.max(windowLimits.durationMinutes.maximum),
     ]),
     leadTimeMinutes: this.fb.control<number | null>(this.initial.leadTimeMinutes, [
       Validators.required,
+      integer,
       Validators.min(scheduleLimits.leadTimeMinutes.minimum),
       Validators.max(scheduleLimits.leadTimeMinutes.maximum),
     ]),
@@ -403,6 +434,41 @@ export class ScheduleFormPage {
       const id = this.id();
       if (id) untracked(() => this.load(id));
     });
+    // What the preview finds wrong is said once, at its field, as it is typed.
+    effect(() => {
+      const preview = this.preview();
+      untracked(() => this.placePreviewProblems(preview?.status === 'error' ? preview.problem : null));
+    });
+  }
+
+  /** The fields that show a reason of the last preview (cleared when a newer preview answers). */
+  private readonly previewFields = new Set<ScheduleFormPath>();
+
+  /** The form field where a problem of the API is shown, if the form shows it now (closed launch options do not). */
+  private placedField(apiField: string): ScheduleFormPath | null {
+    const field = formFieldOf(apiField, this.form.controls.kind.value, this.launchForm.controls.serverGroupMode.value);
+    if (!field || (field.startsWith('launch.') && !this.launchExpanded())) return null;
+    return field;
+  }
+
+  private placePreviewProblems(problem: ApiProblem | null): void {
+    for (const field of this.previewFields) {
+      const control = this.form.get(field);
+      if (control?.errors && 'preview' in control.errors) {
+        const { preview: _shown, ...rest } = control.errors;
+        control.setErrors(Object.keys(rest).length > 0 ? rest : null);
+      }
+    }
+    this.previewFields.clear();
+    for (const row of problem?.fieldProblems ?? []) {
+      const field = this.placedField(row.field);
+      const control = field && this.form.get(field);
+      if (!field || !control) continue;
+      control.setErrors({ ...(control.errors ?? {}), preview: humanReason(row.reason) });
+      control.markAsTouched();
+      this.previewFields.add(field);
+    }
+    this.changes.markForCheck();
   }
 
   /** The first opening of the advanced launch options loads their pickers. */
@@ -428,8 +494,10 @@ export class ScheduleFormPage {
     const errors = this.form.get(field)?.errors;
     if (!errors) return null;
     if (typeof errors['server'] === 'string') return errors['server'];
+    if (typeof errors['preview'] === 'string') return errors['preview'];
     if (typeof errors['rule'] === 'string') return errors['rule'];
     if (errors['required']) return 'Required';
+    if (errors['integer']) return 'A whole number';
     if (errors['min']) return `At least ${(errors['min'] as { min: number }).min}`;
     if (errors['max']) return `At most ${(errors['max'] as { max: number }).max}`;
     if (errors['maxlength']) {
@@ -444,8 +512,16 @@ export class ScheduleFormPage {
     return 'Invalid value';
   }
 
+  /** What the preview refuses that no field shows (those are said at their field); empty when all are. */
   protected previewProblems(problem: ApiProblem): string[] {
-    return problem.fieldProblems.length > 0 ? problem.fieldProblems.map((p) => `${p.field}: ${p.reason}`) : [problem.message];
+    if (problem.fieldProblems.length === 0) return [humanReason(problem.message)];
+    return problem.fieldProblems.filter((row) => this.placedField(row.field) === null).map((row) => this.describeProblem(row));
+  }
+
+  /** "Cron expression: must be …", with the field's label as the form shows it. */
+  private describeProblem(row: FieldProblem): string {
+    const label = fieldLabelOf(row.field, this.form.controls.kind.value, this.launchForm.controls.serverGroupMode.value);
+    return `${label}: ${humanReason(row.reason)}`;
   }
 
   protected submit(): void {
@@ -509,19 +585,27 @@ export class ScheduleFormPage {
     const kind = this.form.controls.kind.value;
     for (const row of problem.fieldProblems) {
       if (row.field === 'version') this.staleVersion.set(true);
+      const max = row.field === 'instanceCount' ? statedMaximum(row) : null;
+      if (max !== null) this.configuredMaxInstanceCount.set(Math.min(max, scheduleLimits.instanceCount.maximum));
       const field = formFieldOf(row.field, kind, this.launchForm.controls.serverGroupMode.value);
       const control = field && this.form.get(field);
       if (control) {
-        control.setErrors({ ...(control.errors ?? {}), server: row.reason });
+        control.setErrors({ ...(control.errors ?? {}), server: humanReason(row.reason) });
         control.markAsTouched();
         if (field.startsWith('launch.')) this.openLaunch();
       } else if (row.field !== 'version') {
-        unplaced.push(describeUnplaced(row));
+        unplaced.push(this.describeProblem(row));
       }
     }
-    if (problem.fieldProblems.length === 0) unplaced.push(problem.message);
+    if (problem.fieldProblems.length === 0) unplaced.push(humanReason(problem.message));
     this.formProblems.set(unplaced);
-    this.notifier.error(problem.message);
+    // The reasons are at their fields (or above the form): the notice only says that it was refused.
+    const count = problem.fieldProblems.filter((row) => row.field !== 'version').length;
+    this.notifier.error(
+      count === 0
+        ? humanReason(problem.message)
+        : `Not ${this.editing() ? 'saved' : 'created'}: ${count === 1 ? 'one problem' : `${count} problems`} to correct on the form.`,
+    );
   }
 
   /** The highlighted fields say what is wrong; the first one gets the focus so it is also on screen. */
@@ -622,8 +706,4 @@ export class ScheduleFormPage {
     else if (!this.lastValidDates.has('presetTime')) time.setHours(8, 0, 0, 0);
     return time;
   }
-}
-
-function describeUnplaced(row: FieldProblem): string {
-  return `${row.field}: ${row.reason}`;
 }
