@@ -248,7 +248,11 @@ describe(ScheduleFormPage.name, () => {
     expect(errorOf('Number of VMs')).toBe('must not be greater than 50');
     expect(errorOf('Networks')).toBe('no network with id net-1 in the cloud');
     expect(root.querySelector('.banner')?.textContent).toContain('Something else: is odd');
-    expect(notices).toEqual(['Not created: 3 problems to correct on the form.']);
+    // Said beside the buttons, not in a snackbar that would cover them.
+    expect(root.querySelector('form .actions [role="alert"]')?.textContent?.trim()).toBe(
+      'errorNot created: 3 problems to correct on the form.',
+    );
+    expect(notices).toEqual([]);
 
     // The maximum the API stated is checked as the count is typed from then on.
     form().patchValue({ instanceCount: 51 });
@@ -261,6 +265,39 @@ describe(ScheduleFormPage.name, () => {
     for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
       if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
     }
+  });
+
+  it('says a refusal about no field once, beside the buttons, and clears it on the next try', async () => {
+    await render();
+    fillValid();
+    (await previewRequest((body) => body.window.cron === '0 8 * * 1-5')).flush({ timeZone: 'UTC', from: '', occurrences: [] });
+
+    submit();
+    http
+      .expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules')
+      .flush(
+        { statusCode: 503, error: 'Service Unavailable', message: 'The cloud (Nova) did not answer' },
+        { status: 503, statusText: 'Service Unavailable' },
+      );
+    await fixture.whenStable();
+
+    const actions = root.querySelector('form .actions') as HTMLElement;
+    expect(actions.querySelector('[role="alert"]')?.textContent).toContain('Not created: The cloud (Nova) did not answer');
+    expect(root.textContent?.split('did not answer')).toHaveLength(2);
+    expect(notices).toEqual([]);
+
+    submit();
+    await fixture.whenStable();
+    expect(actions.querySelector('[role="alert"]')).toBeNull();
+    http
+      .expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules')
+      .flush(
+        { statusCode: 503, error: 'Service Unavailable', message: 'Still no answer' },
+        { status: 503, statusText: 'Service Unavailable' },
+      );
+    await fixture.whenStable();
+    expect(actions.querySelector('[role="alert"]')?.textContent).toContain('Not created: Still no answer');
+    expect(root.textContent).not.toContain('did not answer');
   });
 
   it('offers to reload when someone else changed the schedule (409 on its version)', async () => {

@@ -337,6 +337,11 @@ export class ScheduleFormPage {
   protected readonly saving = signal(false);
   /** Server problems the form has no field for (e.g. a stale version). */
   protected readonly formProblems = signal<readonly string[]>([]);
+  /**
+   * Why the last save was refused, beside the buttons that were pressed (a snackbar there would cover them): how many
+   * problems the fields show, or the reason when it is about no field.
+   */
+  protected readonly submitProblem = signal<string | null>(null);
   protected readonly staleVersion = signal(false);
 
   private readonly value = toSignal(this.form.valueChanges.pipe(map(() => this.form.getRawValue())), {
@@ -528,6 +533,7 @@ export class ScheduleFormPage {
     if (!this.canWrite()) return;
     this.form.markAllAsTouched();
     this.formProblems.set([]);
+    this.submitProblem.set(null);
     const body = requestOf(this.form.getRawValue());
     if (this.form.invalid || !body) {
       this.focusFirstInvalid();
@@ -575,7 +581,6 @@ export class ScheduleFormPage {
           if (launchOptionCount(launchOf(value.launch)) > 0) this.launchCatalog.load();
           if (state.value.state === 'deleting') this.form.disable();
         }
-        if (state.status === 'error') this.notifier.error(`Could not load the schedule: ${state.problem.message}`);
       });
   }
 
@@ -597,15 +602,12 @@ export class ScheduleFormPage {
         unplaced.push(this.describeProblem(row));
       }
     }
-    if (problem.fieldProblems.length === 0) unplaced.push(humanReason(problem.message));
     this.formProblems.set(unplaced);
-    // The reasons are at their fields (or above the form): the notice only says that it was refused.
+    // The reasons are at their fields (or above the form): beside the buttons, only that it was refused.
     const count = problem.fieldProblems.filter((row) => row.field !== 'version').length;
-    this.notifier.error(
-      count === 0
-        ? humanReason(problem.message)
-        : `Not ${this.editing() ? 'saved' : 'created'}: ${count === 1 ? 'one problem' : `${count} problems`} to correct on the form.`,
-    );
+    const verb = this.editing() ? 'saved' : 'created';
+    if (count > 0) this.submitProblem.set(`Not ${verb}: ${count === 1 ? 'one problem' : `${count} problems`} to correct on the form.`);
+    else if (!this.staleVersion()) this.submitProblem.set(`Not ${verb}: ${humanReason(problem.message)}`);
   }
 
   /** The highlighted fields say what is wrong; the first one gets the focus so it is also on screen. */
