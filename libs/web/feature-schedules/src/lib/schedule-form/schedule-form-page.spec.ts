@@ -8,6 +8,7 @@ import { OccurrenceDto, ScheduleDto, schemaLimits } from '@peak/api-client';
 import { Notifier } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { provideWriteAccess } from '../testing/fixtures';
+import { FORM_CLOCK } from './clock';
 import { ScheduleFormPage } from './schedule-form-page';
 
 const occurrence = (start: string, end: string): OccurrenceDto => ({
@@ -30,6 +31,8 @@ describe(ScheduleFormPage.name, () => {
   let fixture: ComponentFixture<ScheduleFormPage>;
   let root: HTMLElement;
   const notices: string[] = [];
+  /** The form's clock: fixed, so that what it says about "now" holds whenever the tests run. */
+  const now = new Date('2026-06-01T10:00:00Z');
 
   async function render(id?: string, canWrite?: boolean) {
     notices.length = 0;
@@ -42,6 +45,7 @@ describe(ScheduleFormPage.name, () => {
         provideNativeDateAdapter(),
         CatalogNames,
         { provide: Notifier, useValue: { error: (m: string) => notices.push(m), success: (m: string) => notices.push(m) } },
+        { provide: FORM_CLOCK, useValue: () => new Date(now) },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -512,6 +516,38 @@ describe(ScheduleFormPage.name, () => {
       const create = http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
       expect(create.request.body.window).toEqual({ type: 'once', startAt: '2099-01-15T15:45:00.000Z', endAt: '2099-01-15T17:45:00.000Z' });
     });
+  });
+
+  it('says how long until a one-off starts, and warns when provisioning would begin in the past', async () => {
+    await render();
+    fillValid();
+    [...root.querySelectorAll<HTMLButtonElement>('mat-button-toggle button')].find((b) => b.textContent?.trim() === 'One-off')?.click();
+    await fixture.whenStable();
+    // The default start is tomorrow, on the form's clock.
+    expect(form().get('startDate')?.value).toEqual(new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1));
+
+    form().patchValue({ timeZone: 'UTC', startDate: new Date(2026, 5, 2), startTime: new Date(2026, 0, 1, 9, 58), leadTimeMinutes: 5 });
+    fixture.changeDetectorRef.markForCheck();
+    await fixture.whenStable();
+    expect(root.querySelector('.starts-in')?.textContent?.trim()).toBe('Starts in 23 h 58 min');
+    expect(root.querySelector('.timing-warning')).toBeNull();
+
+    form().patchValue({ startDate: new Date(2026, 5, 1), startTime: new Date(2026, 0, 1, 10, 30), leadTimeMinutes: 60 });
+    fixture.changeDetectorRef.markForCheck();
+    await fixture.whenStable();
+    expect(root.querySelector('.starts-in')?.textContent?.trim()).toBe('Starts in 30 min');
+    expect(root.querySelector('.timing-warning')?.textContent?.trim()).toBe(
+      'warningProvisioning would begin in the past: the lead time (1 h) is longer than the 30 min left before the start, so the VMs may not be ready in time.',
+    );
+
+    form().patchValue({ leadTimeMinutes: 30 });
+    fixture.changeDetectorRef.markForCheck();
+    await fixture.whenStable();
+    expect(root.querySelector('.timing-warning')).toBeNull();
+    await settle();
+    for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
+      if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    }
   });
 
   describe('advanced launch options', () => {

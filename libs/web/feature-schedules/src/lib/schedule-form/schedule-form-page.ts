@@ -70,7 +70,7 @@ import {
   WEEKDAY_NAMES,
   WRITE_ACCESS,
 } from '@peak/web/util';
-import { debounceTime, distinctUntilChanged, map, merge, of, startWith, switchMap } from 'rxjs';
+import { debounceTime, distinctUntilChanged, interval, map, merge, of, startWith, switchMap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { LaunchCatalog } from '../shared/launch-catalog';
 import { ReadOnlyHint } from '../shared/read-only-hint';
@@ -92,6 +92,7 @@ import {
   tagsValidator,
   userDataValidator,
 } from './launch-form.model';
+import { FORM_CLOCK } from './clock';
 import { fieldLabelOf, humanReason } from './field-labels';
 import { scheduleLimits, windowLimits } from './schedule-limits';
 import {
@@ -99,6 +100,7 @@ import {
   emptyFormValue,
   formFieldOf,
   isValidDate,
+  oneOffNotesOf,
   formValueOf,
   presetCron,
   requestOf,
@@ -249,7 +251,8 @@ export class ScheduleFormPage {
    * on the field checks it as it is typed.
    */
   private readonly configuredMaxInstanceCount = signal<number | null>(null);
-  private readonly initial = emptyFormValue(browserTimeZone());
+  private readonly clock = inject(FORM_CLOCK);
+  private readonly initial = emptyFormValue(browserTimeZone(), this.clock());
   protected readonly form = this.fb.group({
     name: this.fb.control(this.initial.name, [
       Validators.required,
@@ -348,6 +351,9 @@ export class ScheduleFormPage {
     initialValue: this.form.getRawValue(),
   });
   protected readonly kind = computed(() => this.value().kind);
+  /** The clock, read again every half minute for "starts in …". */
+  private readonly now = toSignal(interval(30_000).pipe(map(() => this.clock())), { initialValue: this.clock() });
+  protected readonly oneOffNotes = computed(() => oneOffNotesOf(this.value(), this.now()));
   protected readonly preset = computed(() => this.value().preset);
   protected readonly cronMeaning = computed(() => {
     const cron = this.value().cron.trim();

@@ -1,5 +1,14 @@
 import { ScheduleDto } from '@peak/api-client';
-import { cronShapeProblem, emptyFormValue, formFieldOf, formValueOf, presetCron, requestOf, timingOf } from './schedule-form.model';
+import {
+  cronShapeProblem,
+  emptyFormValue,
+  formFieldOf,
+  formValueOf,
+  oneOffNotesOf,
+  presetCron,
+  requestOf,
+  timingOf,
+} from './schedule-form.model';
 
 const base: ScheduleDto = {
   id: '8f0c7a52-3f1b-4a39-9d0c-2a3c7b5a1e10',
@@ -30,6 +39,30 @@ const base: ScheduleDto = {
 };
 
 describe('schedule form model', () => {
+  it('says how long until a one-off start on the schedule zone clock, and nothing for a recurring window', () => {
+    const now = new Date('2026-06-01T10:00:00Z');
+    const once = {
+      ...emptyFormValue('Asia/Tokyo', now),
+      kind: 'once' as const,
+      startDate: new Date(2026, 5, 1),
+      leadTimeMinutes: 0,
+    };
+
+    expect(oneOffNotesOf({ ...once, startTime: new Date(2026, 0, 1, 19, 0) }, now)).toEqual({
+      hint: 'Starts in less than a minute',
+      warning: null,
+    });
+    expect(oneOffNotesOf({ ...once, startTime: new Date(2026, 0, 1, 18, 59) }, now)).toEqual({
+      hint: 'This start is in the past',
+      warning: null,
+    });
+    expect(oneOffNotesOf({ ...once, startDate: new Date(2026, 5, 3), startTime: new Date(2026, 0, 1, 20, 30) }, now)?.hint).toBe(
+      'Starts in 2 days 1 h 30 min',
+    );
+    expect(oneOffNotesOf({ ...once, kind: 'recurring' }, now)).toBeNull();
+    expect(oneOffNotesOf({ ...once, startTime: new Date(Number.NaN) }, now)).toBeNull();
+  });
+
   it('has no timing while a date or time is a typo (an invalid date), never a NaN one', () => {
     const invalid = new Date(Number.NaN);
     const once = { ...emptyFormValue('UTC'), kind: 'once' as const, startDate: new Date(2099, 0, 15) };

@@ -1,6 +1,6 @@
 import { CreateScheduleDto, PreviewScheduleDto, ScheduleDto } from '@peak/api-client';
 import { cronForPreset, instantOfWallTime, presetOfCron, RecurrencePreset, WallTime, wallTimeAt } from '@peak/web/util';
-import { isOnce } from '../shared/schedule-text';
+import { formatMinutes, isOnce } from '../shared/schedule-text';
 import {
   emptyLaunchValue,
   LaunchFormField,
@@ -180,6 +180,29 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
     leadTimeMinutes,
     window: { type: 'recurring', cron, durationMinutes, excludedDates: [...value.excludedDates] },
     ...withLaunch,
+  };
+}
+
+/** What the form says next to a one-off start: how long until it, and whether provisioning would begin in the past. */
+export interface OneOffNotes {
+  readonly hint: string;
+  readonly warning: string | null;
+}
+
+/** `null` for a recurring window or while the one-off's timing is incomplete. */
+export function oneOffNotesOf(value: ScheduleFormValue, now: Date): OneOffNotes | null {
+  const timing = value.kind === 'once' ? timingOf(value) : null;
+  if (!timing || !isOnce(timing.window)) return null;
+  const left = Math.floor((Date.parse(timing.window.startAt) - now.getTime()) / 60_000);
+  // A start in the past is the API's to refuse (the preview says so).
+  if (left < 0) return { hint: 'This start is in the past', warning: null };
+  const lead = timing.leadTimeMinutes ?? 0;
+  return {
+    hint: left === 0 ? 'Starts in less than a minute' : `Starts in ${formatMinutes(left)}`,
+    warning:
+      lead > left
+        ? `Provisioning would begin in the past: the lead time (${formatMinutes(lead)}) is longer than the ${formatMinutes(left)} left before the start, so the VMs may not be ready in time.`
+        : null,
   };
 }
 
