@@ -44,6 +44,47 @@ describe(DateChips.name, () => {
     expect(input.value).toBe('');
   });
 
+  function pressEnter(input: HTMLInputElement) {
+    const event = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    Object.defineProperty(event, 'keyCode', { get: () => 13 });
+    input.dispatchEvent(event);
+    return event;
+  }
+
+  it('adds a typed date on Enter and clears its text, without submitting a form around it', async () => {
+    const { fixture, root, chips, host } = await setup();
+    const input = root.querySelector('input') as HTMLInputElement;
+
+    input.value = '1/1/2027';
+    input.dispatchEvent(new Event('input'));
+    const enter = pressEnter(input);
+    await fixture.whenStable();
+
+    expect(host.control.value).toEqual(['2026-12-25', '2026-12-31', '2027-01-01']);
+    expect(chips()).toEqual(['2026-12-25', '2026-12-31', '2027-01-01']);
+    expect(input.value).toBe('');
+    expect(enter.defaultPrevented).toBe(true);
+
+    // Leaving the field afterwards adds nothing more.
+    input.dispatchEvent(new Event('change'));
+    input.dispatchEvent(new Event('blur'));
+    await fixture.whenStable();
+    expect(host.control.value).toEqual(['2026-12-25', '2026-12-31', '2027-01-01']);
+  });
+
+  it('keeps text that is no date on Enter, to be corrected', async () => {
+    const { fixture, root, host } = await setup();
+    const input = root.querySelector('input') as HTMLInputElement;
+
+    input.value = 'next friday';
+    input.dispatchEvent(new Event('input'));
+    pressEnter(input);
+    await fixture.whenStable();
+
+    expect(host.control.value).toEqual(['2026-12-31', '2026-12-25']);
+    expect(input.value).toBe('next friday');
+  });
+
   it('removes a date with its chip button', async () => {
     const { fixture, root, host } = await setup();
 

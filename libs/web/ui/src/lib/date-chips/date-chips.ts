@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, input, signal, viewChild } from '@angular/core';
-import { MatChipGrid, MatChipsModule } from '@angular/material/chips';
-import { MatDatepickerInputEvent, MatDatepickerModule } from '@angular/material/datepicker';
+import { MatChipGrid, MatChipInputEvent, MatChipsModule } from '@angular/material/chips';
+import { MatDatepickerInput, MatDatepickerInputEvent, MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -8,8 +8,8 @@ import { localDateString } from '@peak/web/util';
 import { FormFieldControl } from '../form-field-control/form-field-control';
 
 /**
- * A set of calendar dates (`YYYY-MM-DD`, sorted), picked one by one from a date picker or typed, shown as
- * removable chips. Used for a schedule's excluded dates (holidays).
+ * A set of calendar dates (`YYYY-MM-DD`, sorted), picked one by one from a date picker or typed (added on Enter
+ * or when leaving the field), shown as removable chips. Used for a schedule's excluded dates (holidays).
  */
 @Component({
   selector: 'peak-date-chips',
@@ -33,6 +33,7 @@ import { FormFieldControl } from '../form-field-control/form-field-control';
           [matChipInputFor]="grid"
           [attr.aria-label]="'Add ' + label().toLowerCase()"
           (dateChange)="add($event, field)"
+          (matChipInputTokenEnd)="addTyped($event)"
           (blur)="onTouched()"
         />
       </mat-chip-grid>
@@ -61,11 +62,25 @@ export class DateChips extends FormFieldControl<readonly string[]> {
 
   protected readonly errorStateHost = viewChild(MatChipGrid);
   protected readonly value = signal<readonly string[]>([]);
+  private readonly dateInput = viewChild.required(MatDatepickerInput<Date>);
 
   protected add(event: MatDatepickerInputEvent<Date>, field: HTMLInputElement): void {
     const picked = event.value;
     field.value = '';
     if (!picked) return;
+    this.addDate(picked);
+  }
+
+  /** Enter in the field: the typed date is added and the text cleared; text that is no date stays to be corrected. */
+  protected addTyped(event: MatChipInputEvent): void {
+    const typed = this.dateInput().value;
+    if (!event.value.trim() || !typed || Number.isNaN(typed.getTime())) return;
+    this.addDate(typed);
+    this.dateInput().value = null;
+    event.chipInput.clear();
+  }
+
+  private addDate(picked: Date): void {
     const date = localDateString(picked);
     if (!this.value().includes(date)) this.update([...this.value(), date].sort());
   }
