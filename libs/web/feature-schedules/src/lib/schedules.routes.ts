@@ -1,5 +1,6 @@
 import { Routes } from '@angular/router';
 import { internalRoutes } from '@peak/web/util';
+import { unsavedChangesGuard } from './schedule-form/unsaved-changes.guard';
 import { CatalogNames } from './shared/catalog-names';
 import { ScheduleDeleter } from './shared/schedule-deleter';
 import { writeAccessGuard } from './shared/write-access.guard';
@@ -21,12 +22,14 @@ export const scheduleRoutes: Routes = [
         path: subRoutes.new.path,
         title: subRoutes.new.title,
         canActivate: [writeAccessGuard],
+        canDeactivate: [unsavedChangesGuard],
         loadComponent: () => import('./schedule-form/schedule-form-page').then((m) => m.ScheduleFormPage),
       },
       {
         path: subRoutes.edit.path,
         title: subRoutes.edit.title,
         canActivate: [writeAccessGuard],
+        canDeactivate: [unsavedChangesGuard],
         loadComponent: () => import('./schedule-form/schedule-form-page').then((m) => m.ScheduleFormPage),
       },
       {

@@ -550,6 +550,42 @@ describe(ScheduleFormPage.name, () => {
     }
   });
 
+  it('holds unsaved changes once the person edits a field, not when a schedule is only opened', async () => {
+    await render('s-1');
+    http.expectOne('/v1/schedules/s-1').flush({
+      id: 's-1',
+      name: 'Peak',
+      description: '',
+      imageId: 'img-1',
+      flavorId: 'flv-1',
+      networkIds: ['net-1'],
+      instanceCount: 2,
+      timeZone: 'UTC',
+      leadTimeMinutes: 5,
+      enabled: true,
+      state: 'idle',
+      window: { type: 'recurring', cron: '0 9 * * *', durationMinutes: 30 },
+      launch: {},
+      version: 1,
+    } satisfies Partial<ScheduleDto>);
+    await fixture.whenStable();
+    expect(fixture.componentInstance.hasUnsavedChanges()).toBe(false);
+
+    const name = root.querySelector<HTMLInputElement>('input[formcontrolname="name"]') as HTMLInputElement;
+    name.value = 'Peak 2';
+    name.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+
+    expect(fixture.componentInstance.hasUnsavedChanges()).toBe(true);
+    const unload = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(unload);
+    expect(unload.defaultPrevented).toBe(true);
+    await settle();
+    for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
+      if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    }
+  });
+
   describe('advanced launch options', () => {
     function flushLaunchCatalog(volumeTypes = [{ id: 'vt-1', name: 'ssd', description: 'Fast' }]) {
       http.expectOne('/v1/keypairs').flush([{ name: 'ops-key', type: 'ssh', fingerprint: 'aa:bb' }]);

@@ -93,6 +93,7 @@ import {
   userDataValidator,
 } from './launch-form.model';
 import { FORM_CLOCK } from './clock';
+import { HoldsUnsavedChanges } from './unsaved-changes.guard';
 import { fieldLabelOf, humanReason } from './field-labels';
 import { scheduleLimits, windowLimits } from './schedule-limits';
 import {
@@ -210,8 +211,9 @@ function oneOf(values: () => readonly string[]): ValidatorFn {
   templateUrl: './schedule-form-page.html',
   styleUrl: './schedule-form-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(window:beforeunload)': 'warnBeforeUnload($event)' },
 })
-export class ScheduleFormPage {
+export class ScheduleFormPage implements HoldsUnsavedChanges {
   /** The route's `:id` when editing. */
   readonly id = input<string>();
 
@@ -482,6 +484,16 @@ export class ScheduleFormPage {
     this.changes.markForCheck();
   }
 
+  /** Whether leaving loses something: a change not saved (after a save the form is pristine again). */
+  hasUnsavedChanges(): boolean {
+    return this.form.dirty && this.form.enabled && this.canWrite();
+  }
+
+  /** A reload or a closed tab asks the browser's own question when there are unsaved changes. */
+  protected warnBeforeUnload(event: BeforeUnloadEvent): void {
+    if (this.hasUnsavedChanges()) event.preventDefault();
+  }
+
   /** The first opening of the advanced launch options loads their pickers. */
   protected openLaunch(): void {
     this.launchExpanded.set(true);
@@ -490,11 +502,13 @@ export class ScheduleFormPage {
 
   protected addMetadataRow(): void {
     this.metadataRows.push(this.metadataRow({ key: '', value: '' }));
+    this.metadataRows.markAsDirty();
   }
 
   protected removeMetadataRow(index: number): void {
     this.metadataRows.removeAt(index);
     this.metadataRows.markAsTouched();
+    this.metadataRows.markAsDirty();
   }
 
   protected rowError(index: number, part: 'key' | 'value'): string | null {
