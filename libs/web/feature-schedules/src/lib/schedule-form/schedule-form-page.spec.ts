@@ -586,6 +586,19 @@ describe(ScheduleFormPage.name, () => {
     }
   });
 
+  it('puts the next windows before the buttons in the page order, which one column (a phone) follows', async () => {
+    await render();
+
+    const layout = root.querySelector('form.layout') as HTMLElement;
+    const order = [...layout.children].map((child) => ['fields', 'preview', 'actions'].find((name) => child.classList.contains(name)));
+    expect(order).toEqual(['fields', 'preview', 'actions']);
+    expect(layout.querySelector('.fields button[type="submit"]')).toBeNull();
+    await settle();
+    for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
+      if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    }
+  });
+
   describe('advanced launch options', () => {
     function flushLaunchCatalog(volumeTypes = [{ id: 'vt-1', name: 'ssd', description: 'Fast' }]) {
       http.expectOne('/v1/keypairs').flush([{ name: 'ops-key', type: 'ssh', fingerprint: 'aa:bb' }]);
