@@ -7,7 +7,7 @@ import { provideRouter } from '@angular/router';
 import { OccurrenceDto, ScheduleDto, schemaLimits } from '@peak/api-client';
 import { Notifier } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
-import { provideWriteAccess } from '../testing/fixtures';
+import { aSchedule, provideWriteAccess } from '../testing/fixtures';
 import { FORM_CLOCK } from './clock';
 import { ScheduleFormPage } from './schedule-form-page';
 
@@ -269,6 +269,36 @@ describe(ScheduleFormPage.name, () => {
     for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
       if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });
     }
+  });
+
+  it('names the schedule that already holds the name, not its id', async () => {
+    const other = 'a1b2c3d4-0000-4000-8000-0000000000aa';
+    await render();
+    fillValid();
+    (await previewRequest((body) => body.window.cron === '0 8 * * 1-5')).flush({ timeZone: 'UTC', from: '', occurrences: [] });
+
+    submit();
+    http
+      .expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules')
+      .flush(
+        {
+          statusCode: 409,
+          error: 'Conflict',
+          message: 'A schedule named "Peak" already exists',
+          errors: [
+            { field: 'name', reason: `is already used by schedule ${other} (names are unique regardless of case)`, constraint: 'unique' },
+          ],
+        },
+        { status: 409, statusText: 'Conflict' },
+      );
+    await fixture.whenStable();
+    expect(errorOf('Name')).toBe('is already used by another schedule (names are unique regardless of case)');
+
+    http.expectOne(`/v1/schedules/${other}`).flush({ ...aSchedule({ id: other }), name: 'Morning peak' });
+    await fixture.whenStable();
+    expect(errorOf('Name')).toBe('is already used by “Morning peak” (names are unique regardless of case)');
+    expect(root.textContent).not.toContain(other);
+    expect(root.querySelector('form .actions [role="alert"]')?.textContent).toContain('Not created: one problem to correct on the form.');
   });
 
   it('says a refusal about no field once, beside the buttons, and clears it on the next try', async () => {

@@ -174,6 +174,9 @@ function statedMaximum(row: FieldProblem): number | null {
   return row.constraint === 'max' && match?.[1] ? Number(match[1]) : null;
 }
 
+/** A schedule's id, as some reasons of the API name another schedule. */
+const UUID_IN_TEXT = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
+
 function oneOf(values: () => readonly string[]): ValidatorFn {
   return (control) => (control.value && !values().includes(control.value as string) ? { unknownOption: true } : null);
 }
@@ -615,9 +618,12 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
       const field = formFieldOf(row.field, kind, this.launchForm.controls.serverGroupMode.value);
       const control = field && this.form.get(field);
       if (control) {
-        control.setErrors({ ...(control.errors ?? {}), server: humanReason(row.reason) });
+        const owner = UUID_IN_TEXT.exec(row.reason)?.[0];
+        const reason = humanReason(owner ? row.reason.replace(` by schedule ${owner}`, ' by another schedule') : row.reason);
+        control.setErrors({ ...(control.errors ?? {}), server: reason });
         control.markAsTouched();
         if (field.startsWith('launch.')) this.openLaunch();
+        if (owner) this.nameTheOtherSchedule(control, reason, owner);
       } else if (row.field !== 'version') {
         unplaced.push(this.describeProblem(row));
       }
@@ -628,6 +634,25 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
     const verb = this.editing() ? 'saved' : 'created';
     if (count > 0) this.submitProblem.set(`Not ${verb}: ${count === 1 ? 'one problem' : `${count} problems`} to correct on the form.`);
     else if (!this.staleVersion()) this.submitProblem.set(`Not ${verb}: ${humanReason(problem.message)}`);
+  }
+
+  /**
+   * "Already used by another schedule": by its name when this user may read it (the API names it by id), as long as
+   * the field still shows that reason.
+   */
+  private nameTheOtherSchedule(control: AbstractControl, reason: string, id: string): void {
+    this.api
+      .getSchedule({ id })
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (other) => {
+          if (control.errors?.['server'] !== reason) return;
+          control.setErrors({ ...control.errors, server: reason.replace('another schedule', `“${other.name}”`) });
+          this.changes.markForCheck();
+        },
+        // Not readable here (another project): "another schedule" it stays.
+        error: () => undefined,
+      });
   }
 
   /** The highlighted fields say what is wrong; the first one gets the focus so it is also on screen. */
