@@ -5,11 +5,9 @@ import { ADMIN, browserAvailable, startStack, type Stack } from './support/stack
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
-/** Error snackbars stay a while and may cover buttons: close the one showing before the next step. */
-async function dismissSnackbar(page: Page): Promise<void> {
-  const snackbar = page.locator('mat-snack-bar-container');
-  await snackbar.getByRole('button', { name: 'Dismiss' }).click();
-  await snackbar.waitFor({ state: 'detached' });
+/** Why a save was refused, said beside the form's buttons (no snackbar over them). */
+function refusal(page: Page): Locator {
+  return page.locator('form .actions [role="alert"]');
 }
 
 function scheduleRow(page: Page, name: string): Locator {
@@ -155,20 +153,24 @@ describeInBrowser('console in Chromium', () => {
     await page.getByRole('button', { name: 'Create schedule' }).click();
     await fieldError(page, 'Number of VMs').waitFor();
     expect(await fieldError(page, 'Number of VMs').textContent()).toContain('50');
-    await dismissSnackbar(page);
+    expect(await fieldError(page, 'Number of VMs').textContent()).not.toContain('SCHEDULER_');
+    expect(await refusal(page).textContent()).toContain('Not created');
+    expect(await page.locator('mat-snack-bar-container').count()).toBe(0);
 
     await page.getByLabel('Number of VMs').fill('2');
     await page.getByRole('button', { name: 'Create schedule' }).click();
     await fieldError(page, 'Name').waitFor();
     expect(await fieldError(page, 'Name').textContent()).toContain('already used');
-    await dismissSnackbar(page);
+    // The other schedule by its name, once the form has read it.
+    await page.locator('mat-error', { hasText: '“Taken name”' }).waitFor();
 
-    // The preview explains a cron expression the API refuses.
+    // The preview's reason for a cron expression the API refuses is said at the field, as it is typed.
     await page.getByRole('radio', { name: 'Custom cron' }).click();
     await page.getByLabel('Cron expression').fill('61 8 * * *');
-    const problem = page.locator('.preview-error');
-    await problem.waitFor();
-    expect(await problem.textContent()).toContain('window.cron');
+    await page.locator('.preview-error').waitFor();
+    await fieldError(page, 'Cron expression').waitFor();
+    expect(await fieldError(page, 'Cron expression').textContent()).toContain('cron expression');
+    expect(await page.locator('form').textContent()).not.toContain('window.cron');
     await stack.screenshot('schedule-form-errors');
   });
 

@@ -607,9 +607,6 @@ describe(ScheduleFormPage.name, () => {
     await fixture.whenStable();
 
     expect(fixture.componentInstance.hasUnsavedChanges()).toBe(true);
-    const unload = new Event('beforeunload', { cancelable: true });
-    window.dispatchEvent(unload);
-    expect(unload.defaultPrevented).toBe(true);
     await settle();
     for (const preview of http.match((req) => req.url === '/v1/schedules/preview')) {
       if (!preview.cancelled) preview.flush({ timeZone: 'UTC', from: '', occurrences: [] });

@@ -214,7 +214,6 @@ function oneOf(values: () => readonly string[]): ValidatorFn {
   templateUrl: './schedule-form-page.html',
   styleUrl: './schedule-form-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { '(window:beforeunload)': 'warnBeforeUnload($event)' },
 })
 export class ScheduleFormPage implements HoldsUnsavedChanges {
   /** The route's `:id` when editing. */
@@ -490,11 +489,6 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
   /** Whether leaving loses something: a change not saved (after a save the form is pristine again). */
   hasUnsavedChanges(): boolean {
     return this.form.dirty && this.form.enabled && this.canWrite();
-  }
-
-  /** A reload or a closed tab asks the browser's own question when there are unsaved changes. */
-  protected warnBeforeUnload(event: BeforeUnloadEvent): void {
-    if (this.hasUnsavedChanges()) event.preventDefault();
   }
 
   /** The first opening of the advanced launch options loads their pickers. */
