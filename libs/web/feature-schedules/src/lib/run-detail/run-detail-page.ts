@@ -12,6 +12,7 @@ import { browserTimeZone, formatInZone, internalRoutes, Notifier, offsetLabel, p
 import { EMPTY, expand, last, map, Observable, switchMap, takeWhile } from 'rxjs';
 import { pollState, reportFailures } from '../shared/poll';
 import { latenessText, LIVE_RUN_STATES, runWindowText, SHORTFALL_TEXT, shortfallText } from '../shared/schedule-text';
+import { RunProblems } from '../shared/run-problems';
 
 /** A live run changes within seconds; an ended one never again, and is then no longer polled. */
 const POLL_MS = 3000;
@@ -24,7 +25,18 @@ type FoundRun = RunDto | null;
 /** One run of a schedule: when it was planned and what happened, to the second, and each VM it made. */
 @Component({
   selector: 'peak-run-detail-page',
-  imports: [EmptyState, Loading, MatButtonModule, MatCardModule, MatIconModule, MatTableModule, PageHeader, RouterLink, StateChip],
+  imports: [
+    EmptyState,
+    Loading,
+    MatButtonModule,
+    MatCardModule,
+    MatIconModule,
+    MatTableModule,
+    PageHeader,
+    RouterLink,
+    RunProblems,
+    StateChip,
+  ],
   templateUrl: './run-detail-page.html',
   styleUrl: './run-detail-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

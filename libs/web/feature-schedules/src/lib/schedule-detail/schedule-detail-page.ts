@@ -38,6 +38,7 @@ import {
   SHORTFALL_TEXT,
   shortfallText,
 } from '../shared/schedule-text';
+import { RunProblems } from '../shared/run-problems';
 
 /** VMs change state within seconds while a window starts or ends: the page follows them this often. */
 const POLL_MS = 2000;
@@ -47,6 +48,7 @@ const RUNS_SHOWN = 10;
 @Component({
   selector: 'peak-schedule-detail-page',
   imports: [
+    RunProblems,
     EmptyState,
     Loading,
     MatButtonModule,
