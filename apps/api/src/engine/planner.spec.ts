@@ -80,6 +80,7 @@ function run(id: string, scheduleId: string, count: number, fields: Partial<RunR
     lastErrorAt: null,
     launch: null,
     serverGroupId: null,
+    stoppedAt: null,
     vms: Array.from({ length: count }, (_, i) => newSlot(id, scheduleId, windowStart, i + 1, `${id}-slot-${i + 1}`)),
     ...fields,
   };

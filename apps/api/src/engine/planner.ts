@@ -55,6 +55,8 @@ export interface RunRecord {
   launch: LaunchSpec | null;
   /** The server group made for this run, once made. */
   serverGroupId: string | null;
+  /** When someone ended the window early (the API records it; the engine only reads it): the run closes `stopped`. */
+  readonly stoppedAt: Date | null;
   vms: SlotRecord[];
 }
 
@@ -386,9 +388,11 @@ export function settleRun(original: RunRecord, owned: readonly Server[], kept: b
     closeSlots(run, now);
     // Seen ACTIVE by any pass, the teardown's included: a window that ended just as its VMs came up still completed.
     const slotsUp = inSlots.filter((vm) => vm.activeAt).length;
-    run.state = nextRunState(run.state, { kind: 'torn-down', desired: run.desiredCount, slotsUp });
+    run.state = nextRunState(run.state, { kind: 'torn-down', desired: run.desiredCount, slotsUp, stopped: run.stoppedAt !== null });
     run.shortfallReason =
-      run.state === 'completed' ? null : dominantShortfall(inSlots.filter((vm) => !vm.activeAt).map((vm) => vm.shortfallReason));
+      run.state === 'completed' || run.state === 'stopped'
+        ? null
+        : dominantShortfall(inSlots.filter((vm) => !vm.activeAt).map((vm) => vm.shortfallReason));
     run.tornDownAt = now;
     return { run, closed: true };
   }

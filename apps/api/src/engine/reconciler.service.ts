@@ -8,6 +8,7 @@ import { engineConfig } from '../config/engine.config';
 import { describeError } from '../openstack/describe-error';
 import { InstallationService } from '../installation/installation.service';
 import { isLiveRunState } from '../runs/run-lifecycle';
+import type { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import { RunEvents } from '../runs/run-events';
 import { RunsRepository, type NewRun } from '../runs/runs.repository';
 import { EngineSchedules, projectOf } from './engine-schedules';
@@ -128,7 +129,7 @@ export class ReconcilerService {
     for (const { entity, compiled } of this.schedules.all()) {
       const at = compiled.planAt(now);
       if (at.nextBoundary && (!report.nextBoundary || at.nextBoundary < report.nextBoundary)) report.nextBoundary = at.nextBoundary;
-      if (!entity.enabled || entity.deletingSince || !at.current) continue;
+      if (entity.deletingSince || !at.current || !(entity.enabled || keepsWindow(entity, at.current.start))) continue;
       desired.set(entity.id, {
         scheduleId: entity.id,
         scheduleName: entity.name,
@@ -180,6 +181,9 @@ export class ReconcilerService {
             options: want.launch.options,
           },
           serverGroupId: null,
+          stoppedAt: null,
+          stoppedById: null,
+          stoppedByName: null,
           createdAt: now,
           updatedAt: now,
         },
@@ -201,7 +205,8 @@ export class ReconcilerService {
   private describe(before: RunRecord, run: RunRecord, closed: boolean, now: Date, report: PassReport): void {
     if (run.state === 'tearing-down' && before.state !== 'tearing-down') {
       report.tearingDown.push({ plannedAt: run.windowEnd < now ? run.windowEnd : now, at: now });
-      this.logger.log(`Run ${run.id} of schedule ${run.scheduleId}: window over, removing its VMs`);
+      const why = run.stoppedAt ? 'stopped early' : 'window over';
+      this.logger.log(`Run ${run.id} of schedule ${run.scheduleId}: ${why}, removing its VMs`);
     }
     // VMs being built or deleted: the engine looks again soon.
     if (run.state === 'provisioning' || run.state === 'tearing-down' || run.vms.some((vm) => vm.status === 'BUILD'))
@@ -268,4 +273,9 @@ export class ReconcilerService {
       this.logger.warn(`Schedule "${schedule.entity.name}": ${rows.length} window(s) passed while no engine ran; recorded as missed`);
     }
   }
+}
+
+/** A schedule disabled "after this window" still serves that one window (see `disableAfterCurrentWindow`). */
+function keepsWindow(entity: ScheduleEntity, windowStart: Date): boolean {
+  return entity.keptWindowStart !== null && entity.keptWindowStart.getTime() === windowStart.getTime();
 }

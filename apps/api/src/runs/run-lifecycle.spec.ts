@@ -27,11 +27,14 @@ const event: fc.Arbitrary<RunEvent> = fc.oneof(
       shortfall: fc.option(fc.constantFrom(...SHORTFALL_REASONS), { nil: null }),
     }),
   ),
-  fc
-    .integer({ min: 1, max: 5 })
-    .chain((desired) =>
-      fc.record({ kind: fc.constant('torn-down' as const), desired: fc.constant(desired), slotsUp: fc.integer({ min: 0, max: desired }) }),
-    ),
+  fc.integer({ min: 1, max: 5 }).chain((desired) =>
+    fc.record({
+      kind: fc.constant('torn-down' as const),
+      desired: fc.constant(desired),
+      slotsUp: fc.integer({ min: 0, max: desired }),
+      stopped: fc.boolean(),
+    }),
+  ),
 );
 
 describe('run lifecycle', () => {
@@ -86,12 +89,17 @@ describe('run lifecycle', () => {
     ['degraded', { kind: 'progress', desired: 5, active: 3, shortfall: null }, 'provisioning'],
     ['degraded', { kind: 'progress', desired: 5, active: 5, shortfall: null }, 'active'],
     ['active', { kind: 'progress', desired: 5, active: 4, shortfall: 'attempts_exhausted' }, 'degraded'],
-    ['active', { kind: 'torn-down', desired: 5, slotsUp: 5 }, 'active'],
+    ['active', { kind: 'torn-down', desired: 5, slotsUp: 5, stopped: false }, 'active'],
     ['degraded', { kind: 'window-end' }, 'tearing-down'],
     ['tearing-down', { kind: 'progress', desired: 5, active: 5, shortfall: null }, 'tearing-down'],
-    ['tearing-down', { kind: 'torn-down', desired: 5, slotsUp: 5 }, 'completed'],
-    ['tearing-down', { kind: 'torn-down', desired: 5, slotsUp: 3 }, 'partial'],
-    ['tearing-down', { kind: 'torn-down', desired: 5, slotsUp: 0 }, 'failed'],
+    ['tearing-down', { kind: 'torn-down', desired: 5, slotsUp: 5, stopped: false }, 'completed'],
+    ['tearing-down', { kind: 'torn-down', desired: 5, slotsUp: 3, stopped: false }, 'partial'],
+    ['tearing-down', { kind: 'torn-down', desired: 5, slotsUp: 0, stopped: false }, 'failed'],
+    // Ended early by someone: never recorded as completed, however many VMs were up.
+    ['tearing-down', { kind: 'torn-down', desired: 5, slotsUp: 5, stopped: true }, 'stopped'],
+    ['tearing-down', { kind: 'torn-down', desired: 5, slotsUp: 0, stopped: true }, 'stopped'],
+    ['active', { kind: 'torn-down', desired: 5, slotsUp: 5, stopped: true }, 'active'],
+    ['stopped', { kind: 'start' }, 'stopped'],
     ['partial', { kind: 'window-end' }, 'partial'],
     ['completed', { kind: 'start' }, 'completed'],
   ])('%s + %o → %s', (state, e, expected) => {

@@ -7,7 +7,7 @@
 /** States in which the engine still works on a run. */
 export const LIVE_RUN_STATES = ['pending', 'provisioning', 'active', 'degraded', 'tearing-down'] as const;
 /** States a run ends in; it never leaves them, and the engine never touches it again. */
-export const FINAL_RUN_STATES = ['completed', 'partial', 'failed', 'missed'] as const;
+export const FINAL_RUN_STATES = ['completed', 'partial', 'failed', 'missed', 'stopped'] as const;
 export const RUN_STATES = [...LIVE_RUN_STATES, ...FINAL_RUN_STATES] as const;
 
 export type LiveRunState = (typeof LIVE_RUN_STATES)[number];
@@ -45,8 +45,11 @@ export type RunEvent =
   | { readonly kind: 'progress'; readonly desired: number; readonly active: number; readonly shortfall: ShortfallReason | null }
   /** The window ended (or its schedule was disabled or deleted): every VM must go. */
   | { readonly kind: 'window-end' }
-  /** No VM of the run is left in the cloud; `slotsUp` of its `desired` slots were ACTIVE at some point. */
-  | { readonly kind: 'torn-down'; readonly desired: number; readonly slotsUp: number };
+  /**
+   * No VM of the run is left in the cloud; `slotsUp` of its `desired` slots were ACTIVE at some point. `stopped`:
+   * someone ended the window early (disabled or deleted its schedule during it, asking to stop now).
+   */
+  | { readonly kind: 'torn-down'; readonly desired: number; readonly slotsUp: number; readonly stopped: boolean };
 
 /**
  * The state after `event`. Final states absorb every event; a live run becomes final only by `torn-down`
@@ -67,6 +70,7 @@ export function nextRunState(state: RunState, event: RunEvent): RunState {
       return 'tearing-down';
     case 'torn-down':
       if (state !== 'tearing-down') return state;
+      if (event.stopped) return 'stopped';
       if (event.desired > 0 && event.slotsUp >= event.desired) return 'completed';
       return event.slotsUp > 0 ? 'partial' : 'failed';
   }

@@ -91,6 +91,29 @@ describe(RunsRepository.name, () => {
   const runIds = async (): Promise<string[]> =>
     (await dataSource.query<{ id: string }[]>(`SELECT id FROM run ORDER BY id`)).map((row) => row.id);
 
+  describe('markStopped', () => {
+    it('marks the live runs whose window is not over, and an engine save from before the mark does not erase it', async () => {
+      const scheduleId = await schedule();
+      const live = await run(scheduleId, 'active', new Date(now.getTime() + 3_600_000));
+      const over = await run(scheduleId, 'tearing-down', daysAgo(1));
+      const closed = await run(scheduleId, 'completed', new Date(now.getTime() + 7_200_000));
+      // The engine read the run before the stop...
+      const read = await dataSource.getRepository(RunEntity).findOneByOrFail({ id: live });
+
+      expect(await sut.markStopped(scheduleId, { at: now, userId: 'u-1', userName: 'alice' })).toBe(1);
+      // ...and saves it as it read it (stop fields null) after: the stop stays.
+      await sut.save({ ...read, state: 'tearing-down', updatedAt: now }, []);
+
+      const rows = await dataSource.getRepository(RunEntity).findBy({ scheduleId });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      expect(byId.get(live)).toMatchObject({ state: 'tearing-down', stoppedAt: now, stoppedById: 'u-1', stoppedByName: 'alice' });
+      expect(byId.get(over)?.stoppedAt).toBeNull();
+      expect(byId.get(closed)?.stoppedAt).toBeNull();
+      // A second stop keeps the first one's author.
+      expect(await sut.markStopped(scheduleId, { at: now, userId: 'u-2', userName: 'bob' })).toBe(0);
+    });
+  });
+
   describe('pruneFinishedBefore', () => {
     it('deletes only final runs whose window ended before the cutoff, with their VMs, in batches', async () => {
       const scheduleId = await schedule();
@@ -177,6 +200,9 @@ describe(RunsRepository.name, () => {
             desiredCount: 1,
             launch: null,
             serverGroupId: null,
+            stoppedAt: null,
+            stoppedById: null,
+            stoppedByName: null,
             createdAt: now,
             updatedAt: now,
           },

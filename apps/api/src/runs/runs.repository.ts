@@ -31,8 +31,18 @@ export interface NewRun {
   readonly vms: readonly Omit<RunVmEntity, 'run'>[];
 }
 
+/** Fields only the API writes (`markStopped`): the engine's saves never carry them, so never overwrite them. */
+type StopFields = 'stoppedAt' | 'stoppedById' | 'stoppedByName';
+
 /** A run's id and the fields to write (the schedule's name is recorded once, when the run is opened). */
-export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'scheduleName' | 'projectId'>>;
+export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'scheduleName' | 'projectId' | StopFields>>;
+
+/** Who ended a window early, and when. */
+export interface StopMark {
+  at: Date;
+  userId: string;
+  userName: string;
+}
 
 /** Runs that still want VMs (a run tearing down wants none, whatever its quota). */
 const QUOTA_STATES_SQL = LIVE_RUN_STATES.filter((state) => state !== 'tearing-down')
@@ -85,7 +95,9 @@ export class RunsRepository {
     if (candidates.length === 0) return [];
     return this.dataSource.transaction(async (tx) => {
       const usable: ScheduleLabel[] = await tx.query(
-        `SELECT id, name, project_id FROM schedule WHERE id = ANY($1::uuid[]) AND enabled AND deleting_since IS NULL FOR SHARE`,
+        // A disabled schedule may still keep the window it was disabled in (the planner checked which).
+        `SELECT id, name, project_id FROM schedule
+          WHERE id = ANY($1::uuid[]) AND (enabled OR kept_window_start IS NOT NULL) AND deleting_since IS NULL FOR SHARE`,
         [candidates.map((c) => c.run.scheduleId)],
       );
       const names = new Map(usable.map((row) => [row.id, row]));
@@ -148,9 +160,34 @@ export class RunsRepository {
 
   /** Saves a run's fields and its slots (new ones included) as the engine last derived them. */
   async save(run: RunChanges, vms: readonly Omit<RunVmEntity, 'run'>[]): Promise<void> {
-    const { id, ...changes } = run;
+    // The engine saves runs as it read them at the start of its pass: a stop the API recorded since must survive.
+    const {
+      id,
+      stoppedAt: _at,
+      stoppedById: _id,
+      stoppedByName: _name,
+      ...changes
+    } = run as RunChanges & Partial<Pick<RunEntity, StopFields>>;
     await this.dataSource.getRepository(RunEntity).update(id, changes);
     if (vms.length > 0) await this.dataSource.getRepository(RunVmEntity).save(vms.map((vm) => ({ ...vm })));
+  }
+
+  /**
+   * Records that `stop` ends the schedule's live runs early (their schedule was disabled or deleted during the window
+   * to stop now): the engine, which tears them down, closes them `stopped`. A run whose window is over, or one already
+   * stopped, keeps what it has. Returns how many runs were marked.
+   */
+  async markStopped(scheduleId: string, stop: StopMark, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    // A SELECT around the UPDATE: the driver answers plain rows for it (a bare UPDATE comes back as [rows, count]).
+    const rows: { marked: number }[] = await manager.query(
+      `WITH marked AS (
+         UPDATE run SET stopped_at = $2, stopped_by_id = $3, stopped_by_name = $4
+          WHERE schedule_id = $1 AND state IN (${LIVE_STATES_SQL}) AND stopped_at IS NULL AND window_end > $2
+          RETURNING 1
+       ) SELECT count(*)::int AS marked FROM marked`,
+      [scheduleId, stop.at, stop.userId, stop.userName],
+    );
+    return rows[0].marked;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { CompiledSchedule, Occurrence } from '@peak/schedule-domain';
 import type { ScheduleDto } from './dto/schedule.dto';
+import type { ScheduleEntity } from './entities/schedule.entity';
 import { compileSchedule, LatestRun, mapSchedule } from './schedule.mappers';
 import type { ScheduleView, ViewStamp } from './schedules.repository';
 
@@ -27,8 +28,14 @@ export class ScheduleDtoCache {
     if (cached) return cached;
     const entry = this.entry(view);
     const next = nextOccurrence(entry.compiled, view.latestRun, now);
-    const dto = mapSchedule(view.schedule, { state: view.state, latestRun: view.latestRun, nextOccurrence: next });
-    entry.answer = { signature: signatureOf(view), from: now.getTime(), until: next ? next.end.getTime() : Number.POSITIVE_INFINITY, dto };
+    const keptUntil = vmsKeptUntil(view.schedule, now);
+    const dto = mapSchedule(view.schedule, { state: view.state, latestRun: view.latestRun, nextOccurrence: next, vmsKeptUntil: keptUntil });
+    // Valid until the next window ends, or the kept one (which the answer names) does.
+    const until = Math.min(
+      next ? next.end.getTime() : Number.POSITIVE_INFINITY,
+      keptUntil ? keptUntil.getTime() : Number.POSITIVE_INFINITY,
+    );
+    entry.answer = { signature: signatureOf(view), from: now.getTime(), until, dto };
     return dto;
   }
 
@@ -68,6 +75,11 @@ export class ScheduleDtoCache {
 
 function signatureOf({ state, latestRun: run }: Pick<ViewStamp, 'state' | 'latestRun'>): string {
   return `${state}|${run ? `${run.id}|${run.state}|${run.shortfallReason ?? ''}|${run.activeCount}|${run.desiredCount}` : ''}`;
+}
+
+/** Until when a schedule disabled "after this window" keeps that window's VMs; null when it keeps none now. */
+export function vmsKeptUntil(schedule: Pick<ScheduleEntity, 'enabled' | 'keptWindowEnd'>, now: Date): Date | null {
+  return !schedule.enabled && schedule.keptWindowEnd && schedule.keptWindowEnd > now ? schedule.keptWindowEnd : null;
 }
 
 /** The next window the engine has not started: the first not ended, or the one after it when the latest run took it. */

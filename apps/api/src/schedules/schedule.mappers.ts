@@ -1,7 +1,8 @@
 import { CompiledSchedule, normalizeTimeZone, Occurrence, parseCronExpression, ScheduleTiming } from '@peak/schedule-domain';
 import { OccurrenceDto } from './dto/occurrence.dto';
 import { RunDto, RunSummaryDto, RunVmDto } from './dto/run.dto';
-import { ScheduleDto, ScheduleState, UserRefDto } from './dto/schedule.dto';
+import { ScheduleDto, ScheduleState } from './dto/schedule.dto';
+import { UserRefDto } from './dto/user-ref.dto';
 import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
 import { RunVmEntity } from '../runs/entities/run-vm.entity';
 import { RunEntity } from '../runs/entities/run.entity';
@@ -95,7 +96,7 @@ export function mapRunSummary(run: LatestRun): RunSummaryDto {
 
 export function mapSchedule(
   schedule: ScheduleEntity,
-  derived: { state: ScheduleState; latestRun: LatestRun | null; nextOccurrence: Occurrence | null },
+  derived: { state: ScheduleState; latestRun: LatestRun | null; nextOccurrence: Occurrence | null; vmsKeptUntil: Date | null },
 ): ScheduleDto {
   return {
     id: schedule.id,
@@ -110,6 +111,7 @@ export function mapSchedule(
     window: mapWindow(schedule),
     leadTimeMinutes: schedule.leadTimeMinutes,
     enabled: schedule.enabled,
+    vmsKeptUntil: isoOrNull(derived.vmsKeptUntil),
     projectId: schedule.projectId ?? '',
     projectName: schedule.projectName ?? '',
     domainId: schedule.projectDomainId,
@@ -162,6 +164,8 @@ export function mapRun(run: RunEntity, vms: readonly RunVmEntity[]): RunDto {
     tornDownAt: isoOrNull(run.tornDownAt),
     latenessSeconds: run.latenessSeconds,
     desiredCount: run.desiredCount,
+    stoppedAt: isoOrNull(run.stoppedAt),
+    stoppedBy: userRef(run.stoppedById, run.stoppedByName),
     lastError:
       run.lastErrorMessage === null
         ? null

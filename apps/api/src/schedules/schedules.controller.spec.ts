@@ -61,6 +61,7 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         },
         leadTimeMinutes: 10,
         enabled: true,
+        vmsKeptUntil: null,
         state: 'idle',
         nextOccurrence: {
           start: '2026-05-04T07:00:00.000Z',

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SCHEDULE_STATES, type ScheduleSort, type ScheduleState } from './dto/schedule.dto';
 import { LATEST_RUN_ACTIVE_COUNT, LATEST_RUN_JOIN, STATES_WITH_VMS_SQL } from '../runs/latest-run.sql';
-import { RunsRepository } from '../runs/runs.repository';
+import { RunsRepository, type StopMark } from '../runs/runs.repository';
 import type { RunState, ShortfallReason } from '../runs/run-lifecycle';
 import type { LaunchOptions } from './entities/launch-options';
 import { ScheduleEntity } from './entities/schedule.entity';
@@ -92,6 +92,8 @@ const VIEW_COLUMNS = [
   'excluded_dates',
   'lead_time_minutes',
   'enabled',
+  'kept_window_start',
+  'kept_window_end',
   'deleting_since',
   'created_at',
   'updated_at',
@@ -108,7 +110,17 @@ const VIEW_COLUMNS = [
   'updated_by_name',
 ];
 
-const DATE_COLUMNS = ['start_at', 'end_at', 'valid_from', 'valid_until', 'deleting_since', 'created_at', 'updated_at'];
+const DATE_COLUMNS = [
+  'start_at',
+  'end_at',
+  'valid_from',
+  'valid_until',
+  'deleting_since',
+  'kept_window_start',
+  'kept_window_end',
+  'created_at',
+  'updated_at',
+];
 
 /** An instant as epoch milliseconds (a JSON number): JSON timestamps carry microseconds, which Date parses slowly. */
 function epochMs(column: string): string {
@@ -169,6 +181,8 @@ export function rowToSchedule(row: Row): ScheduleEntity {
     excludedDates: row['excluded_dates'] as string[],
     leadTimeMinutes: row['lead_time_minutes'] as number,
     enabled: row['enabled'] as boolean,
+    keptWindowStart: (row['kept_window_start'] ?? null) as Date | null,
+    keptWindowEnd: (row['kept_window_end'] ?? null) as Date | null,
     nextWindowStart: (row['next_window_start'] ?? null) as Date | null,
     nextWindowEnd: (row['next_window_end'] ?? null) as Date | null,
     nextProvisionAt: (row['next_provision_at'] ?? null) as Date | null,
@@ -348,16 +362,26 @@ export class SchedulesRepository {
    * Writes `changes` if the row is still at `expectedVersion` and not being deleted, bumping the version.
    * Returns the updated row, or null when the guard failed (the caller finds out why).
    */
-  async updateIfVersion(id: string, expectedVersion: number, changes: Partial<ScheduleEntity>): Promise<ScheduleEntity | null> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(ScheduleEntity)
-      .set({ ...changes, version: () => 'version + 1' })
-      .where('id = :id AND version = :expectedVersion AND deleting_since IS NULL', { id, expectedVersion })
-      .returning('*')
-      .execute();
-    const raw = result.raw as Row[];
-    return raw.length ? rowToSchedule(raw[0]) : null;
+  /**
+   * Writes `changes` when the row still has `expectedVersion`. `stop`: the change ends the live window early (a disable
+   * to stop now), recorded on its runs in the same transaction, so no engine pass sees one without the other.
+   */
+  updateIfVersion(id: string, expectedVersion: number, changes: Partial<ScheduleEntity>, stop?: StopMark): Promise<ScheduleEntity | null> {
+    const write = async (manager: EntityManager): Promise<ScheduleEntity | null> => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(ScheduleEntity)
+        .set({ ...changes, version: () => 'version + 1' })
+        .where('id = :id AND version = :expectedVersion AND deleting_since IS NULL', { id, expectedVersion })
+        .returning('*')
+        .execute();
+      const raw = result.raw as Row[];
+      if (raw.length === 0) return null;
+      if (stop) await this.runs.markStopped(id, stop, manager);
+      return rowToSchedule(raw[0]);
+    };
+    // One statement needs no transaction of its own.
+    return stop ? this.dataSource.transaction(write) : write(this.dataSource.manager);
   }
 
   /**
@@ -365,7 +389,8 @@ export class SchedulesRepository {
    * (which tears them down and then removes it). The row lock orders this against an engine that starts a run
    * under `SELECT ... FOR SHARE` of the schedule. Null when there is no such schedule.
    */
-  deleteOrMarkDeleting(id: string, now: Date): Promise<'deleted' | 'deleting' | null> {
+  deleteOrMarkDeleting(id: string, stop: StopMark): Promise<'deleted' | 'deleting' | null> {
+    const now = stop.at;
     return this.dataSource.transaction(async (manager: EntityManager) => {
       const locked: { deleting_since: Date | null }[] = await manager.query(
         `SELECT deleting_since FROM schedule WHERE id = $1 FOR UPDATE`,
@@ -376,6 +401,8 @@ export class SchedulesRepository {
         if (!locked[0].deleting_since) {
           await manager.query(`UPDATE schedule SET deleting_since = $2, updated_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
         }
+        // Deleting during a window ends it early: its runs close `stopped`, with who asked.
+        await this.runs.markStopped(id, stop, manager);
         return 'deleting';
       }
       await manager.query(`DELETE FROM schedule WHERE id = $1`, [id]);

@@ -8,7 +8,7 @@ import type { FieldErrorDto } from '../common/api-error.dto';
 import { Clock } from '../common/clock';
 import { schedulerConfig } from '../config/scheduler.config';
 import { RunEvents } from '../runs/run-events';
-import { RunsRepository } from '../runs/runs.repository';
+import { RunsRepository, type StopMark } from '../runs/runs.repository';
 import { CloudReferenceChecker, CloudReferences, CloudUnavailableError } from './cloud-reference-checker';
 import { CreateScheduleDto } from './dto/create-schedule.dto';
 import type { LaunchOptionsDto } from './dto/launch-options.dto';
@@ -57,6 +57,7 @@ const UPDATABLE_FIELDS = [
   'leadTimeMinutes',
   'enabled',
   'launch',
+  'disableAfterCurrentWindow',
 ] as const;
 
 /** The result of DELETE: gone at once (204), or accepted while VMs are torn down (202). */
@@ -226,7 +227,7 @@ export class SchedulesService implements OnModuleDestroy {
       changes.name = dto.name;
     }
     if (dto.description !== undefined) changes.description = dto.description;
-    if (dto.enabled !== undefined) changes.enabled = dto.enabled;
+    const stop = this.switchChanges(current, dto, changes, caller, now);
     if (dto.instanceCount !== undefined) changes.instanceCount = dto.instanceCount;
 
     const timingChanged = dto.window !== undefined || dto.timeZone !== undefined || dto.leadTimeMinutes !== undefined;
@@ -264,7 +265,7 @@ export class SchedulesService implements OnModuleDestroy {
     changes.updatedByName = caller.userName;
     let updated: ScheduleEntity | null;
     try {
-      updated = await this.repository.updateIfVersion(id, dto.version, changes);
+      updated = await this.repository.updateIfVersion(id, dto.version, changes, stop);
     } catch (error) {
       if (isUniqueViolation(error)) throw nameTaken(dto.name ?? '', await this.repository.findIdByName(dto.name ?? ''));
       throw error;
@@ -279,6 +280,43 @@ export class SchedulesService implements OnModuleDestroy {
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: 'updated', version: updated.version });
     return this.get(id, caller);
+  }
+
+  /**
+   * What the Enabled switch changes. Enabling serves windows again (and forgets a kept one). Disabling during a window
+   * either stops it now (its runs are marked stopped by the caller, and the engine deletes their VMs) or, with
+   * `disableAfterCurrentWindow`, keeps that one window until its end. A disabled schedule still keeping its window is
+   * stopped by `enabled: false, disableAfterCurrentWindow: false`. Returns the stop to record, if any.
+   */
+  private switchChanges(
+    current: ScheduleEntity,
+    dto: UpdateScheduleDto,
+    changes: Partial<ScheduleEntity>,
+    caller: Caller,
+    now: Date,
+  ): StopMark | undefined {
+    if (dto.disableAfterCurrentWindow !== undefined && dto.enabled !== false) {
+      throw invalidSchedule([
+        { field: 'disableAfterCurrentWindow', reason: 'applies only when disabling (enabled: false)', constraint: 'requiresDisable' },
+      ]);
+    }
+    if (dto.enabled === true) {
+      Object.assign(changes, { enabled: true, keptWindowStart: null, keptWindowEnd: null });
+      return undefined;
+    }
+    if (dto.enabled !== false) return undefined;
+    changes.enabled = false;
+    const keeping = current.keptWindowEnd !== null && current.keptWindowEnd > now;
+    // Saving other fields of a disabled schedule (an edit form sends `enabled: false` again) changes nothing here; only an
+    // explicit `disableAfterCurrentWindow: false` stops a kept window.
+    if (!current.enabled && !(keeping && dto.disableAfterCurrentWindow === false)) return undefined;
+    if (dto.disableAfterCurrentWindow) {
+      const window = compileSchedule(current).planAt(now).current;
+      Object.assign(changes, { keptWindowStart: window?.start ?? null, keptWindowEnd: window?.end ?? null });
+      return undefined;
+    }
+    Object.assign(changes, { keptWindowStart: null, keptWindowEnd: null });
+    return { at: now, userId: caller.userId, userName: caller.userName };
   }
 
   /**
@@ -319,7 +357,11 @@ export class SchedulesService implements OnModuleDestroy {
   async delete(id: string, caller: Caller): Promise<DeletionOutcome> {
     const current = await this.repository.findById(id);
     if (!current || !sees(caller, current.projectId)) throw scheduleNotFound(id);
-    const outcome = await this.repository.deleteOrMarkDeleting(id, this.clock.now());
+    const outcome = await this.repository.deleteOrMarkDeleting(id, {
+      at: this.clock.now(),
+      userId: caller.userId,
+      userName: caller.userName,
+    });
     if (!outcome) throw scheduleNotFound(id);
     // No VM left to act on: the delegation goes with the schedule (the engine does it after a teardown).
     if (outcome === 'deleted' && current.trustId) await this.trusts.revoke(current.trustId, caller.token);

@@ -9,6 +9,7 @@ import { RunHistory1796200000000 } from './1796200000000-RunHistory';
 import { ScheduleOwnership1796300000000 } from './1796300000000-ScheduleOwnership';
 import { ScheduleTrustor1796400000000 } from './1796400000000-ScheduleTrustor';
 import { LaunchOptions1796500000000 } from './1796500000000-LaunchOptions';
+import { StopEarly1796600000000 } from './1796600000000-StopEarly';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ScheduleOwnership1796300000000,
   ScheduleTrustor1796400000000,
   LaunchOptions1796500000000,
+  StopEarly1796600000000,
 ];

@@ -82,6 +82,17 @@ export class RunEntity {
   @Column({ type: 'text', name: 'last_error_request_id', nullable: true })
   lastErrorRequestId!: string | null;
 
+  /** When someone ended the window early (disabled or deleted the schedule during it, to stop now); the run ends `stopped`. */
+  @Column({ type: 'timestamptz', name: 'stopped_at', nullable: true })
+  stoppedAt!: Date | null;
+
+  /** Who stopped it (Keystone user id and name). */
+  @Column({ type: 'text', name: 'stopped_by_id', nullable: true })
+  stoppedById!: string | null;
+
+  @Column({ type: 'text', name: 'stopped_by_name', nullable: true })
+  stoppedByName!: string | null;
+
   @Column({ type: 'timestamptz', name: 'last_error_at', nullable: true })
   lastErrorAt!: Date | null;
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { UserRefDto } from './user-ref.dto';
 import { RUN_STATES, SHORTFALL_REASONS, type RunState, type ShortfallReason } from '../../runs/run-lifecycle';
 
 export const RUN_STATE_VALUES = RUN_STATES;
@@ -9,7 +10,8 @@ export type RunStateDto = RunState;
 const RUN_STATE_DOC =
   'Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded ' +
   'reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` ' +
-  '(the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window).';
+  '(the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window), ' +
+  '`stopped` (someone ended the window early: see `stoppedBy`).';
 
 /** The latest run of a schedule, as its list entry shows it. */
 export class RunSummaryDto {
@@ -149,6 +151,14 @@ export class RunDto {
 
   /** VMs wanted. */
   desiredCount!: number;
+
+  /** When someone ended the window early (disabled or deleted its schedule during it); null otherwise. */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  stoppedAt!: string | null;
+
+  /** Who ended it early. */
+  @ApiProperty({ type: UserRefDto, nullable: true })
+  stoppedBy!: UserRefDto | null;
 
   @ApiProperty({ type: RunErrorDto, nullable: true })
   lastError!: RunErrorDto | null;

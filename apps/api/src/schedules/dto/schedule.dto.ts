@@ -4,6 +4,7 @@ import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, 
 import { LaunchOptionsDto } from './launch-options.dto';
 import { OccurrenceDto } from './occurrence.dto';
 import { RunSummaryDto } from './run.dto';
+import { UserRefDto } from './user-ref.dto';
 import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
 
 export const SCHEDULE_STATES = [
@@ -18,12 +19,6 @@ export const SCHEDULE_STATES = [
   'failed',
 ] as const;
 export type ScheduleState = (typeof SCHEDULE_STATES)[number];
-
-/** A Keystone user, as a schedule records who created or changed it. */
-export class UserRefDto {
-  id!: string;
-  name!: string;
-}
 
 /** A schedule as the API shows it, with its derived state. */
 export class ScheduleDto {
@@ -59,6 +54,13 @@ export class ScheduleDto {
   leadTimeMinutes!: number;
 
   enabled!: boolean;
+
+  /**
+   * Disabled "after this window" (`disableAfterCurrentWindow`) during a window: its VMs stay until this instant, then
+   * go, and no later window starts. Null otherwise (also once that window has ended).
+   */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
+  vmsKeptUntil!: string | null;
 
   /** How the VMs launch (`{}`: Nova's defaults). A change applies from the next window on. */
   launch!: LaunchOptionsDto;

@@ -1,5 +1,5 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
-import { IsInt, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Min } from 'class-validator';
 import { CreateScheduleDto } from './create-schedule.dto';
 
 /**
@@ -12,6 +12,17 @@ export class UpdateScheduleDto extends PartialType(CreateScheduleDto) {
   @IsInt()
   @Min(1)
   version!: number;
+
+  /**
+   * With `enabled: false` during a window: keep this window's VMs until it ends (the schedule starts no later window),
+   * instead of stopping now. Without it, disabling during a window deletes the VMs at once and the run ends `stopped`,
+   * recording who stopped it. On a disabled schedule that keeps its window, `false` stops that window now (leaving it
+   * out changes nothing). Only with `enabled: false` (else 400).
+   */
+  @ApiProperty({ required: false, example: true })
+  @IsOptional()
+  @IsBoolean()
+  disableAfterCurrentWindow?: boolean;
 }
 
 /**

@@ -87,6 +87,16 @@ export class ScheduleEntity {
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 
+  /**
+   * Disabled "after this window": the window (start and end) whose VMs stay until it ends. The engine keeps serving
+   * that one window of a disabled schedule and no other; null when none is kept.
+   */
+  @Column({ type: 'timestamptz', name: 'kept_window_start', nullable: true })
+  keptWindowStart!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'kept_window_end', nullable: true })
+  keptWindowEnd!: Date | null;
+
   /** Cursor: the first window that had not ended when computed (null: none left). */
   @Column({ type: 'timestamptz', name: 'next_window_start', nullable: true })
   nextWindowStart!: Date | null;

@@ -5,6 +5,7 @@ import { RunErrorDto } from '../models/run-error-dto';
 import { RunState } from '../models/run-state';
 import { RunVmDto } from '../models/run-vm-dto';
 import { ShortfallReason } from '../models/shortfall-reason';
+import { UserRefDto } from '../models/user-ref-dto';
 export interface RunDto {
   createdAt: string;
 
@@ -57,9 +58,20 @@ export interface RunDto {
   startedAt: string | null;
 
   /**
-   * Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` (the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window).
+   * Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` (the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window), `stopped` (someone ended the window early: see `stoppedBy`).
    */
   state: RunState;
+
+  /**
+   * When someone ended the window early (disabled or deleted its schedule during it); null otherwise.
+   */
+  stoppedAt: string | null;
+
+  /**
+   * Who ended it early.
+   */
+  stoppedBy: (UserRefDto & {
+}) | null;
 
   /**
    * When the last VM was gone.

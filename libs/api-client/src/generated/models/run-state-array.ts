@@ -15,5 +15,6 @@ export const RUN_STATE: RunState[] = [
   'completed',
   'partial',
   'failed',
-  'missed'
+  'missed',
+  'stopped'
 ];

@@ -23,7 +23,7 @@ export interface RunSummaryDto {
   shortfallReason: ShortfallReason | null;
 
   /**
-   * Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` (the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window).
+   * Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` (the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window), `stopped` (someone ended the window early: see `stoppedBy`).
    */
   state: RunState;
 

@@ -122,6 +122,12 @@ export interface ScheduleDto {
   version: number;
 
   /**
+   * Disabled "after this window" (`disableAfterCurrentWindow`) during a window: its VMs stay until this instant, then
+   * go, and no later window starts. Null otherwise (also once that window has ended).
+   */
+  vmsKeptUntil: string | null;
+
+  /**
    * When the windows are: one-off (`type: once`) or recurring (`type: recurring`).
    */
   window: (OnceWindowDto | RecurringWindowDto);

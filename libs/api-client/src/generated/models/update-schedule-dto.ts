@@ -12,6 +12,14 @@ export interface UpdateScheduleDto {
   description?: string;
 
   /**
+   * With `enabled: false` during a window: keep this window's VMs until it ends (the schedule starts no later window),
+   * instead of stopping now. Without it, disabling during a window deletes the VMs at once and the run ends `stopped`,
+   * recording who stopped it. On a disabled schedule that keeps its window, `false` stops that window now (leaving it
+   * out changes nothing). Only with `enabled: false` (else 400).
+   */
+  disableAfterCurrentWindow?: boolean;
+
+  /**
    * A disabled schedule keeps its definition but creates no VMs (default true).
    */
   enabled?: boolean;
