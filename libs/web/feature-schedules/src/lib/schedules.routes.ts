@@ -3,6 +3,7 @@ import { internalRoutes } from '@peak/web/util';
 import { unsavedChangesGuard } from './schedule-form/unsaved-changes.guard';
 import { CatalogNames } from './shared/catalog-names';
 import { ScheduleDeleter } from './shared/schedule-deleter';
+import { ScheduleSwitcher } from './shared/schedule-switcher';
 import { writeAccessGuard } from './shared/write-access.guard';
 
 const { subRoutes } = internalRoutes.schedules;
@@ -11,7 +12,7 @@ export const scheduleRoutes: Routes = [
   {
     path: '',
     // One catalog load per visit of the schedules pages, shared by the list, the form and the detail.
-    providers: [CatalogNames, ScheduleDeleter],
+    providers: [CatalogNames, ScheduleDeleter, ScheduleSwitcher],
     children: [
       {
         path: '',

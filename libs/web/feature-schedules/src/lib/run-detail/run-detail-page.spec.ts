@@ -23,6 +23,8 @@ const aRun = (overrides: Partial<RunDto> = {}): RunDto => ({
   tornDownAt: '2026-12-01T09:01:10Z',
   latenessSeconds: 125,
   desiredCount: 2,
+  stoppedAt: null,
+  stoppedBy: null,
   lastError: { message: 'Quota exceeded for instances', requestId: 'req-42', at: '2026-12-01T06:57:30Z' },
   createdAt: '2026-12-01T06:55:00Z',
   updatedAt: '2026-12-01T09:01:10Z',
@@ -107,6 +109,25 @@ describe(RunDetailPage.name, () => {
     expect(root.querySelector('.error-line')?.textContent).toContain('Quota exceeded for instances');
     expect(root.querySelector('.error-line')?.textContent).toContain('(req-42)');
     expect(TestBed.inject(Title).getTitle()).toBe('Run Tue, Dec 1, 2026, 08:00 AM – 10:00 AM GMT+1 · Weekday mornings · Peak Scheduler');
+    fixture.destroy();
+  });
+
+  it('says who stopped a run early, and when', async () => {
+    const fixture = await render();
+    http.expectOne('/v1/schedules/s-1').flush(aSchedule({ id: 's-1' }));
+    const stopped = aRun({
+      state: 'stopped',
+      shortfallReason: null,
+      lastError: null,
+      stoppedAt: '2026-12-01T08:30:00Z',
+      stoppedBy: { id: 'u-2', name: 'bob' },
+    });
+    (await runsRequest()).flush({ items: [stopped], total: 1, limit: 100, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('peak-page-header peak-state-chip')?.textContent).toContain('Stopped');
+    expect(root.querySelector('dd.stopped')?.textContent?.trim()).toBe('Tue, Dec 1, 2026, 09:30 AM GMT+1, by bob');
     fixture.destroy();
   });
 

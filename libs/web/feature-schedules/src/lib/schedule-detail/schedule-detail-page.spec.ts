@@ -7,6 +7,7 @@ import { RunDto } from '@peak/api-client';
 import { Notifier } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
+import { ScheduleSwitcher } from '../shared/schedule-switcher';
 import { PAGE_CLOCK, PageClock } from '../shared/page-clock';
 import { aPageClock, aSchedule, CATALOG, provideWriteAccess } from '../testing/fixtures';
 import { ScheduleDetailPage } from './schedule-detail-page';
@@ -26,6 +27,8 @@ const run = (overrides: Partial<RunDto>): RunDto => ({
   tornDownAt: null,
   latenessSeconds: 1,
   desiredCount: 3,
+  stoppedAt: null,
+  stoppedBy: null,
   lastError: null,
   createdAt: '2026-12-01T06:55:00Z',
   updatedAt: '2026-12-01T06:55:00Z',
@@ -59,6 +62,7 @@ describe(ScheduleDetailPage.name, () => {
         provideRouter([]),
         CatalogNames,
         ScheduleDeleter,
+        ScheduleSwitcher,
         { provide: Notifier, useValue: { error: () => undefined, success: () => undefined } },
       ],
     });
@@ -232,6 +236,20 @@ describe(ScheduleDetailPage.name, () => {
     expect(current).not.toContain('VMs are next created');
     expect(root.querySelector('peak-page-header mat-slide-toggle')?.textContent?.trim()).toBe('Disabled');
     expect(root.querySelector('.disabled-note')?.textContent).toContain('only if it is enabled again');
+    fixture.destroy();
+  });
+
+  it('says until when a schedule disabled after this window keeps its VMs, and offers to stop now', async () => {
+    const { fixture, http, scheduleRequest } = await render(true);
+    scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'active', enabled: false, vmsKeptUntil: '2026-12-01T16:00:00Z' }));
+    http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(root.querySelector('.banner.kept')?.textContent).toContain(
+      'Disabled after this window: its VMs stay until Tue, Dec 1, 2026, 05:00 PM GMT+1, then go.',
+    );
+    expect(root.querySelector('.banner.kept button.stop-now')?.textContent?.trim()).toBe('Stop now');
     fixture.destroy();
   });
 

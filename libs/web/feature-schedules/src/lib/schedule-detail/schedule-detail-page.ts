@@ -29,6 +29,7 @@ import { injectNow } from '../shared/page-clock';
 import { pollState, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
+import { ScheduleSwitcher } from '../shared/schedule-switcher';
 import {
   describeWindow,
   formatMinutes,
@@ -76,6 +77,7 @@ export class ScheduleDetailPage {
   private readonly api = inject(SchedulesService);
   private readonly notifier = inject(Notifier);
   private readonly deleter = inject(ScheduleDeleter);
+  private readonly switcher = inject(ScheduleSwitcher);
   private readonly router = inject(Router);
   private readonly title = inject(Title);
   /** The time, read again on the clock's ticks: windows that end while the page is open leave "Next windows". */
@@ -211,15 +213,16 @@ export class ScheduleDetailPage {
   }
 
   protected toggle(schedule: ScheduleDto, change: MatSlideToggleChange): void {
-    this.api.updateSchedule({ id: schedule.id, body: { enabled: change.checked, version: schedule.version } }).subscribe({
-      next: (updated) => {
-        this.notifier.success(`“${updated.name}” ${updated.enabled ? 'enabled' : 'disabled'}.`);
-        this.refresh$.next();
-      },
-      error: (error: unknown) => {
-        change.source.checked = schedule.enabled;
-        this.notifier.error(`Could not ${change.checked ? 'enable' : 'disable'} “${schedule.name}”: ${toApiProblem(error).message}`);
-      },
+    this.switcher.switch(schedule, change.checked).subscribe((updated) => {
+      if (updated) this.refresh$.next();
+      else change.source.checked = schedule.enabled;
+    });
+  }
+
+  /** Disabled "after this window": deletes the kept window's VMs now, after asking. */
+  protected stopNow(schedule: ScheduleDto): void {
+    this.switcher.stopKeptWindow(schedule).subscribe((updated) => {
+      if (updated) this.refresh$.next();
     });
   }
 

@@ -12,6 +12,7 @@ import { of } from 'rxjs';
 import { Notifier, ProjectScope } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
+import { ScheduleSwitcher } from '../shared/schedule-switcher';
 import { PAGE_CLOCK } from '../shared/page-clock';
 import { aPageClock, aSchedule, CATALOG, CLOUD_ADMIN, MEMBER_OF_DEMO, provideProjectScope, provideWriteAccess } from '../testing/fixtures';
 import { ScheduleListPage } from './schedule-list-page';
@@ -35,6 +36,7 @@ describe(ScheduleListPage.name, () => {
         provideRouter([{ path: 'schedules', component: ScheduleListPage }], withComponentInputBinding()),
         CatalogNames,
         ScheduleDeleter,
+        ScheduleSwitcher,
         { provide: Notifier, useValue: { error: () => undefined, success: () => undefined } },
       ],
     });

@@ -16,7 +16,7 @@ import { MatSortModule, Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { LOADING, LoadState, ScheduleDto, ScheduleListDto, SchedulesService, ScheduleState, toApiProblem } from '@peak/api-client';
+import { LOADING, LoadState, ScheduleDto, ScheduleListDto, SchedulesService, ScheduleState } from '@peak/api-client';
 import { EmptyState, PageHeader, STATE_LOOKS, StateChip } from '@peak/web/ui';
 import { formatInZone, internalRoutes, Notifier, offsetLabel, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
 import { debounceTime, map, Observable, scan, startWith, Subject, switchMap, tap } from 'rxjs';
@@ -25,6 +25,7 @@ import { injectNow } from '../shared/page-clock';
 import { pollState, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
+import { ScheduleSwitcher } from '../shared/schedule-switcher';
 import { describeWindow, SCHEDULE_STATES, SHORTFALL_TEXT, STATES_WITH_VMS } from '../shared/schedule-text';
 import { lastPageIndex, ListQuery, PAGE_SIZES, parseListQuery, sameListQuery, SortColumn, toListParams, toQueryParams } from './list-query';
 
@@ -91,6 +92,7 @@ export class ScheduleListPage {
   private readonly api = inject(SchedulesService);
   private readonly notifier = inject(Notifier);
   private readonly deleter = inject(ScheduleDeleter);
+  private readonly switcher = inject(ScheduleSwitcher);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   protected readonly names = inject(CatalogNames);
@@ -235,6 +237,9 @@ export class ScheduleListPage {
    * said to be running until its end.
    */
   protected nextText(schedule: ScheduleDto): string {
+    if (!schedule.enabled && schedule.vmsKeptUntil) {
+      return `Last window until ${formatInZone(schedule.vmsKeptUntil, schedule.timeZone)} ${offsetLabel(schedule.vmsKeptUntil, schedule.timeZone)}`;
+    }
     if (!schedule.enabled) return 'None while disabled';
     const next = schedule.nextOccurrence;
     const run = schedule.latestRun;
@@ -258,16 +263,9 @@ export class ScheduleListPage {
   }
 
   protected toggle(schedule: ScheduleDto, change: MatSlideToggleChange): void {
-    this.api.updateSchedule({ id: schedule.id, body: { enabled: change.checked, version: schedule.version } }).subscribe({
-      next: (updated) => {
-        this.notifier.success(`“${updated.name}” ${updated.enabled ? 'enabled' : 'disabled'}.`);
-        this.refresh$.next();
-      },
-      error: (error: unknown) => {
-        change.source.checked = schedule.enabled;
-        this.notifier.error(`Could not ${change.checked ? 'enable' : 'disable'} “${schedule.name}”: ${toApiProblem(error).message}`);
-        this.refresh$.next();
-      },
+    this.switcher.switch(schedule, change.checked).subscribe((updated) => {
+      if (!updated) change.source.checked = schedule.enabled;
+      this.refresh$.next();
     });
   }
 

@@ -31,6 +31,7 @@ export const LIVE_RUN_STATES: readonly RunState[] = Object.entries({
   partial: false,
   failed: false,
   missed: false,
+  stopped: false,
 } satisfies Record<RunState, boolean>)
   .filter(([, live]) => live)
   .map(([state]) => state as RunState);

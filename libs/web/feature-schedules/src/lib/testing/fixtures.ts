@@ -17,6 +17,7 @@ export function aSchedule(overrides: Partial<ScheduleDto> = {}): ScheduleDto {
     timeZone: 'Europe/Paris',
     leadTimeMinutes: 5,
     enabled: true,
+    vmsKeptUntil: null,
     state: 'idle',
     window: { type: 'recurring', cron: '0 8 * * 1-5', durationMinutes: 120 },
     nextOccurrence: null,

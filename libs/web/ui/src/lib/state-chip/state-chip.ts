@@ -31,6 +31,7 @@ export const STATE_LOOKS: Readonly<Record<string, StateLook>> = {
   completed: { label: 'Completed', icon: 'task_alt', tone: 'neutral', hint: 'The window ended and its VMs are gone' },
   partial: { label: 'Partial', icon: 'rule', tone: 'warning', hint: 'The window ended with fewer VMs than it wanted' },
   failed: { label: 'Failed', icon: 'error', tone: 'error', hint: 'The window could not get its VMs' },
+  stopped: { label: 'Stopped', icon: 'stop_circle', tone: 'neutral', hint: 'Someone ended the window early: its VMs were deleted' },
   missed: { label: 'Missed', icon: 'event_busy', tone: 'warning', hint: 'The window passed without the engine acting on it' },
 };
 
