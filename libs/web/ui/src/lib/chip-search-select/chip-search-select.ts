@@ -16,15 +16,17 @@ import { SelectOption } from '../search-select/search-select';
   template: `
     <mat-form-field class="field">
       <mat-label>{{ label() }}</mat-label>
-      <mat-chip-grid #grid [disabled]="disabled()" [errorStateMatcher]="errorState" [attr.aria-label]="label()">
-        @for (value of value(); track value) {
-          <mat-chip-row (removed)="remove(value)">
-            {{ labelOf(value) }}
-            <button matChipRemove type="button" [attr.aria-label]="'Remove ' + labelOf(value)">
-              <mat-icon>cancel</mat-icon>
-            </button>
-          </mat-chip-row>
-        }
+      <div class="chip-line">
+        <mat-chip-grid #grid [disabled]="disabled()" [errorStateMatcher]="errorState" [attr.aria-label]="label()">
+          @for (value of value(); track value) {
+            <mat-chip-row (removed)="remove(value)">
+              {{ labelOf(value) }}
+              <button matChipRemove type="button" [attr.aria-label]="'Remove ' + labelOf(value)">
+                <mat-icon>cancel</mat-icon>
+              </button>
+            </mat-chip-row>
+          }
+        </mat-chip-grid>
         <input
           #field
           autocomplete="off"
@@ -36,7 +38,7 @@ import { SelectOption } from '../search-select/search-select';
           (input)="query.set(field.value)"
           (blur)="onTouched()"
         />
-      </mat-chip-grid>
+      </div>
       <mat-autocomplete #auto="matAutocomplete" autoActiveFirstOption (optionSelected)="add($event, field)">
         @for (option of shown(); track option.value) {
           <mat-option [value]="option.value" [disabled]="option.disabled">
@@ -58,6 +60,16 @@ import { SelectOption } from '../search-select/search-select';
   styles: `
     :host {
       display: block;
+    }
+    /* The input follows the chips rather than sitting inside their grid, whose rows must all be chips. */
+    .chip-line {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 4px;
+    }
+    .chip-line input {
+      flex: 1 0 120px;
     }
     .field {
       width: 100%;

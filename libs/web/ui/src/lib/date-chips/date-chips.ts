@@ -17,15 +17,17 @@ import { FormFieldControl } from '../form-field-control/form-field-control';
   template: `
     <mat-form-field class="field">
       <mat-label>{{ label() }}</mat-label>
-      <mat-chip-grid #grid [disabled]="disabled()" [errorStateMatcher]="errorState" [attr.aria-label]="label()">
-        @for (date of value(); track date) {
-          <mat-chip-row (removed)="remove(date)">
-            {{ date }}
-            <button matChipRemove type="button" [attr.aria-label]="'Remove ' + date">
-              <mat-icon>cancel</mat-icon>
-            </button>
-          </mat-chip-row>
-        }
+      <div class="chip-line">
+        <mat-chip-grid #grid [disabled]="disabled()" [errorStateMatcher]="errorState" [attr.aria-label]="label()">
+          @for (date of value(); track date) {
+            <mat-chip-row (removed)="remove(date)">
+              {{ date }}
+              <button matChipRemove type="button" [attr.aria-label]="'Remove ' + date">
+                <mat-icon>cancel</mat-icon>
+              </button>
+            </mat-chip-row>
+          }
+        </mat-chip-grid>
         <input
           #field
           placeholder="Add a date"
@@ -36,7 +38,7 @@ import { FormFieldControl } from '../form-field-control/form-field-control';
           (matChipInputTokenEnd)="addTyped($event)"
           (blur)="onTouched()"
         />
-      </mat-chip-grid>
+      </div>
       <mat-datepicker-toggle matIconSuffix [for]="picker" />
       <mat-datepicker #picker />
       @if (hint(); as hint) {
@@ -48,6 +50,16 @@ import { FormFieldControl } from '../form-field-control/form-field-control';
   styles: `
     :host {
       display: block;
+    }
+    /* The input follows the chips rather than sitting inside their grid, whose rows must all be chips. */
+    .chip-line {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 4px;
+    }
+    .chip-line input {
+      flex: 1 0 120px;
     }
     .field {
       width: 100%;

@@ -15,15 +15,17 @@ import { FormFieldControl } from '../form-field-control/form-field-control';
   template: `
     <mat-form-field class="field">
       <mat-label>{{ label() }}</mat-label>
-      <mat-chip-grid #grid [disabled]="disabled()" [errorStateMatcher]="errorState" [attr.aria-label]="label()">
-        @for (item of value(); track item) {
-          <mat-chip-row (removed)="remove(item)">
-            {{ item }}
-            <button matChipRemove type="button" [attr.aria-label]="'Remove ' + item">
-              <mat-icon>cancel</mat-icon>
-            </button>
-          </mat-chip-row>
-        }
+      <div class="chip-line">
+        <mat-chip-grid #grid [disabled]="disabled()" [errorStateMatcher]="errorState" [attr.aria-label]="label()">
+          @for (item of value(); track item) {
+            <mat-chip-row (removed)="remove(item)">
+              {{ item }}
+              <button matChipRemove type="button" [attr.aria-label]="'Remove ' + item">
+                <mat-icon>cancel</mat-icon>
+              </button>
+            </mat-chip-row>
+          }
+        </mat-chip-grid>
         <input
           autocomplete="off"
           [placeholder]="placeholder()"
@@ -34,7 +36,7 @@ import { FormFieldControl } from '../form-field-control/form-field-control';
           (matChipInputTokenEnd)="add($event)"
           (blur)="onTouched()"
         />
-      </mat-chip-grid>
+      </div>
       @if (hint(); as hint) {
         <mat-hint>{{ hint }}</mat-hint>
       }
@@ -44,6 +46,16 @@ import { FormFieldControl } from '../form-field-control/form-field-control';
   styles: `
     :host {
       display: block;
+    }
+    /* The input follows the chips rather than sitting inside their grid, whose rows must all be chips. */
+    .chip-line {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 4px;
+    }
+    .chip-line input {
+      flex: 1 0 120px;
     }
     .field {
       width: 100%;
