@@ -1,0 +1,181 @@
+import type { Page } from 'playwright-core';
+import { expectNoSeriousA11yViolations, seriousA11yViolations } from './support/a11y';
+import { apiCall, catalogIds, type CatalogIds, createRecurringSchedule } from './support/api';
+import { pick } from './support/form';
+import { browserAvailable, startStack, type Stack } from './support/stack';
+
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 900 };
+
+/** The page as it is now, scanned in the light and in the dark colour scheme (the console follows the system's). */
+async function scan(page: Page, label: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expectNoSeriousA11yViolations(page, `${label} (light)`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await expectNoSeriousA11yViolations(page, `${label} (dark)`);
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+}
+
+/** Waits until the schedule's first run exists and returns its id. */
+async function firstRunId(stack: Stack, scheduleId: string): Promise<string> {
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    const runs = await apiCall<{ items: { id: string; state: string }[] }>(stack.api, 'GET', `/v1/schedules/${scheduleId}/runs`);
+    if (runs.items[0] && runs.items[0].state === 'completed') return runs.items[0].id;
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+  throw new Error('the short schedule has no completed run after 45 s');
+}
+
+describeInBrowser('accessibility of every console page (axe-core, serious and critical)', () => {
+  let stack: Stack;
+  let ids: CatalogIds;
+  // The e2e files share one database: these names sort after console.e2e.ts's "Bulk …", and are deleted at the end.
+  const created: { id: string }[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({ apiEnv: { ENGINE_POLL_INTERVAL_MS: '300', ENGINE_SAFETY_INTERVAL_MS: '1000' } });
+    ids = await catalogIds(stack.api);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const schedule of created) await apiCall(stack.api, 'DELETE', `/v1/schedules/${schedule.id}`).catch(() => undefined);
+    await stack?.stop();
+  }, 60_000);
+
+  it('can fail: an unlabelled field in a page is a critical violation', async () => {
+    const { page, webUrl } = stack;
+    // A page of the console's origin (its policy applies), replaced by a form with a field nobody can name.
+    await page.goto(`${webUrl}/login`);
+    await page.setContent('<!doctype html><html lang="en"><title>Proof</title><main><input type="text"></main></html>');
+    const violations = await seriousA11yViolations(page);
+    expect(violations.map((violation) => violation.id)).toContain('label');
+    await expect(expectNoSeriousA11yViolations(page, 'the proof page')).rejects.toThrow(/label \(critical\)[^]*at input/);
+  });
+
+  it('the login page, empty and with its errors', async () => {
+    const { page, webUrl } = stack;
+    await page.goto(`${webUrl}/login`);
+    await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    await scan(page, 'the login page');
+    await page.getByLabel('User name', { exact: true }).fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill('wrong');
+    await page.getByLabel('Project', { exact: true }).fill('admin');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await page.locator('[role="alert"]').first().waitFor();
+    await scan(page, 'the login page after a wrong password');
+  });
+
+  it('the schedule list on a desktop and on a phone, and its delete dialog', async () => {
+    const { page, webUrl, api } = stack;
+    await stack.loginInBrowser();
+    const schedule = await createRecurringSchedule(api, ids, 'Scan list peak');
+    created.push(schedule);
+    await page.goto(`${webUrl}/schedules`);
+    await page.getByRole('table', { name: 'Schedules' }).locator('tr[data-schedule="Scan list peak"]').waitFor();
+    await scan(page, 'the schedule list');
+
+    await page.getByRole('button', { name: 'Delete Scan list peak' }).click();
+    await page.getByRole('dialog').waitFor();
+    await scan(page, 'the delete dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    await page.setViewportSize(PHONE);
+    try {
+      await page.goto(`${webUrl}/schedules`);
+      await page.locator('li.schedule-card[data-schedule="Scan list peak"]').waitFor();
+      await scan(page, 'the schedule list on a phone');
+      await page.getByRole('button', { name: 'Toggle navigation' }).click();
+      await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+      await scan(page, 'the schedule list on a phone with its navigation open');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  it('the new-schedule form: its preview, its field errors and the leave question', async () => {
+    const { page, webUrl } = stack;
+    await page.goto(`${webUrl}/schedules/new`);
+    await page.getByRole('list', { name: 'Next occurrences' }).locator('li').first().waitFor();
+    await scan(page, 'the new-schedule form');
+
+    await page.getByLabel('Name', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    await page.locator('mat-error').first().waitFor();
+    await scan(page, 'the new-schedule form with field errors');
+
+    await page.getByLabel('Name', { exact: true }).fill('Scan unsaved peak');
+    await page.getByRole('radio', { name: 'Custom cron' }).click();
+    await page.getByLabel('Cron expression').fill('61 8 * * *');
+    await page.locator('.preview-error').waitFor();
+    await scan(page, 'the new-schedule form with a refused cron');
+
+    await pick(page, 'Image', 'cirros', /^cirros/);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    const question = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await question.waitFor();
+    await scan(page, 'the leave question');
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor({ state: 'detached' });
+
+    await page.setViewportSize(PHONE);
+    try {
+      await page.goto(`${webUrl}/schedules/new`);
+      await page.getByRole('list', { name: 'Next occurrences' }).locator('li').first().waitFor();
+      await scan(page, 'the new-schedule form on a phone');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  it('a schedule, its edit form, and the page of one of its runs', async () => {
+    const { page, webUrl, api } = stack;
+    // A window of seconds (the API takes exact instants) so that a run exists and has ended.
+    const startAt = new Date(Date.now() + 3_000);
+    const schedule = await apiCall<{ id: string }>(api, 'POST', '/v1/schedules', {
+      name: 'Scan short peak',
+      imageId: ids.imageId,
+      flavorId: ids.flavorId,
+      networkIds: [ids.networkId],
+      instanceCount: 1,
+      timeZone: 'Europe/Paris',
+      leadTimeMinutes: 0,
+      window: { type: 'once', startAt: startAt.toISOString(), endAt: new Date(startAt.getTime() + 4_000).toISOString() },
+    });
+    created.push(schedule);
+    const runId = await firstRunId(stack, schedule.id);
+
+    await page.goto(`${webUrl}/schedules/${schedule.id}`);
+    await page.getByRole('heading', { name: 'Scan short peak', level: 1 }).waitFor();
+    await page.getByRole('table', { name: 'Runs' }).locator('peak-state-chip').first().waitFor();
+    await scan(page, 'a schedule');
+
+    await page.goto(`${webUrl}/schedules/${schedule.id}/runs/${runId}`);
+    await page.locator('peak-state-chip[data-state="completed"]').first().waitFor();
+    await scan(page, 'a run');
+
+    await page.goto(`${webUrl}/schedules/${schedule.id}/edit`);
+    await page.getByRole('button', { name: 'Save', exact: true }).waitFor();
+    await scan(page, 'the edit form');
+  }, 90_000);
+
+  it('the catalog and the not-found page', async () => {
+    const { page, webUrl } = stack;
+    await page.goto(`${webUrl}/catalog`);
+    await page
+      .getByRole('table', { name: 'Flavors' })
+      .getByRole('row', { name: /Managed · standard/ })
+      .waitFor();
+    await scan(page, 'the catalog');
+
+    await page.goto(`${webUrl}/nowhere/at/all`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await scan(page, 'the not-found page');
+  });
+});
