@@ -48,13 +48,16 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
     await stack?.stop();
   }, 60_000);
 
-  it('can fail: an unlabelled field in a page is a critical violation', async () => {
+  it('can fail: an unlabelled field and pale text are violations', async () => {
     const { page, webUrl } = stack;
-    // A page of the console's origin (its policy applies), replaced by a form with a field nobody can name.
+    // A page of the console's origin (its policy applies), replaced by a field nobody can name and text too pale to
+    // read (a presentational colour attribute: the policy forbids inline styles).
     await page.goto(`${webUrl}/login`);
-    await page.setContent('<!doctype html><html lang="en"><title>Proof</title><main><input type="text"></main></html>');
+    await page.setContent(
+      '<!doctype html><html lang="en"><title>Proof</title><main><input type="text"><p><font color="#c8c8c8">Hard to read</font></p></main></html>',
+    );
     const violations = await seriousA11yViolations(page);
-    expect(violations.map((violation) => violation.id)).toContain('label');
+    expect(violations.map((violation) => violation.id).sort()).toEqual(['color-contrast', 'label']);
     await expect(expectNoSeriousA11yViolations(page, 'the proof page')).rejects.toThrow(/label \(critical\)[^]*at input/);
   });
 
@@ -136,7 +139,7 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
 
   it('a schedule, its edit form, and the page of one of its runs', async () => {
     const { page, webUrl, api } = stack;
-    // A window of seconds (the API takes exact instants) so that a run exists and has ended.
+    // A window of seconds (the API takes exact instants): the schedule's page while its VM is up, then after the run.
     const startAt = new Date(Date.now() + 3_000);
     const schedule = await apiCall<{ id: string }>(api, 'POST', '/v1/schedules', {
       name: 'Scan short peak',
@@ -146,15 +149,19 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
       instanceCount: 1,
       timeZone: 'Europe/Paris',
       leadTimeMinutes: 0,
-      window: { type: 'once', startAt: startAt.toISOString(), endAt: new Date(startAt.getTime() + 4_000).toISOString() },
+      window: { type: 'once', startAt: startAt.toISOString(), endAt: new Date(startAt.getTime() + 12_000).toISOString() },
     });
     created.push(schedule);
-    const runId = await firstRunId(stack, schedule.id);
 
     await page.goto(`${webUrl}/schedules/${schedule.id}`);
     await page.getByRole('heading', { name: 'Scan short peak', level: 1 }).waitFor();
-    await page.getByRole('table', { name: 'Runs' }).locator('peak-state-chip').first().waitFor();
-    await scan(page, 'a schedule');
+    await page.locator('mat-card.current').getByText('1 / 1 VMs active').waitFor({ timeout: 30_000 });
+    await scan(page, 'a schedule with its window in progress');
+
+    const runId = await firstRunId(stack, schedule.id);
+    await page.reload();
+    await page.getByRole('table', { name: 'Runs' }).locator('peak-state-chip[data-state="completed"]').waitFor();
+    await scan(page, 'a schedule after its run');
 
     await page.goto(`${webUrl}/schedules/${schedule.id}/runs/${runId}`);
     await page.locator('peak-state-chip[data-state="completed"]').first().waitFor();

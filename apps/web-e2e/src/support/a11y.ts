@@ -26,7 +26,9 @@ const EXCEPTIONS: readonly { readonly rule: string; readonly selector: string; r
 
 /** The serious and critical violations axe-core finds in the page now (after its animations have finished). */
 export async function seriousA11yViolations(page: Page): Promise<A11yViolation[]> {
-  // A dialog or a menu fading in is not yet in its final colours (spinners and progress bars run for ever).
+  // A change of colour scheme or a dialog opening starts its transitions at the next frames; a dialog or a menu fading
+  // in is not yet in its final colours (spinners and progress bars run for ever).
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(undefined)))));
   await page.waitForFunction(() =>
     document
       .getAnimations()
