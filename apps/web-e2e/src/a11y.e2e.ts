@@ -137,6 +137,35 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
     }
   });
 
+  it('the new-schedule form with its launch options, chips, a calendar and a list of options open', async () => {
+    const { page, webUrl } = stack;
+    await page.goto(`${webUrl}/schedules/new`);
+    await page.getByRole('list', { name: 'Next occurrences' }).locator('li').first().waitFor();
+
+    const image = page.getByRole('combobox', { name: 'Image' });
+    await image.click();
+    await page.getByRole('listbox').waitFor();
+    await scan(page, 'the new-schedule form with the images listed');
+    await image.press('Escape');
+
+    await pick(page, 'Networks', 'priv', /^private/);
+    await page.locator('peak-date-chips').getByRole('button', { name: 'Open calendar' }).click();
+    const calendar = page.getByRole('dialog');
+    await calendar.waitFor();
+    await scan(page, 'the excluded dates calendar');
+    await calendar.locator('button.mat-calendar-body-cell:not([aria-disabled="true"])').last().click();
+    await calendar.waitFor({ state: 'detached' });
+    await page.locator('peak-date-chips mat-chip-row').waitFor();
+
+    await page.getByRole('button', { name: /Advanced launch options/ }).click();
+    await page.getByRole('button', { name: 'Add metadata' }).click();
+    const tags = page.locator('peak-text-chips input');
+    await tags.fill('black-friday');
+    await tags.press('Enter');
+    await page.locator('peak-text-chips mat-chip-row').waitFor();
+    await scan(page, 'the new-schedule form with its launch options and chips');
+  });
+
   it('a schedule, its edit form, and the page of one of its runs', async () => {
     const { page, webUrl, api } = stack;
     // A window of seconds (the API takes exact instants): the schedule's page while its VM is up, then after the run.
