@@ -1,3 +1,4 @@
+import { expectNoSeriousA11yViolations } from './support/a11y';
 import { apiCall, catalogIds, type CatalogIds } from './support/api';
 import { ADMIN, browserAvailable, startStack, type Stack } from './support/stack';
 
@@ -65,6 +66,7 @@ describeInBrowser('switching a schedule off during its window', () => {
     await dialog.waitFor();
     expect((await dialog.getByRole('button').allTextContents()).map((t) => t.trim())).toEqual(['Cancel', 'After this window', 'Stop now']);
     await stack.screenshot('disable-during-window-dialog');
+    await expectNoSeriousA11yViolations(page, 'the disable question during a window');
     await dialog.getByRole('button', { name: 'After this window' }).click();
 
     const kept = page.locator('.banner.kept');
@@ -74,6 +76,7 @@ describeInBrowser('switching a schedule off during its window', () => {
     const schedule = await apiCall<{ enabled: boolean; vmsKeptUntil: string | null }>(api, 'GET', `/v1/schedules/${id}`);
     expect(schedule).toMatchObject({ enabled: false, vmsKeptUntil: expect.any(String) });
     expect(await activeServers(id)).toHaveLength(2);
+    await expectNoSeriousA11yViolations(page, 'a schedule keeping its window');
 
     await kept.getByRole('button', { name: 'Stop now' }).click();
     const confirm = page.getByRole('dialog', { name: 'Stop the window of “Switch during window” now?' });
@@ -90,6 +93,7 @@ describeInBrowser('switching a schedule off during its window', () => {
       .locator('dd.stopped')
       .getByText(/, by admin$/)
       .waitFor();
+    await expectNoSeriousA11yViolations(page, 'a stopped run');
     await stack.screenshot('run-stopped');
   });
 
