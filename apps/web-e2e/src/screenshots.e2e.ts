@@ -49,6 +49,14 @@ describeInBrowser('README screenshots (1400×900)', () => {
   let stack: Stack;
   let api: ApiTarget;
   let ids: CatalogIds;
+  const created: string[] = [];
+  /** Creates a schedule as `demo`, remembered for deletion: the e2e files share one database, and another file's engine
+   *  would otherwise run these windows in its own simulator. */
+  const create = async (body: unknown) => {
+    const schedule = await apiCall<{ id: string }>(api, 'POST', '/v1/schedules', body);
+    created.push(schedule.id);
+    return schedule;
+  };
 
   beforeAll(async () => {
     stack = await startStack({ apiEnv: { ENGINE_POLL_INTERVAL_MS: '300', ENGINE_SAFETY_INTERVAL_MS: '1000' } });
@@ -60,6 +68,7 @@ describeInBrowser('README screenshots (1400×900)', () => {
   }, 120_000);
 
   afterAll(async () => {
+    for (const id of created) await apiCall(api, 'DELETE', `/v1/schedules/${id}`).catch(() => undefined);
     await stack?.stop();
   }, 60_000);
 
@@ -67,7 +76,7 @@ describeInBrowser('README screenshots (1400×900)', () => {
     const { page, webUrl } = stack;
     // A one-off window that opens in a few seconds and lasts two hours: the run page shows its VMs up and running.
     const startAt = new Date(Date.now() + 3_000);
-    const rehearsal = await apiCall<{ id: string }>(api, 'POST', '/v1/schedules', {
+    const rehearsal = await create({
       name: 'Release rehearsal',
       imageId: ids.imageId,
       flavorId: ids.flavorId,
@@ -77,9 +86,9 @@ describeInBrowser('README screenshots (1400×900)', () => {
       leadTimeMinutes: 0,
       window: { type: 'once', startAt: startAt.toISOString(), endAt: new Date(startAt.getTime() + 2 * 3_600_000).toISOString() },
     });
-    await apiCall(api, 'POST', '/v1/schedules', recurring(ids, 'Morning build farm', 4, '30 7 * * 1-5', 90));
-    await apiCall(api, 'POST', '/v1/schedules', recurring(ids, 'Nightly integration tests', 8, '0 2 * * *', 180));
-    await apiCall(api, 'POST', '/v1/schedules', recurring(ids, 'Friday demo lab', 2, '0 14 * * 5', 120));
+    await create(recurring(ids, 'Morning build farm', 4, '30 7 * * 1-5', 90));
+    await create(recurring(ids, 'Nightly integration tests', 8, '0 2 * * *', 180));
+    await create(recurring(ids, 'Friday demo lab', 2, '0 14 * * 5', 120));
 
     let runId: string | undefined;
     const deadline = Date.now() + 45_000;
