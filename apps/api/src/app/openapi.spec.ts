@@ -32,4 +32,65 @@ describe('OpenAPI and Swagger UI', () => {
     expect(paths).toContain('/v1/health');
     expect(paths).toEqual([...paths].sort((a, b) => a.localeCompare(b)));
   });
+
+  describe('what a client generated from it in another language needs', () => {
+    interface Doc {
+      info: { license?: { name: string } };
+      servers?: { url: string }[];
+      tags?: { name: string; description?: string }[];
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { properties?: Record<string, { type?: string }> }> };
+    }
+    interface Operation {
+      tags?: string[];
+      parameters?: { in: string; name: string; schema?: { format?: string } }[];
+      responses: Record<string, { description?: string; headers?: Record<string, unknown> }>;
+    }
+    let doc: Doc;
+    const operations = () =>
+      Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ at: `${method} ${path}`, op })));
+
+    beforeAll(async () => {
+      doc = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as Doc;
+    });
+
+    it('names its license, and describes every tag an operation uses', () => {
+      expect(doc.info.license?.name).toBe('MIT');
+      // No servers: OpenAPI's default is the serving host's `/`, which is right (paths carry /v1).
+      expect(doc.servers ?? []).toEqual([]);
+      const described = new Map((doc.tags ?? []).map((tag) => [tag.name, tag.description]));
+      const used = new Set(operations().flatMap(({ op }) => op.tags ?? []));
+      expect([...used].filter((tag) => !described.get(tag))).toEqual([]);
+    });
+
+    it('describes every response', () => {
+      const bare = operations().flatMap(({ at, op }) =>
+        Object.entries(op.responses)
+          .filter(([, response]) => !response.description)
+          .map(([status]) => `${at} ${status}`),
+      );
+      expect(bare).toEqual([]);
+    });
+
+    it('types every count as an integer (no property is a bare number)', () => {
+      const numbers = Object.entries(doc.components.schemas).flatMap(([name, schema]) =>
+        Object.entries(schema.properties ?? {})
+          .filter(([, property]) => property.type === 'number')
+          .map(([property]) => `${name}.${property}`),
+      );
+      expect(numbers).toEqual([]);
+    });
+
+    it('says that every id in a path is a UUID', () => {
+      const ids = operations().flatMap(({ at, op }) =>
+        (op.parameters ?? []).filter((p) => p.in === 'path' && p.name === 'id').map((p) => ({ at, format: p.schema?.format })),
+      );
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.filter((id) => id.format !== 'uuid')).toEqual([]);
+    });
+
+    it('documents the Location of a created schedule', () => {
+      expect(doc.paths['/v1/schedules']?.['post']?.responses['201']?.headers).toHaveProperty('Location');
+    });
+  });
 });

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, type OperationObject, type PathItemObject, SwaggerModule } from '@nestjs/swagger';
 import { ACCESS_EXTENSION, type AccessPolicy } from '../auth/access.decorators';
 
-export const API_PREFIX = 'v1';
+export { API_PREFIX } from '../common/api-prefix';
 export const DOCS_PATH = 'docs';
 
 /**
@@ -17,6 +17,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'peak window and destroys them at its end. Instants are RFC 3339 in UTC; each schedule keeps its IANA time zone.',
     )
     .setVersion('1.0.0')
+    .setLicense('MIT', 'https://opensource.org/license/mit')
+    // No `servers`: OpenAPI's default (`/`, the host serving this document) is right, and the Angular client's generator
+    // would prefix every path with a declared `/` (giving `//v1/...`).
+    .addTag('schedules', 'Peak schedules: their windows, the VMs they make, and the history of their runs.')
+    .addTag('images', 'Glance images a schedule can boot.')
+    .addTag('flavors', 'Nova flavors, the two the product manages marked.')
+    .addTag('networks', 'Neutron networks a schedule can attach its VMs to.')
+    .addTag('launch-options', 'What a schedule can launch its VMs with: key pairs, security groups, zones, server groups, volume types.')
+    .addTag('auth', 'Keystone tokens for the console and for tools.')
+    .addTag('health', 'Liveness and readiness probes.')
     .addApiKey(
       {
         type: 'apiKey',

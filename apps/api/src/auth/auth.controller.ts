@@ -40,7 +40,7 @@ export class AuthController {
       '`AUTH_LOGIN_WINDOW_SECONDS`) and per user name (locked after `AUTH_LOCKOUT_THRESHOLD` consecutive failures, for ' +
       'longer after each further one); a user without any read role gets a 403 and no token.',
   })
-  @ApiCreatedResponse({ type: IssuedTokenDto })
+  @ApiCreatedResponse({ type: IssuedTokenDto, description: 'A Keystone token for the user, with its expiry and roles.' })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Missing or malformed fields: `errors` names them.' })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Keystone refused the credentials.' })
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'The user has none of the roles that may use this API (no token is returned).' })
@@ -62,7 +62,7 @@ export class AuthController {
     description:
       "What Keystone says about the caller's token (user, project, roles, expiry) and what it allows here. Any valid token may ask.",
   })
-  @ApiOkResponse({ type: TokenInfoDto })
+  @ApiOkResponse({ type: TokenInfoDto, description: 'Who the token belongs to, its project, roles and expiry.' })
   getCurrentToken(@CurrentIdentity() identity: AuthIdentity): TokenInfoDto {
     return mapTokenInfo(identity, this.auth.permissions(identity));
   }

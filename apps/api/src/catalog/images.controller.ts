@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { CurrentCaller, type Caller } from '../schedules/caller';
 import { byName, mapImage } from './catalog.mappers';
@@ -19,6 +19,7 @@ export class ImagesController {
       'The Glance images the project can boot, every page gathered, cached for a few seconds (`refresh=true` asks the cloud now).',
   })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
+  @ApiOkResponse({ type: [ImageDto], description: 'The images, by name.' })
   async listImages(@Query() query: CatalogQueryDto, @CurrentCaller() caller: Caller): Promise<ImageDto[]> {
     return (await this.catalog.listImages(caller, query.refresh)).map(mapImage).sort(byName);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { CurrentCaller, type Caller } from '../schedules/caller';
 import { byName, mapNetwork } from './catalog.mappers';
@@ -18,6 +18,7 @@ export class NetworksController {
     description: 'The Neutron networks the project can attach VMs to, cached for a few seconds (`refresh=true` asks the cloud now).',
   })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
+  @ApiOkResponse({ type: [NetworkDto], description: 'The networks, by name, each with its subnets.' })
   async listNetworks(@Query() query: CatalogQueryDto, @CurrentCaller() caller: Caller): Promise<NetworkDto[]> {
     return (await this.catalog.listNetworks(caller, query.refresh)).map(mapNetwork).sort(byName);
   }

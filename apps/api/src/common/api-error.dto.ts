@@ -1,3 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 /** One rejected input: which field and why. */
 export class FieldErrorDto {
   /** Dotted path of the field in the request, e.g. `window.startAt` or `networkIds.0`. */
@@ -11,6 +13,7 @@ export class FieldErrorDto {
 /** The body of every error response. */
 export class ApiErrorDto {
   /** HTTP status code. */
+  @ApiProperty({ type: 'integer' })
   statusCode!: number;
   /** HTTP status text, e.g. `Bad Request`. */
   error!: string;

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { CatalogQueryDto } from '../catalog/dto/catalog-query.dto';
 import { CurrentCaller, type Caller } from '../schedules/caller';
@@ -19,6 +19,7 @@ export class FlavorsController {
       'The two flavors the product manages (`standard`, `large`) are marked, with any spec mismatch.',
   })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
+  @ApiOkResponse({ type: [FlavorDto], description: 'The flavors, the two managed ones marked.' })
   listFlavors(@Query() query: CatalogQueryDto, @CurrentCaller() caller: Caller): Promise<FlavorDto[]> {
     return this.flavors.list(caller, query.refresh);
   }

@@ -86,6 +86,13 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         updatedAt: '2026-05-01T16:00:00.000Z',
         version: 1,
       });
+      // Where it lives: the Location names it, and reading it there gives the same schedule.
+      expect(res.headers['location']).toBe(`/v1/schedules/${res.body.id}`);
+      const there = await kit
+        .http()
+        .get(res.headers['location'] as string)
+        .expect(200);
+      expect(there.body).toEqual(res.body);
     });
 
     it('creates a one-off schedule with the default zone and lead time', async () => {

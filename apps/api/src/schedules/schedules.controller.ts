@@ -14,6 +14,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { API_PREFIX } from '../common/api-prefix';
 import { ReadOnly } from '../auth/access.decorators';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { UuidParam } from '../common/uuid-param';
@@ -55,7 +56,7 @@ export class SchedulesController {
       'Ordered by name, paginated, optionally filtered by `enabled` and by derived `state` (evaluated in the database ' +
       'from the schedule, its latest run and the clock, so filters and `total` are exact).',
   })
-  @ApiOkResponse({ type: ScheduleListDto })
+  @ApiOkResponse({ type: ScheduleListDto, description: 'One page of schedules, with its total.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   async listSchedules(@Query() query: ListSchedulesQueryDto, @CurrentCaller() caller: Caller, @Res() response: Response): Promise<void> {
     // Sent as kept JSON bytes (see SchedulesService.list); Express answers 304 to a matching If-None-Match.
@@ -71,13 +72,23 @@ export class SchedulesController {
       `One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). ${DST_POLICY} ` +
       'The image, flavor and networks are checked against the cloud.',
   })
-  @ApiCreatedResponse({ type: ScheduleDto })
+  @ApiCreatedResponse({
+    type: ScheduleDto,
+    description: 'The schedule created, as GET returns it.',
+    headers: { Location: { description: 'The new schedule: `/v1/schedules/{id}`.', schema: { type: 'string', format: 'uri-reference' } } },
+  })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The name is taken (names are unique regardless of case).' })
   @ApiUnprocessableEntityResponse(UNPROCESSABLE)
   @ApiServiceUnavailableResponse(UNAVAILABLE)
-  createSchedule(@Body() body: CreateScheduleDto, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
-    return this.schedules.create(body, caller);
+  async createSchedule(
+    @Body() body: CreateScheduleDto,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ScheduleDto> {
+    const created = await this.schedules.create(body, caller);
+    response.setHeader('Location', `/${API_PREFIX}/schedules/${created.id}`);
+    return created;
   }
 
   @Post('preview')
@@ -87,7 +98,7 @@ export class SchedulesController {
     summary: 'Preview the windows of an unsaved schedule',
     description: `The same validation as on create (without the cloud references), then the next windows. ${DST_POLICY}`,
   })
-  @ApiOkResponse({ type: OccurrenceListDto })
+  @ApiOkResponse({ type: OccurrenceListDto, description: 'The next windows of the timing given.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   previewSchedule(@Body() body: PreviewScheduleDto, @Query() query: OccurrencesQueryDto): OccurrenceListDto {
     return this.schedules.preview(body, query);
@@ -95,7 +106,7 @@ export class SchedulesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a schedule', description: 'With its derived state, latest run and next window.' })
-  @ApiOkResponse({ type: ScheduleDto })
+  @ApiOkResponse({ type: ScheduleDto, description: 'The schedule, with its derived state, next window and latest run.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   getSchedule(@UuidParam('id') id: string, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
@@ -109,7 +120,7 @@ export class SchedulesController {
       'Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is ' +
       'checked against the cloud. A stale version is a 409: read the schedule again and re-apply.',
   })
-  @ApiOkResponse({ type: ScheduleDto })
+  @ApiOkResponse({ type: ScheduleDto, description: 'The schedule after the change.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ type: ApiErrorDto, description: 'Stale `version`, a name taken, or a schedule being deleted.' })
@@ -129,7 +140,7 @@ export class SchedulesController {
       "or their trust stopped working. Needs a write role and a token scoped to the schedule's project (a cloud " +
       'admin of another project gets 422), and a password login (an application credential gets 422).',
   })
-  @ApiOkResponse({ type: ScheduleDto })
+  @ApiOkResponse({ type: ScheduleDto, description: 'The schedule, now delegated by the caller.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The schedule is being deleted, or changed meanwhile.' })
@@ -176,7 +187,7 @@ export class SchedulesController {
     summary: 'List the next windows of a schedule',
     description: `In UTC and in the schedule's zone, marking DST shifts and skipped (excluded) dates. ${DST_POLICY}`,
   })
-  @ApiOkResponse({ type: OccurrenceListDto })
+  @ApiOkResponse({ type: OccurrenceListDto, description: 'The next windows of the schedule.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   listOccurrences(
@@ -195,7 +206,7 @@ export class SchedulesController {
       'are still listed here (each with the `scheduleName` it had) until they are pruned. Finished runs are kept for ' +
       '`RUN_RETENTION_DAYS` (default 90) after their window ended; live runs are never pruned.',
   })
-  @ApiOkResponse({ type: RunListDto })
+  @ApiOkResponse({ type: RunListDto, description: 'One page of the runs of the schedule, newest window first, with its total.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'Neither a schedule with this id nor any kept run of one.' })
   listRuns(@UuidParam('id') id: string, @Query() query: ListRunsQueryDto, @CurrentCaller() caller: Caller): Promise<RunListDto> {

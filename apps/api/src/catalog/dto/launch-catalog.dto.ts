@@ -1,3 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 /** A key pair of the signed-in user (Nova keeps key pairs per user). */
 export class KeypairDto {
   name!: string;
@@ -26,6 +28,7 @@ export class ServerGroupDto {
   /** `anti-affinity`, `soft-anti-affinity`, `affinity` or `soft-affinity`. */
   policy!: string;
   /** Servers in the group now. */
+  @ApiProperty({ type: 'integer' })
   members!: number;
 }
 

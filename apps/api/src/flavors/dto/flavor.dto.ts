@@ -7,10 +7,13 @@ export class FlavorDto {
   /** Flavor name. */
   name!: string;
   /** Virtual CPUs. */
+  @ApiProperty({ type: 'integer' })
   vcpus!: number;
   /** RAM in MiB. */
+  @ApiProperty({ type: 'integer' })
   ramMiB!: number;
   /** Root disk in GB. */
+  @ApiProperty({ type: 'integer' })
   diskGiB!: number;
   /** Visible to every project. */
   isPublic!: boolean;

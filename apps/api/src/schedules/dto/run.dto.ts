@@ -37,9 +37,11 @@ export class RunSummaryDto {
   windowEnd!: string;
 
   /** VMs wanted. */
+  @ApiProperty({ type: 'integer' })
   desiredCount!: number;
 
   /** VMs currently ACTIVE. */
+  @ApiProperty({ type: 'integer' })
   activeCount!: number;
 }
 
@@ -66,6 +68,7 @@ export class RunVmDto {
   serverId!: string | null;
 
   /** 1-based position of the VM in its run. */
+  @ApiProperty({ type: 'integer' })
   slot!: number;
 
   name!: string;
@@ -86,6 +89,7 @@ export class RunVmDto {
   shortfallReason!: ShortfallReason | null;
 
   /** Create attempts for this slot. */
+  @ApiProperty({ type: 'integer' })
   attempts!: number;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
@@ -150,6 +154,7 @@ export class RunDto {
   latenessSeconds!: number | null;
 
   /** VMs wanted. */
+  @ApiProperty({ type: 'integer' })
   desiredCount!: number;
 
   /** When someone ended the window early (disabled or deleted its schedule during it); null otherwise. */

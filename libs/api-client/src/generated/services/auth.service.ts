@@ -19,6 +19,10 @@ import { logout } from '../fn/auth/logout';
 import { Logout$Params } from '../fn/auth/logout';
 import { TokenInfoDto } from '../models/token-info-dto';
 
+
+/**
+ * Keystone tokens for the console and for tools.
+ */
 @Injectable({ providedIn: 'root' })
 export class AuthService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {

@@ -14,6 +14,10 @@ import { FlavorDto } from '../models/flavor-dto';
 import { listFlavors } from '../fn/flavors/list-flavors';
 import { ListFlavors$Params } from '../fn/flavors/list-flavors';
 
+
+/**
+ * Nova flavors, the two the product manages marked.
+ */
 @Injectable({ providedIn: 'root' })
 export class FlavorsService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {

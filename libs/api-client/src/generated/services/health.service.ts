@@ -21,6 +21,10 @@ import { GetReadyz$Params } from '../fn/health/get-readyz';
 import { LivenessDto } from '../models/liveness-dto';
 import { ReadinessDto } from '../models/readiness-dto';
 
+
+/**
+ * Liveness and readiness probes.
+ */
 @Injectable({ providedIn: 'root' })
 export class HealthService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {

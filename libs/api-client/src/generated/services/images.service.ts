@@ -14,6 +14,10 @@ import { ImageDto } from '../models/image-dto';
 import { listImages } from '../fn/images/list-images';
 import { ListImages$Params } from '../fn/images/list-images';
 
+
+/**
+ * Glance images a schedule can boot.
+ */
 @Injectable({ providedIn: 'root' })
 export class ImagesService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {

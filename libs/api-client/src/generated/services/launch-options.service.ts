@@ -26,6 +26,10 @@ import { SecurityGroupDto } from '../models/security-group-dto';
 import { ServerGroupDto } from '../models/server-group-dto';
 import { VolumeTypeDto } from '../models/volume-type-dto';
 
+
+/**
+ * What a schedule can launch its VMs with: key pairs, security groups, zones, server groups, volume types.
+ */
 @Injectable({ providedIn: 'root' })
 export class LaunchOptionsService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {

@@ -14,6 +14,10 @@ import { listNetworks } from '../fn/networks/list-networks';
 import { ListNetworks$Params } from '../fn/networks/list-networks';
 import { NetworkDto } from '../models/network-dto';
 
+
+/**
+ * Neutron networks a schedule can attach its VMs to.
+ */
 @Injectable({ providedIn: 'root' })
 export class NetworksService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {

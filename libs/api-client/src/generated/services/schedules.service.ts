@@ -34,6 +34,10 @@ import { ScheduleListDto } from '../models/schedule-list-dto';
 import { updateSchedule } from '../fn/schedules/update-schedule';
 import { UpdateSchedule$Params } from '../fn/schedules/update-schedule';
 
+
+/**
+ * Peak schedules: their windows, the VMs they make, and the history of their runs.
+ */
 @Injectable({ providedIn: 'root' })
 export class SchedulesService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {
