@@ -179,6 +179,37 @@ describe(computeService.name, () => {
       });
     });
 
+    it('counts the servers and server groups of the project in its limits, and shows another project’s to admins only', async () => {
+      const demo = await login(sut.url, 'demo', 'demo');
+      await admin.call('PUT', `/compute/v2.1/os-quota-sets/${demo.projectId}`, { body: { quota_set: { instances: 10, cores: 20 } } });
+      const network = (await demo.call('GET', '/network/v2.0/networks?name=private')).body.networks[0].id;
+      const image = (await demo.call('GET', '/image/v2/images?name=cirros-0.6.2-x86_64-disk')).body.images[0].id;
+      const created = await demo.call('POST', '/compute/v2.1/servers', {
+        body: { server: { name: 'counted', imageRef: image, flavorRef: '2', networks: [{ uuid: network }] } },
+      });
+      expect(created.status).toBe(202);
+      const group = await demo.call('POST', '/compute/v2.1/os-server-groups', {
+        body: { server_group: { name: 'counted', policies: ['anti-affinity'] } },
+      });
+      expect(group.status).toBe(200);
+
+      const limits = (await demo.call('GET', '/compute/v2.1/limits')).body.limits.absolute;
+      expect(limits).toMatchObject({ totalInstancesUsed: 1, totalCoresUsed: 1, totalRAMUsed: 2048, totalServerGroupsUsed: 1 });
+      expect((await admin.call('GET', `/compute/v2.1/limits?tenant_id=${demo.projectId}`)).body.limits.absolute).toMatchObject({
+        totalInstancesUsed: 1,
+        totalServerGroupsUsed: 1,
+      });
+      expect((await admin.call('GET', '/compute/v2.1/limits')).body.limits.absolute).toMatchObject({ totalInstancesUsed: 0 });
+
+      const denied = await demo.call('GET', `/compute/v2.1/limits?tenant_id=${admin.projectId}`);
+      expect(denied.status).toBe(403);
+      expect(denied.body).toEqual({
+        forbidden: { code: 403, message: "Policy doesn't allow os_compute_api:limits:other_project to be performed." },
+      });
+      await demo.call('DELETE', `/compute/v2.1/servers/${created.body.server.id}`);
+      await demo.call('DELETE', `/compute/v2.1/os-server-groups/${group.body.server_group.id}`);
+    });
+
     it('shows quota details with usage', async () => {
       const response = await admin.call('GET', `/compute/v2.1/os-quota-sets/${admin.projectId}/detail`);
       expect(response.body.quota_set.instances).toEqual({ in_use: 0, limit: 10, reserved: 0 });

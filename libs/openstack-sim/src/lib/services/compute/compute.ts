@@ -34,7 +34,7 @@ function computeRoutes(): Router<ComputeHandler> {
   registerServerGroupRoutes(router);
   return router
     .get('/limits', (call) => {
-      const projectId = targetProject(call.ctx.query.get('tenant_id'), call.project.id, call.auth.isAdmin);
+      const projectId = targetProject(call.ctx.query.get('tenant_id'), call.project.id, call.auth.isAdmin, LIMITS_OTHER_PROJECT);
       const { state } = call.sim;
       const groups = [...state.serverGroups.values()].filter((g) => g.projectId === projectId).length;
       return { status: 200, body: limitsView(state.quotasOf(projectId), state.usageOf(projectId, call.now), call.mv, groups) };
@@ -186,10 +186,13 @@ function maxMinor(sim: Simulation): number {
   return parseMicroversion(sim.behaviour.computeMaxMicroversion);
 }
 
+/** Nova's rule for `GET /limits?tenant_id=` naming another project (admin only by default). */
+const LIMITS_OTHER_PROJECT = 'os_compute_api:limits:other_project';
+
 /** Which project a limits/quota call is about: another project's only for admins. */
-function targetProject(asked: string | null, own: string, isAdmin: boolean): string {
+function targetProject(asked: string | null, own: string, isAdmin: boolean, policy = 'os_compute_api:os-quota-sets:show'): string {
   if (asked === null || asked === own) return own;
-  if (!isAdmin) throw policyForbidden('os_compute_api:os-quota-sets:show');
+  if (!isAdmin) throw policyForbidden(policy);
   return asked;
 }
 
