@@ -1,7 +1,8 @@
-import type { Image, Keypair, Network, SecurityGroup, ServerGroup, VolumeType } from '@peak/openstack-client';
+import type { Image, Keypair, Limits, Network, QuotaUsage, SecurityGroup, ServerGroup, VolumeType } from '@peak/openstack-client';
 import type { ImageDto } from './dto/image.dto';
 import type { KeypairDto, SecurityGroupDto, ServerGroupDto, VolumeTypeDto } from './dto/launch-catalog.dto';
 import type { NetworkDto } from './dto/network.dto';
+import type { QuotaDto, QuotaResource, QuotasDto } from './dto/quota.dto';
 
 export function mapImage(image: Image): ImageDto {
   return {
@@ -44,3 +45,26 @@ export function mapVolumeType(type: VolumeType): VolumeTypeDto {
 
 export const byName = <T extends { name: string; id: string }>(a: T, b: T): number =>
   a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+
+/**
+ * Nova's absolute limits as the API's quota list, in a fixed order. Nova reports no key pair usage (its key pair quota
+ * is per user): `keyPairsUsed` is the caller's own count when known. A cloud without server group limits reports them
+ * as unlimited with none used.
+ */
+export function mapQuotas(projectId: string, limits: Limits, keyPairsUsed: number | null): QuotasDto {
+  const item = (resource: QuotaResource, usage: QuotaUsage): QuotaDto => ({ resource, used: usage.used, limit: usage.limit });
+  return {
+    projectId,
+    quotas: [
+      item('instances', limits.instances),
+      item('cores', limits.cores),
+      item('ramMiB', limits.ramMiB),
+      {
+        resource: 'keyPairs',
+        used: keyPairsUsed,
+        limit: limits.maxKeypairs === undefined || limits.maxKeypairs < 0 ? null : limits.maxKeypairs,
+      },
+      item('serverGroups', limits.serverGroups ?? { limit: null, used: 0, remaining: null }),
+    ],
+  };
+}

@@ -5,10 +5,11 @@ import { ImagesController } from './images.controller';
 import { LaunchCatalogController } from './launch-catalog.controller';
 import { NetworksController } from './networks.controller';
 import { CatalogService } from './catalog.service';
+import { QuotasController } from './quotas.controller';
 
 @Module({
   imports: [ConfigModule.forFeature(catalogConfig)],
-  controllers: [ImagesController, NetworksController, LaunchCatalogController],
+  controllers: [ImagesController, NetworksController, LaunchCatalogController, QuotasController],
   providers: [CatalogService],
   exports: [CatalogService],
 })

@@ -6,6 +6,7 @@ import {
   type Flavor,
   type Image,
   type Keypair,
+  type Limits,
   type Network,
   type SecurityGroup,
   type ServerGroup,
@@ -74,6 +75,7 @@ export class CatalogService {
   private readonly zones: TtlCache<string[]>;
   private readonly serverGroups: TtlCache<ServerGroup[]>;
   private readonly volumeTypes: TtlCache<VolumeType[]>;
+  private readonly limits: TtlCache<Limits>;
 
   constructor(
     private readonly openstack: OpenStackClient,
@@ -88,6 +90,7 @@ export class CatalogService {
     this.zones = new TtlCache(config.cacheTtlMs, clock);
     this.serverGroups = new TtlCache(config.cacheTtlMs, clock);
     this.volumeTypes = new TtlCache(config.cacheTtlMs, clock);
+    this.limits = new TtlCache(config.cacheTtlMs, clock);
   }
 
   listImages(viewer: CatalogViewer, refresh = false): Promise<Image[]> {
@@ -128,6 +131,19 @@ export class CatalogService {
     return this.load(this.volumeTypes, viewer, refresh, async (client) =>
       (await client.blockStorage.available()) ? client.blockStorage.listVolumeTypes() : [],
     );
+  }
+
+  /**
+   * Nova's absolute limits of `projectId` (the token's own, or another for an admin token: Nova's policy decides) and,
+   * for the caller's own project, how many key pairs the caller has (Nova limits them per user and reports no usage).
+   */
+  async getLimits(viewer: CatalogViewer, projectId: string, refresh = false): Promise<{ limits: Limits; keyPairsUsed: number | null }> {
+    const own = projectId === viewer.projectId;
+    const [limits, keypairs] = await Promise.all([
+      this.load(this.limits, viewer, refresh, (client) => client.compute.getLimits(own ? {} : { projectId }), `of:${projectId}|`),
+      own ? this.listKeypairs(viewer, refresh) : undefined,
+    ]);
+    return { limits, keyPairsUsed: keypairs?.length ?? null };
   }
 
   private async load<T>(

@@ -31,6 +31,8 @@ export type { ListImages$Params as ListImages$Params } from './fn/images/list-im
 export { listImages as listImages } from './fn/images/list-images';
 export type { ListNetworks$Params as ListNetworks$Params } from './fn/networks/list-networks';
 export { listNetworks as listNetworks } from './fn/networks/list-networks';
+export type { GetQuotas$Params as GetQuotas$Params } from './fn/quotas/get-quotas';
+export { getQuotas as getQuotas } from './fn/quotas/get-quotas';
 export type { ListSchedules$Params as ListSchedules$Params } from './fn/schedules/list-schedules';
 export { listSchedules as listSchedules } from './fn/schedules/list-schedules';
 export type { CreateSchedule$Params as CreateSchedule$Params } from './fn/schedules/create-schedule';

@@ -41,6 +41,10 @@ export const schemaLimits = {
     leadTimeMinutes: { minimum: 0, maximum: 1440, default: 5 },
     timeZone: { default: 'UTC' },
   },
+  QuotaDto: {
+    limit: { minimum: 0 },
+    used: { minimum: 0 },
+  },
   RecurringWindowDto: {
     durationMinutes: { minimum: 1, maximum: 527040 },
     excludedDates: { maxItems: 1000 },

@@ -7,4 +7,5 @@ export { LaunchOptionsService } from './services/launch-options.service';
 export { FlavorsService } from './services/flavors.service';
 export { ImagesService } from './services/images.service';
 export { NetworksService } from './services/networks.service';
+export { QuotasService } from './services/quotas.service';
 export { SchedulesService } from './services/schedules.service';
