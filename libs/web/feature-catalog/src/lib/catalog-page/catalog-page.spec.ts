@@ -2,7 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { FlavorDto, ImageDto, NetworkDto } from '@peak/api-client';
+import { FlavorDto, ImageDto, NetworkDto, QuotasDto } from '@peak/api-client';
 import { Notifier } from '@peak/web/util';
 import { CatalogPage } from './catalog-page';
 
@@ -25,6 +25,14 @@ const flavors: FlavorDto[] = [
   },
 ];
 const networks: NetworkDto[] = [{ id: 'net-1', name: 'private', status: 'ACTIVE', shared: false, external: false, subnets: ['s1', 's2'] }];
+
+const quotas: QuotasDto = {
+  projectId: 'p-demo',
+  quotas: [
+    { resource: 'instances', used: 9, limit: 10 },
+    { resource: 'cores', used: 4, limit: null },
+  ],
+};
 
 describe(CatalogPage.name, () => {
   let http: HttpTestingController;
@@ -58,14 +66,19 @@ describe(CatalogPage.name, () => {
   it('lists images, flavors (managed ones first and marked) and networks', async () => {
     const fixture = await render();
     const root = fixture.nativeElement as HTMLElement;
-    expect(root.querySelectorAll('mat-progress-bar')).toHaveLength(3);
+    expect(root.querySelectorAll('mat-progress-bar')).toHaveLength(4);
 
+    http.expectOne('/v1/quotas?refresh=false').flush(quotas);
     http.expectOne('/v1/images?refresh=false').flush(images);
     http.expectOne('/v1/flavors?refresh=false').flush(flavors);
     http.expectOne('/v1/networks?refresh=false').flush(networks);
     await fixture.whenStable();
 
-    expect(root.querySelectorAll('mat-progress-bar')).toHaveLength(0);
+    // The only bar left is the instances quota's (cores are unlimited).
+    const quotaBars = root.querySelectorAll('mat-card[aria-labelledby="quotas-heading"] mat-progress-bar');
+    expect([...quotaBars].map((bar) => bar.getAttribute('aria-label'))).toEqual(['Instances: 9 of 10 used']);
+    expect(root.querySelector('[data-resource="cores"]')?.textContent).toContain('4 used, unlimited');
+    expect(root.querySelectorAll('mat-progress-bar')).toHaveLength(1);
     expect(rows(root, 'images-heading')).toEqual([
       ['cirros-0.6.2img-1', 'active', 'public', '20 MiB', '1 GiB disk, 64 MiB RAM'],
       ['debian-12img-2', 'active', 'private', '—', 'no minimum'],
@@ -89,6 +102,7 @@ describe(CatalogPage.name, () => {
     const fixture = await render();
     const root = fixture.nativeElement as HTMLElement;
 
+    http.expectOne('/v1/quotas?refresh=false').flush(quotas);
     http
       .expectOne('/v1/images?refresh=false')
       .flush(
@@ -107,11 +121,32 @@ describe(CatalogPage.name, () => {
 
     root.querySelector<HTMLButtonElement>('peak-page-header button')?.click();
     await fixture.whenStable();
+    http.expectOne('/v1/quotas?refresh=true').flush(quotas);
     http.expectOne('/v1/images?refresh=true').flush(images);
     http.expectOne('/v1/flavors?refresh=true').flush(flavors);
     http.expectOne('/v1/networks?refresh=true').flush(networks);
     await fixture.whenStable();
 
     expect(rows(root, 'images-heading')).toHaveLength(2);
+  });
+
+  it('says why quotas could not be loaded, in their own card', async () => {
+    const fixture = await render();
+    const root = fixture.nativeElement as HTMLElement;
+    http
+      .expectOne('/v1/quotas?refresh=false')
+      .flush(
+        { statusCode: 503, error: 'Service Unavailable', message: 'compute: Nova is down' },
+        { status: 503, statusText: 'Service Unavailable' },
+      );
+    http.expectOne('/v1/images?refresh=false').flush(images);
+    http.expectOne('/v1/flavors?refresh=false').flush(flavors);
+    http.expectOne('/v1/networks?refresh=false').flush(networks);
+    await fixture.whenStable();
+
+    expect(root.querySelector('mat-card[aria-labelledby="quotas-heading"] peak-empty-state')?.textContent).toContain(
+      'compute: Nova is down',
+    );
+    expect(errors).toEqual(['Could not load quotas: compute: Nova is down']);
   });
 });

@@ -17,13 +17,16 @@ import {
   LoadState,
   NetworkDto,
   NetworksService,
+  QuotasDto,
+  QuotasService,
 } from '@peak/api-client';
 import { EmptyState, PageHeader } from '@peak/web/ui';
 import { Notifier } from '@peak/web/util';
 import { BehaviorSubject, Observable, switchMap, tap } from 'rxjs';
+import { QuotaList } from '../quota-list/quota-list';
 import { formatBytes, formatMiB } from '../sizes';
 
-/** What the cloud offers to schedules: images to boot, flavors (sizes) and networks to attach. */
+/** What the cloud offers to schedules: the project's quotas, images to boot, flavors (sizes) and networks to attach. */
 @Component({
   selector: 'peak-catalog-page',
   imports: [
@@ -36,6 +39,7 @@ import { formatBytes, formatMiB } from '../sizes';
     MatTableModule,
     MatTooltipModule,
     PageHeader,
+    QuotaList,
   ],
   templateUrl: './catalog-page.html',
   styleUrl: './catalog-page.scss',
@@ -46,12 +50,14 @@ export class CatalogPage {
   private readonly imagesApi = inject(ImagesService);
   private readonly flavorsApi = inject(FlavorsService);
   private readonly networksApi = inject(NetworksService);
+  private readonly quotasApi = inject(QuotasService);
   /** `true` asks the API to bypass its short cache (the Refresh button). */
   private readonly refresh$ = new BehaviorSubject(false);
 
   protected readonly images = this.load((refresh) => this.imagesApi.listImages({ refresh }), 'images');
   protected readonly flavors = this.load((refresh) => this.flavorsApi.listFlavors({ refresh }), 'flavors');
   protected readonly networks = this.load((refresh) => this.networksApi.listNetworks({ refresh }), 'networks');
+  protected readonly quotas = this.load((refresh): Observable<QuotasDto> => this.quotasApi.getQuotas({ refresh }), 'quotas');
 
   protected readonly imageColumns = ['name', 'status', 'visibility', 'size', 'minimums'];
   protected readonly flavorColumns = ['name', 'vcpus', 'ram', 'disk', 'visibility', 'managed'];
