@@ -5,7 +5,7 @@ import { MAT_FORM_FIELD_DEFAULT_OPTIONS, MatFormFieldDefaultOptions } from '@ang
 import { MatIconRegistry } from '@angular/material/icon';
 import { provideRouter, TitleStrategy, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
 import { AuthSession, authInterceptor } from '@peak/web/feature-auth';
-import { PageTitleStrategy, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
+import { CURRENT_USER_ID, PageTitleStrategy, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
 import { appRoutes } from './app.routes';
 
 export const appConfig: ApplicationConfig = {
@@ -21,6 +21,14 @@ export const appConfig: ApplicationConfig = {
       useFactory: () => {
         const session = inject(AuthSession);
         return computed(() => ({ cloudAdmin: session.cloudAdmin(), projectName: session.projectName() }));
+      },
+    },
+    // Preferences (the zone times are shown in) are kept per user.
+    {
+      provide: CURRENT_USER_ID,
+      useFactory: () => {
+        const session = inject(AuthSession);
+        return computed(() => session.session()?.user.id ?? null);
       },
     },
     // Every generated API service goes through this HttpClient, so the interceptor sets X-Auth-Token on every

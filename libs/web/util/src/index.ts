@@ -1,3 +1,4 @@
+export * from './lib/display-zone';
 export * from './lib/notifier';
 export * from './lib/page-title-strategy';
 export * from './lib/project-scope';
