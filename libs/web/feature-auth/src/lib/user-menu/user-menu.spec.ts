@@ -1,8 +1,11 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { Component } from '@angular/core';
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { Component, computed } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { MatButtonToggleGroupHarness } from '@angular/material/button-toggle/testing';
 import { provideRouter, Router } from '@angular/router';
+import { BROWSER_TIME_ZONE, CURRENT_USER_ID, DisplayZone, displayZoneStorageKey } from '@peak/web/util';
 import { AuthSession } from '../auth-session';
 import { authInterceptor } from '../auth.interceptor';
 import { issuedToken } from '../testing';
@@ -16,11 +19,20 @@ describe(UserMenu.name, () => {
 
   async function render() {
     sessionStorage.clear();
+    localStorage.clear();
     TestBed.configureTestingModule({
       providers: [
         provideRouter([{ path: '**', component: Blank }]),
         provideHttpClient(withInterceptors([authInterceptor])),
         provideHttpClientTesting(),
+        { provide: BROWSER_TIME_ZONE, useValue: 'Asia/Tokyo' },
+        {
+          provide: CURRENT_USER_ID,
+          useFactory: () => {
+            const session = TestBed.inject(AuthSession);
+            return computed(() => session.session()?.user.id ?? null);
+          },
+        },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -78,5 +90,21 @@ describe(UserMenu.name, () => {
     await new Promise((resolve) => setTimeout(resolve));
     expect(session.loggedIn()).toBe(false);
     expect(TestBed.inject(Router).url).toBe('/login');
+  });
+
+  it('offers the zone times are shown in, the schedule’s by default, and keeps the user’s pick', async () => {
+    const fixture = await render();
+    TestBed.inject(AuthSession).start(issuedToken());
+    await fixture.whenStable();
+    const group = await TestbedHarnessEnvironment.loader(fixture).getHarness(
+      MatButtonToggleGroupHarness.with({ selector: '[aria-label="Times in"]' }),
+    );
+    const toggles = await group.getToggles();
+    expect(await Promise.all(toggles.map((t) => t.getText()))).toEqual(['My zone', "Schedule's zone"]);
+    expect(await Promise.all(toggles.map((t) => t.isChecked()))).toEqual([false, true]);
+
+    await toggles[0]?.check();
+    expect(TestBed.inject(DisplayZone).zoneFor('Europe/Paris')).toBe('Asia/Tokyo');
+    expect(localStorage.getItem(displayZoneStorageKey('u-admin'))).toBe('mine');
   });
 });

@@ -1,21 +1,34 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import { DisplayZone, DisplayZoneChoice } from '@peak/web/util';
 import { AuthSession } from '../auth-session';
 
 /**
- * The toolbar's account corner: who is logged in on which project (details on hover and focus), a read-only
- * badge for users who may not change schedules, and logout. Plain elements and the tooltip the shell already
+ * The toolbar's account corner: the zone window times are shown in (the user's own or each schedule's), who is
+ * logged in on which project (details on hover and focus), a read-only badge for users who may not change
+ * schedules, and logout. Plain elements and the tooltip the shell already
  * loads: a menu panel would cost the console's first load more than it gives.
  */
 @Component({
   selector: 'peak-user-menu',
-  imports: [MatButtonModule, MatIconModule, MatTooltipModule],
+  imports: [MatButtonModule, MatButtonToggleModule, MatIconModule, MatTooltipModule],
   providers: [DatePipe],
   template: `
     @if (session.session(); as s) {
+      <mat-button-toggle-group
+        class="zones"
+        hideSingleSelectionIndicator
+        aria-label="Times in"
+        [value]="displayZone.choice()"
+        (change)="chooseZone($event.value)"
+      >
+        <mat-button-toggle value="mine" [matTooltip]="'Your zone: ' + displayZone.browserZone">My zone</mat-button-toggle>
+        <mat-button-toggle value="schedule" matTooltip="Each schedule's own zone">Schedule's zone</mat-button-toggle>
+      </mat-button-toggle-group>
       <span class="account" tabindex="0" role="group" [attr.aria-label]="'Logged in as ' + label()" [matTooltip]="details()">
         <mat-icon aria-hidden="true">account_circle</mat-icon>
         <span class="who">{{ label() }}</span>
@@ -34,6 +47,11 @@ import { AuthSession } from '../auth-session';
       align-items: center;
       gap: 4px;
       min-width: 0;
+    }
+    .zones {
+      flex: none;
+      --mat-button-toggle-height: 32px;
+      font: var(--mat-sys-label-medium);
     }
     .account {
       display: inline-flex;
@@ -69,6 +87,7 @@ import { AuthSession } from '../auth-session';
 })
 export class UserMenu {
   protected readonly session = inject(AuthSession);
+  protected readonly displayZone = inject(DisplayZone);
   private readonly datePipe = inject(DatePipe);
 
   /** `user · project`, as OpenStack dashboards show it. */
@@ -90,6 +109,10 @@ export class UserMenu {
       `Until ${this.datePipe.transform(s.expiresAt, 'short') ?? s.expiresAt}`,
     ].join(' · ');
   });
+
+  protected chooseZone(choice: DisplayZoneChoice): void {
+    this.displayZone.set(choice);
+  }
 
   protected logout(): void {
     void this.session.logout();
