@@ -21,7 +21,7 @@ import {
   toApiProblem,
 } from '@peak/api-client';
 import { EmptyState, Loading, OccurrenceList, PageHeader, StateChip, VmProgress } from '@peak/web/ui';
-import { browserTimeZone, formatInZone, internalRoutes, Notifier, offsetLabel, pageTitle, WRITE_ACCESS } from '@peak/web/util';
+import { browserTimeZone, DisplayZone, formatInZone, internalRoutes, Notifier, offsetLabel, pageTitle, WRITE_ACCESS } from '@peak/web/util';
 import { distinctUntilChanged, of, Subject, switchMap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { launchLines } from '../shared/launch-text';
@@ -80,6 +80,7 @@ export class ScheduleDetailPage {
   private readonly switcher = inject(ScheduleSwitcher);
   private readonly router = inject(Router);
   private readonly title = inject(Title);
+  private readonly displayZone = inject(DisplayZone);
   /** The time, read again on the clock's ticks: windows that end while the page is open leave "Next windows". */
   private readonly now = injectNow();
   protected readonly names = inject(CatalogNames);
@@ -188,6 +189,11 @@ export class ScheduleDetailPage {
   /** For past runs: how many VMs reached ACTIVE at some point. */
   protected reachedActive(run: RunDto): number {
     return run.vms.filter((vm) => vm.activeAt !== null).length;
+  }
+
+  /** The zone its times are shown in: the schedule's, or the viewer's when they chose theirs. */
+  protected zone(schedule: { readonly timeZone: string }): string {
+    return this.displayZone.zoneFor(schedule.timeZone);
   }
 
   protected runWindow(run: RunDto, timeZone: string): string {

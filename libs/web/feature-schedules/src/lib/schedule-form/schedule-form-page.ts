@@ -62,6 +62,7 @@ import {
 import {
   browserTimeZone,
   describeCron,
+  DisplayZone,
   ianaTimeZones,
   internalRoutes,
   Notifier,
@@ -232,6 +233,7 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
    * after a reload), the page says so and saves nothing.
    */
   protected readonly canWrite = inject(WRITE_ACCESS);
+  protected readonly displayZone = inject(DisplayZone);
   protected readonly routes = internalRoutes.schedules;
   protected readonly weekdays = WEEKDAY_NAMES.map((name, value) => ({ name, value }));
   protected readonly presets: { value: RecurrencePreset; label: string }[] = [
@@ -535,6 +537,14 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
   }
 
   /** What the preview refuses that no field shows (those are said at their field); empty when all are. */
+  /** The preview's zone: the schedule's, or the viewer's (naming the schedule's too) when they chose theirs. */
+  protected previewZoneLabel(): string {
+    const zone = this.form.controls.timeZone.value ?? '';
+    if (zone === '') return '';
+    const shown = this.displayZone.zoneFor(zone);
+    return shown === zone ? zone : `${shown} (the schedule's zone is ${zone})`;
+  }
+
   protected previewProblems(problem: ApiProblem): string[] {
     if (problem.fieldProblems.length === 0) return [humanReason(problem.message)];
     return problem.fieldProblems.filter((row) => this.placedField(row.field) === null).map((row) => this.describeProblem(row));

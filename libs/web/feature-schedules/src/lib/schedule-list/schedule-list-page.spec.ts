@@ -9,7 +9,7 @@ import { provideRouter, Router, withComponentInputBinding } from '@angular/route
 import { RouterTestingHarness } from '@angular/router/testing';
 import { RunSummaryDto, ScheduleDto } from '@peak/api-client';
 import { of } from 'rxjs';
-import { Notifier, ProjectScope } from '@peak/web/util';
+import { BROWSER_TIME_ZONE, DisplayZone, Notifier, ProjectScope } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
 import { ScheduleSwitcher } from '../shared/schedule-switcher';
@@ -484,7 +484,9 @@ describe(ScheduleListPage.name, () => {
 
   describe('states', () => {
     const nextCell = (root: HTMLElement, name: string) =>
-      root.querySelector(`tr[data-schedule="${name}"] td.mat-column-next`)?.textContent?.trim();
+      root.querySelector(`tr[data-schedule="${name}"] td.mat-column-next .next`)?.textContent?.trim();
+    const nextZone = (root: HTMLElement, name: string) =>
+      root.querySelector(`tr[data-schedule="${name}"] td.mat-column-next .zone`)?.textContent?.trim();
     const live = (windowEnd: string): RunSummaryDto => ({
       id: 'r',
       state: 'active',
@@ -554,6 +556,40 @@ describe(ScheduleListPage.name, () => {
 
       expect(nextCell(root, 'On')).toBe('Thu, Dec 10, 2026, 08:00 AM GMT+1');
       expect(nextCell(root, 'Off')).toBe('None while disabled');
+      expect(nextZone(root, 'Off')).toBeUndefined();
+      fixture.destroy();
+    });
+
+    it('shows the next window in the schedule’s zone, then in the viewer’s once they choose theirs, naming the zone', async () => {
+      localStorage.clear();
+      const fixture = await render('/schedules', true, undefined, [{ provide: BROWSER_TIME_ZONE, useValue: 'Asia/Tokyo' }]);
+      const next = {
+        start: '2026-12-10T07:00:00Z',
+        end: '2026-12-10T09:00:00Z',
+        provisionAt: '2026-12-10T06:55:00Z',
+        localStart: '2026-12-10T08:00:00+01:00',
+        localEnd: '2026-12-10T10:00:00+01:00',
+        requestedLocalStart: '2026-12-10T08:00',
+        dstAdjustment: 'none' as const,
+        skipReason: null,
+        status: 'scheduled' as const,
+      };
+      http
+        .expectOne('/v1/schedules?limit=50&offset=0')
+        .flush(page([aSchedule({ name: 'On', timeZone: 'Europe/Paris', nextOccurrence: next })], 1, 50, 0));
+      await settle(fixture);
+      const root = fixture.nativeElement as HTMLElement;
+      expect(nextCell(root, 'On')).toBe('Thu, Dec 10, 2026, 08:00 AM GMT+1');
+      expect(nextZone(root, 'On')).toBe('Europe/Paris');
+
+      TestBed.inject(DisplayZone).set('mine');
+      await settle(fixture);
+      expect(nextCell(root, 'On')).toBe('Thu, Dec 10, 2026, 04:00 PM GMT+9');
+      expect(nextZone(root, 'On')).toBe('Asia/Tokyo');
+
+      TestBed.inject(DisplayZone).set('schedule');
+      await settle(fixture);
+      expect(nextZone(root, 'On')).toBe('Europe/Paris');
       fixture.destroy();
     });
   });

@@ -18,7 +18,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LOADING, LoadState, ScheduleDto, ScheduleListDto, SchedulesService, ScheduleState } from '@peak/api-client';
 import { EmptyState, PageHeader, STATE_LOOKS, StateChip } from '@peak/web/ui';
-import { formatInZone, internalRoutes, Notifier, offsetLabel, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
+import { DisplayZone, formatInZone, internalRoutes, Notifier, offsetLabel, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
 import { debounceTime, map, Observable, scan, startWith, Subject, switchMap, tap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { injectNow } from '../shared/page-clock';
@@ -111,6 +111,7 @@ export class ScheduleListPage {
   /** Users who may only read are offered no way to create, change or delete. */
   protected readonly canWrite = inject(WRITE_ACCESS);
   private readonly scope = inject(PROJECT_SCOPE);
+  private readonly displayZone = inject(DisplayZone);
   /** Cloud admins see every project's schedules: they get a project column and filter. */
   protected readonly cloudAdmin = computed(() => this.scope().cloudAdmin);
   /** Anyone else sees their own project's schedules: the page says which project that is. */
@@ -243,11 +244,22 @@ export class ScheduleListPage {
     if (!schedule.enabled) return 'None while disabled';
     const next = schedule.nextOccurrence;
     const run = schedule.latestRun;
+    const zone = this.zone(schedule);
     if (!next && run && RUNNING.includes(schedule.state) && Date.parse(run.windowEnd) > this.now()) {
-      return `Running until ${formatInZone(run.windowEnd, schedule.timeZone)} ${offsetLabel(run.windowEnd, schedule.timeZone)}`;
+      return `Running until ${formatInZone(run.windowEnd, zone)} ${offsetLabel(run.windowEnd, zone)}`;
     }
     if (!next) return 'None left';
-    return `${formatInZone(next.start, schedule.timeZone)} ${offsetLabel(next.start, schedule.timeZone)}`;
+    return `${formatInZone(next.start, zone)} ${offsetLabel(next.start, zone)}`;
+  }
+
+  /** The zone the next window is shown in: the schedule's, or the viewer's when they chose theirs. */
+  protected zone(schedule: ScheduleDto): string {
+    return this.displayZone.zoneFor(schedule.timeZone);
+  }
+
+  /** Whether the next-window cell shows a time (and so its zone). */
+  protected showsTime(text: string): boolean {
+    return text !== 'None while disabled' && text !== 'None left';
   }
 
   protected stateLabel(state: ScheduleState): string {
