@@ -1,9 +1,9 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { Component, computed } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { MatButtonToggleGroupHarness } from '@angular/material/button-toggle/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { provideRouter, Router } from '@angular/router';
 import { BROWSER_TIME_ZONE, CURRENT_USER_ID, DisplayZone, displayZoneStorageKey } from '@peak/web/util';
 import { AuthSession } from '../auth-session';
@@ -58,7 +58,7 @@ describe(UserMenu.name, () => {
       }),
     );
     await fixture.whenStable();
-    const account = (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>('[role="group"]');
+    const account = (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>('[role="group"][aria-label^="Logged in"]');
     expect(account?.getAttribute('aria-label')).toBe('Logged in as viewer · admin');
     expect(account?.textContent).toContain('read only');
 
@@ -96,14 +96,14 @@ describe(UserMenu.name, () => {
     const fixture = await render();
     TestBed.inject(AuthSession).start(issuedToken());
     await fixture.whenStable();
-    const group = await TestbedHarnessEnvironment.loader(fixture).getHarness(
-      MatButtonToggleGroupHarness.with({ selector: '[aria-label="Times in"]' }),
-    );
-    const toggles = await group.getToggles();
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    const toggles = await loader.getAllHarnesses(MatButtonHarness.with({ ancestor: '[role="group"][aria-label="Times in"]' }));
+    const pressed = () => Promise.all(toggles.map(async (t) => (await t.host()).getAttribute('aria-pressed')));
     expect(await Promise.all(toggles.map((t) => t.getText()))).toEqual(['My zone', "Schedule's zone"]);
-    expect(await Promise.all(toggles.map((t) => t.isChecked()))).toEqual([false, true]);
+    expect(await pressed()).toEqual(['false', 'true']);
 
-    await toggles[0]?.check();
+    await toggles[0]?.click();
+    expect(await pressed()).toEqual(['true', 'false']);
     expect(TestBed.inject(DisplayZone).zoneFor('Europe/Paris')).toBe('Asia/Tokyo');
     expect(localStorage.getItem(displayZoneStorageKey('u-admin'))).toBe('mine');
   });

@@ -1,7 +1,6 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { DisplayZone, DisplayZoneChoice } from '@peak/web/util';
@@ -15,20 +14,31 @@ import { AuthSession } from '../auth-session';
  */
 @Component({
   selector: 'peak-user-menu',
-  imports: [MatButtonModule, MatButtonToggleModule, MatIconModule, MatTooltipModule],
+  imports: [MatButtonModule, MatIconModule, MatTooltipModule],
   providers: [DatePipe],
   template: `
     @if (session.session(); as s) {
-      <mat-button-toggle-group
-        class="zones"
-        hideSingleSelectionIndicator
-        aria-label="Times in"
-        [value]="displayZone.choice()"
-        (change)="chooseZone($event.value)"
-      >
-        <mat-button-toggle value="mine" [matTooltip]="'Your zone: ' + displayZone.browserZone">My zone</mat-button-toggle>
-        <mat-button-toggle value="schedule" matTooltip="Each schedule's own zone">Schedule's zone</mat-button-toggle>
-      </mat-button-toggle-group>
+      <!-- Two pressed-or-not buttons rather than a button-toggle group: the shell's first load stays as it was. -->
+      <span class="zones" role="group" aria-label="Times in">
+        <button
+          type="button"
+          [matButton]="zone() === 'mine' ? 'tonal' : 'text'"
+          [attr.aria-pressed]="zone() === 'mine'"
+          [matTooltip]="'Show window times in your zone, ' + displayZone.browserZone"
+          (click)="chooseZone('mine')"
+        >
+          My zone
+        </button>
+        <button
+          type="button"
+          [matButton]="zone() === 'schedule' ? 'tonal' : 'text'"
+          [attr.aria-pressed]="zone() === 'schedule'"
+          matTooltip="Show window times in each schedule's own zone"
+          (click)="chooseZone('schedule')"
+        >
+          Schedule's zone
+        </button>
+      </span>
       <span class="account" tabindex="0" role="group" [attr.aria-label]="'Logged in as ' + label()" [matTooltip]="details()">
         <mat-icon aria-hidden="true">account_circle</mat-icon>
         <span class="who">{{ label() }}</span>
@@ -50,8 +60,8 @@ import { AuthSession } from '../auth-session';
     }
     .zones {
       flex: none;
-      --mat-button-toggle-height: 32px;
-      font: var(--mat-sys-label-medium);
+      display: inline-flex;
+      gap: 2px;
     }
     .account {
       display: inline-flex;
@@ -88,6 +98,7 @@ import { AuthSession } from '../auth-session';
 export class UserMenu {
   protected readonly session = inject(AuthSession);
   protected readonly displayZone = inject(DisplayZone);
+  protected readonly zone = this.displayZone.choice;
   private readonly datePipe = inject(DatePipe);
 
   /** `user · project`, as OpenStack dashboards show it. */
