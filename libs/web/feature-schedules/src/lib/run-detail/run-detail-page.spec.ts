@@ -1,10 +1,11 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Title } from '@angular/platform-browser';
 import { provideRouter } from '@angular/router';
 import { RunDto, RunVmDto } from '@peak/api-client';
-import { Notifier } from '@peak/web/util';
+import { BROWSER_TIME_ZONE, DisplayZone, Notifier } from '@peak/web/util';
 import { aSchedule } from '../testing/fixtures';
 import { RunDetailPage } from './run-detail-page';
 
@@ -51,13 +52,14 @@ function aVm(slot: number, status: string, serverId: string | null, faultMessage
 describe(RunDetailPage.name, () => {
   let http: HttpTestingController;
 
-  async function render(runId = 'run-1') {
+  async function render(runId = 'run-1', extra: Provider[] = []) {
     TestBed.configureTestingModule({
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
         provideRouter([]),
         { provide: Notifier, useValue: { error: () => undefined, success: () => undefined } },
+        ...extra,
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -128,6 +130,25 @@ describe(RunDetailPage.name, () => {
 
     expect(root.querySelector('peak-page-header peak-state-chip')?.textContent).toContain('Stopped');
     expect(root.querySelector('dd.stopped')?.textContent?.trim()).toBe('Tue, Dec 1, 2026, 09:30 AM GMT+1, by bob');
+    fixture.destroy();
+  });
+
+  it('shows its times in the viewer’s zone once they choose theirs, with that zone named', async () => {
+    const fixture = await render('run-1', [{ provide: BROWSER_TIME_ZONE, useValue: 'America/New_York' }]);
+    http.expectOne('/v1/schedules/s-1').flush(aSchedule({ id: 's-1', timeZone: 'Europe/Paris' }));
+    (await runsRequest()).flush({ items: [aRun()], total: 1, limit: 100, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    const planned = () => root.querySelector('dd.planned')?.textContent?.trim();
+    const zoneName = () => root.querySelector('mat-card[aria-labelledby="times-heading"] mat-card-subtitle')?.textContent?.trim();
+    expect(planned()).toBe('Tue, Dec 1, 2026, 07:55 AM GMT+1');
+    expect(zoneName()).toBe('Europe/Paris');
+
+    TestBed.inject(DisplayZone).set('mine');
+    await fixture.whenStable();
+    expect(planned()).toBe('Tue, Dec 1, 2026, 01:55 AM GMT-5');
+    expect(zoneName()).toBe('America/New_York');
+    expect(root.querySelector('h1')?.textContent).toBe('Run Tue, Dec 1, 2026, 02:00 AM – 04:00 AM GMT-5');
     fixture.destroy();
   });
 

@@ -8,7 +8,7 @@ import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { LoadState, loadState, RunDto, RunVmDto, ScheduleDto, SchedulesService } from '@peak/api-client';
 import { EmptyState, Loading, PageHeader, StateChip } from '@peak/web/ui';
-import { browserTimeZone, DisplayZone, formatInZone, internalRoutes, Notifier, offsetLabel, pageTitle } from '@peak/web/util';
+import { DisplayZone, formatInZone, internalRoutes, Notifier, offsetLabel, pageTitle } from '@peak/web/util';
 import { EMPTY, expand, last, map, Observable, switchMap, takeWhile } from 'rxjs';
 import { pollState, reportFailures } from '../shared/poll';
 import { latenessText, LIVE_RUN_STATES, runWindowText, SHORTFALL_TEXT, shortfallText } from '../shared/schedule-text';
@@ -77,7 +77,7 @@ export class RunDetailPage {
    * Times read in the schedule's zone, as its windows are (or in the viewer's, when they chose theirs); in the
    * browser's while the schedule is unknown.
    */
-  protected readonly timeZone = computed(() => this.displayZone.zoneFor(this.schedule().value?.timeZone ?? browserTimeZone()));
+  protected readonly timeZone = computed(() => this.displayZone.zoneFor(this.schedule().value?.timeZone ?? this.displayZone.browserZone));
   protected readonly scheduleName = computed(() => this.schedule().value?.name ?? this.runValue()?.scheduleName ?? null);
   protected readonly heading = computed(() => {
     const run = this.runValue();
