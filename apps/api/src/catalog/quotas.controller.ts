@@ -1,5 +1,5 @@
 import { Controller, ForbiddenException, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { CurrentCaller, type Caller } from '../schedules/caller';
 import { mapQuotas } from './catalog.mappers';
@@ -18,6 +18,12 @@ export class QuotasController {
       'Nova’s absolute limits of the token’s project (a cloud admin may name another with `projectId`) and what the project ' +
       'uses of them now: instances, cores, RAM (MiB), key pairs, server groups. A limit of null is unlimited. Cached for a few ' +
       'seconds per project (`refresh=true` asks the cloud now).',
+  })
+  @ApiForbiddenResponse({
+    type: ApiErrorDto,
+    description:
+      'The token lacks the role this operation needs or its scope is not accepted, or `projectId` names another project ' +
+      'than the token’s and the caller is no cloud admin.',
   })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
   async getQuotas(@Query() query: QuotasQueryDto, @CurrentCaller() caller: Caller): Promise<QuotasDto> {
