@@ -1,5 +1,5 @@
 import { Controller, ForbiddenException, Get, Query } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { CurrentCaller, type Caller } from '../schedules/caller';
 import { mapQuotas } from './catalog.mappers';
@@ -26,6 +26,7 @@ export class QuotasController {
       'than the token’s and the caller is no cloud admin.',
   })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'The cloud could not be reached.' })
+  @ApiOkResponse({ type: QuotasDto, description: 'Each quota of the project, used of its limit, always in the same order.' })
   async getQuotas(@Query() query: QuotasQueryDto, @CurrentCaller() caller: Caller): Promise<QuotasDto> {
     const projectId = quotaProject(caller, query.projectId);
     const { limits, keyPairsUsed } = await this.catalog.getLimits(caller, projectId, query.refresh);

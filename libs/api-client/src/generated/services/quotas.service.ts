@@ -14,6 +14,10 @@ import { getQuotas } from '../fn/quotas/get-quotas';
 import { GetQuotas$Params } from '../fn/quotas/get-quotas';
 import { QuotasDto } from '../models/quotas-dto';
 
+
+/**
+ * The compute quotas of a project, and what it uses of them.
+ */
 @Injectable({ providedIn: 'root' })
 export class QuotasService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {
