@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import {
+  bootableRefs,
   onceBody,
   recurringBody,
   settlePasses,
@@ -33,11 +34,7 @@ describe(EngineService.name, () => {
       ENGINE_DELETE_RETRY_MS: '500',
     });
     sut = kit.app.get(EngineService);
-    const client = kit.app.get(OpenStackClient);
-    const image = (await client.image.listImages()).find((i) => i.name.startsWith('cirros'));
-    const flavor = await client.compute.findFlavorByName('m1.small');
-    if (!image || !flavor) throw new Error('the simulator seed lacks cirros or m1.small');
-    bootable = { imageId: image.id, flavorId: flavor.id };
+    bootable = await bootableRefs(kit);
     await until(() => sut.role === 'leader', 'leadership');
   });
 
@@ -500,7 +497,7 @@ describe(EngineService.name, () => {
     await settle(async () => (await ours()).filter((s) => s.status === 'ACTIVE').length === 1, 'ACTIVE');
     const current = (await kit.http().get(`/v1/schedules/${schedule.id}`)).body as { version: number };
     await kit.http().patch(`/v1/schedules/${schedule.id}`).send({ version: current.version, enabled: false }).expect(200);
-    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'torn down on disable');
+    await settle(async () => (await runsOf(schedule.id))[0]?.state === 'stopped', 'torn down on disable');
     expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
   });
 
@@ -515,13 +512,13 @@ describe(EngineService.name, () => {
       await kit.http().patch(`/v1/schedules/${early.id}`).send({ version, enabled }).expect(200);
     };
     await toggle(false);
-    await settle(async () => (await runsOf(early.id))[0]?.state === 'completed', 'first window closed on disable');
+    await settle(async () => (await runsOf(early.id))[0]?.state === 'stopped', 'first window closed on disable');
     // Enabled again inside its window: that window already ran, so it is not opened again...
     await toggle(true);
     kit.clock.advance(25 * 60_000);
     // ...and the window due in the same pass still starts.
     await settle(async () => (await runsOf(late.id))[0]?.state === 'active', 'second window active');
-    expect((await runsOf(early.id)).map((run) => run.state)).toEqual(['completed']);
+    expect((await runsOf(early.id)).map((run) => run.state)).toEqual(['stopped']);
     expect((await ours()).map((server) => ownershipOf(server)?.scheduleId)).toEqual([late.id]);
   });
 });

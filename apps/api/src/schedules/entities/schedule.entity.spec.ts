@@ -28,6 +28,8 @@ function schedule(overrides: Partial<ScheduleEntity> = {}): ScheduleEntity {
     excludedDates: ['2026-12-25'],
     leadTimeMinutes: 10,
     enabled: true,
+    keptWindowStart: null,
+    keptWindowEnd: null,
     nextWindowStart: null,
     nextWindowEnd: null,
     nextProvisionAt: null,
