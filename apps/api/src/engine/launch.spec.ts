@@ -1,8 +1,14 @@
 import { OpenStackClient } from '@peak/openstack-client';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
-import { onceBody, settlePasses, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import {
+  bootableRefs,
+  onceBody,
+  settlePasses,
+  startSchedulesTestKit,
+  untilLeader,
+  type SchedulesTestKit,
+} from '../schedules/testing/schedules-test-kit';
 import { ADMIN, keystoneToken } from '../testing/keystone-token';
 import { createSecurityGroup, importKeypair } from '../testing/launch-fixtures';
 import { EngineService } from './engine.service';
@@ -31,17 +37,13 @@ describe('VMs launched with the schedule’s launch options', () => {
     });
     sut = kit.app.get(EngineService);
     cloud = kit.app.get(OpenStackClient);
-    const image = (await cloud.image.listImages()).find((i) => i.name.startsWith('cirros'));
-    const flavor = await cloud.compute.findFlavorByName('m1.small');
-    if (!image || !flavor) throw new Error('the simulator seed lacks cirros or m1.small');
-    bootable = { imageId: image.id, flavorId: flavor.id };
+    bootable = await bootableRefs(kit);
     const { token } = await keystoneToken(kit.sim.authUrl, ADMIN);
     adminToken = token;
     await importKeypair(kit.sim, token, 'ops');
     await createSecurityGroup(kit.sim, token, 'web');
     await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30 });
-    for (const deadline = Date.now() + 10_000; sut.role !== 'leader'; await sleep(20))
-      if (Date.now() > deadline) throw new Error('never became leader');
+    await untilLeader(sut);
   });
 
   afterAll(() => kit?.close());

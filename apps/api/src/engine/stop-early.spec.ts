@@ -1,14 +1,14 @@
-import { OpenStackClient } from '@peak/openstack-client';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
 import type { RunDto } from '../schedules/dto/run.dto';
 import type { ScheduleDto } from '../schedules/dto/schedule.dto';
 import {
+  bootableRefs,
   onceBody,
   recurringBody,
   settlePasses,
   startSchedulesTestKit,
+  untilLeader,
   type SchedulesTestKit,
 } from '../schedules/testing/schedules-test-kit';
 import { EngineService } from './engine.service';
@@ -35,14 +35,9 @@ describe('disabling or deleting a schedule during its window', () => {
       ENGINE_RETRY_BASE_MS: '20',
     });
     sut = kit.app.get(EngineService);
-    const cloud = kit.app.get(OpenStackClient);
-    const image = (await cloud.image.listImages()).find((i) => i.name.startsWith('cirros'));
-    const flavor = await cloud.compute.findFlavorByName('m1.small');
-    if (!image || !flavor) throw new Error('the simulator seed lacks cirros or m1.small');
-    bootable = { imageId: image.id, flavorId: flavor.id };
+    bootable = await bootableRefs(kit);
     await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30 });
-    for (const deadline = Date.now() + 10_000; sut.role !== 'leader'; await sleep(20))
-      if (Date.now() > deadline) throw new Error('never became leader');
+    await untilLeader(sut);
   });
 
   afterAll(() => kit?.close());

@@ -159,3 +159,18 @@ export async function settlePasses(
   }
   throw new Error(`not settled: ${what}`);
 }
+
+/** An image and a flavor of the simulator's seed that boot together (Nova refuses a flavor disk below the image's minimum). */
+export async function bootableRefs(kit: SchedulesTestKit): Promise<{ imageId: string; flavorId: string }> {
+  const client = kit.app.get(OpenStackClient);
+  const image = (await client.image.listImages()).find((i) => i.name.startsWith('cirros'));
+  const flavor = await client.compute.findFlavorByName('m1.small');
+  if (!image || !flavor) throw new Error('the simulator seed lacks cirros or m1.small');
+  return { imageId: image.id, flavorId: flavor.id };
+}
+
+/** Waits until the kit's engine (`ENGINE_ENABLED=true`) holds the lease. */
+export async function untilLeader(engine: { readonly role: string }, timeoutMs = 10_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; engine.role !== 'leader'; await new Promise((resolve) => setTimeout(resolve, 20)))
+    if (Date.now() > deadline) throw new Error('the engine never became leader');
+}
