@@ -62,7 +62,9 @@ describe(App.name, () => {
     const sut = await render('/');
 
     expect(sut.querySelector('mat-toolbar')?.textContent).toContain('Peak Scheduler');
-    expect(sut.querySelector('peak-user-menu [role="group"]')?.getAttribute('aria-label')).toBe('Logged in as admin · admin');
+    expect(sut.querySelector('peak-user-menu [role="group"][aria-label^="Logged in"]')?.getAttribute('aria-label')).toBe(
+      'Logged in as admin · admin',
+    );
     const links = [...sut.querySelectorAll<HTMLAnchorElement>('mat-nav-list a')];
     expect(links.map((a) => [a.querySelector('[matListItemTitle]')?.textContent?.trim(), a.getAttribute('href')])).toEqual([
       ['Schedules', '/schedules'],
