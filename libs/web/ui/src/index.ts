@@ -1,6 +1,5 @@
 export * from './lib/chip-search-select/chip-search-select';
 export * from './lib/choice-dialog/choice-dialog';
-export * from './lib/confirm-dialog/confirm-dialog';
 export * from './lib/date-chips/date-chips';
 export * from './lib/empty-state/empty-state';
 export * from './lib/form-field-control/form-field-control';

@@ -35,7 +35,7 @@ describe('unsavedChangesGuard', () => {
   /** The question, once it is on screen, and its buttons. */
   async function question(): Promise<{ title: string | undefined; buttons: HTMLButtonElement[] }> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const dialog = document.querySelector('peak-confirm-dialog');
+      const dialog = document.querySelector('peak-choice-dialog');
       if (dialog) {
         TestBed.tick();
         return { title: dialog.querySelector('h2')?.textContent?.trim(), buttons: [...dialog.querySelectorAll('button')] };
@@ -53,7 +53,7 @@ describe('unsavedChangesGuard', () => {
     await router.navigateByUrl('/other');
 
     expect(router.url).toBe('/other');
-    expect(document.querySelector('peak-confirm-dialog')).toBeNull();
+    expect(document.querySelector('peak-choice-dialog')).toBeNull();
   });
 
   it('asks before leaving unsaved changes, and stays on the form on Cancel', async () => {

@@ -1,8 +1,7 @@
 import { inject } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
 import { CanDeactivateFn } from '@angular/router';
-import { ConfirmDialog, ConfirmDialogData } from '@peak/web/ui';
-import { map } from 'rxjs';
+import { askToConfirm, ConfirmDialogData } from '@peak/web/ui';
 
 /** A page that may hold changes not saved yet. */
 export interface HoldsUnsavedChanges {
@@ -19,8 +18,5 @@ export const LEAVE_QUESTION: ConfirmDialogData = {
 /** Leaving a form with unsaved changes asks first; its Cancel (or Escape) stays on the form. */
 export const unsavedChangesGuard: CanDeactivateFn<HoldsUnsavedChanges> = (page) => {
   if (!page?.hasUnsavedChanges()) return true;
-  return inject(MatDialog)
-    .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data: LEAVE_QUESTION })
-    .afterClosed()
-    .pipe(map((leave) => leave === true));
+  return askToConfirm(inject(MatDialog), LEAVE_QUESTION);
 };

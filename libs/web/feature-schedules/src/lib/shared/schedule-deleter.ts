@@ -1,7 +1,7 @@
 import { inject, Injectable } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
 import { ScheduleDto, SchedulesService, toApiProblem } from '@peak/api-client';
-import { ConfirmDialog, ConfirmDialogData } from '@peak/web/ui';
+import { askToConfirm, ConfirmDialogData } from '@peak/web/ui';
 import { Notifier } from '@peak/web/util';
 import { catchError, filter, map, Observable, of, switchMap } from 'rxjs';
 import { STATES_WITH_VMS } from './schedule-text';
@@ -17,31 +17,25 @@ export class ScheduleDeleter {
 
   /** Emits once the API accepted the deletion; completes without emitting when cancelled or failed. */
   confirmAndDelete(schedule: ScheduleDto): Observable<DeleteOutcome> {
-    return this.dialog
-      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, {
-        data: deletionQuestion(schedule),
-        width: '480px',
-      })
-      .afterClosed()
-      .pipe(
-        filter((confirmed) => confirmed === true),
-        switchMap(() =>
-          this.api.deleteSchedule$Response({ id: schedule.id }).pipe(
-            map((response): DeleteOutcome => (response.status === 202 ? 'deleting' : 'deleted')),
-            catchError((error: unknown) => {
-              this.notifier.error(`Could not delete “${schedule.name}”: ${toApiProblem(error).message}`);
-              return of(null);
-            }),
-          ),
+    return askToConfirm(this.dialog, deletionQuestion(schedule), '480px').pipe(
+      filter((confirmed) => confirmed),
+      switchMap(() =>
+        this.api.deleteSchedule$Response({ id: schedule.id }).pipe(
+          map((response): DeleteOutcome => (response.status === 202 ? 'deleting' : 'deleted')),
+          catchError((error: unknown) => {
+            this.notifier.error(`Could not delete “${schedule.name}”: ${toApiProblem(error).message}`);
+            return of(null);
+          }),
         ),
-        filter((outcome): outcome is DeleteOutcome => outcome !== null),
-        map((outcome) => {
-          this.notifier.success(
-            outcome === 'deleted' ? `“${schedule.name}” deleted.` : `“${schedule.name}” is being deleted: its VMs are torn down first.`,
-          );
-          return outcome;
-        }),
-      );
+      ),
+      filter((outcome): outcome is DeleteOutcome => outcome !== null),
+      map((outcome) => {
+        this.notifier.success(
+          outcome === 'deleted' ? `“${schedule.name}” deleted.` : `“${schedule.name}” is being deleted: its VMs are torn down first.`,
+        );
+        return outcome;
+      }),
+    );
   }
 }
 

@@ -142,9 +142,9 @@ describe(disableQuestion.name, () => {
       'After this window: the VMs keep serving until Tue, Dec 1, 2026, 05:00 PM GMT+0, then go; no later window starts until you enable it again.',
       'Stop now: the VMs are deleted at once, and the run is recorded as stopped by you.',
     ]);
-    expect(sut.choices.map((c) => [c.value, c.tone])).toEqual([
-      ['after-window', 'primary'],
-      ['stop-now', 'destructive'],
+    expect(sut.choices.map((c) => [c.value, Boolean(c.primary), Boolean(c.destructive)])).toEqual([
+      ['after-window', true, false],
+      ['stop-now', false, true],
     ]);
   });
 });

@@ -85,8 +85,8 @@ export function disableQuestion(schedule: ScheduleDto): ChoiceDialogData<Disable
       'Stop now: the VMs are deleted at once, and the run is recorded as stopped by you.',
     ],
     choices: [
-      { label: 'After this window', value: 'after-window', tone: 'primary' },
-      { label: 'Stop now', value: 'stop-now', tone: 'destructive' },
+      { label: 'After this window', value: 'after-window', primary: true },
+      { label: 'Stop now', value: 'stop-now', destructive: true },
     ],
   };
 }
@@ -97,7 +97,7 @@ function stopQuestion(schedule: ScheduleDto): ChoiceDialogData<'stop-now'> {
     paragraphs: [
       `Its VMs were to stay until ${endOfWindow(schedule, schedule.vmsKeptUntil)}. Stopping now deletes them at once, and the run is recorded as stopped by you.`,
     ],
-    choices: [{ label: 'Stop now', value: 'stop-now', tone: 'destructive' }],
+    choices: [{ label: 'Stop now', value: 'stop-now', primary: true, destructive: true }],
   };
 }
 

@@ -1,15 +1,15 @@
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
 import { firstValueFrom } from 'rxjs';
-import { ChoiceDialog, ChoiceDialogData } from './choice-dialog';
+import { askToConfirm, ChoiceDialog, ChoiceDialogData } from './choice-dialog';
 
 describe(ChoiceDialog.name, () => {
   const data: ChoiceDialogData<'later' | 'now'> = {
     title: 'Disable “night batch”?',
     paragraphs: ['Its window runs until 17:00.', 'Choose when its VMs go.'],
     choices: [
-      { label: 'After this window', value: 'later', tone: 'primary' },
-      { label: 'Stop now', value: 'now', tone: 'destructive' },
+      { label: 'After this window', value: 'later', primary: true },
+      { label: 'Stop now', value: 'now', destructive: true },
     ],
   };
 
@@ -52,5 +52,41 @@ describe(ChoiceDialog.name, () => {
     sut.buttons[0]?.click();
 
     await expect(sut.closed).resolves.toBeUndefined();
+  });
+});
+
+describe(askToConfirm.name, () => {
+  function ask() {
+    const answer = firstValueFrom(
+      askToConfirm(TestBed.inject(MatDialog), {
+        title: 'Delete “night batch”?',
+        paragraphs: ['Its 3 running VMs are deleted now.'],
+        confirmLabel: 'Delete',
+        destructive: true,
+      }),
+    );
+    TestBed.tick();
+    const buttons = [...document.querySelectorAll<HTMLButtonElement>('peak-choice-dialog button')];
+    return { answer, buttons };
+  }
+
+  afterEach(() => document.querySelectorAll('.cdk-overlay-container').forEach((e) => e.remove()));
+
+  it('offers Cancel and the confirmation, focused first and marked destructive, and says true on it', async () => {
+    const sut = ask();
+
+    expect(sut.buttons.map((b) => b.textContent?.trim())).toEqual(['Cancel', 'Delete']);
+    expect(sut.buttons[1]?.hasAttribute('cdkFocusInitial')).toBe(true);
+    expect(sut.buttons[1]?.classList).toContain('destructive');
+    sut.buttons[1]?.click();
+
+    await expect(sut.answer).resolves.toBe(true);
+  });
+
+  it('says false on cancel', async () => {
+    const sut = ask();
+    sut.buttons[0]?.click();
+
+    await expect(sut.answer).resolves.toBe(false);
   });
 });
