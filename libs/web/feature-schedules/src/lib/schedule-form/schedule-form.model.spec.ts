@@ -21,6 +21,7 @@ const base: ScheduleDto = {
   timeZone: 'Europe/Paris',
   leadTimeMinutes: 10,
   enabled: true,
+  vmsKeptUntil: null,
   state: 'idle',
   window: { type: 'recurring', cron: '30 17 * * 1-5', durationMinutes: 90, excludedDates: ['2026-12-25'] },
   nextOccurrence: null,
