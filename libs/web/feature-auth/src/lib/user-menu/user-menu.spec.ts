@@ -107,4 +107,22 @@ describe(UserMenu.name, () => {
     expect(TestBed.inject(DisplayZone).zoneFor('Europe/Paris')).toBe('Asia/Tokyo');
     expect(localStorage.getItem(displayZoneStorageKey('u-admin'))).toBe('mine');
   });
+
+  it('switches the zone with one pressed-or-not button too, the one a phone shows', async () => {
+    const fixture = await render();
+    TestBed.inject(AuthSession).start(issuedToken());
+    await fixture.whenStable();
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    const toggle = await loader.getHarness(MatButtonHarness.with({ selector: '.zone-toggle' }));
+    const host = await toggle.host();
+    expect(await host.getAttribute('aria-label')).toBe('Times in my zone');
+    expect(await host.getAttribute('aria-pressed')).toBe('false');
+
+    await toggle.click();
+    expect(await host.getAttribute('aria-pressed')).toBe('true');
+    expect(TestBed.inject(DisplayZone).zoneFor('Europe/Paris')).toBe('Asia/Tokyo');
+    await toggle.click();
+    expect(await host.getAttribute('aria-pressed')).toBe('false');
+    expect(TestBed.inject(DisplayZone).zoneFor('Europe/Paris')).toBe('Europe/Paris');
+  });
 });

@@ -39,6 +39,18 @@ import { AuthSession } from '../auth-session';
           Schedule's zone
         </button>
       </span>
+      <!-- On a phone the two buttons do not fit beside the account: one button that switches, its state pressed or not. -->
+      <button
+        class="zone-toggle"
+        matIconButton
+        type="button"
+        aria-label="Times in my zone"
+        [attr.aria-pressed]="zone() === 'mine'"
+        [matTooltip]="zone() === 'mine' ? 'Times in your zone, ' + displayZone.browserZone : 'Times in each schedule’s zone'"
+        (click)="chooseZone(zone() === 'mine' ? 'schedule' : 'mine')"
+      >
+        <mat-icon>{{ zone() === 'mine' ? 'person_pin_circle' : 'event' }}</mat-icon>
+      </button>
       <span class="account" tabindex="0" role="group" [attr.aria-label]="'Logged in as ' + label()" [matTooltip]="details()">
         <mat-icon aria-hidden="true">account_circle</mat-icon>
         <span class="who">{{ label() }}</span>
@@ -62,6 +74,17 @@ import { AuthSession } from '../auth-session';
       flex: none;
       display: inline-flex;
       gap: 2px;
+    }
+    .zone-toggle {
+      display: none;
+    }
+    @media (max-width: 599.98px) {
+      .zones {
+        display: none;
+      }
+      .zone-toggle {
+        display: inline-flex;
+      }
     }
     .account {
       display: inline-flex;
