@@ -37,7 +37,8 @@ export interface ObserveOptions {
   mapKeys?: string[];
   /**
    * Body paths left out with everything below them: keys whose presence on the real cloud depends on timing, not on
-   * the API (a deleting server's `security_groups` last only until Neutron's ports are gone).
+   * the API (a server's `security_groups` show only while Neutron has its ports: from some moment in the build until
+   * some moment in the delete).
    */
   timingDependent?: string[];
 }
