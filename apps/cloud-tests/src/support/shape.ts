@@ -36,11 +36,11 @@ export interface ObserveOptions {
   /** More map keys (by last path segment) for this answer. */
   mapKeys?: string[];
   /**
-   * Body paths left out with everything below them: keys whose presence on the real cloud depends on timing, not on
-   * the API (a server's `security_groups` show only while Neutron has its ports: from some moment in the build until
-   * some moment in the delete).
+   * Body paths left out with everything below them: keys whose presence on the real cloud depends on timing or on
+   * which item comes first, not on the API (a server's `security_groups` show only while Neutron has its ports: from
+   * some moment in the build until some moment in the delete; a network's `is_default` only on external networks).
    */
-  timingDependent?: string[];
+  varying?: string[];
 }
 
 export function observe(response: Pick<HttpResult, 'status' | 'headers' | 'body'>, options: ObserveOptions = {}): Observation {
@@ -54,7 +54,7 @@ export function observe(response: Pick<HttpResult, 'status' | 'headers' | 'body'
   if (location !== null) headers['location'] = options.normalizeUrl ? options.normalizeUrl(location) : 'present';
   const shape = shapeOf(response.body, [...DEFAULT_MAP_KEYS, ...(options.mapKeys ?? [])]);
   const dropped = (path: string) =>
-    (options.timingDependent ?? []).some((root) => path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[]`));
+    (options.varying ?? []).some((root) => path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[]`));
   return {
     status: response.status,
     headers,
