@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { RequestMethod } from '@nestjs/common';
+import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -10,6 +10,8 @@ import { Logger } from 'nestjs-pino';
 import { authConfig } from '../auth/auth.config';
 import type { ApiErrorDto } from '../common/api-error.dto';
 import { createValidationPipe } from '../common/validation';
+import { redactUrl } from '../logging/redact';
+import { requestIdOf } from '../logging/request-id';
 import { OpenStackExceptionFilter } from '../openstack/openstack-exception.filter';
 import { API_PREFIX, buildOpenApiDocument, DOCS_PATH } from './openapi';
 
@@ -89,13 +91,18 @@ const BODY_ERRORS: Record<string, string> = {
  * a mistyped body, password included, back in the error and into the logs.
  */
 function bodyErrorHandler(limit: string) {
-  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+  const logger = new NestLogger('Http');
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
     if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status >= 500) return next(error);
     const message =
       type === 'entity.too.large'
         ? `The request body is larger than ${limit}`
         : (BODY_ERRORS[type] ?? 'The request body could not be read');
+    // Refused before the request log's middleware runs: the id is given, and the refusal logged, here.
+    const reqId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', reqId);
+    logger.warn(`${req.method} ${redactUrl(req.originalUrl)} ${status}: ${message} (request ${reqId})`);
     res.status(status).json({ statusCode: status, error: STATUS_CODES[status] ?? 'Bad Request', message } satisfies ApiErrorDto);
   };
 }

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { createTestApp } from '../testing/test-app';
 import { createTestDatabase, TestDatabase } from '../testing/test-database';
@@ -91,6 +93,27 @@ describe('OpenAPI and Swagger UI', () => {
 
     it('documents the Location of a created schedule', () => {
       expect(doc.paths['/v1/schedules']?.['post']?.responses['201']?.headers).toHaveProperty('Location');
+    });
+  });
+
+  describe("instanceCount's maximum", () => {
+    const maximum = (doc: { components: { schemas: Record<string, { properties?: Record<string, { maximum?: number }> }> } }) =>
+      ['CreateScheduleDto', 'UpdateScheduleDto'].map((name) => doc.components.schemas[name]?.properties?.['instanceCount']?.maximum);
+
+    it('is the most any deployment may configure in the exported document', () => {
+      const exported = JSON.parse(readFileSync(join(__dirname, '../../openapi.json'), 'utf8'));
+      expect(maximum(exported)).toEqual([10_000, 10_000]);
+    });
+
+    it("is the serving deployment's own in the document it serves", async () => {
+      const configured = await createTestApp({ databaseUrl: db.url, env: { SCHEDULER_MAX_INSTANCE_COUNT: '12' } });
+      try {
+        const served = (await request(configured.getHttpServer()).get('/docs-json').expect(200)).body;
+        expect(maximum(served)).toEqual([12, 12]);
+      } finally {
+        await configured.close();
+        delete process.env['SCHEDULER_MAX_INSTANCE_COUNT'];
+      }
     });
   });
 });

@@ -1,6 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, type OperationObject, type PathItemObject, SwaggerModule } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  type OpenAPIObject,
+  type OperationObject,
+  type PathItemObject,
+  type ResponseObject,
+  type SchemaObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import type { ConfigType } from '@nestjs/config';
 import { ACCESS_EXTENSION, type AccessPolicy } from '../auth/access.decorators';
+import { schedulerConfig } from '../config/scheduler.config';
 
 export { API_PREFIX } from '../common/api-prefix';
 export const DOCS_PATH = 'docs';
@@ -50,7 +60,38 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
   });
-  return sortDocument(markAccess(document));
+  const limits = app.get<ConfigType<typeof schedulerConfig> | undefined>(schedulerConfig.KEY, { strict: false });
+  return sortDocument(
+    markCommonResponses(markAccess(listNullInNullableEnums(stateInstanceCountMaximum(document, limits?.maxInstanceCount)))),
+  );
+}
+
+/**
+ * In the document a deployment serves, `instanceCount`'s `maximum` is the one it checks (`SCHEDULER_MAX_INSTANCE_COUNT`);
+ * the exported document, made without configuration, states the most any deployment may configure.
+ */
+function stateInstanceCountMaximum(document: OpenAPIObject, configured: number | undefined): OpenAPIObject {
+  if (configured === undefined) return document;
+  for (const schema of Object.values(document.components?.schemas ?? {}) as SchemaObject[]) {
+    const count = schema.properties?.['instanceCount'] as SchemaObject | undefined;
+    if (count?.maximum === undefined) continue;
+    count.maximum = configured;
+    count.description = `VMs per window: 1 to ${configured}, this deployment's \`SCHEDULER_MAX_INSTANCE_COUNT\`.`;
+  }
+  return document;
+}
+
+/**
+ * A nullable property with an `enum` lists `null` among its values too: OpenAPI 3.0.3 says `nullable` does not widen an
+ * `enum`, so validators (Ajv) and generators would otherwise reject or drop the `null` the API sends.
+ */
+function listNullInNullableEnums(document: OpenAPIObject): OpenAPIObject {
+  for (const schema of Object.values(document.components?.schemas ?? {})) {
+    for (const property of Object.values((schema as SchemaObject).properties ?? {}) as SchemaObject[]) {
+      if (property.nullable && property.enum && !property.enum.includes(null)) property.enum = [...property.enum, null];
+    }
+  }
+  return document;
 }
 
 export const TOKEN_SCHEME = 'X-Auth-Token';
@@ -87,15 +128,72 @@ function markAccess(document: OpenAPIObject): OpenAPIObject {
       }
       operation.security = [{ [TOKEN_SCHEME]: [] }, { [BEARER_SCHEME]: [] }];
       const responses = operation.responses;
-      responses['401'] ??= { description: 'No token, or one Keystone does not accept (invalid, expired, revoked).', ...errorBody };
+      responses['401'] ??= {
+        description: 'No token, or one Keystone does not accept (invalid, expired, revoked).',
+        headers: {
+          'WWW-Authenticate': {
+            description: 'Where to get a token, as keystonemiddleware says it: `Keystone uri="<the Keystone of this cloud>"`.',
+            schema: { type: 'string' },
+          },
+        },
+        ...errorBody,
+      };
       responses['429'] ??= {
         description:
           'Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.',
         headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } } },
         ...errorBody,
       };
-      if (policy !== 'authenticated')
-        responses['403'] ??= { description: 'The token lacks the role this operation needs, or its scope is not accepted.', ...errorBody };
+      responses['403'] ??= {
+        description:
+          policy === 'authenticated'
+            ? 'The token is scoped in a way this API does not accept (a project outside `AUTH_PROJECTS`, a domain or system scope).'
+            : 'The token lacks the role this operation needs, or its scope is not accepted.',
+        ...errorBody,
+      };
+    }
+  }
+  return document;
+}
+
+/** Sent with every answer: the caller's `X-Request-Id` when it is a sane id, a new UUID otherwise. */
+const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/**
+ * The answers any operation may give besides its own: 400 where it takes parameters or a body, 413 where it takes a
+ * body, 500, and 503 where it needs Keystone or the database; and on every answer the `X-Request-Id` header, which
+ * finds the request in the service's log.
+ */
+function markCommonResponses(document: OpenAPIObject): OpenAPIObject {
+  const errorBody = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorDto' } } } };
+  document.components = {
+    ...document.components,
+    headers: {
+      ...document.components?.headers,
+      [REQUEST_ID_HEADER]: {
+        description:
+          "The id of this request in the service's log: the `X-Request-Id` the caller sent when it is a sane id, a new UUID otherwise.",
+        required: true,
+        schema: { type: 'string' },
+      },
+    },
+  };
+  for (const item of Object.values(document.paths) as PathItemObject[]) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      const responses = operation.responses;
+      const takesParameters = (operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'query' || p.in === 'path'));
+      if (takesParameters || operation.requestBody)
+        responses['400'] ??= { description: 'A parameter or the body is invalid: `errors` names each field and why.', ...errorBody };
+      if (operation.requestBody)
+        responses['413'] ??= { description: 'The body is larger than `BODY_LIMIT` (100 kB unless configured).', ...errorBody };
+      responses['500'] ??= { description: "An unexpected error: `X-Request-Id` finds it in the service's log.", ...errorBody };
+      if (operation.security?.length)
+        responses['503'] ??= { description: 'Keystone or the database cannot be reached; try again later.', ...errorBody };
+      for (const response of Object.values(responses) as ResponseObject[])
+        response.headers = { ...response.headers, [REQUEST_ID_HEADER]: { $ref: `#/components/headers/${REQUEST_ID_HEADER}` } };
+      operation.responses = sortKeys(responses);
     }
   }
   return document;

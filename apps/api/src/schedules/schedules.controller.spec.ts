@@ -515,8 +515,8 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         }
       }
       const create = doc.paths['/v1/schedules']['post'];
-      // 401, 403 and 429 come with the Keystone token every schedules operation needs (auth/).
-      expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '403', '409', '422', '429', '503']);
+      // 401, 403 and 429 come with the Keystone token every schedules operation needs (auth/); 413 with a body, 500 with any.
+      expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '422', '429', '500', '503']);
       expect(Object.keys(doc.paths['/v1/schedules/{id}']['patch'].responses).sort()).toEqual([
         '200',
         '400',
@@ -524,8 +524,10 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         '403',
         '404',
         '409',
+        '413',
         '422',
         '429',
+        '500',
         '503',
       ]);
       expect(Object.keys(doc.paths['/v1/schedules/{id}']['delete'].responses).sort()).toEqual([
@@ -536,6 +538,8 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         '403',
         '404',
         '429',
+        '500',
+        '503',
       ]);
       expect(create.description).toContain('first valid instant after the gap');
       expect(doc.components.schemas).toEqual(

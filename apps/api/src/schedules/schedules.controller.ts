@@ -5,10 +5,12 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiExtraModels,
+  ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -56,7 +58,17 @@ export class SchedulesController {
       'Ordered by name, paginated, optionally filtered by `enabled` and by derived `state` (evaluated in the database ' +
       'from the schedule, its latest run and the clock, so filters and `total` are exact).',
   })
-  @ApiOkResponse({ type: ScheduleListDto, description: 'One page of schedules, with its total.' })
+  @ApiHeader({
+    name: 'If-None-Match',
+    required: false,
+    description: 'The `ETag` of a page read before: the answer is then a 304 without a body while the page is the same.',
+  })
+  @ApiOkResponse({
+    type: ScheduleListDto,
+    description: 'One page of schedules, with its total.',
+    headers: { ETag: { description: 'A strong validator of this page, for `If-None-Match`.', required: true, schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 304, description: 'The page is the one `If-None-Match` names: nothing has changed.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   async listSchedules(@Query() query: ListSchedulesQueryDto, @CurrentCaller() caller: Caller, @Res() response: Response): Promise<void> {
     // Sent as kept JSON bytes (see SchedulesService.list); Express answers 304 to a matching If-None-Match.

@@ -4,6 +4,8 @@ import { OpenStackClient } from '@peak/openstack-client';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app/app.module';
 import { configureApp } from '../app/configure-app';
+import { buildOpenApiDocument } from '../app/openapi';
+import { ResponseContract } from './response-contract';
 
 export interface TestAppOptions {
   databaseUrl: string;
@@ -72,9 +74,60 @@ export async function createTestApp(options: TestAppOptions): Promise<INestAppli
       next();
     });
   }
+  const recorder = recordAnswers(app);
   configureApp(app);
+  recorder.start(new ResponseContract(buildOpenApiDocument(app)));
   await app.listen(0, '127.0.0.1');
   return app;
+}
+
+/**
+ * Every answer the test app gives is checked against the API's own OpenAPI document ({@link ResponseContract}).
+ * A mismatch is printed at once with the request that got it, and fails the test file when it closes the app.
+ */
+function recordAnswers(app: INestApplication): { start(contract: ResponseContract): void } {
+  let contract: ResponseContract | undefined;
+  const violations: string[] = [];
+  // Registered before Nest's own middleware, so it sees every answer, the guard's and the body parser's refusals too.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const chunks: Buffer[] = [];
+    const keep = (chunk: unknown, encoding?: unknown) => {
+      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
+        chunks.push(
+          Buffer.isBuffer(chunk)
+            ? chunk
+            : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
+        );
+    };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.write = ((...args: unknown[]) => (keep(args[0], args[1]), write(...args))) as Response['write'];
+    res.end = ((...args: unknown[]) => (keep(args[0], args[1]), end(...args))) as Response['end'];
+    res.on('finish', () => {
+      if (!contract) return;
+      let found: string[];
+      try {
+        found = contract.check({
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          headers: res.getHeaders(),
+          body: Buffer.concat(chunks),
+        });
+      } catch (error) {
+        found = [`${req.method} ${req.originalUrl} → ${res.statusCode}: not checkable (${(error as Error).message})`];
+      }
+      for (const line of found) console.error(`answer outside the OpenAPI document: ${line}`);
+      violations.push(...found);
+    });
+    next();
+  });
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await close();
+    if (violations.length > 0) throw new Error(`answers outside the OpenAPI document:\n${[...new Set(violations)].join('\n')}`);
+  };
+  return { start: (c) => (contract = c) };
 }
 
 /** A real Keystone token of the cloud's `OS_*` user, through the app's own client (so the same Keystone). */

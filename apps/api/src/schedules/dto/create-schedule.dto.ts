@@ -65,8 +65,8 @@ export class CreateScheduleDto {
   networkIds!: string[];
 
   /**
-   * VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). The schema states
-   * the highest maximum a deployment may configure; the service checks the configured one.
+   * VMs per window: 1 to the deployment's `SCHEDULER_MAX_INSTANCE_COUNT` (default 50). The exported document states
+   * 10,000, the most a deployment may configure; the one a deployment serves at `/docs-json` states its own maximum.
    */
   @ApiProperty({ type: 'integer', example: 10 })
   @IsInt()

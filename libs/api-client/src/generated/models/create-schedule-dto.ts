@@ -27,8 +27,8 @@ export interface CreateScheduleDto {
   imageId: string;
 
   /**
-   * VMs per window: 1 to the configured maximum (`SCHEDULER_MAX_INSTANCE_COUNT`, default 50). The schema states
-   * the highest maximum a deployment may configure; the service checks the configured one.
+   * VMs per window: 1 to the deployment's `SCHEDULER_MAX_INSTANCE_COUNT` (default 50). The exported document states
+   * 10,000, the most a deployment may configure; the one a deployment serves at `/docs-json` states its own maximum.
    */
   instanceCount: number;
 

@@ -50,6 +50,11 @@ export interface ListSchedules$Params {
  * Only schedules whose name contains this text (case-insensitive).
  */
   q?: string;
+
+/**
+ * The `ETag` of a page read before: the answer is then a 304 without a body while the page is the same.
+ */
+  'If-None-Match'?: string;
 }
 
 export function listSchedules(http: HttpClient, rootUrl: string, params?: ListSchedules$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleListDto>> {
@@ -62,6 +67,7 @@ export function listSchedules(http: HttpClient, rootUrl: string, params?: ListSc
     rb.query('projectId', params.projectId, {});
     rb.query('enabled', params.enabled, {});
     rb.query('q', params.q, {});
+    rb.header('If-None-Match', params['If-None-Match'], {});
   }
 
   return http.request(
