@@ -12,6 +12,7 @@ import { FlavorsModule } from '../flavors/flavors.module';
 import { HealthModule } from '../health/health.module';
 import { LoggingModule } from '../logging/logging.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { OpenStackModule } from '../openstack/openstack.module';
 import { SchedulesModule } from '../schedules/schedules.module';
 
@@ -28,6 +29,7 @@ import { SchedulesModule } from '../schedules/schedules.module';
     CommonModule,
     AuthModule,
     DatabaseModule,
+    IdempotencyModule,
     HealthModule,
     OpenStackModule,
     CatalogModule,

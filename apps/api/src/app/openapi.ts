@@ -11,6 +11,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { ACCESS_EXTENSION, type AccessPolicy } from '../auth/access.decorators';
 import { schedulerConfig } from '../config/scheduler.config';
+import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency.interceptor';
 
 export { API_PREFIX } from '../common/api-prefix';
 export const DOCS_PATH = 'docs';
@@ -189,6 +190,31 @@ function markCommonResponses(document: OpenAPIObject): OpenAPIObject {
       if (operation.requestBody)
         responses['413'] ??= { description: 'The body is larger than `BODY_LIMIT` (100 kB unless configured).', ...errorBody };
       responses['500'] ??= { description: "An unexpected error: `X-Request-Id` finds it in the service's log.", ...errorBody };
+      if ((operation.parameters ?? []).some((p) => 'name' in p && p.name === IDEMPOTENCY_KEY_HEADER)) {
+        const also = (status: string, text: string) => {
+          const response = (responses[status] ??= { description: '', ...errorBody }) as ResponseObject;
+          response.description = [response.description, text].filter(Boolean).join(' Also: ');
+        };
+        also('409', `the first request with this \`${IDEMPOTENCY_KEY_HEADER}\` is still running; ask again after \`Retry-After\` seconds.`);
+        (responses['409'] as ResponseObject).headers = {
+          ...(responses['409'] as ResponseObject).headers,
+          'Retry-After': {
+            description: 'Seconds to wait, when the first request with the key still runs.',
+            schema: { type: 'integer', minimum: 1 },
+          },
+        };
+        also('422', `this \`${IDEMPOTENCY_KEY_HEADER}\` was used with a different request (method, path or body) in the last 24 hours.`);
+        for (const [status, response] of Object.entries(responses) as [string, ResponseObject][]) {
+          if (!status.startsWith('2')) continue;
+          response.headers = {
+            ...response.headers,
+            'Idempotent-Replayed': {
+              description: `\`true\` when this is the kept answer of an earlier request with the same \`${IDEMPOTENCY_KEY_HEADER}\`.`,
+              schema: { type: 'string', enum: ['true'] },
+            },
+          };
+        }
+      }
       if (operation.security?.length)
         responses['503'] ??= { description: 'Keystone or the database cannot be reached; try again later.', ...errorBody };
       for (const response of Object.values(responses) as ResponseObject[])

@@ -1,5 +1,6 @@
 import { EngineLeaseEntity } from '../engine/entities/engine-lease.entity';
 import { EngineStateEntity } from '../engine/entities/engine-state.entity';
+import { IdempotencyRecordEntity } from '../idempotency/idempotency-record.entity';
 import { InstallationEntity } from '../installation/installation.entity';
 import { RunVmEntity } from '../runs/entities/run-vm.entity';
 import { RunEntity } from '../runs/entities/run.entity';
@@ -13,4 +14,5 @@ export const ENTITIES: (new () => object)[] = [
   ScheduleEntity,
   RunEntity,
   RunVmEntity,
+  IdempotencyRecordEntity,
 ];

@@ -28,6 +28,7 @@ import { ListSchedulesQueryDto, ScheduleDeletionDto, ScheduleDto, ScheduleListDt
 import { UpdateScheduleDto } from './dto/update-schedule.dto';
 import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
 import { SchedulesService } from './schedules.service';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CurrentCaller, type Caller } from './caller';
 
 const DST_POLICY =
@@ -78,6 +79,7 @@ export class SchedulesController {
   }
 
   @Post()
+  @Idempotent()
   @ApiOperation({
     summary: 'Create a schedule',
     description:
@@ -104,6 +106,7 @@ export class SchedulesController {
   }
 
   @Post('preview')
+  @Idempotent()
   @ReadOnly()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -143,6 +146,7 @@ export class SchedulesController {
   }
 
   @Post(':id/delegation')
+  @Idempotent()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: "Take over a schedule's delegation",

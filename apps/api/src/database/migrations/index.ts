@@ -10,6 +10,7 @@ import { ScheduleOwnership1796300000000 } from './1796300000000-ScheduleOwnershi
 import { ScheduleTrustor1796400000000 } from './1796400000000-ScheduleTrustor';
 import { LaunchOptions1796500000000 } from './1796500000000-LaunchOptions';
 import { StopEarly1796600000000 } from './1796600000000-StopEarly';
+import { IdempotencyKeys1796700000000 } from './1796700000000-IdempotencyKeys';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ScheduleTrustor1796400000000,
   LaunchOptions1796500000000,
   StopEarly1796600000000,
+  IdempotencyKeys1796700000000,
 ];

@@ -11,12 +11,18 @@ import { CreateScheduleDto } from '../../models/create-schedule-dto';
 import { ScheduleDto } from '../../models/schedule-dto';
 
 export interface CreateSchedule$Params {
+
+/**
+ * Makes a retry safe: within 24 hours the same key (per user) with the same request gets the first answer again, marked `Idempotent-Replayed: true`, and changes nothing more. 1 to 255 printable ASCII characters, e.g. a UUID. A failed request keeps no answer: its retry runs again.
+ */
+  'Idempotency-Key'?: string;
       body: CreateScheduleDto
 }
 
 export function createSchedule(http: HttpClient, rootUrl: string, params: CreateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleDto>> {
   const rb = new RequestBuilder(rootUrl, createSchedule.PATH, 'post');
   if (params) {
+    rb.header('Idempotency-Key', params['Idempotency-Key'], {});
     rb.body(params.body, 'application/json');
   }
 

@@ -21,6 +21,11 @@ export interface PreviewSchedule$Params {
  * List windows not yet ended at this instant (RFC 3339; default now).
  */
   from?: string;
+
+/**
+ * Makes a retry safe: within 24 hours the same key (per user) with the same request gets the first answer again, marked `Idempotent-Replayed: true`, and changes nothing more. 1 to 255 printable ASCII characters, e.g. a UUID. A failed request keeps no answer: its retry runs again.
+ */
+  'Idempotency-Key'?: string;
       body: PreviewScheduleDto
 }
 
@@ -29,6 +34,7 @@ export function previewSchedule(http: HttpClient, rootUrl: string, params: Previ
   if (params) {
     rb.query('count', params.count, {});
     rb.query('from', params.from, {});
+    rb.header('Idempotency-Key', params['Idempotency-Key'], {});
     rb.body(params.body, 'application/json');
   }
 

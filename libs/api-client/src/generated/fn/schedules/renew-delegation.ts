@@ -11,12 +11,18 @@ import { ScheduleDto } from '../../models/schedule-dto';
 
 export interface RenewDelegation$Params {
   id: string;
+
+/**
+ * Makes a retry safe: within 24 hours the same key (per user) with the same request gets the first answer again, marked `Idempotent-Replayed: true`, and changes nothing more. 1 to 255 printable ASCII characters, e.g. a UUID. A failed request keeps no answer: its retry runs again.
+ */
+  'Idempotency-Key'?: string;
 }
 
 export function renewDelegation(http: HttpClient, rootUrl: string, params: RenewDelegation$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleDto>> {
   const rb = new RequestBuilder(rootUrl, renewDelegation.PATH, 'post');
   if (params) {
     rb.path('id', params.id, {});
+    rb.header('Idempotency-Key', params['Idempotency-Key'], {});
   }
 
   return http.request(
