@@ -12,6 +12,11 @@ const steps = [
   ],
   ['generated OpenAPI spec and API client are current', 'node', ['tools/check-generated.mjs']],
   [
+    'OpenAPI lint (Spectral, every rule of its OpenAPI ruleset, zero warnings; .spectral.yaml)',
+    'npx',
+    ['spectral', 'lint', 'apps/api/openapi.json', '--ruleset', '.spectral.yaml', '--fail-severity=warn'],
+  ],
+  [
     'engine as real processes (SIGKILL, kill-loop, two replicas, two installations, lease fencing, dispatch)',
     'npx',
     ['nx', 'e2e', 'api', '--outputStyle=stream'],

@@ -6,12 +6,12 @@ import type { ApiErrorDto } from './api-error.dto';
  * A UUID path parameter; anything else is a 400 naming the parameter, in the `{ field, reason }` shape. The OpenAPI
  * document says so (`format: uuid`), so generated clients know it too.
  */
-export function UuidParam(name: string): ParameterDecorator {
+export function UuidParam(name: string, description: string): ParameterDecorator {
   const param = uuidParam(name);
   return (target, key, index) => {
     param(target, key, index);
     const descriptor = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
-    if (key !== undefined && descriptor) ApiParam({ name, type: String, format: 'uuid' })(target, key, descriptor);
+    if (key !== undefined && descriptor) ApiParam({ name, type: String, format: 'uuid', description })(target, key, descriptor);
   };
 }
 

@@ -31,6 +31,9 @@ import { SchedulesService } from './schedules.service';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CurrentCaller, type Caller } from './caller';
 
+/** The `{id}` of the routes below. */
+const SCHEDULE_ID = "The schedule's id.";
+
 const DST_POLICY =
   "Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap " +
   'moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a ' +
@@ -124,7 +127,7 @@ export class SchedulesController {
   @ApiOkResponse({ type: ScheduleDto, description: 'The schedule, with its derived state, next window and latest run.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
-  getSchedule(@UuidParam('id') id: string, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
+  getSchedule(@UuidParam('id', SCHEDULE_ID) id: string, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
     return this.schedules.get(id, caller);
   }
 
@@ -141,7 +144,11 @@ export class SchedulesController {
   @ApiConflictResponse({ type: ApiErrorDto, description: 'Stale `version`, a name taken, or a schedule being deleted.' })
   @ApiUnprocessableEntityResponse(UNPROCESSABLE)
   @ApiServiceUnavailableResponse(UNAVAILABLE)
-  updateSchedule(@UuidParam('id') id: string, @Body() body: UpdateScheduleDto, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
+  updateSchedule(
+    @UuidParam('id', SCHEDULE_ID) id: string,
+    @Body() body: UpdateScheduleDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<ScheduleDto> {
     return this.schedules.update(id, body, caller);
   }
 
@@ -164,7 +171,7 @@ export class SchedulesController {
     type: ApiErrorDto,
     description: 'Keystone refused the trust (your roles), or your token cannot give one (another project, an application credential).',
   })
-  renewDelegation(@UuidParam('id') id: string, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
+  renewDelegation(@UuidParam('id', SCHEDULE_ID) id: string, @CurrentCaller() caller: Caller): Promise<ScheduleDto> {
     return this.schedules.renewDelegation(id, caller);
   }
 
@@ -181,7 +188,7 @@ export class SchedulesController {
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   async deleteSchedule(
-    @UuidParam('id') id: string,
+    @UuidParam('id', SCHEDULE_ID) id: string,
     @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ScheduleDeletionDto | undefined> {
@@ -207,7 +214,7 @@ export class SchedulesController {
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   listOccurrences(
-    @UuidParam('id') id: string,
+    @UuidParam('id', SCHEDULE_ID) id: string,
     @Query() query: OccurrencesQueryDto,
     @CurrentCaller() caller: Caller,
   ): Promise<OccurrenceListDto> {
@@ -225,7 +232,11 @@ export class SchedulesController {
   @ApiOkResponse({ type: RunListDto, description: 'One page of the runs of the schedule, newest window first, with its total.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'Neither a schedule with this id nor any kept run of one.' })
-  listRuns(@UuidParam('id') id: string, @Query() query: ListRunsQueryDto, @CurrentCaller() caller: Caller): Promise<RunListDto> {
+  listRuns(
+    @UuidParam('id', SCHEDULE_ID) id: string,
+    @Query() query: ListRunsQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<RunListDto> {
     return this.schedules.runs(id, query, caller);
   }
 }

@@ -10,6 +10,10 @@ import { RequestBuilder } from '../../request-builder';
 import { ScheduleDeletionDto } from '../../models/schedule-deletion-dto';
 
 export interface DeleteSchedule$Params {
+
+/**
+ * The schedule's id.
+ */
   id: string;
 }
 

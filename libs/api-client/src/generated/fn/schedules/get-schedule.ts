@@ -10,6 +10,10 @@ import { RequestBuilder } from '../../request-builder';
 import { ScheduleDto } from '../../models/schedule-dto';
 
 export interface GetSchedule$Params {
+
+/**
+ * The schedule's id.
+ */
   id: string;
 }
 

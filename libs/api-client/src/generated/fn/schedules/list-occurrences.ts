@@ -10,6 +10,10 @@ import { RequestBuilder } from '../../request-builder';
 import { OccurrenceListDto } from '../../models/occurrence-list-dto';
 
 export interface ListOccurrences$Params {
+
+/**
+ * The schedule's id.
+ */
   id: string;
 
 /**

@@ -10,6 +10,10 @@ import { RequestBuilder } from '../../request-builder';
 import { RunListDto } from '../../models/run-list-dto';
 
 export interface ListRuns$Params {
+
+/**
+ * The schedule's id.
+ */
   id: string;
 
 /**

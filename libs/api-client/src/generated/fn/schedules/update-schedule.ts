@@ -11,6 +11,10 @@ import { ScheduleDto } from '../../models/schedule-dto';
 import { UpdateScheduleDto } from '../../models/update-schedule-dto';
 
 export interface UpdateSchedule$Params {
+
+/**
+ * The schedule's id.
+ */
   id: string;
       body: UpdateScheduleDto
 }
