@@ -41,7 +41,14 @@ describe('OpenAPI and Swagger UI', () => {
       servers?: { url: string }[];
       tags?: { name: string; description?: string }[];
       paths: Record<string, Record<string, Operation>>;
-      components: { schemas: Record<string, { properties?: Record<string, { type?: string }> }> };
+      components: { schemas: Record<string, { properties?: Record<string, Property> }> };
+    }
+    interface Property {
+      type?: string;
+      example?: unknown;
+      $ref?: string;
+      allOf?: { $ref?: string }[];
+      items?: { $ref?: string };
     }
     interface Operation {
       tags?: string[];
@@ -81,6 +88,19 @@ describe('OpenAPI and Swagger UI', () => {
           .map(([property]) => `${name}.${property}`),
       );
       expect(numbers).toEqual([]);
+    });
+
+    it("gives an example for every property of every schema (references take the referenced schema's)", () => {
+      const isReference = (property: Property) =>
+        property.$ref !== undefined ||
+        (property.allOf?.length === 1 && property.allOf[0]?.$ref !== undefined) ||
+        (property.type === 'array' && property.items?.$ref !== undefined);
+      const properties = Object.entries(doc.components.schemas).flatMap(([name, schema]) =>
+        Object.entries(schema.properties ?? {}).map(([property, value]) => ({ at: `${name}.${property}`, value })),
+      );
+      expect(properties.length).toBeGreaterThan(0);
+      const bare = properties.filter(({ value }) => !isReference(value) && !('example' in value)).map(({ at }) => at);
+      expect(bare).toEqual([]);
     });
 
     it('says that every id in a path is a UUID', () => {

@@ -40,10 +40,11 @@ export class LoginDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @ApiPropertyOptional({ example: 'alice' })
   username?: string;
 
   /** The user's password. Sent to Keystone only; never stored or logged. */
-  @ApiPropertyOptional({ format: 'password', writeOnly: true })
+  @ApiPropertyOptional({ format: 'password', writeOnly: true, example: 'correct-horse-battery-staple' })
   @ValidateIf(usesPassword)
   @IsString()
   @IsNotEmpty()
@@ -55,6 +56,7 @@ export class LoginDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @ApiPropertyOptional({ example: 'Default' })
   userDomainName?: string;
 
   /** Project to scope the token to, e.g. `admin`; without it Keystone picks the user's default project. */
@@ -62,6 +64,7 @@ export class LoginDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @ApiPropertyOptional({ example: 'analytics' })
   projectName?: string;
 
   /** Domain of the project (default: the user's domain). */
@@ -69,6 +72,7 @@ export class LoginDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @ApiPropertyOptional({ example: 'Default' })
   projectDomainName?: string;
 
   /** Id of an application credential, instead of a user name and password (tools, CI jobs). */
@@ -76,10 +80,11 @@ export class LoginDto {
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: '$property must be a Keystone id' })
   @AloneWithoutPasswordFields()
+  @ApiPropertyOptional({ example: '3c7e1f9a2b4d4e6f8a0b1c2d3e4f5a6b' })
   applicationCredentialId?: string;
 
   /** The application credential's secret; required with `applicationCredentialId`. Never stored or logged. */
-  @ApiPropertyOptional({ format: 'password', writeOnly: true })
+  @ApiPropertyOptional({ format: 'password', writeOnly: true, example: 'Zm9yLWV4YW1wbGUtb25seS1ub3QtYS1zZWNyZXQ' })
   @ValidateIf((dto: LoginDto) => !usesPassword(dto))
   @IsString()
   @IsNotEmpty()

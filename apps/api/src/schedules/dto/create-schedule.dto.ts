@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -37,22 +37,26 @@ export class CreateScheduleDto {
   @IsString()
   @Length(1, 100)
   @Matches(NAME_PATTERN, { message: '$property must have a visible character and no control characters' })
+  @ApiProperty({ example: 'weekday-office-hours' })
   name!: string;
 
   /** Notes for people. */
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @ApiPropertyOptional({ example: 'Extra analytics workers during office hours.' })
   description?: string;
 
   /** Glance image the VMs boot from (id, not name). */
   @IsString()
   @Length(1, 255)
+  @ApiProperty({ example: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' })
   imageId!: string;
 
   /** Nova flavor of the VMs (id, not name). */
   @IsString()
   @Length(1, 255)
+  @ApiProperty({ example: '3e7b9d1f-2a4c-4e6b-8d0f-1a3c5e7b9d2f' })
   flavorId!: string;
 
   /** Neutron networks every VM is attached to, in order (ids, at least one). */
@@ -62,6 +66,7 @@ export class CreateScheduleDto {
   @ArrayUnique()
   @IsString({ each: true })
   @Length(1, 255, { each: true })
+  @ApiProperty({ example: ['0d4e6f8a-2b3c-4d5e-8f9a-1b2c3d4e5f6a'] })
   networkIds!: string[];
 
   /**
@@ -106,7 +111,7 @@ export class CreateScheduleDto {
   launch?: LaunchOptionsDto;
 
   /** A disabled schedule keeps its definition but creates no VMs (default true). */
-  @ApiProperty({ required: false, default: true })
+  @ApiProperty({ required: false, default: true, example: true })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;

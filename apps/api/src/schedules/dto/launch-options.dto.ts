@@ -36,7 +36,7 @@ export const MAX_USER_DATA_BYTES = 65_535;
 /** Where the run's VMs go relative to each other: a server group made for each run, or an existing one. */
 export class ServerGroupOptionDto {
   /** Make a server group with this policy for each run (named after the run), and delete it after the run. */
-  @ApiProperty({ enum: SERVER_GROUP_POLICIES, required: false })
+  @ApiProperty({ enum: SERVER_GROUP_POLICIES, required: false, example: 'anti-affinity' })
   @IsOptional()
   @IsIn(SERVER_GROUP_POLICIES)
   policy?: ServerGroupPolicy;
@@ -45,6 +45,7 @@ export class ServerGroupOptionDto {
   @IsOptional()
   @IsString()
   @Length(1, 255)
+  @ApiPropertyOptional({ example: 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b' })
   id?: string;
 }
 
@@ -61,10 +62,11 @@ export class BootVolumeDto {
   @IsOptional()
   @IsString()
   @Length(1, 255)
+  @ApiPropertyOptional({ example: 'ssd' })
   volumeType?: string;
 
   /** Delete the volume with its VM (default true; false keeps it after the window, in the project's quota). */
-  @ApiProperty({ required: false, default: true })
+  @ApiProperty({ required: false, default: true, example: true })
   @IsOptional()
   @IsBoolean()
   deleteOnTermination?: boolean;
@@ -80,6 +82,7 @@ export class LaunchOptionsDto {
   @IsOptional()
   @IsString()
   @Length(1, 255)
+  @ApiPropertyOptional({ example: 'alice-laptop' })
   keyName?: string;
 
   /** Security groups of the project, by name or id (`--security-group`); the project's `default` when left out. */
@@ -89,6 +92,7 @@ export class LaunchOptionsDto {
   @ArrayUnique()
   @IsString({ each: true })
   @Length(1, 255, { each: true })
+  @ApiPropertyOptional({ example: ['default'] })
   securityGroups?: string[];
 
   /**
@@ -98,6 +102,7 @@ export class LaunchOptionsDto {
   @IsOptional()
   @IsString()
   @IsEncodedUserData(MAX_USER_DATA_BYTES)
+  @ApiPropertyOptional({ example: '#cloud-config\npackage_update: true\npackages: [htop]\n' })
   userData?: string;
 
   /**
@@ -119,17 +124,20 @@ export class LaunchOptionsDto {
   @Length(1, 60, { each: true })
   @Matches(/^[^,/]+$/, { each: true, message: '$property must not contain "," or "/"' })
   @NotReserved(RESERVED_PREFIX, { each: true })
+  @ApiPropertyOptional({ example: ['analytics'] })
   tags?: string[];
 
   /** The availability zone of every VM (`--availability-zone`). Not with `spreadAcrossZones`. */
   @IsOptional()
   @IsString()
   @Length(1, 255)
+  @ApiPropertyOptional({ example: 'nova' })
   availabilityZone?: string;
 
   /** Place the run's VMs round-robin over the project's available zones (slot 1 in the first zone, ...). */
   @IsOptional()
   @IsBoolean()
+  @ApiPropertyOptional({ example: false })
   spreadAcrossZones?: boolean;
 
   @ApiProperty({ type: ServerGroupOptionDto, required: false })
@@ -149,12 +157,14 @@ export class LaunchOptionsDto {
   /** Attach a config drive (`--config-drive`), for images that read cloud-init from it. */
   @IsOptional()
   @IsBoolean()
+  @ApiPropertyOptional({ example: false })
   configDrive?: boolean;
 
   /** The VMs' Nova description (`--description`). */
   @IsOptional()
   @IsString()
   @MaxLength(255)
+  @ApiPropertyOptional({ example: 'Analytics worker (office hours)' })
   description?: string;
 
   /**
@@ -166,5 +176,6 @@ export class LaunchOptionsDto {
   @Matches(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, {
     message: '$property must be 1-50 lower-case letters, digits or "-", not starting or ending with "-"',
   })
+  @ApiPropertyOptional({ example: 'analytics-worker' })
   hostnamePrefix?: string;
 }

@@ -9,24 +9,27 @@ export const OCCURRENCE_STATUSES = ['scheduled', 'skipped'] as const;
 /** One window of a schedule, in UTC and in the schedule's zone. */
 export class OccurrenceDto {
   /** Window start (UTC). */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T07:00:00.000Z' })
   start!: string;
 
   /** Window end (UTC). */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T15:00:00.000Z' })
   end!: string;
 
   /** Provisioning start: `start` minus the lead time (UTC). */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T06:50:00.000Z' })
   provisionAt!: string;
 
   /** Start in the schedule's zone, with its offset, e.g. `2026-03-29T03:00:00+02:00`. */
+  @ApiProperty({ example: '2026-05-04T09:00:00+02:00' })
   localStart!: string;
 
   /** End in the schedule's zone, with its offset. */
+  @ApiProperty({ example: '2026-05-04T17:00:00+02:00' })
   localEnd!: string;
 
   /** The local date-time the cron expression asked for (`YYYY-MM-DDTHH:mm`); differs from `localStart` after a DST shift. */
+  @ApiProperty({ example: '2026-05-04T09:00' })
   requestedLocalStart!: string;
 
   /**
@@ -34,25 +37,26 @@ export class OccurrenceDto {
    * spring-forward gap: moved to the first valid instant after it); `first-of-repeated` (the local time
    * happened twice, a fall-back overlap: fired once, at the first).
    */
-  @ApiProperty({ enum: DST_ADJUSTMENTS, enumName: 'DstAdjustment' })
+  @ApiProperty({ enum: DST_ADJUSTMENTS, enumName: 'DstAdjustment', example: 'none' })
   dstAdjustment!: (typeof DST_ADJUSTMENTS)[number];
 
   /** `skipped` when the local date is an excluded date: no VMs are created for it. */
-  @ApiProperty({ enum: OCCURRENCE_STATUSES, enumName: 'OccurrenceStatus' })
+  @ApiProperty({ enum: OCCURRENCE_STATUSES, enumName: 'OccurrenceStatus', example: 'scheduled' })
   status!: (typeof OCCURRENCE_STATUSES)[number];
 
   /** Why a window is skipped. */
-  @ApiProperty({ enum: ['excluded-date'], nullable: true, type: String })
+  @ApiProperty({ enum: ['excluded-date'], nullable: true, type: String, example: null })
   skipReason!: 'excluded-date' | null;
 }
 
 /** Upcoming windows of a schedule. */
 export class OccurrenceListDto {
   /** The schedule's IANA zone, in which the local times are given. */
+  @ApiProperty({ example: 'Europe/Rome' })
   timeZone!: string;
 
   /** Windows that had not ended at this instant are listed. */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T06:00:00.000Z' })
   from!: string;
 
   /**

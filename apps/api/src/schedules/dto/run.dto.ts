@@ -15,62 +15,64 @@ const RUN_STATE_DOC =
 
 /** The latest run of a schedule, as its list entry shows it. */
 export class RunSummaryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '2b7e9c1d-5a4f-4e3b-8c6d-0f1e2d3c4b5a' })
   id!: string;
 
-  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState', description: RUN_STATE_DOC })
+  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState', description: RUN_STATE_DOC, example: 'active' })
   state!: RunStateDto;
 
   /**
    * Why the run is (live) or ended (final) below its count: `quota`, `cloud_error`, `attempts_exhausted`, or
    * `window_ended` (the window closed before a VM could be made); null when it is on track or completed.
    */
-  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true })
+  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true, example: null })
   shortfallReason!: ShortfallReason | null;
 
   /** Planned window start (UTC). */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T07:00:00.000Z' })
   windowStart!: string;
 
   /** Planned window end (UTC). */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T15:00:00.000Z' })
   windowEnd!: string;
 
   /** VMs wanted. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 10 })
   desiredCount!: number;
 
   /** VMs currently ACTIVE. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 10 })
   activeCount!: number;
 }
 
 /** The last cloud error of a run. */
 export class RunErrorDto {
   /** OpenStack's message. */
+  @ApiProperty({ example: 'Quota exceeded for instances: Requested 1, but already used 10 of 10 instances' })
   message!: string;
 
   /** OpenStack's request id, to find the call in the cloud's logs. */
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'req-6b1e0c4a-2f3d-4e5a-9b8c-7d6e5f4a3b2c' })
   requestId!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-05-04T06:50:03.512Z' })
   at!: string | null;
 }
 
 /** One VM of a run. */
 export class RunVmDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '8d3f5a7b-1c2e-4f60-9a8b-7c6d5e4f3a2b' })
   id!: string;
 
   /** Nova server id; null until Nova accepted the create. */
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: '4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f60718' })
   serverId!: string | null;
 
   /** 1-based position of the VM in its run. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 1 })
   slot!: number;
 
+  @ApiProperty({ example: 'weekday-office-hours-20260504t0700z-1' })
   name!: string;
 
   /**
@@ -78,87 +80,89 @@ export class RunVmDto {
    * `CREATING` while it is in flight, `DELETING`, `DELETED`; `FAILED` when the slot used up its attempts,
    * `NOT_CREATED` when its window ended before it got a VM.
    */
+  @ApiProperty({ example: 'ACTIVE' })
   status!: string;
 
   /** Nova's fault message, or the create call's error. */
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: null })
   faultMessage!: string | null;
 
   /** Why this slot has no VM (and, once closed empty, never got one); null otherwise. */
-  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true })
+  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true, example: null })
   shortfallReason!: ShortfallReason | null;
 
   /** Create attempts for this slot. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 1 })
   attempts!: number;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-05-04T06:50:02.371Z' })
   createdAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-05-04T06:52:37.480Z' })
   activeAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
   deletedAt!: string | null;
 }
 
 /** One occurrence the engine acted on, with its VMs. */
 export class RunDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '2b7e9c1d-5a4f-4e3b-8c6d-0f1e2d3c4b5a' })
   id!: string;
 
   /** The schedule of the run; it may since have been deleted (its runs are kept until pruned). */
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '6f1c2a56-3e2b-4a37-9d7e-1c2f0a4b5c6d' })
   scheduleId!: string;
 
   /** The schedule's name when the run began (kept with the run, so it still reads once the schedule is deleted). */
+  @ApiProperty({ example: 'weekday-office-hours' })
   scheduleName!: string;
 
-  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState', description: RUN_STATE_DOC })
+  @ApiProperty({ enum: RUN_STATE_VALUES, enumName: 'RunState', description: RUN_STATE_DOC, example: 'active' })
   state!: RunStateDto;
 
   /** Why the run is (or ended) below its count; null when it is on track or completed. */
-  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true })
+  @ApiProperty({ enum: SHORTFALL_REASONS, enumName: 'ShortfallReason', nullable: true, example: null })
   shortfallReason!: ShortfallReason | null;
 
   /** Planned window start (UTC). */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T07:00:00.000Z' })
   windowStart!: string;
 
   /** Planned window end (UTC). */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T15:00:00.000Z' })
   windowEnd!: string;
 
   /** Planned provisioning start (UTC). */
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T06:50:00.000Z' })
   provisionAt!: string;
 
   /** When provisioning actually began. */
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-05-04T06:50:01.214Z' })
   startedAt!: string | null;
 
   /** When every VM was ACTIVE. */
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-05-04T06:52:37.480Z' })
   readyAt!: string | null;
 
   /** When the window ended for the engine (teardown began). */
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
   endedAt!: string | null;
 
   /** When the last VM was gone. */
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
   tornDownAt!: string | null;
 
   /** Seconds provisioning began after `provisionAt`. */
-  @ApiProperty({ nullable: true, type: 'integer' })
+  @ApiProperty({ nullable: true, type: 'integer', example: 1 })
   latenessSeconds!: number | null;
 
   /** VMs wanted. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 10 })
   desiredCount!: number;
 
   /** When someone ended the window early (disabled or deleted its schedule during it); null otherwise. */
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
   stoppedAt!: string | null;
 
   /** Who ended it early. */
@@ -168,10 +172,10 @@ export class RunDto {
   @ApiProperty({ type: RunErrorDto, nullable: true })
   lastError!: RunErrorDto | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T06:50:00.118Z' })
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T06:52:37.480Z' })
   updatedAt!: string;
 
   vms!: RunVmDto[];
@@ -181,13 +185,13 @@ export class RunDto {
 export class RunListDto {
   items!: RunDto[];
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 42 })
   total!: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 20 })
   limit!: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 0 })
   offset!: number;
 }
 

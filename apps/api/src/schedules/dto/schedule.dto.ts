@@ -22,37 +22,44 @@ export type ScheduleState = (typeof SCHEDULE_STATES)[number];
 
 /** A schedule as the API shows it, with its derived state. */
 export class ScheduleDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '6f1c2a56-3e2b-4a37-9d7e-1c2f0a4b5c6d' })
   id!: string;
 
   /** Unique, human-readable name. */
+  @ApiProperty({ example: 'weekday-office-hours' })
   name!: string;
 
+  @ApiProperty({ example: 'Extra analytics workers during office hours.' })
   description!: string;
 
   /** Glance image id. */
+  @ApiProperty({ example: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' })
   imageId!: string;
 
   /** Nova flavor id. */
+  @ApiProperty({ example: '3e7b9d1f-2a4c-4e6b-8d0f-1a3c5e7b9d2f' })
   flavorId!: string;
 
   /** Neutron network ids. */
+  @ApiProperty({ example: ['0d4e6f8a-2b3c-4d5e-8f9a-1b2c3d4e5f6a'] })
   networkIds!: string[];
 
   /** VMs per window. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 10 })
   instanceCount!: number;
 
   /** IANA time zone of the window. */
+  @ApiProperty({ example: 'Europe/Rome' })
   timeZone!: string;
 
   @WindowProperty({ required: true })
   window!: OnceWindowDto | RecurringWindowDto;
 
   /** Minutes provisioning starts before each window. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 10 })
   leadTimeMinutes!: number;
 
+  @ApiProperty({ example: true })
   enabled!: boolean;
 
   /**
@@ -63,16 +70,19 @@ export class ScheduleDto {
   vmsKeptUntil!: string | null;
 
   /** How the VMs launch (`{}`: Nova's defaults). A change applies from the next window on. */
+  @ApiProperty({ type: () => LaunchOptionsDto })
   launch!: LaunchOptionsDto;
 
   /** The Keystone project the schedule belongs to: its VMs are made there, and only that project sees it. */
+  @ApiProperty({ example: 'c5f0e2ad8a3b4b6d9e4f1a2b3c4d5e6f' })
   projectId!: string;
 
   /** The project's name when the schedule was created. */
+  @ApiProperty({ example: 'analytics' })
   projectName!: string;
 
   /** The project's domain id. */
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: 'default' })
   domainId!: string | null;
 
   /** Who created the schedule (null for a schedule made before the product recorded it). */
@@ -98,7 +108,7 @@ export class ScheduleDto {
    * `upcoming` (the next window's provisioning starts within `SCHEDULER_UPCOMING_HORIZON_MINUTES`, default 60,
    * or is due and not started yet); `idle` (waiting for a later window, or none is left: see `nextOccurrence`).
    */
-  @ApiProperty({ enum: SCHEDULE_STATES, enumName: 'ScheduleState' })
+  @ApiProperty({ enum: SCHEDULE_STATES, enumName: 'ScheduleState', example: 'active' })
   state!: ScheduleState;
 
   /** The next window the engine has not started yet; null when none is left. */
@@ -110,17 +120,17 @@ export class ScheduleDto {
   latestRun!: RunSummaryDto | null;
 
   /** When a DELETE was accepted while VMs were up; the schedule disappears once they are gone. */
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
   deletingSince!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-04-20T13:12:45.000Z' })
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-04-28T09:30:11.000Z' })
   updatedAt!: string;
 
   /** Send it back in PATCH: a change by someone else in between makes the PATCH a 409. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 3 })
   version!: number;
 }
 
@@ -128,25 +138,26 @@ export class ScheduleDto {
 export class ScheduleListDto {
   items!: ScheduleDto[];
   /** Schedules matching the filters, all pages together. */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 3 })
   total!: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 50 })
   limit!: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', example: 0 })
   offset!: number;
 }
 
 /** The answer to a DELETE of a schedule whose VMs are up (202). */
 export class ScheduleDeletionDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '6f1c2a56-3e2b-4a37-9d7e-1c2f0a4b5c6d' })
   id!: string;
 
-  @ApiProperty({ enum: ['deleting'] })
+  @ApiProperty({ enum: ['deleting'], example: 'deleting' })
   state!: 'deleting';
 
   /** What happens next. */
+  @ApiProperty({ example: 'The schedule has VMs in the cloud: they are being torn down, then the schedule is removed.' })
   message!: string;
 }
 

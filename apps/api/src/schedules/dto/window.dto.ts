@@ -53,13 +53,13 @@ export class RecurringWindowDto {
   durationMinutes!: number;
 
   /** No window starts before this instant (RFC 3339). */
-  @ApiProperty({ format: 'date-time', nullable: true, required: false, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, required: false, type: String, example: '2026-04-30T22:00:00.000Z' })
   @IsOptional()
   @IsInstant()
   validFrom?: string | null;
 
   /** No window starts at or after this instant (RFC 3339); a window that started earlier runs to its end. */
-  @ApiProperty({ format: 'date-time', nullable: true, required: false, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, required: false, type: String, example: '2026-12-31T23:00:00.000Z' })
   @IsOptional()
   @IsInstant()
   validUntil?: string | null;
@@ -102,6 +102,7 @@ export function WindowProperty(options: { required: boolean }): PropertyDecorato
       propertyName: 'type',
       mapping: { once: '#/components/schemas/OnceWindowDto', recurring: '#/components/schemas/RecurringWindowDto' },
     },
+    example: { type: 'recurring', cron: '0 9 * * 1-5', durationMinutes: 480, excludedDates: ['2026-12-25'] },
   });
   return (target, key) => {
     transform(target, key);
