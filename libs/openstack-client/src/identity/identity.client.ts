@@ -100,6 +100,17 @@ export class IdentityClient {
   }
 
   /**
+   * The session's own token with its details, to hand to another service that takes Keystone tokens (e.g. a CLI
+   * calling Peak's API as the configured user). `rejected` is a token that service refused (401): it is forgotten if
+   * still current, so a new one is issued. A token given by the configuration (`v3token`) is exchanged, as always.
+   */
+  async issueToken(rejected?: string): Promise<AuthResult> {
+    if (rejected !== undefined) this.session.invalidate(rejected);
+    const { token, info } = await this.session.current();
+    return { token, ...info };
+  }
+
+  /**
    * The user this client's session authenticates as (from its token), e.g. to name the service account as a
    * trust's trustee. On a trust-scoped client with impersonation, this is the trustor.
    */
