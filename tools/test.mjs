@@ -21,6 +21,11 @@ const steps = [
     'npx',
     ['nx', 'e2e', 'api', '--outputStyle=stream'],
   ],
+  [
+    'the SDK against the built API, and as a built package (ESM and CommonJS)',
+    'npx',
+    ['nx', 'run-many', '-t', 'e2e', '-p', 'sdk', '--outputStyle=stream'],
+  ],
   // After the process tests: their `nx e2e api` has built the API, so this step's build is a cache hit.
   ['the API on Node 24 (its jest suite, the built API started and stopped)', 'node', ['tools/node24/run.mjs']],
   ['console end-to-end tests in Chromium', 'npx', ['nx', 'e2e', 'web-e2e', '--outputStyle=stream']],

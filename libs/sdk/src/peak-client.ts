@@ -78,6 +78,7 @@ function createPeakFetchClient(options: PeakClientOptions): Client {
   const client = createClient(
     createConfig({
       baseUrl: options.url.replace(/\/+$/, ''),
+      throwOnError: true,
       headers: options.headers,
       // The API takes the token as X-Auth-Token or as a bearer token: send it once, as X-Auth-Token.
       auth: (scheme) => (scheme.type === 'apiKey' && provider ? provider.getToken() : undefined),
