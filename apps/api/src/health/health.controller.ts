@@ -10,15 +10,15 @@ const LIVENESS = {
   summary: 'Liveness',
   description:
     'Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` ' +
-    'recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token.',
+    'recently). Touches neither the database nor the cloud, so their outages never restart a replica.',
 };
 const READINESS = {
   summary: 'Readiness',
   description:
     'Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the ' +
     'managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud ' +
-    'and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs ' +
-    "no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids).",
+    'and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. With a ' +
+    "cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids).",
 };
 
 /** Shared by `/livez`, `/readyz` and their `/v1/health` aliases. */

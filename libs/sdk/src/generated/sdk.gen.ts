@@ -59,7 +59,7 @@ export class PeakApi extends HeyApiClient {
     /**
      * Liveness
      *
-     * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
+     * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token.
      */
     public getLivez<ThrowOnError extends boolean = true>(options?: Options<GetLivezData, ThrowOnError>) {
         return (options?.client ?? this.client).get<GetLivezResponses, GetLivezErrors, ThrowOnError>({ url: '/livez', ...options });
@@ -68,7 +68,7 @@ export class PeakApi extends HeyApiClient {
     /**
      * Readiness
      *
-     * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
+     * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. With a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
      */
     public getReadyz<ThrowOnError extends boolean = true>(options?: Options<GetReadyzData, ThrowOnError>) {
         return (options?.client ?? this.client).get<GetReadyzResponses, GetReadyzErrors, ThrowOnError>({ url: '/readyz', ...options });
@@ -145,7 +145,7 @@ export class PeakApi extends HeyApiClient {
     /**
      * Liveness (alias of /livez)
      *
-     * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
+     * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token.
      */
     public getHealth<ThrowOnError extends boolean = true>(options?: Options<GetHealthData, ThrowOnError>) {
         return (options?.client ?? this.client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/v1/health', ...options });
@@ -154,7 +154,7 @@ export class PeakApi extends HeyApiClient {
     /**
      * Readiness (alias of /readyz)
      *
-     * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
+     * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. With a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
      */
     public getReadiness<ThrowOnError extends boolean = true>(options?: Options<GetReadinessData, ThrowOnError>) {
         return (options?.client ?? this.client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/v1/health/ready', ...options });

@@ -37,7 +37,7 @@ export class HealthService extends BaseService {
   /**
    * Liveness.
    *
-   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
+   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `getLivez()` instead.
@@ -52,7 +52,7 @@ export class HealthService extends BaseService {
   /**
    * Liveness.
    *
-   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
+   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getLivez$Response()` instead.
@@ -72,7 +72,7 @@ export class HealthService extends BaseService {
   /**
    * Readiness.
    *
-   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
+   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. With a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `getReadyz()` instead.
@@ -87,7 +87,7 @@ export class HealthService extends BaseService {
   /**
    * Readiness.
    *
-   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
+   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. With a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getReadyz$Response()` instead.
@@ -107,7 +107,7 @@ export class HealthService extends BaseService {
   /**
    * Liveness (alias of /livez).
    *
-   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
+   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `getHealth()` instead.
@@ -122,7 +122,7 @@ export class HealthService extends BaseService {
   /**
    * Liveness (alias of /livez).
    *
-   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token. Needs no token.
+   * Whether this process is alive and its event loop runs (not blocked longer than `LIVENESS_MAX_EVENT_LOOP_DELAY_MS` recently). Touches neither the database nor the cloud, so their outages never restart a replica. Needs no token.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getHealth$Response()` instead.
@@ -142,7 +142,7 @@ export class HealthService extends BaseService {
   /**
    * Readiness (alias of /readyz).
    *
-   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
+   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. With a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `getReadiness()` instead.
@@ -157,7 +157,7 @@ export class HealthService extends BaseService {
   /**
    * Readiness (alias of /readyz).
    *
-   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. Needs no token; with a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
+   * Whether this replica can serve: its database answers (503 otherwise). The cloud (one Nova call, cached), the managed flavors, the engine role and Keystone projects whose quota holds VMs back are reported too; the cloud and the flavors fail readiness only with `READINESS_REQUIRES_CLOUD=true`. Checked at most once a second. With a cloud admin's token the parts carry their detail (quotas, the cloud's messages, ids). Needs no token.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `getReadiness$Response()` instead.
