@@ -4,7 +4,7 @@
 // (yaml, undici) stay dependencies.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +41,7 @@ for (const [name, entry] of Object.entries(entries)) {
   }
 }
 
+const types = join(dist, 'types');
 const tsc = spawnSync(
   'npx',
   [
@@ -52,9 +53,31 @@ const tsc = spawnSync(
     '--noEmit',
     'false',
     '--outDir',
-    join(dist, 'types'),
+    join(types, 'esm'),
   ],
   { stdio: 'inherit' },
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// Node's ESM resolution (TypeScript's `node16`/`nodenext`) needs explicit extensions in relative imports, also in
+// declarations; and a CommonJS consumer needs declarations that are CommonJS: the same files beside a package.json
+// saying so (the package itself is `"type": "module"`).
+const declarations = join(types, 'esm/libs/sdk/src');
+rmSync(join(types, 'esm/libs/openstack-client'), { recursive: true, force: true });
+for (const file of readdirSync(declarations, { recursive: true })) {
+  if (!file.endsWith('.d.ts')) continue;
+  const path = join(declarations, file);
+  const withExtensions = readFileSync(path, 'utf8').replace(/((?:from|import\()\s*['"])(\.{1,2}\/[^'"]*)(['"])/g, (_, head, specifier, tail) => {
+    const target = join(dirname(path), specifier);
+    const resolved = existsSync(`${target}.d.ts`)
+      ? `${specifier}.js`
+      : existsSync(join(target, 'index.d.ts'))
+        ? `${specifier}/index.js`
+        : specifier;
+    return `${head}${resolved}${tail}`;
+  });
+  writeFileSync(path, withExtensions);
+}
+cpSync(join(types, 'esm'), join(types, 'cjs'), { recursive: true });
+writeFileSync(join(types, 'cjs/package.json'), '{ "type": "commonjs" }\n');
 console.log(`built ${dist}`);
