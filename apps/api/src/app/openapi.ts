@@ -110,6 +110,8 @@ const ACCESS_NOTES: Record<AccessPolicy | 'write', string> = {
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+/** The body of every error answer. */
+const ERROR_BODY = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorDto' } } } };
 
 /**
  * Each operation's `security`, from the access policy its decorators declared (`x-peak-access`, removed here) or,
@@ -117,7 +119,6 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
  * list their 401, 403 and 429 answers.
  */
 function markAccess(document: OpenAPIObject): OpenAPIObject {
-  const errorBody = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorDto' } } } };
   for (const item of Object.values(document.paths) as PathItemObject[]) {
     for (const method of HTTP_METHODS) {
       const operation = item[method] as (OperationObject & { [ACCESS_EXTENSION]?: AccessPolicy }) | undefined;
@@ -139,20 +140,20 @@ function markAccess(document: OpenAPIObject): OpenAPIObject {
             schema: { type: 'string' },
           },
         },
-        ...errorBody,
+        ...ERROR_BODY,
       };
       responses['429'] ??= {
         description:
           'Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.',
         headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } } },
-        ...errorBody,
+        ...ERROR_BODY,
       };
       responses['403'] ??= {
         description:
           policy === 'authenticated'
             ? 'The token is scoped in a way this API does not accept (a project outside `AUTH_PROJECTS`, a domain or system scope).'
             : 'The token lacks the role this operation needs, or its scope is not accepted.',
-        ...errorBody,
+        ...ERROR_BODY,
       };
     }
   }
@@ -168,7 +169,6 @@ const REQUEST_ID_HEADER = 'X-Request-Id';
  * finds the request in the service's log.
  */
 function markCommonResponses(document: OpenAPIObject): OpenAPIObject {
-  const errorBody = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorDto' } } } };
   document.components = {
     ...document.components,
     headers: {
@@ -188,13 +188,13 @@ function markCommonResponses(document: OpenAPIObject): OpenAPIObject {
       const responses = operation.responses;
       const takesParameters = (operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'query' || p.in === 'path'));
       if (takesParameters || operation.requestBody)
-        responses['400'] ??= { description: 'A parameter or the body is invalid: `errors` names each field and why.', ...errorBody };
+        responses['400'] ??= { description: 'A parameter or the body is invalid: `errors` names each field and why.', ...ERROR_BODY };
       if (operation.requestBody)
-        responses['413'] ??= { description: 'The body is larger than `BODY_LIMIT` (100 kB unless configured).', ...errorBody };
-      responses['500'] ??= { description: "An unexpected error: `X-Request-Id` finds it in the service's log.", ...errorBody };
+        responses['413'] ??= { description: 'The body is larger than `BODY_LIMIT` (100 kB unless configured).', ...ERROR_BODY };
+      responses['500'] ??= { description: "An unexpected error: `X-Request-Id` finds it in the service's log.", ...ERROR_BODY };
       if ((operation.parameters ?? []).some((p) => 'name' in p && p.name === IDEMPOTENCY_KEY_HEADER)) {
         const also = (status: string, text: string) => {
-          const response = (responses[status] ??= { description: '', ...errorBody }) as ResponseObject;
+          const response = (responses[status] ??= { description: '', ...ERROR_BODY }) as ResponseObject;
           response.description = [response.description, text].filter(Boolean).join(' Also: ');
         };
         also('409', `the first request with this \`${IDEMPOTENCY_KEY_HEADER}\` is still running; ask again after \`Retry-After\` seconds.`);
@@ -218,7 +218,7 @@ function markCommonResponses(document: OpenAPIObject): OpenAPIObject {
         }
       }
       if (operation.security?.length)
-        responses['503'] ??= { description: 'Keystone or the database cannot be reached; try again later.', ...errorBody };
+        responses['503'] ??= { description: 'Keystone or the database cannot be reached; try again later.', ...ERROR_BODY };
       for (const response of Object.values(responses) as ResponseObject[])
         response.headers = { ...response.headers, [REQUEST_ID_HEADER]: { $ref: `#/components/headers/${REQUEST_ID_HEADER}` } };
       operation.responses = sortKeys(responses);
