@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
  *   it never imports API code.
  * - scope:sim (the OpenStack simulator) stands alone, with shared utils only.
  * - scope:shared libs import only other shared libs.
+ * - scope:cli (the `peak` command line) uses shared libs only (the SDK); its process tests also start the simulator.
  * - scope:e2e (the console's end-to-end tests) drives built apps over HTTP and starts the simulator in-process.
  * - scope:testing (`@peak/testing`, type:testing) holds test helpers: only tests may import it.
  * - type:* layers: apps use features, data access, UI and utilities; the console shell uses no data access
@@ -34,6 +35,7 @@ export default [
             { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:util'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
@@ -62,6 +64,7 @@ export default [
             { sourceTag: 'scope:sim', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:sim', 'scope:shared', 'scope:testing'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sim', 'scope:testing'] },
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: [] },
             // The layer rules hold in tests too, with the test helpers and the simulator (scope:sim) added.
             {
