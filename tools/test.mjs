@@ -22,9 +22,9 @@ const steps = [
     ['nx', 'e2e', 'api', '--outputStyle=stream'],
   ],
   [
-    'the SDK against the built API, and as a built package (ESM and CommonJS)',
+    'the SDK and the peak CLI against the built API (the SDK also as a built package: ESM, CommonJS, declarations)',
     'npx',
-    ['nx', 'run-many', '-t', 'e2e', '-p', 'sdk', '--outputStyle=stream'],
+    ['nx', 'run-many', '-t', 'e2e', '-p', 'sdk', 'cli', '--parallel=1', '--outputStyle=stream'],
   ],
   // After the process tests: their `nx e2e api` has built the API, so this step's build is a cache hit.
   ['the API on Node 24 (its jest suite, the built API started and stopped)', 'node', ['tools/node24/run.mjs']],

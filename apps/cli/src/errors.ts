@@ -17,7 +17,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_CODES_HELP = `Exit status:
   0  success
   1  error (an API error not listed below, an ambiguous name)
-  2  usage error (unknown option or command, bad option value, unreadable input file)
+  2  usage error (unknown option or command, bad option value, PEAK_URL not set, unreadable input file)
   3  authentication or authorization failed (401, 403; Keystone refused the credentials, or none are configured)
   4  not found (404, or no schedule has that name or id)
   5  invalid request (400, 422): the fields and reasons follow on stderr
