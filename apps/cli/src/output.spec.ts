@@ -141,7 +141,7 @@ describe('cell', () => {
     expect(cell(false)).toBe('false');
     expect(cell(['a', 'b'])).toBe('a, b');
     expect(cell([{ a: 1 }])).toBe('[{"a":1}]');
-    expect(cell({ a: 'x', b: 2, c: { d: 1 } })).toBe(`a='x', b='2', c={"d":1}`);
+    expect(cell({ a: 'x', b: 2, c: { d: 1 }, e: null })).toBe(`a='x', b='2', c={"d":1}`);
   });
 });
 

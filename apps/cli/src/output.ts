@@ -82,8 +82,8 @@ function asObjects(data: Printable): unknown {
 }
 
 /**
- * A value as one table or `value` cell, the way the openstack client shows them: objects as `key='value', ...`,
- * lists of scalars comma-separated, anything deeper as compact JSON, null as nothing.
+ * A value as one table or `value` cell, the way the openstack client shows them: objects as `key='value', ...`
+ * (unset keys left out), lists of scalars comma-separated, anything deeper as compact JSON, null as nothing.
  */
 export function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -91,7 +91,9 @@ export function cell(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return value.every(isScalar) ? value.map(cell).join(', ') : JSON.stringify(value);
   if (typeof value === 'object') {
+    // Unset keys are left out: the openstack client's `key='None'` says nothing more.
     return Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
       .map(([key, v]) => `${key}=${isScalar(v) ? `'${cell(v)}'` : JSON.stringify(v)}`)
       .join(', ');
   }
