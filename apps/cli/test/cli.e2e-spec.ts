@@ -133,6 +133,9 @@ describe('peak, as a process', () => {
     expect(csv[0]).toBe('"ID","Name","State","Enabled","Instances","Next window"');
     expect(csv[1]).toMatch(new RegExp(`^"${id}","${name}","idle",true,2,"`));
 
+    expect(JSON.parse(await ok(['schedule', 'list', '--long', '-f', 'json']))).toEqual([
+      { ...json[0], Project: 'admin', 'Time zone': 'UTC', Window: 'once', 'Latest run': null },
+    ]);
     expect(JSON.parse(await ok(['schedule', 'list', '--search', 'no-such', '-f', 'json']))).toEqual([]);
     expect(JSON.parse(await ok(['schedule', 'list', '--disabled', '-f', 'json']))).toEqual([]);
     expect(await ok(['schedule', 'list', '--state', 'idle', '--limit', '1', '-f', 'value', '-c', 'id'])).toBe(`${id}\n`);

@@ -36,6 +36,15 @@ export const SCHEDULE_COLUMNS: readonly Column<ScheduleDto>[] = [
   { header: 'Next window', get: (s) => s.nextOccurrence?.start ?? null },
 ];
 
+/** `--long` adds these, as `openstack server list --long` does its extra columns. */
+export const SCHEDULE_LONG_COLUMNS: readonly Column<ScheduleDto>[] = [
+  ...SCHEDULE_COLUMNS,
+  { header: 'Project', get: (s) => s.projectName },
+  { header: 'Time zone', get: (s) => s.timeZone },
+  { header: 'Window', get: (s) => (s.window.type === 'once' ? 'once' : s.window.cron) },
+  { header: 'Latest run', get: (s) => s.latestRun?.state ?? null },
+];
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -77,7 +86,8 @@ export function registerSchedule(program: Command, io: Io): void {
         .addOption(new Option('--search <text>', 'only schedules whose name contains this').helpGroup('Filters:'))
         .addOption(new Option('--project <id>', "only this project's schedules (cloud admins)").helpGroup('Filters:'))
         .addOption(new Option('--sort <key>', 'order; a leading - reverses').choices(SORTS).helpGroup('Filters:'))
-        .addOption(new Option('--limit <n>', 'at most this many').argParser(positiveInteger).helpGroup('Filters:')),
+        .addOption(new Option('--limit <n>', 'at most this many').argParser(positiveInteger).helpGroup('Filters:'))
+        .addOption(new Option('--long', 'more columns: project, time zone, window, latest run').helpGroup('Output:')),
     ),
     io,
     async (ctx) => {
@@ -100,7 +110,7 @@ export function registerSchedule(program: Command, io: Io): void {
         items.push(s);
         if (items.length === limit) break;
       }
-      ctx.print(listing(items, SCHEDULE_COLUMNS));
+      ctx.print(listing(items, o['long'] === true ? SCHEDULE_LONG_COLUMNS : SCHEDULE_COLUMNS));
     },
   );
 
