@@ -125,9 +125,6 @@ export class Context {
       timeoutMs: typeof timeout === 'number' ? timeout * 1000 : undefined,
       headers: { 'User-Agent': 'peak-cli' },
     });
-    // PeakClient's own fetch client is made without throwOnError, so failures would come back as `{ error }` with
-    // `data` undefined; every command here relies on PeakApiError / PeakConnectionError being thrown.
-    this.peak.http.setConfig({ throwOnError: true });
     return this.peak;
   }
 
