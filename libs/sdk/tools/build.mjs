@@ -67,15 +67,18 @@ rmSync(join(types, 'esm/libs/openstack-client'), { recursive: true, force: true 
 for (const file of readdirSync(declarations, { recursive: true })) {
   if (!file.endsWith('.d.ts')) continue;
   const path = join(declarations, file);
-  const withExtensions = readFileSync(path, 'utf8').replace(/((?:from|import\()\s*['"])(\.{1,2}\/[^'"]*)(['"])/g, (_, head, specifier, tail) => {
-    const target = join(dirname(path), specifier);
-    const resolved = existsSync(`${target}.d.ts`)
-      ? `${specifier}.js`
-      : existsSync(join(target, 'index.d.ts'))
-        ? `${specifier}/index.js`
-        : specifier;
-    return `${head}${resolved}${tail}`;
-  });
+  const withExtensions = readFileSync(path, 'utf8').replace(
+    /((?:from|import\()\s*['"])(\.{1,2}\/[^'"]*)(['"])/g,
+    (_, head, specifier, tail) => {
+      const target = join(dirname(path), specifier);
+      const resolved = existsSync(`${target}.d.ts`)
+        ? `${specifier}.js`
+        : existsSync(join(target, 'index.d.ts'))
+          ? `${specifier}/index.js`
+          : specifier;
+      return `${head}${resolved}${tail}`;
+    },
+  );
   writeFileSync(path, withExtensions);
 }
 cpSync(join(types, 'esm'), join(types, 'cjs'), { recursive: true });
