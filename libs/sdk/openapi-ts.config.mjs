@@ -6,7 +6,8 @@ export default {
   plugins: [
     // Every call throws a PeakApiError (see ../src/errors.ts) instead of returning `{ error }`.
     { name: '@hey-api/client-fetch', throwOnError: true },
-    '@hey-api/typescript',
+    // Enums also as objects, so that tools (the CLI's choices) list the values the spec allows instead of copying them.
+    { name: '@hey-api/typescript', enums: 'javascript' },
     // The hand-written PeakClient passes its own client: the generated module holds no global one.
     { name: '@hey-api/sdk', client: false, operations: { strategy: 'single', containerName: 'PeakApi', methods: 'instance' } },
   ],

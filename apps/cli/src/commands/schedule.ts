@@ -5,8 +5,8 @@ import {
   type PeakClient,
   type PreviewScheduleDto,
   type ScheduleDto,
-  type ScheduleSort,
-  type ScheduleState,
+  ScheduleSort,
+  ScheduleState,
   type UpdateScheduleDto,
 } from '@peak/sdk';
 import { act, addOutputOptions, nonNegativeInteger, positiveInteger, type Context, type Io } from '../context';
@@ -14,18 +14,8 @@ import { CliError, ExitCode } from '../errors';
 import { readBodyFile } from '../input';
 import { listing, record, type Column } from '../output';
 
-const STATES = [
-  'disabled',
-  'idle',
-  'upcoming',
-  'provisioning',
-  'active',
-  'degraded',
-  'tearing-down',
-  'deleting',
-  'failed',
-] as const satisfies readonly ScheduleState[];
-const SORTS = ['name', '-name', 'nextWindow', '-nextWindow', 'state', '-state'] as const satisfies readonly ScheduleSort[];
+const STATES = Object.values(ScheduleState);
+const SORTS = Object.values(ScheduleSort);
 
 export const SCHEDULE_COLUMNS: readonly Column<ScheduleDto>[] = [
   { header: 'ID', get: (s) => s.id },

@@ -104,7 +104,18 @@ export type CreateScheduleDto = {
  * spring-forward gap: moved to the first valid instant after it); `first-of-repeated` (the local time
  * happened twice, a fall-back overlap: fired once, at the first).
  */
-export type DstAdjustment = 'none' | 'shifted-forward' | 'first-of-repeated';
+export const DstAdjustment = {
+    NONE: 'none',
+    SHIFTED_FORWARD: 'shifted-forward',
+    FIRST_OF_REPEATED: 'first-of-repeated'
+} as const;
+
+/**
+ * What daylight saving did to the start: `none`; `shifted-forward` (the local time did not exist, a
+ * spring-forward gap: moved to the first valid instant after it); `first-of-repeated` (the local time
+ * happened twice, a fall-back overlap: fired once, at the first).
+ */
+export type DstAdjustment = typeof DstAdjustment[keyof typeof DstAdjustment];
 
 export type FieldErrorDto = {
     /**
@@ -326,7 +337,12 @@ export type LoginDto = {
 /**
  * Set when this is one of the two flavors the product manages.
  */
-export type ManagedFlavorRole = 'standard' | 'large';
+export const ManagedFlavorRole = { STANDARD: 'standard', LARGE: 'large' } as const;
+
+/**
+ * Set when this is one of the two flavors the product manages.
+ */
+export type ManagedFlavorRole = typeof ManagedFlavorRole[keyof typeof ManagedFlavorRole];
 
 export type NetworkDto = {
     /**
@@ -415,7 +431,12 @@ export type OccurrenceListDto = {
 /**
  * `skipped` when the local date is an excluded date: no VMs are created for it.
  */
-export type OccurrenceStatus = 'scheduled' | 'skipped';
+export const OccurrenceStatus = { SCHEDULED: 'scheduled', SKIPPED: 'skipped' } as const;
+
+/**
+ * `skipped` when the local date is an excluded date: no VMs are created for it.
+ */
+export type OccurrenceStatus = typeof OccurrenceStatus[keyof typeof OccurrenceStatus];
 
 export type OnceWindowDto = {
     /**
@@ -475,7 +496,18 @@ export type QuotaDto = {
 /**
  * `instances` (servers), `cores` (vCPUs), `ramMiB` (RAM in MiB), `keyPairs` (per user), `serverGroups`.
  */
-export type QuotaResource = 'instances' | 'cores' | 'ramMiB' | 'keyPairs' | 'serverGroups';
+export const QuotaResource = {
+    INSTANCES: 'instances',
+    CORES: 'cores',
+    RAM_MI_B: 'ramMiB',
+    KEY_PAIRS: 'keyPairs',
+    SERVER_GROUPS: 'serverGroups'
+} as const;
+
+/**
+ * `instances` (servers), `cores` (vCPUs), `ramMiB` (RAM in MiB), `keyPairs` (per user), `serverGroups`.
+ */
+export type QuotaResource = typeof QuotaResource[keyof typeof QuotaResource];
 
 export type QuotasDto = {
     /**
@@ -627,7 +659,23 @@ export type RunListDto = {
 /**
  * Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` (the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window), `stopped` (someone ended the window early: see `stoppedBy`).
  */
-export type RunState = 'pending' | 'provisioning' | 'active' | 'degraded' | 'tearing-down' | 'completed' | 'partial' | 'failed' | 'missed' | 'stopped';
+export const RunState = {
+    PENDING: 'pending',
+    PROVISIONING: 'provisioning',
+    ACTIVE: 'active',
+    DEGRADED: 'degraded',
+    TEARING_DOWN: 'tearing-down',
+    COMPLETED: 'completed',
+    PARTIAL: 'partial',
+    FAILED: 'failed',
+    MISSED: 'missed',
+    STOPPED: 'stopped'
+} as const;
+
+/**
+ * Live: `pending`, `provisioning` (VMs being made), `active` (all VMs up), `degraded` (below its count for a recorded reason, see `shortfallReason`), `tearing-down`. Final, never left again: `completed` (every slot was up), `partial` (the window ended below its count), `failed` (no VM ever came up), `missed` (no engine ran during the window), `stopped` (someone ended the window early: see `stoppedBy`).
+ */
+export type RunState = typeof RunState[keyof typeof RunState];
 
 export type RunSummaryDto = {
     id: string;
@@ -814,9 +862,30 @@ export type ScheduleListDto = {
     items: Array<ScheduleDto>;
 };
 
-export type ScheduleSort = 'name' | '-name' | 'nextWindow' | '-nextWindow' | 'state' | '-state';
+export const ScheduleSort = {
+    NAME: 'name',
+    '-NAME': '-name',
+    NEXT_WINDOW: 'nextWindow',
+    '-NEXT_WINDOW': '-nextWindow',
+    STATE: 'state',
+    '-STATE': '-state'
+} as const;
 
-export type ScheduleState = 'disabled' | 'idle' | 'upcoming' | 'provisioning' | 'active' | 'degraded' | 'tearing-down' | 'deleting' | 'failed';
+export type ScheduleSort = typeof ScheduleSort[keyof typeof ScheduleSort];
+
+export const ScheduleState = {
+    DISABLED: 'disabled',
+    IDLE: 'idle',
+    UPCOMING: 'upcoming',
+    PROVISIONING: 'provisioning',
+    ACTIVE: 'active',
+    DEGRADED: 'degraded',
+    TEARING_DOWN: 'tearing-down',
+    DELETING: 'deleting',
+    FAILED: 'failed'
+} as const;
+
+export type ScheduleState = typeof ScheduleState[keyof typeof ScheduleState];
 
 export type SecurityGroupDto = {
     /**
@@ -855,7 +924,18 @@ export type ServerGroupOptionDto = {
  * Why the run is (live) or ended (final) below its count: `quota`, `cloud_error`, `attempts_exhausted`, or
  * `window_ended` (the window closed before a VM could be made); null when it is on track or completed.
  */
-export type ShortfallReason = 'quota' | 'cloud_error' | 'attempts_exhausted' | 'window_ended';
+export const ShortfallReason = {
+    QUOTA: 'quota',
+    CLOUD_ERROR: 'cloud_error',
+    ATTEMPTS_EXHAUSTED: 'attempts_exhausted',
+    WINDOW_ENDED: 'window_ended'
+} as const;
+
+/**
+ * Why the run is (live) or ended (final) below its count: `quota`, `cloud_error`, `attempts_exhausted`, or
+ * `window_ended` (the window closed before a VM could be made); null when it is on track or completed.
+ */
+export type ShortfallReason = typeof ShortfallReason[keyof typeof ShortfallReason];
 
 export type TokenInfoDto = {
     /**
