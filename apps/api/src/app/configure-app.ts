@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { STATUS_CODES } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import { AuditRecorder } from '../audit/audit-recorder';
 import { authConfig } from '../auth/auth.config';
 import type { ApiErrorDto } from '../common/api-error.dto';
 import { createValidationPipe } from '../common/validation';
@@ -47,6 +48,8 @@ function hardenHttp(app: NestExpressApplication): void {
   const config = app.get<ConfigType<typeof authConfig> | undefined>(authConfig.KEY, { strict: false });
   if (!config) return;
   app.set('trust proxy', config.trustProxy);
+  // First, so that every write is audited however it ends: refused by the body parsers, the guard or a handler.
+  app.use(app.get(AuditRecorder).middleware());
   app.use(
     helmet({
       contentSecurityPolicy: {

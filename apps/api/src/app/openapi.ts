@@ -37,6 +37,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('networks', 'Neutron networks a schedule can attach its VMs to.')
     .addTag('quotas', 'The compute quotas of a project, and what it uses of them.')
     .addTag('launch-options', 'What a schedule can launch its VMs with: key pairs, security groups, zones, server groups, volume types.')
+    .addTag('audit', 'Who changed what: a record of every write through the API, refused attempts included.')
     .addTag('auth', 'Keystone tokens for the console and for tools.')
     .addTag('health', 'Liveness and readiness probes.')
     .addApiKey(

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { markNotAudited } from '../audit/audit-recorder';
 import { ACCESS_POLICY, type AccessPolicy, type AuthenticatedRequest } from './access.decorators';
 import { AuthChallenge, AuthenticationFailed } from './auth-errors';
 import type { AuthIdentity } from './auth-identity';
@@ -70,6 +71,8 @@ export class KeystoneAuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const policy = accessPolicyOf(this.reflector, context.getHandler(), context.getClass(), request.method);
+    // A write route that only reads (a preview) changes nothing worth an audit record.
+    if (policy === 'read' && !READ_METHODS.has(request.method.toUpperCase())) markNotAudited(request);
     switch (policy) {
       case 'public':
         return true;

@@ -1,3 +1,4 @@
+import { AuditRecordEntity } from '../audit/audit-record.entity';
 import { EngineLeaseEntity } from '../engine/entities/engine-lease.entity';
 import { EngineStateEntity } from '../engine/entities/engine-state.entity';
 import { IdempotencyRecordEntity } from '../idempotency/idempotency-record.entity';
@@ -15,4 +16,5 @@ export const ENTITIES: (new () => object)[] = [
   RunEntity,
   RunVmEntity,
   IdempotencyRecordEntity,
+  AuditRecordEntity,
 ];

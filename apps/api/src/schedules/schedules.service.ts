@@ -33,6 +33,7 @@ import {
 import { ScheduleEvents } from './schedule-events';
 import { listScope, projectScopeNeeded, sees, type Caller } from './caller';
 import { ScheduleDtoCache } from './schedule-dto-cache';
+import { auditScheduleChange } from './schedule-audit';
 import { TrustBroker } from './trust-broker';
 import { compileSchedule, mapOccurrence, mapRun, mapWindowDto, scheduleTiming, timingOf, windowColumns } from './schedule.mappers';
 import { ScheduleListCache, serialize, type SerializedPage } from './schedule-list-cache';
@@ -204,6 +205,7 @@ export class SchedulesService implements OnModuleDestroy {
       if (isUniqueViolation(error)) throw nameTaken(dto.name, await this.repository.findIdByName(dto.name));
       throw error;
     }
+    auditScheduleChange(schedule.id, null, schedule);
     this.invalidateLists();
     this.events.emit({ scheduleId: schedule.id, kind: 'created', version: schedule.version });
     return this.get(schedule.id, caller);
@@ -277,6 +279,7 @@ export class SchedulesService implements OnModuleDestroy {
       if (latest.deletingSince) throw beingDeleted(id);
       throw staleVersion(dto.version, latest.version);
     }
+    auditScheduleChange(id, current, updated);
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: 'updated', version: updated.version });
     return this.get(id, caller);
@@ -348,6 +351,7 @@ export class SchedulesService implements OnModuleDestroy {
       throw staleVersion(current.version, latest.version);
     }
     if (current.trustId && current.trustId !== trustId) await this.trusts.revoke(current.trustId);
+    auditScheduleChange(id, current, updated);
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: 'updated', version: updated.version });
     return this.get(id, caller);
@@ -363,6 +367,8 @@ export class SchedulesService implements OnModuleDestroy {
       userName: caller.userName,
     });
     if (!outcome) throw scheduleNotFound(id);
+    // Gone for the caller either way: a `deleting` schedule can no longer be changed, only torn down.
+    auditScheduleChange(id, current, null);
     // No VM left to act on: the delegation goes with the schedule (the engine does it after a teardown).
     if (outcome === 'deleted' && current.trustId) await this.trusts.revoke(current.trustId, caller.token);
     this.invalidateLists();

@@ -9,6 +9,8 @@ export type { GetHealth$Params as GetHealth$Params } from './fn/health/get-healt
 export { getHealth as getHealth } from './fn/health/get-health';
 export type { GetReadiness$Params as GetReadiness$Params } from './fn/health/get-readiness';
 export { getReadiness as getReadiness } from './fn/health/get-readiness';
+export type { ListAuditRecords$Params as ListAuditRecords$Params } from './fn/audit/list-audit-records';
+export { listAuditRecords as listAuditRecords } from './fn/audit/list-audit-records';
 export type { GetCurrentToken$Params as GetCurrentToken$Params } from './fn/auth/get-current-token';
 export { getCurrentToken as getCurrentToken } from './fn/auth/get-current-token';
 export type { Login$Params as Login$Params } from './fn/auth/login';

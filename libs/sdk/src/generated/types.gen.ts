@@ -27,6 +27,87 @@ export type ApiErrorDto = {
     errors?: Array<FieldErrorDto>;
 };
 
+export type AuditRecordDto = {
+    id: string;
+    /**
+     * When the request arrived (UTC).
+     */
+    at: string;
+    /**
+     * The Keystone user; null when the request carried no valid token (a refused one, a login).
+     */
+    userId: string | null;
+    /**
+     * The user's name; for a login, the name it was attempted with.
+     */
+    userName: string | null;
+    /**
+     * The project of the caller's token.
+     */
+    projectId: string | null;
+    /**
+     * The token's roles on that project, lower case.
+     */
+    roles: Array<string>;
+    /**
+     * How the caller's token was obtained: `password`, `application_credential`, `token`...
+     */
+    authMethod: string | null;
+    /**
+     * The request's `X-Request-Id`, which finds it in the service's log.
+     */
+    requestId: string;
+    /**
+     * The client's address, as `TRUST_PROXY` resolves it.
+     */
+    sourceAddress: string | null;
+    method: string;
+    /**
+     * The route template, never the raw URL.
+     */
+    route: string;
+    /**
+     * What was attempted: `schedule.create`, `schedule.update`, `schedule.enable`, `schedule.disable`, `schedule.delete`, `auth.login`...
+     */
+    action: string;
+    targetType: string | null;
+    targetId: string | null;
+    /**
+     * The changed fields before the write, secrets (`userData`) as `***`; null for a create and when nothing changed.
+     */
+    before: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * The changed fields after the write, secrets as `***`; null for a delete and when nothing changed.
+     */
+    after: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * The HTTP status answered; 499 when the client closed the connection first.
+     */
+    outcome: number;
+    /**
+     * For a refusal, its kind (`Not Found`, `Forbidden`, `Conflict`...).
+     */
+    errorKind: string | null;
+    /**
+     * For a refusal, its message.
+     */
+    errorMessage: string | null;
+};
+
+export type AuditRecordListDto = {
+    /**
+     * Records matching the filters, all pages together.
+     */
+    total: number;
+    limit: number;
+    offset: number;
+    items: Array<AuditRecordDto>;
+};
+
 export type AvailabilityZoneDto = {
     name: string;
 };
@@ -1136,6 +1217,85 @@ export type GetReadyzResponses = {
 };
 
 export type GetReadyzResponse = GetReadyzResponses[keyof GetReadyzResponses];
+
+export type ListAuditRecordsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Records at or after this instant (RFC 3339).
+         */
+        from?: string;
+        /**
+         * Records before this instant (RFC 3339).
+         */
+        to?: string;
+        /**
+         * Page size (1-100, default 20).
+         */
+        limit?: number;
+        /**
+         * Records to skip (default 0).
+         */
+        offset?: number;
+        /**
+         * Only this Keystone user's records.
+         */
+        userId?: string;
+        /**
+         * Only records about this target (a schedule's id).
+         */
+        targetId?: string;
+        /**
+         * Only this action, e.g. `schedule.delete`.
+         */
+        action?: string;
+        /**
+         * Only this project's records. A cloud admin sees every project's records (logins included) and may filter by
+         * one; anyone else sees their token's project only (another project here is a 403).
+         */
+        projectId?: string;
+    };
+    url: '/v1/audit';
+};
+
+export type ListAuditRecordsErrors = {
+    /**
+     * An invalid filter: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks a read role, is not scoped to a project, or asks for another project's records without being a cloud admin.
+     */
+    403: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type ListAuditRecordsError = ListAuditRecordsErrors[keyof ListAuditRecordsErrors];
+
+export type ListAuditRecordsResponses = {
+    /**
+     * One page of audit records, newest first, with its total.
+     */
+    200: AuditRecordListDto;
+};
+
+export type ListAuditRecordsResponse = ListAuditRecordsResponses[keyof ListAuditRecordsResponses];
 
 export type LogoutData = {
     body?: never;

@@ -11,6 +11,7 @@ import { ScheduleTrustor1796400000000 } from './1796400000000-ScheduleTrustor';
 import { LaunchOptions1796500000000 } from './1796500000000-LaunchOptions';
 import { StopEarly1796600000000 } from './1796600000000-StopEarly';
 import { IdempotencyKeys1796700000000 } from './1796700000000-IdempotencyKeys';
+import { AuditLog1796800000000 } from './1796800000000-AuditLog';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   LaunchOptions1796500000000,
   StopEarly1796600000000,
   IdempotencyKeys1796700000000,
+  AuditLog1796800000000,
 ];
