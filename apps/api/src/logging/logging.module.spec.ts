@@ -135,6 +135,21 @@ describe(LoggingModule.name, () => {
     expect(capture.lines.filter((l) => l.reqId === 'trace-images-1' && l.context === 'OpenStack')).toHaveLength(1);
   });
 
+  it("names the caller's user id on the request line once the token is validated, and no one when it is refused", async () => {
+    const token = await keystoneToken(sim);
+    const who = await request(app.getHttpServer())
+      .get('/v1/auth/tokens')
+      .set('X-Auth-Token', token)
+      .set('X-Request-Id', 'who-1')
+      .expect(200);
+    const [known] = await eventually(() => (capture.completions('who-1').length > 0 ? capture.completions('who-1') : undefined));
+    expect(known['userId']).toBe((who.body as { user: { id: string } }).user.id);
+
+    await request(app.getHttpServer()).get('/v1/auth/tokens').set('X-Auth-Token', 'not-a-token').set('X-Request-Id', 'who-2').expect(401);
+    const [refused] = await eventually(() => (capture.completions('who-2').length > 0 ? capture.completions('who-2') : undefined));
+    expect(refused).not.toHaveProperty('userId');
+  });
+
   it('replaces a missing or unsafe X-Request-Id with a UUID of its own', async () => {
     const none = await request(app.getHttpServer()).get('/v1/health').expect(200);
     const unsafe = await request(app.getHttpServer()).get('/v1/health').set('X-Request-Id', 'x" injected="1').expect(200);

@@ -3,6 +3,7 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import pino, { type DestinationStream } from 'pino';
+import type { AuthenticatedRequest } from '../auth/access.decorators';
 import { ALL_ROUTES } from '../common/all-routes';
 import { loggingConfig } from './logging.config';
 import { redactDeep, redactHeaders, redactUrl } from './redact';
@@ -57,6 +58,11 @@ export function buildLoggerParams(level: string, destination: DestinationStream)
         const id = requestIdOf(req.headers['x-request-id']);
         res.setHeader('X-Request-Id', id);
         return id;
+      },
+      // The completion line names the caller once the auth guard knows them (refused and public requests have none).
+      customProps: (req) => {
+        const userId = (req as AuthenticatedRequest).auth?.identity.user.id;
+        return userId === undefined ? {} : { userId };
       },
       // In-request lines carry only `reqId`; the full request is logged once, on completion.
       quietReqLogger: true,
