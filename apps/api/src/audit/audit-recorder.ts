@@ -14,6 +14,8 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** nginx's status for a request whose client closed the connection before the answer. */
 export const CLIENT_CLOSED = 499;
 const MAX_MESSAGE = 500;
+/** How long an abandoned request's handler may take to finish before its record is written without its change. */
+const ABANDONED_WAIT_MS = 60_000;
 
 interface AuditedRequest extends AuthenticatedRequest {
   [DRAFT]?: AuditDraft;
@@ -68,7 +70,17 @@ export class AuditRecorder {
         this.write(recordOf(req as AuditedRequest, res, at, status, draft, error));
       };
       res.once('finish', () => finish(res.statusCode));
-      res.once('close', () => finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED));
+      res.once('close', () => {
+        if (res.writableFinished) return finish(res.statusCode);
+        // The client went away, but the handler may still be changing things: the record waits for its answer
+        // (which goes nowhere) to keep what it changed, or for ABANDONED_WAIT_MS if it never answers.
+        const end = res.end.bind(res) as (...args: unknown[]) => Response;
+        res.end = ((...args: unknown[]) => {
+          finish(CLIENT_CLOSED);
+          return end(...args);
+        }) as Response['end'];
+        setTimeout(() => finish(CLIENT_CLOSED), ABANDONED_WAIT_MS).unref();
+      });
       next();
     };
   }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DataSource, type FindOptionsWhere } from 'typeorm';
 import { keystoneToken } from '../testing/keystone-token';
 import { onceBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
@@ -36,12 +38,12 @@ describe('audit log', () => {
   async function recordsOf(where: FindOptionsWhere<AuditRecordEntity>, expected: number): Promise<AuditRecordEntity[]> {
     const recorder = kit.app.get(AuditRecorder);
     const repository = kit.app.get(DataSource).getRepository(AuditRecordEntity);
-    // The record is written after the answer: wait for writes in flight (a finished response may still queue one).
-    for (let attempt = 0; attempt < 100; attempt++) {
+    // The record is written after the answer (or, for an abandoned request, once its handler is done): poll for it.
+    for (let attempt = 0; attempt < 1000; attempt++) {
       await recorder.flush();
       const found = await repository.find({ where, order: { at: 'ASC', outcome: 'ASC' } });
       if (found.length >= expected) return found;
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return repository.find({ where, order: { at: 'ASC' } });
   }
@@ -129,6 +131,30 @@ describe('audit log', () => {
     const [login] = await recordsOf({ action: 'auth.login', outcome: 401 }, 1);
     expect(login).toMatchObject({ userId: null, userName: 'demo', authMethod: 'password', before: null, after: null });
     expect(JSON.stringify(login)).not.toContain('wrong-Pa55word');
+  });
+
+  it('records a request the client abandoned as 499, with what its handler went on to change', async () => {
+    // Keystone's answers are quick; the image check of a create is held back long enough to hang up during it.
+    await kit.sim.control.configure({ latency: [{ service: 'image', method: 'GET', path: '/image/**', delayMs: 500 }] });
+    const name = `abandoned-${randomUUID().slice(0, 8)}`;
+    const body = JSON.stringify(onceBody(kit, { name }));
+    const { port } = (kit.app.getHttpServer() as Server).address() as AddressInfo;
+    try {
+      await kit.sim.control.clearRequests();
+      const sent = httpRequest({ port, method: 'POST', path: '/v1/schedules', headers: { 'content-type': 'application/json' } });
+      sent.on('error', () => undefined);
+      sent.end(body);
+      for (let attempt = 0; (await kit.sim.control.requests({ method: 'GET' })).every((r) => !r.path.startsWith('/image/')); attempt++)
+        if (attempt > 1000) throw new Error('the create never asked for its image');
+        else await new Promise((resolve) => setTimeout(resolve, 5));
+      sent.destroy();
+
+      const [abandoned] = await recordsOf({ outcome: 499 }, 1);
+      expect(abandoned).toMatchObject({ action: 'schedule.create', userName: 'admin', errorKind: 'Client Closed Request', before: null });
+      expect(abandoned.after).toMatchObject({ name });
+    } finally {
+      await kit.sim.control.configure({ latency: [] });
+    }
   });
 
   it('leaves previews, which change nothing, out', async () => {
