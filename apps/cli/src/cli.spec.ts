@@ -31,6 +31,8 @@ describe('peak (no server)', () => {
     expect((await peak(['schedule', 'list', '-f', 'xml'])).code).toBe(ExitCode.Usage);
     expect((await peak(['schedule', 'list', '--limit', '0'])).code).toBe(ExitCode.Usage);
     expect((await peak(['schedule', 'create'])).code).toBe(ExitCode.Usage);
+    const badTime = await peak(['audit', 'list', '--from', 'yesterday']);
+    expect(badTime).toMatchObject({ code: ExitCode.Usage, stderr: expect.stringContaining("'--from <time>'") });
     expect((await peak(['schedule', 'list', '--state', 'sleeping'], { PEAK_URL: 'http://127.0.0.1:9' })).stderr).toContain(
       "unknown state 'sleeping'",
     );

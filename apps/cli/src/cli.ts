@@ -1,5 +1,6 @@
 import { Argument, Command, CommanderError } from 'commander';
 import { version } from '../package.json';
+import { registerAudit } from './commands/audit';
 import { registerCatalog } from './commands/catalog';
 import { registerRun } from './commands/run';
 import { registerSchedule } from './commands/schedule';
@@ -30,6 +31,7 @@ ${EXIT_CODES_HELP}`,
   registerSchedule(program, io);
   registerRun(program, io);
   registerCatalog(program, io);
+  registerAudit(program, io);
   program
     .command('completion')
     .description('print a shell completion script: source <(peak completion bash)')

@@ -179,6 +179,16 @@ describe('peak, as a process', () => {
     expect((await peak(['run', 'show', name, '00000000-0000-4000-8000-000000000000'])).code).toBe(4);
   });
 
+  it("lists the audit log of the schedule's changes, filtered, in every format", async () => {
+    const records = JSON.parse(await ok(['audit', 'list', '--target', id, '-f', 'json'])) as Record<string, unknown>[];
+    // Newest first: the three changes above, after the create.
+    expect(records.map((r) => r['Action'])).toEqual(['schedule.enable', 'schedule.disable', 'schedule.update', 'schedule.create']);
+    expect(records.every((r) => r['User'] === 'admin' && r['Target'] === id)).toBe(true);
+    expect(await ok(['audit', 'list', '--target', id, '--action', 'schedule.create', '-f', 'value', '-c', 'Outcome'])).toBe('201\n');
+    expect(await ok(['audit', 'list', '--target', id, '--limit', '1', '-f', 'value', '-c', 'Action'])).toBe('schedule.enable\n');
+    expect(JSON.parse(await ok(['audit', 'list', '--target', id, '--from', '2999-01-01T00:00:00Z', '-f', 'json']))).toEqual([]);
+  });
+
   it('authenticates with an application credential, scoped to its project', async () => {
     const appCredential = {
       PATH: admin['PATH'] ?? '',

@@ -1,5 +1,13 @@
 import { createClient, createConfig, type Client } from './generated/client';
-import { PeakApi, type ListRunsData, type ListSchedulesData, type RunDto, type ScheduleDto } from './generated';
+import {
+  PeakApi,
+  type AuditRecordDto,
+  type ListAuditRecordsData,
+  type ListRunsData,
+  type ListSchedulesData,
+  type RunDto,
+  type ScheduleDto,
+} from './generated';
 import { asApiError, PeakApiError, PeakConnectionError } from './errors';
 import { paginate } from './pagination';
 
@@ -26,6 +34,7 @@ export interface PeakClientOptions {
 
 type ScheduleQuery = Omit<NonNullable<ListSchedulesData['query']>, 'limit' | 'offset'>;
 type RunQuery = Omit<NonNullable<ListRunsData['query']>, 'limit' | 'offset'>;
+type AuditQuery = Omit<NonNullable<ListAuditRecordsData['query']>, 'limit' | 'offset'>;
 
 /**
  * Peak Scheduler's API: one method per operation (generated from the OpenAPI document, named by its operation ids:
@@ -57,6 +66,11 @@ export class PeakClient extends PeakApi {
   /** Every run of a schedule, newest first, page by page (`GET /v1/schedules/{id}/runs`). */
   runs(scheduleId: string, query: RunQuery = {}, pageSize?: number): AsyncGenerator<RunDto> {
     return paginate(async (page) => (await this.listRuns({ path: { id: scheduleId }, query: { ...query, ...page } })).data, pageSize);
+  }
+
+  /** Every audit record the token may read that matches `query`, newest first, page by page (`GET /v1/audit`). */
+  auditRecords(query: AuditQuery = {}, pageSize?: number): AsyncGenerator<AuditRecordDto> {
+    return paginate(async (page) => (await this.listAuditRecords({ query: { ...query, ...page } })).data, pageSize);
   }
 }
 
