@@ -1,3 +1,4 @@
+export * from './lib/capacity';
 export * from './lib/cron';
 export * from './lib/overlap';
 export * from './lib/schedule-timing';
