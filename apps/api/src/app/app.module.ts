@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuditModule } from '../audit/audit.module';
+import { CapacityModule } from '../capacity/capacity.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CommonModule } from '../common/common.module';
 import { appConfig } from '../config/app.config';
@@ -36,6 +37,7 @@ import { SchedulesModule } from '../schedules/schedules.module';
     CatalogModule,
     FlavorsModule,
     SchedulesModule,
+    CapacityModule,
     EngineModule,
     AuditModule,
   ],

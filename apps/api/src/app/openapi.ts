@@ -35,6 +35,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('images', 'Glance images a schedule can boot.')
     .addTag('flavors', 'Nova flavors, the two the product manages marked.')
     .addTag('networks', 'Neutron networks a schedule can attach its VMs to.')
+    .addTag('capacity', "Will it fit? A project's planned demand (its schedules' windows) against its compute quota.")
     .addTag('quotas', 'The compute quotas of a project, and what it uses of them.')
     .addTag('launch-options', 'What a schedule can launch its VMs with: key pairs, security groups, zones, server groups, volume types.')
     .addTag('audit', 'Who changed what: a record of every write through the API, refused attempts included.')

@@ -27,6 +27,10 @@ export const schedulerConfig = defineConfig('scheduler', (env) => ({
   trustRoles: env.list('TRUST_ROLES', ['member']),
   /** Days until such a trust expires (`TRUST_EXPIRY_DAYS`, default 0: never; an expired trust fails the next run). */
   trustExpiryDays: env.int('TRUST_EXPIRY_DAYS', 0, { min: 0, max: 3650 }),
+  /** Days ahead the capacity check compares the schedules' windows with the quota (`CAPACITY_HORIZON_DAYS`, default 30). */
+  capacityHorizonDays: env.int('CAPACITY_HORIZON_DAYS', 30, { min: 1, max: 92 }),
+  /** Refuse (422) a create or change that does not fit the quota, instead of saving it with a warning (`CAPACITY_ENFORCE`, default false). */
+  capacityEnforce: env.bool('CAPACITY_ENFORCE', false),
 }));
 
 export type SchedulerConfig = ReturnType<typeof schedulerConfig>;

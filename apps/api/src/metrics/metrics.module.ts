@@ -1,6 +1,7 @@
 import { Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { ALL_ROUTES } from '../common/all-routes';
+import { CapacityMetrics } from './capacity-metrics';
 import { EngineMetrics } from './engine-metrics';
 import { HttpMetrics, HttpMetricsMiddleware } from './http-metrics.middleware';
 import { createMetricsRegistry } from './metrics-registry';
@@ -10,13 +11,13 @@ import { OpenStackMetrics } from './openstack-metrics';
 /**
  * Prometheus metrics of one API instance: `GET /metrics`, HTTP request durations, OpenStack call durations and
  * errors (`OpenStackMetrics`, fed by the OpenStack client), and the engine's figures (`EngineMetrics`, which the
- * engine injects). Global because every feature may count something, and one registry serves them all.
+ * engine injects), and the capacity check's shortfall (`CapacityMetrics`). Global because every feature may count something, and one registry serves them all.
  */
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics, OpenStackMetrics, EngineMetrics],
-  exports: [Registry, OpenStackMetrics, EngineMetrics],
+  providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics, OpenStackMetrics, EngineMetrics, CapacityMetrics],
+  exports: [Registry, OpenStackMetrics, EngineMetrics, CapacityMetrics],
 })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -239,6 +239,23 @@ export class RunsRepository {
     }));
   }
 
+  /**
+   * The VMs the engine holds in a project now, by flavor: servers of runs that may have VMs, created and not yet
+   * deleted. The capacity check takes them out of the project's usage (they are the schedules' own demand).
+   */
+  async liveVmsByFlavor(projectId: string): Promise<{ flavorId: string; vms: number }[]> {
+    const rows: { flavor_id: string | null; vms: number }[] = await this.dataSource.query(
+      `SELECT coalesce(r.launch->>'flavorId', s.flavor_id) AS flavor_id, count(*)::int AS vms
+         FROM run r
+         JOIN run_vm v ON v.run_id = r.id
+         LEFT JOIN schedule s ON s.id = r.schedule_id
+        WHERE r.project_id = $1 AND r.state IN (${STATES_WITH_VMS_SQL}) AND v.server_id IS NOT NULL AND v.deleted_at IS NULL
+        GROUP BY 1`,
+      [projectId],
+    );
+    return rows.flatMap((row) => (row.flavor_id ? [{ flavorId: row.flavor_id, vms: row.vms }] : []));
+  }
+
   /** Records the server group made for a run, or (null) that it was deleted. */
   async setServerGroup(runId: string, serverGroupId: string | null): Promise<void> {
     await this.dataSource.query(`UPDATE run SET server_group_id = $2 WHERE id = $1`, [runId, serverGroupId]);

@@ -14,6 +14,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { API_PREFIX } from '../common/api-prefix';
@@ -21,10 +22,11 @@ import { ReadOnly } from '../auth/access.decorators';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { UuidParam } from '../common/uuid-param';
 import { CreateScheduleDto } from './dto/create-schedule.dto';
-import { OccurrenceListDto, OccurrencesQueryDto } from './dto/occurrence.dto';
+import { OccurrenceListDto, OccurrencesQueryDto, SchedulePreviewDto } from './dto/occurrence.dto';
 import { PreviewScheduleDto } from './dto/preview-schedule.dto';
 import { ListRunsQueryDto, RunListDto } from './dto/run.dto';
-import { ListSchedulesQueryDto, ScheduleDeletionDto, ScheduleDto, ScheduleListDto } from './dto/schedule.dto';
+import { ListSchedulesQueryDto, SavedScheduleDto, ScheduleDeletionDto, ScheduleDto, ScheduleListDto } from './dto/schedule.dto';
+import { CapacityErrorDto, EnforceCapacityQueryDto } from '../capacity/dto/capacity.dto';
 import { UpdateScheduleDto } from './dto/update-schedule.dto';
 import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
 import { SchedulesService } from './schedules.service';
@@ -44,13 +46,24 @@ const UNPROCESSABLE = {
   type: ApiErrorDto,
   description: 'The image, flavor or a network does not exist in the cloud (or the image is not active): `errors` names which.',
 };
+/** A 422 is either a missing cloud reference or, when enforced, a save that does not fit the quota. */
+const UNPROCESSABLE_OR_CAPACITY = {
+  description:
+    `${UNPROCESSABLE.description} Or, with \`?enforceCapacity=true\` or \`CAPACITY_ENFORCE=true\`, the schedules would not fit ` +
+    "the project's quota: the message names the first conflict, `capacity` has them all (`CapacityErrorDto`), and nothing was saved.",
+  schema: { anyOf: [{ $ref: getSchemaPath(ApiErrorDto) }, { $ref: getSchemaPath(CapacityErrorDto) }] },
+};
+const CAPACITY =
+  "The answer's `capacity` says whether the project's enabled schedules, with this one, fit its Nova quota over the next " +
+  '`CAPACITY_HORIZON_DAYS` (a warning: the save happens; `?enforceCapacity=true` or `CAPACITY_ENFORCE=true` refuse it with 422). ' +
+  'When the quota cannot be read, `capacity.fits` is null with a `reason`, and the save is never refused for that.';
 const UNAVAILABLE = {
   type: ApiErrorDto,
   description: 'The cloud could not be asked whether the references exist; `openstackRequestId` when it answered.',
 };
 
 @ApiTags('schedules')
-@ApiExtraModels(OnceWindowDto, RecurringWindowDto)
+@ApiExtraModels(OnceWindowDto, RecurringWindowDto, ApiErrorDto, CapacityErrorDto)
 @Controller('schedules')
 export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
@@ -87,23 +100,24 @@ export class SchedulesController {
     summary: 'Create a schedule',
     description:
       `One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). ${DST_POLICY} ` +
-      'The image, flavor and networks are checked against the cloud.',
+      `The image, flavor and networks are checked against the cloud. ${CAPACITY}`,
   })
   @ApiCreatedResponse({
-    type: ScheduleDto,
-    description: 'The schedule created, as GET returns it.',
+    type: SavedScheduleDto,
+    description: 'The schedule created, as GET returns it, with the capacity check.',
     headers: { Location: { description: 'The new schedule: `/v1/schedules/{id}`.', schema: { type: 'string', format: 'uri-reference' } } },
   })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The name is taken (names are unique regardless of case).' })
-  @ApiUnprocessableEntityResponse(UNPROCESSABLE)
+  @ApiUnprocessableEntityResponse(UNPROCESSABLE_OR_CAPACITY)
   @ApiServiceUnavailableResponse(UNAVAILABLE)
   async createSchedule(
     @Body() body: CreateScheduleDto,
+    @Query() query: EnforceCapacityQueryDto,
     @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<ScheduleDto> {
-    const created = await this.schedules.create(body, caller);
+  ): Promise<SavedScheduleDto> {
+    const created = await this.schedules.create(body, caller, query.enforceCapacity);
     response.setHeader('Location', `/${API_PREFIX}/schedules/${created.id}`);
     return created;
   }
@@ -114,12 +128,20 @@ export class SchedulesController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Preview the windows of an unsaved schedule',
-    description: `The same validation as on create (without the cloud references), then the next windows. ${DST_POLICY}`,
+    description:
+      `The same validation as on create (without the cloud references), then the next windows. ${DST_POLICY} ` +
+      "With `instanceCount` and `flavorId`, also `capacity`: whether it fits the quota beside the project's other enabled " +
+      'schedules (with `scheduleId`, in place of that saved schedule).',
   })
-  @ApiOkResponse({ type: OccurrenceListDto, description: 'The next windows of the timing given.' })
+  @ApiOkResponse({ type: SchedulePreviewDto, description: 'The next windows of the timing given, and the capacity check when asked.' })
   @ApiBadRequestResponse(BAD_REQUEST)
-  previewSchedule(@Body() body: PreviewScheduleDto, @Query() query: OccurrencesQueryDto): OccurrenceListDto {
-    return this.schedules.preview(body, query);
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No schedule with the `scheduleId` given.' })
+  previewSchedule(
+    @Body() body: PreviewScheduleDto,
+    @Query() query: OccurrencesQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<SchedulePreviewDto> {
+    return this.schedules.preview(body, query, caller);
   }
 
   @Get(':id')
@@ -136,20 +158,21 @@ export class SchedulesController {
     summary: 'Change a schedule',
     description:
       'Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is ' +
-      'checked against the cloud. A stale version is a 409: read the schedule again and re-apply.',
+      `checked against the cloud. A stale version is a 409: read the schedule again and re-apply. ${CAPACITY}`,
   })
-  @ApiOkResponse({ type: ScheduleDto, description: 'The schedule after the change.' })
+  @ApiOkResponse({ type: SavedScheduleDto, description: 'The schedule after the change, with the capacity check.' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ type: ApiErrorDto, description: 'Stale `version`, a name taken, or a schedule being deleted.' })
-  @ApiUnprocessableEntityResponse(UNPROCESSABLE)
+  @ApiUnprocessableEntityResponse(UNPROCESSABLE_OR_CAPACITY)
   @ApiServiceUnavailableResponse(UNAVAILABLE)
   updateSchedule(
     @UuidParam('id', SCHEDULE_ID) id: string,
     @Body() body: UpdateScheduleDto,
+    @Query() query: EnforceCapacityQueryDto,
     @CurrentCaller() caller: Caller,
-  ): Promise<ScheduleDto> {
-    return this.schedules.update(id, body, caller);
+  ): Promise<SavedScheduleDto> {
+    return this.schedules.update(id, body, caller, query.enforceCapacity);
   }
 
   @Post(':id/delegation')

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CloudReferenceChecker, OpenStackReferenceChecker } from './cloud-reference-checker';
+import { CapacityModule } from '../capacity/capacity.module';
 import { RunsModule } from '../runs/runs.module';
 import { ScheduleEntity } from './entities/schedule.entity';
 import { OwnershipBackfill } from './ownership-backfill';
@@ -16,7 +17,7 @@ import { SchedulesService } from './schedules.service';
  * plain functions in `schedule.mappers.ts`.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ScheduleEntity]), RunsModule],
+  imports: [TypeOrmModule.forFeature([ScheduleEntity]), RunsModule, CapacityModule],
   controllers: [SchedulesController],
   providers: [
     SchedulesService,

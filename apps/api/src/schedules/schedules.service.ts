@@ -7,6 +7,8 @@ import { QueryFailedError } from 'typeorm';
 import type { FieldErrorDto } from '../common/api-error.dto';
 import { Clock } from '../common/clock';
 import { schedulerConfig } from '../config/scheduler.config';
+import { CapacityService, capacityExceeded, type PlannedSchedule } from '../capacity/capacity.service';
+import type { CapacityCheckDto } from '../capacity/dto/capacity.dto';
 import { RunEvents } from '../runs/run-events';
 import { RunsRepository, type StopMark } from '../runs/runs.repository';
 import { CloudReferenceChecker, CloudReferences, CloudUnavailableError } from './cloud-reference-checker';
@@ -14,10 +16,10 @@ import { CreateScheduleDto } from './dto/create-schedule.dto';
 import type { LaunchOptionsDto } from './dto/launch-options.dto';
 import type { LaunchOptions } from './entities/launch-options';
 import { launchProblems, normalizeLaunch } from './launch';
-import { OccurrenceListDto, OccurrencesQueryDto } from './dto/occurrence.dto';
+import { OccurrenceListDto, OccurrencesQueryDto, SchedulePreviewDto } from './dto/occurrence.dto';
 import { PreviewScheduleDto } from './dto/preview-schedule.dto';
 import { ListRunsQueryDto, RunListDto } from './dto/run.dto';
-import { ListSchedulesQueryDto, ScheduleDto, ScheduleListDto } from './dto/schedule.dto';
+import { ListSchedulesQueryDto, SavedScheduleDto, ScheduleDto, ScheduleListDto } from './dto/schedule.dto';
 import { UpdateScheduleDto } from './dto/update-schedule.dto';
 import { ScheduleEntity } from './entities/schedule.entity';
 import {
@@ -79,6 +81,7 @@ export class SchedulesService implements OnModuleDestroy {
     private readonly trusts: TrustBroker,
     private readonly events: ScheduleEvents,
     private readonly clock: Clock,
+    private readonly capacity: CapacityService,
     @Inject(schedulerConfig.KEY) private readonly config: ConfigType<typeof schedulerConfig>,
     runEvents: RunEvents,
   ) {
@@ -157,7 +160,11 @@ export class SchedulesService implements OnModuleDestroy {
     return this.toDto(view, this.clock.now());
   }
 
-  async create(dto: CreateScheduleDto, caller: Caller): Promise<ScheduleDto> {
+  /**
+   * Creates a schedule and says whether the project's schedules, with it, fit the quota; when they do not and the
+   * fit is `enforce`d, nothing is saved (422).
+   */
+  async create(dto: CreateScheduleDto, caller: Caller, enforce?: boolean): Promise<SavedScheduleDto> {
     if (caller.projectId === null) throw projectScopeNeeded();
     const now = this.clock.now();
     const timing = timingOf(dto.window, dto.timeZone ?? 'UTC', dto.leadTimeMinutes ?? this.config.defaultLeadTimeMinutes);
@@ -170,8 +177,23 @@ export class SchedulesService implements OnModuleDestroy {
       caller,
     );
 
+    const id = randomUUID();
+    // Before the trust: a refused save must leave nothing behind.
+    const capacity = await this.checkCapacity(
+      Object.assign(new ScheduleEntity(), {
+        id,
+        name: dto.name,
+        enabled: dto.enabled ?? true,
+        instanceCount: dto.instanceCount,
+        flavorId: dto.flavorId,
+        projectId: caller.projectId,
+        ...windowColumns(timing),
+      }),
+      caller,
+      enforce,
+    );
     const schedule = Object.assign(new ScheduleEntity(), {
-      id: randomUUID(),
+      id,
       name: dto.name,
       description: dto.description ?? '',
       imageId: dto.imageId,
@@ -208,10 +230,11 @@ export class SchedulesService implements OnModuleDestroy {
     auditScheduleChange(schedule.id, null, schedule);
     this.invalidateLists();
     this.events.emit({ scheduleId: schedule.id, kind: 'created', version: schedule.version });
-    return this.get(schedule.id, caller);
+    return { ...(await this.get(schedule.id, caller)), capacity };
   }
 
-  async update(id: string, dto: UpdateScheduleDto, caller: Caller): Promise<ScheduleDto> {
+  /** Changes a schedule; the capacity check counts the changed version in place of the saved one (see `create`). */
+  async update(id: string, dto: UpdateScheduleDto, caller: Caller, enforce?: boolean): Promise<SavedScheduleDto> {
     // PartialType's @IsOptional lets null through; none of these fields can be null.
     const nulls = UPDATABLE_FIELDS.filter((field) => dto[field] === null);
     if (nulls.length)
@@ -262,6 +285,7 @@ export class SchedulesService implements OnModuleDestroy {
       if (launch !== undefined) changes.launch = launch;
     }
 
+    const capacity = await this.checkCapacity(Object.assign(new ScheduleEntity(), current, changes), caller, enforce);
     changes.updatedAt = now;
     changes.updatedById = caller.userId;
     changes.updatedByName = caller.userName;
@@ -282,7 +306,20 @@ export class SchedulesService implements OnModuleDestroy {
     auditScheduleChange(id, current, updated);
     this.invalidateLists();
     this.events.emit({ scheduleId: id, kind: 'updated', version: updated.version });
-    return this.get(id, caller);
+    return { ...(await this.get(id, caller)), capacity };
+  }
+
+  /**
+   * The fit check of a schedule about to be saved (in its project), refused with a 422 when it does not fit and the
+   * caller or `CAPACITY_ENFORCE` asks for that. An unknown quota (`fits: null`) never refuses.
+   */
+  private async checkCapacity(schedule: ScheduleEntity, caller: Caller, enforce: boolean | undefined): Promise<CapacityCheckDto> {
+    const projectId = schedule.projectId ?? caller.projectId;
+    if (projectId === null)
+      return { fits: null, horizonEnd: this.clock.now().toISOString(), conflicts: [], reason: 'The schedule has no project' };
+    const check = await this.capacity.check(projectId, caller, plannedOf(schedule), true);
+    if (check.fits === false && this.capacity.enforced(enforce)) throw capacityExceeded(check);
+    return check;
   }
 
   /**
@@ -383,18 +420,33 @@ export class SchedulesService implements OnModuleDestroy {
     return this.listOccurrences(compileSchedule(schedule), from, query.count ?? 10);
   }
 
-  preview(dto: PreviewScheduleDto, query: OccurrencesQueryDto): OccurrenceListDto {
+  async preview(dto: PreviewScheduleDto, query: OccurrencesQueryDto, caller: Caller): Promise<SchedulePreviewDto> {
     const now = this.clock.now();
     const timing = timingOf(dto.window, dto.timeZone ?? 'UTC', dto.leadTimeMinutes ?? this.config.defaultLeadTimeMinutes);
     this.assertValid(timing, 1, now);
     this.validLaunch(dto.launch);
     const normalized = windowColumns(timing);
     const from = query.from ? new Date(query.from) : now;
-    return this.listOccurrences(
-      new CompiledSchedule(scheduleTiming(Object.assign(new ScheduleEntity(), normalized))),
-      from,
-      query.count ?? 10,
-    );
+    const compiled = new CompiledSchedule(scheduleTiming(Object.assign(new ScheduleEntity(), normalized)));
+    const preview: SchedulePreviewDto = this.listOccurrences(compiled, from, query.count ?? 10);
+    if (dto.instanceCount === undefined || dto.flavorId === undefined || caller.projectId === null) return preview;
+    this.assertInstanceCount(dto.instanceCount);
+    let projectId = caller.projectId;
+    if (dto.scheduleId !== undefined) {
+      // An edit: the saved version is replaced, in the saved schedule's project.
+      const saved = await this.repository.findById(dto.scheduleId);
+      if (!saved || !sees(caller, saved.projectId)) throw scheduleNotFound(dto.scheduleId);
+      projectId = saved.projectId ?? projectId;
+    }
+    const candidate: PlannedSchedule = {
+      id: dto.scheduleId ?? randomUUID(),
+      name: dto.name ?? 'this schedule',
+      enabled: dto.enabled ?? true,
+      timing: compiled.timing,
+      instanceCount: dto.instanceCount,
+      flavorId: dto.flavorId,
+    };
+    return { ...preview, capacity: await this.capacity.check(projectId, caller, candidate, false) };
   }
 
   /**
@@ -479,6 +531,17 @@ export class SchedulesService implements OnModuleDestroy {
     }
     if (missing.length) throw missingReferences(missing.map((m) => ({ ...m, constraint: 'existsInCloud' })));
   }
+}
+
+function plannedOf(schedule: ScheduleEntity): PlannedSchedule {
+  return {
+    id: schedule.id,
+    name: schedule.name,
+    enabled: schedule.enabled,
+    timing: scheduleTiming(schedule),
+    instanceCount: schedule.instanceCount,
+    flavorId: schedule.flavorId,
+  };
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -27,6 +27,8 @@ export type { ListServerGroups$Params as ListServerGroups$Params } from './fn/la
 export { listServerGroups as listServerGroups } from './fn/launch-options/list-server-groups';
 export type { ListVolumeTypes$Params as ListVolumeTypes$Params } from './fn/launch-options/list-volume-types';
 export { listVolumeTypes as listVolumeTypes } from './fn/launch-options/list-volume-types';
+export type { GetCapacity$Params as GetCapacity$Params } from './fn/capacity/get-capacity';
+export { getCapacity as getCapacity } from './fn/capacity/get-capacity';
 export type { ListFlavors$Params as ListFlavors$Params } from './fn/flavors/list-flavors';
 export { listFlavors as listFlavors } from './fn/flavors/list-flavors';
 export type { ListImages$Params as ListImages$Params } from './fn/images/list-images';

@@ -38,7 +38,11 @@ export const schemaLimits = {
     username: { maxLength: 255 },
   },
   PreviewScheduleDto: {
+    enabled: { default: true },
+    flavorId: { minLength: 1, maxLength: 255 },
+    instanceCount: { minimum: 1, maximum: 10000 },
     leadTimeMinutes: { minimum: 0, maximum: 1440, default: 5 },
+    name: { minLength: 1, maxLength: 100 },
     timeZone: { default: 'UTC' },
   },
   QuotaDto: {

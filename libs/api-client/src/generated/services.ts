@@ -5,6 +5,7 @@ export { HealthService } from './services/health.service';
 export { AuditService } from './services/audit.service';
 export { AuthService } from './services/auth.service';
 export { LaunchOptionsService } from './services/launch-options.service';
+export { CapacityService } from './services/capacity.service';
 export { FlavorsService } from './services/flavors.service';
 export { ImagesService } from './services/images.service';
 export { NetworksService } from './services/networks.service';

@@ -127,6 +127,158 @@ export type BootVolumeDto = {
     deleteOnTermination?: boolean;
 };
 
+export type CapacityCheckDto = {
+    /**
+     * True when they fit, false when some interval needs more than the quota leaves, null when the quota could not be read.
+     */
+    fits: boolean | null;
+    /**
+     * The check covers the windows from now until this instant (UTC).
+     */
+    horizonEnd: string;
+    /**
+     * Where the demand exceeds what is available, in time order (empty when everything fits or `fits` is null).
+     */
+    conflicts: Array<CapacityConflictDto>;
+    /**
+     * Why the check could not be made (`fits` null), e.g. the cloud did not answer; null otherwise.
+     */
+    reason: string | null;
+};
+
+export type CapacityConflictDto = {
+    /**
+     * Start of the interval (UTC).
+     */
+    from: string;
+    /**
+     * End of the interval (UTC, exclusive).
+     */
+    to: string;
+    /**
+     * `instances` (VMs), `vcpus` or `ramMb` (RAM in MB).
+     */
+    resource: CapacityResource;
+    /**
+     * What the schedules' windows (lead time included) need in the interval.
+     */
+    needed: number;
+    /**
+     * The quota limit less what the project uses outside the schedules' VMs.
+     */
+    available: number;
+    /**
+     * The schedules with a window in the interval.
+     */
+    schedules: Array<CapacityScheduleRefDto>;
+};
+
+export type CapacityContributionDto = {
+    schedule: CapacityScheduleRefDto;
+    /**
+     * The window's provisioning start (start less lead time), or `from` when earlier.
+     */
+    from: string;
+    /**
+     * The window's end, or `to` when later.
+     */
+    to: string;
+    instances: number;
+    vcpus: number;
+    ramMb: number;
+};
+
+export type CapacityDto = {
+    projectId: string;
+    from: string;
+    to: string;
+    /**
+     * True when the demand fits everywhere in the range, null when the quota could not be read.
+     */
+    fits: boolean | null;
+    /**
+     * Why the quota could not be read; null otherwise.
+     */
+    reason: string | null;
+    /**
+     * Instances, vCPUs and RAM, in this order.
+     */
+    resources: Array<CapacityResourceDto>;
+    /**
+     * The windows of the project's enabled schedules in the range, by provisioning start.
+     */
+    contributions: Array<CapacityContributionDto>;
+    conflicts: Array<CapacityConflictDto>;
+};
+
+export type CapacityErrorDto = {
+    /**
+     * HTTP status code.
+     */
+    statusCode: number;
+    /**
+     * HTTP status text, e.g. `Bad Request`.
+     */
+    error: string;
+    /**
+     * What went wrong, in one sentence.
+     */
+    message: string;
+    /**
+     * Request id of the failed upstream OpenStack call, when one was involved.
+     */
+    openstackRequestId?: string;
+    capacity: CapacityCheckDto;
+    /**
+     * Per-field problems, for validation errors.
+     */
+    errors?: Array<FieldErrorDto>;
+};
+
+/**
+ * `instances` (VMs), `vcpus` or `ramMb` (RAM in MB).
+ */
+export const CapacityResource = {
+    INSTANCES: 'instances',
+    VCPUS: 'vcpus',
+    RAM_MB: 'ramMb'
+} as const;
+
+/**
+ * `instances` (VMs), `vcpus` or `ramMb` (RAM in MB).
+ */
+export type CapacityResource = typeof CapacityResource[keyof typeof CapacityResource];
+
+export type CapacityResourceDto = {
+    resource: CapacityResource;
+    /**
+     * The project's Nova limit; null when unlimited or when the quota could not be read.
+     */
+    limit: number | null;
+    /**
+     * What the project uses now outside the schedules' live VMs; null when the quota could not be read.
+     */
+    usageNotOurs: number | null;
+    /**
+     * `limit` less `usageNotOurs`: what the schedules may use; null when unlimited or unknown.
+     */
+    available: number | null;
+    /**
+     * The planned demand as steps: the first at `from`, then one wherever it changes.
+     */
+    steps: Array<CapacityStepDto>;
+};
+
+export type CapacityScheduleRefDto = {
+    id: string;
+    name: string;
+};
+
+export type CapacityStepDto = {
+    at: string;
+    value: number;
+};
+
 export type CreateScheduleDto = {
     /**
      * Unique, human-readable name (1-100 characters, unique regardless of case).
@@ -556,6 +708,27 @@ export type PreviewScheduleDto = {
      * How the VMs launch: key pair, security groups, user data, metadata, tags, zone, server group, boot volume...
      */
     launch?: LaunchOptionsDto;
+    /**
+     * Unique, human-readable name (1-100 characters, unique regardless of case).
+     */
+    name?: string;
+    /**
+     * Nova flavor of the VMs (id, not name).
+     */
+    flavorId?: string;
+    /**
+     * VMs per window: 1 to the deployment's `SCHEDULER_MAX_INSTANCE_COUNT` (default 50). The exported document states
+     * 10,000, the most a deployment may configure; the one a deployment serves at `/docs-json` states its own maximum.
+     */
+    instanceCount?: number;
+    /**
+     * A disabled schedule keeps its definition but creates no VMs (default true).
+     */
+    enabled?: boolean;
+    /**
+     * The saved schedule this preview would replace (an edit): its current version is left out of the capacity check.
+     */
+    scheduleId?: string;
 };
 
 export type QuotaDto = {
@@ -821,6 +994,113 @@ export type RunVmDto = {
     deletedAt: string | null;
 };
 
+export type SavedScheduleDto = {
+    id: string;
+    /**
+     * Unique, human-readable name.
+     */
+    name: string;
+    description: string;
+    /**
+     * Glance image id.
+     */
+    imageId: string;
+    /**
+     * Nova flavor id.
+     */
+    flavorId: string;
+    /**
+     * Neutron network ids.
+     */
+    networkIds: Array<string>;
+    /**
+     * VMs per window.
+     */
+    instanceCount: number;
+    /**
+     * IANA time zone of the window.
+     */
+    timeZone: string;
+    /**
+     * When the windows are: one-off (`type: once`) or recurring (`type: recurring`).
+     */
+    window: ({
+        type: 'once';
+    } & OnceWindowDto) | ({
+        type: 'recurring';
+    } & RecurringWindowDto);
+    /**
+     * Minutes provisioning starts before each window.
+     */
+    leadTimeMinutes: number;
+    enabled: boolean;
+    /**
+     * Disabled "after this window" (`disableAfterCurrentWindow`) during a window: its VMs stay until this instant, then
+     * go, and no later window starts. Null otherwise (also once that window has ended).
+     */
+    vmsKeptUntil: string | null;
+    /**
+     * How the VMs launch (`{}`: Nova's defaults). A change applies from the next window on.
+     */
+    launch: LaunchOptionsDto;
+    /**
+     * The Keystone project the schedule belongs to: its VMs are made there, and only that project sees it.
+     */
+    projectId: string;
+    /**
+     * The project's name when the schedule was created.
+     */
+    projectName: string;
+    /**
+     * The project's domain id.
+     */
+    domainId: string | null;
+    /**
+     * Who created the schedule (null for a schedule made before the product recorded it).
+     */
+    createdBy: UserRefDto | null;
+    /**
+     * Who changed it last (null until someone does, or before the product recorded it).
+     */
+    updatedBy: UserRefDto | null;
+    /**
+     * The user whose Keystone trust the engine creates the VMs through (their roles in the project): the creator, or
+     * the member who took the delegation over (`POST /schedules/{id}/delegation`). Null when the service account made
+     * the schedule in its own project, which needs no trust.
+     */
+    delegatedBy: UserRefDto | null;
+    /**
+     * Derived from the schedule, its latest run and the clock, in this order of precedence:
+     * `deleting` (DELETE accepted, VMs being torn down); the latest run's `provisioning`, `active`, `degraded`
+     * or `tearing-down` (VMs exist); `disabled`; `failed` (the latest run failed, until the next one starts);
+     * `upcoming` (the next window's provisioning starts within `SCHEDULER_UPCOMING_HORIZON_MINUTES`, default 60,
+     * or is due and not started yet); `idle` (waiting for a later window, or none is left: see `nextOccurrence`).
+     */
+    state: ScheduleState;
+    /**
+     * The next window the engine has not started yet; null when none is left.
+     */
+    nextOccurrence: OccurrenceDto | null;
+    /**
+     * The most recent run (by window start), if any.
+     */
+    latestRun: RunSummaryDto | null;
+    /**
+     * When a DELETE was accepted while VMs were up; the schedule disappears once they are gone.
+     */
+    deletingSince: string | null;
+    createdAt: string;
+    updatedAt: string;
+    /**
+     * Send it back in PATCH: a change by someone else in between makes the PATCH a 409.
+     */
+    version: number;
+    /**
+     * The fit check over the next `CAPACITY_HORIZON_DAYS` (a warning: the save happened unless enforced).
+     */
+    capacity: CapacityCheckDto;
+};
+
 export type ScheduleDeletionDto = {
     id: string;
     state: 'deleting';
@@ -941,6 +1221,26 @@ export type ScheduleListDto = {
     limit: number;
     offset: number;
     items: Array<ScheduleDto>;
+};
+
+export type SchedulePreviewDto = {
+    /**
+     * The schedule's IANA zone, in which the local times are given.
+     */
+    timeZone: string;
+    /**
+     * Windows that had not ended at this instant are listed.
+     */
+    from: string;
+    /**
+     * The fit check, when `instanceCount` and `flavorId` were sent (and the token is scoped to a project).
+     */
+    capacity?: CapacityCheckDto;
+    /**
+     * The next `count` windows in order; excluded dates appear among them as `skipped` entries (the first
+     * window of each such date, at most `count` of them) and do not count.
+     */
+    occurrences: Array<OccurrenceDto>;
 };
 
 export const ScheduleSort = {
@@ -1478,6 +1778,64 @@ export type ListAvailabilityZonesResponses = {
 
 export type ListAvailabilityZonesResponse = ListAvailabilityZonesResponses[keyof ListAvailabilityZonesResponses];
 
+export type GetCapacityData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Start of the range (RFC 3339; default now).
+         */
+        from?: string;
+        /**
+         * End of the range (RFC 3339; default `from` plus `CAPACITY_HORIZON_DAYS`; at most 92 days after `from`).
+         */
+        to?: string;
+        /**
+         * The project (default the token's; another project needs a cloud admin, else 403).
+         */
+        projectId?: string;
+    };
+    url: '/v1/capacity';
+};
+
+export type GetCapacityErrors = {
+    /**
+     * Invalid range (`to` not after `from`, or more than 92 days): `errors` says which.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * Another project than the token's, without being a cloud admin.
+     */
+    403: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type GetCapacityError = GetCapacityErrors[keyof GetCapacityErrors];
+
+export type GetCapacityResponses = {
+    /**
+     * The demand, the quota line and the conflicts over the range.
+     */
+    200: CapacityDto;
+};
+
+export type GetCapacityResponse = GetCapacityResponses[keyof GetCapacityResponses];
+
 export type ListFlavorsData = {
     body?: never;
     path?: never;
@@ -1883,7 +2241,12 @@ export type CreateScheduleData = {
         'Idempotency-Key'?: string;
     };
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Refuse the save (422) when the schedules would not fit the quota; default `CAPACITY_ENFORCE` (false: save, and warn in `capacity`).
+         */
+        enforceCapacity?: boolean;
+    };
     url: '/v1/schedules';
 };
 
@@ -1909,9 +2272,9 @@ export type CreateScheduleErrors = {
      */
     413: ApiErrorDto;
     /**
-     * The image, flavor or a network does not exist in the cloud (or the image is not active): `errors` names which. Also: this `Idempotency-Key` was used with a different request (method, path or body) in the last 24 hours.
+     * The image, flavor or a network does not exist in the cloud (or the image is not active): `errors` names which. Or, with `?enforceCapacity=true` or `CAPACITY_ENFORCE=true`, the schedules would not fit the project's quota: the message names the first conflict, `capacity` has them all (`CapacityErrorDto`), and nothing was saved. Also: this `Idempotency-Key` was used with a different request (method, path or body) in the last 24 hours.
      */
-    422: ApiErrorDto;
+    422: ApiErrorDto | CapacityErrorDto;
     /**
      * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
      */
@@ -1930,9 +2293,9 @@ export type CreateScheduleError = CreateScheduleErrors[keyof CreateScheduleError
 
 export type CreateScheduleResponses = {
     /**
-     * The schedule created, as GET returns it.
+     * The schedule created, as GET returns it, with the capacity check.
      */
-    201: ScheduleDto;
+    201: SavedScheduleDto;
 };
 
 export type CreateScheduleResponse = CreateScheduleResponses[keyof CreateScheduleResponses];
@@ -2057,7 +2420,12 @@ export type UpdateScheduleData = {
          */
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * Refuse the save (422) when the schedules would not fit the quota; default `CAPACITY_ENFORCE` (false: save, and warn in `capacity`).
+         */
+        enforceCapacity?: boolean;
+    };
     url: '/v1/schedules/{id}';
 };
 
@@ -2087,9 +2455,9 @@ export type UpdateScheduleErrors = {
      */
     413: ApiErrorDto;
     /**
-     * The image, flavor or a network does not exist in the cloud (or the image is not active): `errors` names which.
+     * The image, flavor or a network does not exist in the cloud (or the image is not active): `errors` names which. Or, with `?enforceCapacity=true` or `CAPACITY_ENFORCE=true`, the schedules would not fit the project's quota: the message names the first conflict, `capacity` has them all (`CapacityErrorDto`), and nothing was saved.
      */
-    422: ApiErrorDto;
+    422: ApiErrorDto | CapacityErrorDto;
     /**
      * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
      */
@@ -2108,9 +2476,9 @@ export type UpdateScheduleError = UpdateScheduleErrors[keyof UpdateScheduleError
 
 export type UpdateScheduleResponses = {
     /**
-     * The schedule after the change.
+     * The schedule after the change, with the capacity check.
      */
-    200: ScheduleDto;
+    200: SavedScheduleDto;
 };
 
 export type UpdateScheduleResponse = UpdateScheduleResponses[keyof UpdateScheduleResponses];
@@ -2345,6 +2713,10 @@ export type PreviewScheduleErrors = {
      */
     403: ApiErrorDto;
     /**
+     * No schedule with the `scheduleId` given.
+     */
+    404: ApiErrorDto;
+    /**
      * the first request with this `Idempotency-Key` is still running; ask again after `Retry-After` seconds.
      */
     409: ApiErrorDto;
@@ -2374,9 +2746,9 @@ export type PreviewScheduleError = PreviewScheduleErrors[keyof PreviewScheduleEr
 
 export type PreviewScheduleResponses = {
     /**
-     * The next windows of the timing given.
+     * The next windows of the timing given, and the capacity check when asked.
      */
-    200: OccurrenceListDto;
+    200: SchedulePreviewDto;
 };
 
 export type PreviewScheduleResponse = PreviewScheduleResponses[keyof PreviewScheduleResponses];

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CapacityCheckDto } from '../../capacity/dto/capacity.dto';
 import { IsInstant } from './schedule-validators';
 
 export const DST_ADJUSTMENTS = ['none', 'shifted-forward', 'first-of-repeated'] as const;
@@ -64,6 +65,13 @@ export class OccurrenceListDto {
    * window of each such date, at most `count` of them) and do not count.
    */
   occurrences!: OccurrenceDto[];
+}
+
+/** The windows of an unsaved schedule and, when its size was given, whether it fits the quota. */
+export class SchedulePreviewDto extends OccurrenceListDto {
+  /** The fit check, when `instanceCount` and `flavorId` were sent (and the token is scoped to a project). */
+  @ApiPropertyOptional({ type: () => CapacityCheckDto })
+  capacity?: CapacityCheckDto;
 }
 
 /** How many windows to list, and from when. */

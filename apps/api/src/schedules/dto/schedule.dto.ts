@@ -1,3 +1,4 @@
+import { CapacityCheckDto } from '../../capacity/dto/capacity.dto';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -132,6 +133,13 @@ export class ScheduleDto {
   /** Send it back in PATCH: a change by someone else in between makes the PATCH a 409. */
   @ApiProperty({ type: 'integer', example: 3 })
   version!: number;
+}
+
+/** A schedule as created or changed, with whether the project's schedules still fit its quota. */
+export class SavedScheduleDto extends ScheduleDto {
+  /** The fit check over the next `CAPACITY_HORIZON_DAYS` (a warning: the save happened unless enforced). */
+  @ApiProperty({ type: () => CapacityCheckDto })
+  capacity!: CapacityCheckDto;
 }
 
 /** One page of schedules, ordered by name. */

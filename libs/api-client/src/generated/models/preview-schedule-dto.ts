@@ -7,6 +7,22 @@ import { RecurringWindowDto } from '../models/recurring-window-dto';
 export interface PreviewScheduleDto {
 
   /**
+   * A disabled schedule keeps its definition but creates no VMs (default true).
+   */
+  enabled?: boolean;
+
+  /**
+   * Nova flavor of the VMs (id, not name).
+   */
+  flavorId?: string;
+
+  /**
+   * VMs per window: 1 to the deployment's `SCHEDULER_MAX_INSTANCE_COUNT` (default 50). The exported document states
+   * 10,000, the most a deployment may configure; the one a deployment serves at `/docs-json` states its own maximum.
+   */
+  instanceCount?: number;
+
+  /**
    * How the VMs launch: key pair, security groups, user data, metadata, tags, zone, server group, boot volume...
    */
   launch?: LaunchOptionsDto;
@@ -16,6 +32,16 @@ export interface PreviewScheduleDto {
    * (0-1440; default `SCHEDULER_DEFAULT_LEAD_TIME_MINUTES`, 5).
    */
   leadTimeMinutes?: number;
+
+  /**
+   * Unique, human-readable name (1-100 characters, unique regardless of case).
+   */
+  name?: string;
+
+  /**
+   * The saved schedule this preview would replace (an edit): its current version is left out of the capacity check.
+   */
+  scheduleId?: string;
 
   /**
    * IANA time zone the cron expression and excluded dates are read in (default `UTC`).

@@ -28,9 +28,11 @@ import { PreviewSchedule$Params } from '../fn/schedules/preview-schedule';
 import { renewDelegation } from '../fn/schedules/renew-delegation';
 import { RenewDelegation$Params } from '../fn/schedules/renew-delegation';
 import { RunListDto } from '../models/run-list-dto';
+import { SavedScheduleDto } from '../models/saved-schedule-dto';
 import { ScheduleDeletionDto } from '../models/schedule-deletion-dto';
 import { ScheduleDto } from '../models/schedule-dto';
 import { ScheduleListDto } from '../models/schedule-list-dto';
+import { SchedulePreviewDto } from '../models/schedule-preview-dto';
 import { updateSchedule } from '../fn/schedules/update-schedule';
 import { UpdateSchedule$Params } from '../fn/schedules/update-schedule';
 
@@ -85,14 +87,14 @@ export class SchedulesService extends BaseService {
   /**
    * Create a schedule.
    *
-   * One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. The image, flavor and networks are checked against the cloud. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
+   * One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. The image, flavor and networks are checked against the cloud. The answer's `capacity` says whether the project's enabled schedules, with this one, fit its Nova quota over the next `CAPACITY_HORIZON_DAYS` (a warning: the save happens; `?enforceCapacity=true` or `CAPACITY_ENFORCE=true` refuse it with 422). When the quota cannot be read, `capacity.fits` is null with a `reason`, and the save is never refused for that. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `createSchedule()` instead.
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  createSchedule$Response(params: CreateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleDto>> {
+  createSchedule$Response(params: CreateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<SavedScheduleDto>> {
     const obs = createSchedule(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -100,17 +102,17 @@ export class SchedulesService extends BaseService {
   /**
    * Create a schedule.
    *
-   * One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. The image, flavor and networks are checked against the cloud. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
+   * One-off or recurring. Windows of a schedule never overlap (lead time + duration fit between any two starts). Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. The image, flavor and networks are checked against the cloud. The answer's `capacity` says whether the project's enabled schedules, with this one, fit its Nova quota over the next `CAPACITY_HORIZON_DAYS` (a warning: the save happens; `?enforceCapacity=true` or `CAPACITY_ENFORCE=true` refuse it with 422). When the quota cannot be read, `capacity.fits` is null with a `reason`, and the save is never refused for that. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `createSchedule$Response()` instead.
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  createSchedule(params: CreateSchedule$Params, context?: HttpContext): Observable<ScheduleDto> {
+  createSchedule(params: CreateSchedule$Params, context?: HttpContext): Observable<SavedScheduleDto> {
     const resp = this.createSchedule$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<ScheduleDto>): ScheduleDto => r.body)
+      map((r: StrictHttpResponse<SavedScheduleDto>): SavedScheduleDto => r.body)
     );
   }
 
@@ -190,14 +192,14 @@ export class SchedulesService extends BaseService {
   /**
    * Change a schedule.
    *
-   * Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is checked against the cloud. A stale version is a 409: read the schedule again and re-apply. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
+   * Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is checked against the cloud. A stale version is a 409: read the schedule again and re-apply. The answer's `capacity` says whether the project's enabled schedules, with this one, fit its Nova quota over the next `CAPACITY_HORIZON_DAYS` (a warning: the save happens; `?enforceCapacity=true` or `CAPACITY_ENFORCE=true` refuse it with 422). When the quota cannot be read, `capacity.fits` is null with a `reason`, and the save is never refused for that. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `updateSchedule()` instead.
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  updateSchedule$Response(params: UpdateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleDto>> {
+  updateSchedule$Response(params: UpdateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<SavedScheduleDto>> {
     const obs = updateSchedule(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -205,17 +207,17 @@ export class SchedulesService extends BaseService {
   /**
    * Change a schedule.
    *
-   * Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is checked against the cloud. A stale version is a 409: read the schedule again and re-apply. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
+   * Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is checked against the cloud. A stale version is a 409: read the schedule again and re-apply. The answer's `capacity` says whether the project's enabled schedules, with this one, fit its Nova quota over the next `CAPACITY_HORIZON_DAYS` (a warning: the save happens; `?enforceCapacity=true` or `CAPACITY_ENFORCE=true` refuse it with 422). When the quota cannot be read, `capacity.fits` is null with a `reason`, and the save is never refused for that. Needs a project-scoped Keystone token with a write role on its project (`AUTH_WRITE_ROLES`, default member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `updateSchedule$Response()` instead.
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  updateSchedule(params: UpdateSchedule$Params, context?: HttpContext): Observable<ScheduleDto> {
+  updateSchedule(params: UpdateSchedule$Params, context?: HttpContext): Observable<SavedScheduleDto> {
     const resp = this.updateSchedule$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<ScheduleDto>): ScheduleDto => r.body)
+      map((r: StrictHttpResponse<SavedScheduleDto>): SavedScheduleDto => r.body)
     );
   }
 
@@ -330,14 +332,14 @@ export class SchedulesService extends BaseService {
   /**
    * Preview the windows of an unsaved schedule.
    *
-   * The same validation as on create (without the cloud references), then the next windows. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
+   * The same validation as on create (without the cloud references), then the next windows. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. With `instanceCount` and `flavorId`, also `capacity`: whether it fits the quota beside the project's other enabled schedules (with `scheduleId`, in place of that saved schedule). Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `previewSchedule()` instead.
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  previewSchedule$Response(params: PreviewSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<OccurrenceListDto>> {
+  previewSchedule$Response(params: PreviewSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<SchedulePreviewDto>> {
     const obs = previewSchedule(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -345,17 +347,17 @@ export class SchedulesService extends BaseService {
   /**
    * Preview the windows of an unsaved schedule.
    *
-   * The same validation as on create (without the cloud references), then the next windows. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
+   * The same validation as on create (without the cloud references), then the next windows. Recurring starts are read on the wall clock of the schedule's IANA time zone. A start that falls in a spring-forward gap moves to the first valid instant after the gap (Europe/Rome 2026-03-29 02:30 starts at 03:00+02:00); a start in a fall-back overlap fires once, at its first occurrence. Durations are elapsed time. With `instanceCount` and `flavorId`, also `capacity`: whether it fits the quota beside the project's other enabled schedules (with `scheduleId`, in place of that saved schedule). Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `previewSchedule$Response()` instead.
    *
    * This method sends `application/json` and handles request body of type `application/json`.
    */
-  previewSchedule(params: PreviewSchedule$Params, context?: HttpContext): Observable<OccurrenceListDto> {
+  previewSchedule(params: PreviewSchedule$Params, context?: HttpContext): Observable<SchedulePreviewDto> {
     const resp = this.previewSchedule$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<OccurrenceListDto>): OccurrenceListDto => r.body)
+      map((r: StrictHttpResponse<SchedulePreviewDto>): SchedulePreviewDto => r.body)
     );
   }
 

@@ -8,9 +8,14 @@ import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
 import { CreateScheduleDto } from '../../models/create-schedule-dto';
-import { ScheduleDto } from '../../models/schedule-dto';
+import { SavedScheduleDto } from '../../models/saved-schedule-dto';
 
 export interface CreateSchedule$Params {
+
+/**
+ * Refuse the save (422) when the schedules would not fit the quota; default `CAPACITY_ENFORCE` (false: save, and warn in `capacity`).
+ */
+  enforceCapacity?: boolean;
 
 /**
  * Makes a retry safe: within 24 hours the same key (per user) with the same request gets the first answer again, marked `Idempotent-Replayed: true`, and changes nothing more. 1 to 255 printable ASCII characters, e.g. a UUID. A failed request keeps no answer: its retry runs again.
@@ -19,9 +24,10 @@ export interface CreateSchedule$Params {
       body: CreateScheduleDto
 }
 
-export function createSchedule(http: HttpClient, rootUrl: string, params: CreateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleDto>> {
+export function createSchedule(http: HttpClient, rootUrl: string, params: CreateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<SavedScheduleDto>> {
   const rb = new RequestBuilder(rootUrl, createSchedule.PATH, 'post');
   if (params) {
+    rb.query('enforceCapacity', params.enforceCapacity, {});
     rb.header('Idempotency-Key', params['Idempotency-Key'], {});
     rb.body(params.body, 'application/json');
   }
@@ -31,7 +37,7 @@ export function createSchedule(http: HttpClient, rootUrl: string, params: Create
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<ScheduleDto>;
+      return r as StrictHttpResponse<SavedScheduleDto>;
     })
   );
 }

@@ -7,8 +7,8 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
-import { OccurrenceListDto } from '../../models/occurrence-list-dto';
 import { PreviewScheduleDto } from '../../models/preview-schedule-dto';
+import { SchedulePreviewDto } from '../../models/schedule-preview-dto';
 
 export interface PreviewSchedule$Params {
 
@@ -29,7 +29,7 @@ export interface PreviewSchedule$Params {
       body: PreviewScheduleDto
 }
 
-export function previewSchedule(http: HttpClient, rootUrl: string, params: PreviewSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<OccurrenceListDto>> {
+export function previewSchedule(http: HttpClient, rootUrl: string, params: PreviewSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<SchedulePreviewDto>> {
   const rb = new RequestBuilder(rootUrl, previewSchedule.PATH, 'post');
   if (params) {
     rb.query('count', params.count, {});
@@ -43,7 +43,7 @@ export function previewSchedule(http: HttpClient, rootUrl: string, params: Previ
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<OccurrenceListDto>;
+      return r as StrictHttpResponse<SchedulePreviewDto>;
     })
   );
 }

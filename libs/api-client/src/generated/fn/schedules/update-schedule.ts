@@ -7,7 +7,7 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
-import { ScheduleDto } from '../../models/schedule-dto';
+import { SavedScheduleDto } from '../../models/saved-schedule-dto';
 import { UpdateScheduleDto } from '../../models/update-schedule-dto';
 
 export interface UpdateSchedule$Params {
@@ -16,13 +16,19 @@ export interface UpdateSchedule$Params {
  * The schedule's id.
  */
   id: string;
+
+/**
+ * Refuse the save (422) when the schedules would not fit the quota; default `CAPACITY_ENFORCE` (false: save, and warn in `capacity`).
+ */
+  enforceCapacity?: boolean;
       body: UpdateScheduleDto
 }
 
-export function updateSchedule(http: HttpClient, rootUrl: string, params: UpdateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleDto>> {
+export function updateSchedule(http: HttpClient, rootUrl: string, params: UpdateSchedule$Params, context?: HttpContext): Observable<StrictHttpResponse<SavedScheduleDto>> {
   const rb = new RequestBuilder(rootUrl, updateSchedule.PATH, 'patch');
   if (params) {
     rb.path('id', params.id, {});
+    rb.query('enforceCapacity', params.enforceCapacity, {});
     rb.body(params.body, 'application/json');
   }
 
@@ -31,7 +37,7 @@ export function updateSchedule(http: HttpClient, rootUrl: string, params: Update
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<ScheduleDto>;
+      return r as StrictHttpResponse<SavedScheduleDto>;
     })
   );
 }

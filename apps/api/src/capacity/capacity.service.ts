@@ -1,0 +1,236 @@
+import { BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { OpenStackClient, type Flavor } from '@peak/openstack-client';
+import {
+  CAPACITY_RESOURCES,
+  demandOver,
+  findConflicts,
+  type Availability,
+  type CapacityConflict,
+  type CapacityResource,
+  type DemandSchedule,
+  type DemandSeries,
+  type ScheduleTiming,
+} from '@peak/schedule-domain';
+import { IsNull, Repository } from 'typeorm';
+import type { ApiErrorDto } from '../common/api-error.dto';
+import { Clock } from '../common/clock';
+import { schedulerConfig } from '../config/scheduler.config';
+import { CapacityMetrics } from '../metrics/capacity-metrics';
+import { describeError } from '../openstack/describe-error';
+import { RunsRepository } from '../runs/runs.repository';
+import { listScope, type Caller } from '../schedules/caller';
+import { ScheduleEntity } from '../schedules/entities/schedule.entity';
+import { scheduleTiming } from '../schedules/schedule.mappers';
+import { CapacityCheckDto, CapacityConflictDto, CapacityDto, CapacityErrorDto, CapacityQueryDto } from './dto/capacity.dto';
+
+const DAY_MS = 86_400_000;
+/** The longest range `GET /v1/capacity` expands (as the horizon's maximum). */
+const MAX_RANGE_DAYS = 92;
+
+/** A schedule as the fit check sees it: one being saved (or previewed), or one of the project's saved ones. */
+export interface PlannedSchedule {
+  readonly id: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly timing: ScheduleTiming;
+  readonly instanceCount: number;
+  readonly flavorId: string;
+}
+
+/** Per resource: the Nova limit (null: unlimited), what the project uses outside our VMs, and what that leaves us. */
+type QuotaLine = Record<CapacityResource, { limit: number | null; usageNotOurs: number; available: number | null }>;
+
+interface Assessment {
+  readonly series: DemandSeries;
+  readonly quota: QuotaLine | null;
+  readonly reason: string | null;
+  readonly conflicts: CapacityConflict[];
+}
+
+/**
+ * "Will it fit?": the planned demand of a project's enabled schedules (windows with their lead time, VMs times the
+ * flavor's size) against its Nova quota less the usage that is not the schedules' own (the project's current usage
+ * minus the VMs the engine holds now). Read-only on the schedule table, which the schedules module owns.
+ */
+@Injectable()
+export class CapacityService {
+  constructor(
+    @InjectRepository(ScheduleEntity) private readonly schedules: Repository<ScheduleEntity>,
+    private readonly runs: RunsRepository,
+    private readonly client: OpenStackClient,
+    private readonly clock: Clock,
+    private readonly metrics: CapacityMetrics,
+    @Inject(schedulerConfig.KEY) private readonly config: ConfigType<typeof schedulerConfig>,
+  ) {}
+
+  /**
+   * The fit of the project's enabled schedules over the next `CAPACITY_HORIZON_DAYS`, with `candidate` in place of
+   * the saved schedule of the same id (or added). A quota the cloud does not give is `fits: null` with the reason:
+   * the check never fails a save for that. `record` sets the shortfall metric (for saves, not for previews).
+   */
+  async check(projectId: string, caller: Caller, candidate: PlannedSchedule, record: boolean): Promise<CapacityCheckDto> {
+    const now = this.clock.now();
+    const horizonEnd = new Date(now.getTime() + this.config.capacityHorizonDays * DAY_MS);
+    const assessment = await this.assess(projectId, caller, now, horizonEnd, candidate);
+    if (record && assessment.quota) this.metrics.record(projectId, assessment.conflicts);
+    return {
+      fits: assessment.quota ? assessment.conflicts.length === 0 : null,
+      horizonEnd: horizonEnd.toISOString(),
+      conflicts: assessment.conflicts.map(mapConflict),
+      reason: assessment.reason,
+    };
+  }
+
+  /** Whether a save must be refused when it does not fit: `?enforceCapacity=` when given, else `CAPACITY_ENFORCE`. */
+  enforced(asked: boolean | undefined): boolean {
+    return asked ?? this.config.capacityEnforce;
+  }
+
+  /** `GET /v1/capacity`: the demand series per resource, the quota line and the conflicts. */
+  async overview(query: CapacityQueryDto, caller: Caller): Promise<CapacityDto> {
+    // A cloud admin's default is their token's project, as for everyone (a list would mean all projects).
+    const projectId = listScope(caller, query.projectId) ?? caller.projectId ?? undefined;
+    if (projectId === undefined) throw invalidRange('projectId', 'is needed for a token not scoped to a project');
+    const now = this.clock.now();
+    const from = query.from ? new Date(query.from) : now;
+    const to = query.to ? new Date(query.to) : new Date(from.getTime() + this.config.capacityHorizonDays * DAY_MS);
+    if (to <= from) throw invalidRange('to', 'must be after from');
+    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
+      throw invalidRange('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
+    const { series, quota, reason, conflicts } = await this.assess(projectId, caller, from, to);
+    // Only a range that starts now is what the alert means by "ahead".
+    if (quota && query.from === undefined && query.to === undefined) this.metrics.record(projectId, conflicts);
+    return {
+      projectId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      fits: quota ? conflicts.length === 0 : null,
+      reason,
+      resources: CAPACITY_RESOURCES.map((resource) => ({
+        resource,
+        limit: quota?.[resource].limit ?? null,
+        usageNotOurs: quota?.[resource].usageNotOurs ?? null,
+        available: quota?.[resource].available ?? null,
+        steps: series.steps[resource].map((step) => ({ at: step.at.toISOString(), value: step.value })),
+      })),
+      contributions: series.contributions.map((c) => ({
+        schedule: { id: c.scheduleId, name: series.schedules.get(c.scheduleId)?.name ?? c.scheduleId },
+        from: c.from.toISOString(),
+        to: c.to.toISOString(),
+        instances: c.demand.instances,
+        vcpus: c.demand.vcpus,
+        ramMb: c.demand.ramMb,
+      })),
+      conflicts: conflicts.map(mapConflict),
+    };
+  }
+
+  private async assess(projectId: string, caller: Caller, from: Date, to: Date, candidate?: PlannedSchedule): Promise<Assessment> {
+    const saved = await this.schedules.find({ where: { projectId, enabled: true, deletingSince: IsNull() }, order: { name: 'ASC' } });
+    const planned: PlannedSchedule[] = saved
+      .filter((s) => s.id !== candidate?.id)
+      .map((s) => ({
+        id: s.id,
+        name: s.name,
+        enabled: s.enabled,
+        timing: scheduleTiming(s),
+        instanceCount: s.instanceCount,
+        flavorId: s.flavorId,
+      }));
+    if (candidate) planned.push(candidate);
+
+    let flavors: Map<string, Flavor> | null = null;
+    let quota: QuotaLine | null = null;
+    let reason: string | null = null;
+    try {
+      [flavors, quota] = await this.cloudFacts(projectId, caller, planned);
+    } catch (error) {
+      reason = `The project's quota could not be read: ${describeError(error)}`;
+    }
+    const demand: DemandSchedule[] = planned.map((s) => ({
+      id: s.id,
+      name: s.name,
+      enabled: s.enabled,
+      timing: s.timing,
+      instanceCount: s.instanceCount,
+      vcpus: flavors?.get(s.flavorId)?.vcpus ?? 0,
+      ramMb: flavors?.get(s.flavorId)?.ramMiB ?? 0,
+    }));
+    const series = demandOver(demand, from, to);
+    const available: Availability = {};
+    if (quota) for (const resource of CAPACITY_RESOURCES) available[resource] = quota[resource].available;
+    return { series, quota, reason, conflicts: quota ? findConflicts(series, available) : [] };
+  }
+
+  /** The flavors the schedules (and our live VMs) use, and the quota line; with the caller's token, as the cloud lets them see. */
+  private async cloudFacts(
+    projectId: string,
+    caller: Caller,
+    planned: readonly PlannedSchedule[],
+  ): Promise<[Map<string, Flavor>, QuotaLine]> {
+    const compute = this.client.withToken(caller.token).compute;
+    const [limits, live, listed] = await Promise.all([
+      compute.getLimits({ projectId: projectId === caller.projectId ? undefined : projectId }),
+      this.runs.liveVmsByFlavor(projectId),
+      compute.listFlavors(),
+    ]);
+    const flavors = new Map(listed.map((f) => [f.id, f]));
+    // A private flavor of another project is not listed for an admin: ask for it by id.
+    const missing = [...new Set([...planned.map((s) => s.flavorId), ...live.map((l) => l.flavorId)])].filter((id) => !flavors.has(id));
+    for (const flavor of await Promise.all(missing.map((id) => compute.getFlavor(id)))) flavors.set(flavor.id, flavor);
+
+    const ours: Record<CapacityResource, number> = { instances: 0, vcpus: 0, ramMb: 0 };
+    for (const { flavorId, vms } of live) {
+      ours.instances += vms;
+      ours.vcpus += vms * (flavors.get(flavorId)?.vcpus ?? 0);
+      ours.ramMb += vms * (flavors.get(flavorId)?.ramMiB ?? 0);
+    }
+    const line = (usage: { limit: number | null; used: number }, resource: CapacityResource) => {
+      const usageNotOurs = Math.max(0, usage.used - ours[resource]);
+      return { limit: usage.limit, usageNotOurs, available: usage.limit === null ? null : Math.max(0, usage.limit - usageNotOurs) };
+    };
+    return [
+      flavors,
+      { instances: line(limits.instances, 'instances'), vcpus: line(limits.cores, 'vcpus'), ramMb: line(limits.ramMiB, 'ramMb') },
+    ];
+  }
+}
+
+function mapConflict(conflict: CapacityConflict): CapacityConflictDto {
+  return {
+    from: conflict.from.toISOString(),
+    to: conflict.to.toISOString(),
+    resource: conflict.resource,
+    needed: conflict.needed,
+    available: conflict.available,
+    schedules: conflict.schedules.map((s) => ({ id: s.id, name: s.name })),
+  };
+}
+
+/** The 422 of a save that does not fit, naming the first conflict; the whole check is in `capacity`. */
+export function capacityExceeded(check: CapacityCheckDto): UnprocessableEntityException {
+  const first = check.conflicts[0];
+  const more = check.conflicts.length > 1 ? ` (and ${check.conflicts.length - 1} more conflicts, see capacity)` : '';
+  const names = first ? first.schedules.map((s) => s.name).join(', ') : '';
+  const message = first
+    ? `The schedules do not fit the project's quota: ${first.resource} needed ${first.needed}, available ${first.available} ` +
+      `from ${first.from} to ${first.to} (${names})${more}`
+    : "The schedules do not fit the project's quota";
+  return new UnprocessableEntityException({
+    statusCode: 422,
+    error: 'Unprocessable Entity',
+    message,
+    capacity: check,
+  } satisfies CapacityErrorDto);
+}
+
+function invalidRange(field: string, reason: string): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: `Validation failed: ${field} ${reason}`,
+    errors: [{ field, reason, constraint: 'range' }],
+  } satisfies ApiErrorDto);
+}
