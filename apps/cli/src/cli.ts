@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError } from 'commander';
 import { version } from '../package.json';
 import { registerAudit } from './commands/audit';
+import { registerCapacity } from './commands/capacity';
 import { registerCatalog } from './commands/catalog';
 import { registerRun } from './commands/run';
 import { registerSchedule } from './commands/schedule';
@@ -32,6 +33,7 @@ ${EXIT_CODES_HELP}`,
   registerRun(program, io);
   registerCatalog(program, io);
   registerAudit(program, io);
+  registerCapacity(program, io);
   program
     .command('completion')
     .description('print a shell completion script: source <(peak completion bash)')

@@ -189,6 +189,17 @@ describe('peak, as a process', () => {
     expect(JSON.parse(await ok(['audit', 'list', '--target', id, '--from', '2999-01-01T00:00:00Z', '-f', 'json']))).toEqual([]);
   });
 
+  it('compares the planned demand with the quota, a row per resource', async () => {
+    const rows = JSON.parse(await ok(['capacity', '--from', startAt.toISOString(), '--to', endAt.toISOString(), '-f', 'json'])) as Record<
+      string,
+      unknown
+    >[];
+    expect(rows.map((r) => r['Resource'])).toEqual(['instances', 'vcpus', 'ramMb']);
+    // The schedule made above wants its 3 VMs in this hour; the simulator's admin project has room for 10.
+    expect(rows[0]).toMatchObject({ Limit: 10, 'Peak demand': 3, Fits: true, 'First conflict': null });
+    expect((await peak(['capacity', '--from', endAt.toISOString(), '--to', startAt.toISOString()])).code).toBe(5);
+  });
+
   it('authenticates with an application credential, scoped to its project', async () => {
     const appCredential = {
       PATH: admin['PATH'] ?? '',
