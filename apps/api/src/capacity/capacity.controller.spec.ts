@@ -2,7 +2,8 @@ import { keystoneToken } from '../testing/keystone-token';
 import type { CapacityCheckDto, CapacityDto, CapacityErrorDto } from './dto/capacity.dto';
 import type { SavedScheduleDto } from '../schedules/dto/schedule.dto';
 import type { SchedulePreviewDto } from '../schedules/dto/occurrence.dto';
-import { recurringBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { OpenStackClient } from '@peak/openstack-client';
+import { insertRun, recurringBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { CapacityController } from './capacity.controller';
 
 const HOUR = 3_600_000;
@@ -220,5 +221,33 @@ describe(`${CapacityController.name} and the fit check of /v1/schedules`, () => 
     const metrics = (await kit.http().get('/metrics').expect(200)).text;
     expect(metrics).toContain(`peak_capacity_shortfall{project_id="${a.projectId}",resource="instances"} 2`);
     expect(metrics).toContain(`peak_capacity_shortfall{project_id="${a.projectId}",resource="vcpus"} 0`);
+  });
+
+  it("takes the project's other usage off the quota, but not the VMs the engine holds", async () => {
+    const client = kit.app.get(OpenStackClient);
+    const instancesLine = async () =>
+      (
+        (
+          await kit
+            .http()
+            .get('/v1/capacity')
+            .query({ from: at(9), to: at(14) })
+            .expect(200)
+        ).body as CapacityDto
+      ).resources[0];
+    const bystander = await client.compute.createServer({
+      name: 'someone-elses-vm',
+      imageId: kit.refs.imageId,
+      flavorId: '2', // m1.small: the image needs more disk than m1.tiny has
+      networks: [{ networkId: kit.refs.networkIds[0] as string }],
+    });
+    try {
+      expect(await instancesLine()).toMatchObject({ resource: 'instances', limit: 5, usageNotOurs: 1, available: 4 });
+      // Once a run of A holds a VM, the project's one server counts as the schedules' own.
+      await insertRun(kit, a.id, { windowStart: at(10), durationMinutes: 120, state: 'active', vms: [{ status: 'ACTIVE' }] });
+      expect(await instancesLine()).toMatchObject({ resource: 'instances', limit: 5, usageNotOurs: 0, available: 5 });
+    } finally {
+      await client.compute.deleteServer(bystander.id);
+    }
   });
 });

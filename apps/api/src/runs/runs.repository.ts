@@ -241,7 +241,8 @@ export class RunsRepository {
 
   /**
    * The VMs the engine holds in a project now, by flavor: servers of runs that may have VMs, created and not yet
-   * deleted. The capacity check takes them out of the project's usage (they are the schedules' own demand).
+   * deleted. The capacity check takes them out of the project's usage (they are the schedules' own demand). A run
+   * that recorded no project (opened before projects) counts in its schedule's.
    */
   async liveVmsByFlavor(projectId: string): Promise<{ flavorId: string; vms: number }[]> {
     const rows: { flavor_id: string | null; vms: number }[] = await this.dataSource.query(
@@ -249,7 +250,7 @@ export class RunsRepository {
          FROM run r
          JOIN run_vm v ON v.run_id = r.id
          LEFT JOIN schedule s ON s.id = r.schedule_id
-        WHERE r.project_id = $1 AND r.state IN (${STATES_WITH_VMS_SQL}) AND v.server_id IS NOT NULL AND v.deleted_at IS NULL
+        WHERE coalesce(r.project_id, s.project_id) = $1 AND r.state IN (${STATES_WITH_VMS_SQL}) AND v.server_id IS NOT NULL AND v.deleted_at IS NULL
         GROUP BY 1`,
       [projectId],
     );
