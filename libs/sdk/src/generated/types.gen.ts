@@ -100,7 +100,7 @@ export type AuditRecordDto = {
 
 export type AuditRecordListDto = {
     /**
-     * Records matching the filters, all pages together.
+     * Items matching the filters, all pages together.
      */
     total: number;
     limit: number;
@@ -904,6 +904,9 @@ export type RunErrorDto = {
 };
 
 export type RunListDto = {
+    /**
+     * Items matching the filters, all pages together.
+     */
     total: number;
     limit: number;
     offset: number;
@@ -1215,7 +1218,7 @@ export type ScheduleDto = {
 
 export type ScheduleListDto = {
     /**
-     * Schedules matching the filters, all pages together.
+     * Items matching the filters, all pages together.
      */
     total: number;
     limit: number;
@@ -1523,6 +1526,14 @@ export type ListAuditRecordsData = {
     path?: never;
     query?: {
         /**
+         * Page size (1-100, default 20).
+         */
+        limit?: number;
+        /**
+         * Items to skip (default 0).
+         */
+        offset?: number;
+        /**
          * Records at or after this instant (RFC 3339).
          */
         from?: string;
@@ -1530,14 +1541,6 @@ export type ListAuditRecordsData = {
          * Records before this instant (RFC 3339).
          */
         to?: string;
-        /**
-         * Page size (1-100, default 20).
-         */
-        limit?: number;
-        /**
-         * Records to skip (default 0).
-         */
-        offset?: number;
         /**
          * Only this Keystone user's records.
          */
@@ -2628,7 +2631,7 @@ export type ListRunsData = {
          */
         limit?: number;
         /**
-         * Runs to skip (default 0).
+         * Items to skip (default 0).
          */
         offset?: number;
     };

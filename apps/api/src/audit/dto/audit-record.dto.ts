@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsInstant } from '../../schedules/dto/schedule-validators';
+import { PageDto, PageQueryDto } from '../../common/page.dto';
 
 /** One write through the API, as the audit log keeps it. */
 export class AuditRecordDto {
@@ -79,22 +79,12 @@ export class AuditRecordDto {
 }
 
 /** One page of audit records, newest first. */
-export class AuditRecordListDto {
+export class AuditRecordListDto extends PageDto {
   items!: AuditRecordDto[];
-
-  /** Records matching the filters, all pages together. */
-  @ApiProperty({ type: 'integer', example: 42 })
-  total!: number;
-
-  @ApiProperty({ type: 'integer', example: 20 })
-  limit!: number;
-
-  @ApiProperty({ type: 'integer', example: 0 })
-  offset!: number;
 }
 
 /** Filters and page of `GET /v1/audit`. */
-export class ListAuditRecordsQueryDto {
+export class ListAuditRecordsQueryDto extends PageQueryDto {
   /** Records at or after this instant (RFC 3339). */
   @ApiProperty({ required: false, format: 'date-time', type: String })
   @IsOptional()
@@ -133,22 +123,4 @@ export class ListAuditRecordsQueryDto {
   @IsString()
   @MaxLength(64)
   projectId?: string;
-
-  /** Page size (1-100, default 20). */
-  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  /** Records to skip (default 0). */
-  @ApiProperty({ type: 'integer', required: false, minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }

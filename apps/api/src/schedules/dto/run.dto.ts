@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { UserRefDto } from './user-ref.dto';
 import { RUN_STATES, SHORTFALL_REASONS, type RunState, type ShortfallReason } from '../../runs/run-lifecycle';
+import { PageDto, PageQueryDto } from '../../common/page.dto';
 
 export const RUN_STATE_VALUES = RUN_STATES;
 export type RunStateDto = RunState;
@@ -182,36 +181,9 @@ export class RunDto {
 }
 
 /** One page of a schedule's runs, newest window first. */
-export class RunListDto {
+export class RunListDto extends PageDto {
   items!: RunDto[];
-
-  @ApiProperty({ type: 'integer', example: 42 })
-  total!: number;
-
-  @ApiProperty({ type: 'integer', example: 20 })
-  limit!: number;
-
-  @ApiProperty({ type: 'integer', example: 0 })
-  offset!: number;
 }
 
 /** Page of `GET /v1/schedules/{id}/runs`. */
-export class ListRunsQueryDto {
-  /** Page size (1-100, default 20). */
-  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  /** Runs to skip (default 0). */
-  @ApiProperty({ type: 'integer', required: false, minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
-}
+export class ListRunsQueryDto extends PageQueryDto {}

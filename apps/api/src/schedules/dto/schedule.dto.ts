@@ -7,6 +7,7 @@ import { OccurrenceDto } from './occurrence.dto';
 import { RunSummaryDto } from './run.dto';
 import { UserRefDto } from './user-ref.dto';
 import { OnceWindowDto, RecurringWindowDto, WindowProperty } from './window.dto';
+import { PageDto } from '../../common/page.dto';
 
 export const SCHEDULE_STATES = [
   'disabled',
@@ -142,18 +143,9 @@ export class SavedScheduleDto extends ScheduleDto {
   capacity!: CapacityCheckDto;
 }
 
-/** One page of schedules, ordered by name. */
-export class ScheduleListDto {
+/** One page of schedules, in the order asked for (by name unless `sort` says otherwise). */
+export class ScheduleListDto extends PageDto {
   items!: ScheduleDto[];
-  /** Schedules matching the filters, all pages together. */
-  @ApiProperty({ type: 'integer', example: 3 })
-  total!: number;
-
-  @ApiProperty({ type: 'integer', example: 50 })
-  limit!: number;
-
-  @ApiProperty({ type: 'integer', example: 0 })
-  offset!: number;
 }
 
 /** The answer to a DELETE of a schedule whose VMs are up (202). */

@@ -8,7 +8,7 @@ export interface AuditRecordListDto {
   offset: number;
 
   /**
-   * Records matching the filters, all pages together.
+   * Items matching the filters, all pages together.
    */
   total: number;
 }

@@ -6,5 +6,9 @@ export interface RunListDto {
   items: Array<RunDto>;
   limit: number;
   offset: number;
+
+  /**
+   * Items matching the filters, all pages together.
+   */
   total: number;
 }

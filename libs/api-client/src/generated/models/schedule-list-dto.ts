@@ -8,7 +8,7 @@ export interface ScheduleListDto {
   offset: number;
 
   /**
-   * Schedules matching the filters, all pages together.
+   * Items matching the filters, all pages together.
    */
   total: number;
 }

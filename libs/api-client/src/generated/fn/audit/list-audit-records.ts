@@ -12,6 +12,16 @@ import { AuditRecordListDto } from '../../models/audit-record-list-dto';
 export interface ListAuditRecords$Params {
 
 /**
+ * Page size (1-100, default 20).
+ */
+  limit?: number;
+
+/**
+ * Items to skip (default 0).
+ */
+  offset?: number;
+
+/**
  * Records at or after this instant (RFC 3339).
  */
   from?: string;
@@ -20,16 +30,6 @@ export interface ListAuditRecords$Params {
  * Records before this instant (RFC 3339).
  */
   to?: string;
-
-/**
- * Page size (1-100, default 20).
- */
-  limit?: number;
-
-/**
- * Records to skip (default 0).
- */
-  offset?: number;
 
 /**
  * Only this Keystone user's records.
@@ -56,10 +56,10 @@ export interface ListAuditRecords$Params {
 export function listAuditRecords(http: HttpClient, rootUrl: string, params?: ListAuditRecords$Params, context?: HttpContext): Observable<StrictHttpResponse<AuditRecordListDto>> {
   const rb = new RequestBuilder(rootUrl, listAuditRecords.PATH, 'get');
   if (params) {
-    rb.query('from', params.from, {});
-    rb.query('to', params.to, {});
     rb.query('limit', params.limit, {});
     rb.query('offset', params.offset, {});
+    rb.query('from', params.from, {});
+    rb.query('to', params.to, {});
     rb.query('userId', params.userId, {});
     rb.query('targetId', params.targetId, {});
     rb.query('action', params.action, {});

@@ -22,7 +22,7 @@ export interface ListRuns$Params {
   limit?: number;
 
 /**
- * Runs to skip (default 0).
+ * Items to skip (default 0).
  */
   offset?: number;
 }
