@@ -73,7 +73,7 @@ export class CapacityService {
   async check(projectId: string, caller: Caller, candidate: PlannedSchedule, record: boolean): Promise<CapacityCheckDto> {
     const now = this.clock.now();
     const horizonEnd = new Date(now.getTime() + this.config.capacityHorizonDays * DAY_MS);
-    const assessment = await this.assess(projectId, caller, now, horizonEnd, candidate);
+    const assessment = await this.assess(projectId, viewOf(this.client, projectId, caller), now, horizonEnd, candidate);
     if (record && assessment.quota) this.metrics.record(projectId, assessment.conflicts);
     return {
       fits: assessment.quota ? assessment.conflicts.length === 0 : null,
@@ -99,7 +99,7 @@ export class CapacityService {
     if (to <= from) throw invalidRange('to', 'must be after from');
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
       throw invalidRange('to', `must be at most ${MAX_RANGE_DAYS} days after from`);
-    const { series, quota, reason, conflicts } = await this.assess(projectId, caller, from, to);
+    const { series, quota, reason, conflicts } = await this.assess(projectId, viewOf(this.client, projectId, caller), from, to);
     // Only a range that starts now is what the alert means by "ahead".
     if (quota && query.from === undefined && query.to === undefined) this.metrics.record(projectId, conflicts);
     return {
@@ -127,7 +127,52 @@ export class CapacityService {
     };
   }
 
-  private async assess(projectId: string, caller: Caller, from: Date, to: Date, candidate?: PlannedSchedule): Promise<Assessment> {
+  /**
+   * The engine's re-check as windows' provisioning begins: per window of the project (its schedule, and its end), the
+   * conflicts from `now` to that end that involve its schedule, read once with the service account (a cloud admin,
+   * as for the flavors). Null when the quota cannot be read: the windows start anyway, unchecked.
+   */
+  async shortfallsOf(
+    projectId: string,
+    windows: readonly { scheduleId: string; windowEnd: Date }[],
+    now: Date,
+  ): Promise<Map<string, CapacityConflictDto[]> | null> {
+    if (windows.length === 0) return new Map();
+    const until = new Date(Math.max(...windows.map((w) => w.windowEnd.getTime())));
+    const { quota, conflicts } = await this.assess(projectId, { compute: this.client.compute, projectId }, now, until);
+    if (!quota) return null;
+    const found = new Map<string, CapacityConflictDto[]>();
+    for (const { scheduleId, windowEnd } of windows) {
+      const own = conflicts.filter((c) => c.from < windowEnd && c.schedules.some((s) => s.id === scheduleId));
+      found.set(scheduleId, own.map(mapConflict));
+    }
+    return found;
+  }
+
+  /**
+   * The shortfall gauge for every project with an enabled schedule, over the coming horizon, read with the service
+   * account: the alert then fires days ahead even when nobody saves or looks. A project whose quota cannot be read
+   * keeps its last values. Returns how many projects were checked.
+   */
+  async refreshShortfallGauge(): Promise<number> {
+    const now = this.clock.now();
+    const horizonEnd = new Date(now.getTime() + this.config.capacityHorizonDays * DAY_MS);
+    const rows: { project_id: string }[] = await this.schedules.query(
+      `SELECT DISTINCT project_id FROM schedule WHERE enabled AND deleting_since IS NULL AND project_id IS NOT NULL`,
+    );
+    const projects = new Set(rows.map((row) => row.project_id));
+    this.metrics.retain(projects);
+    let checked = 0;
+    for (const projectId of projects) {
+      const { quota, conflicts } = await this.assess(projectId, { compute: this.client.compute, projectId }, now, horizonEnd);
+      if (!quota) continue;
+      this.metrics.record(projectId, conflicts);
+      checked++;
+    }
+    return checked;
+  }
+
+  private async assess(projectId: string, view: CloudView, from: Date, to: Date, candidate?: PlannedSchedule): Promise<Assessment> {
     const saved = await this.schedules.find({ where: { projectId, enabled: true, deletingSince: IsNull() }, order: { name: 'ASC' } });
     const planned: PlannedSchedule[] = saved
       .filter((s) => s.id !== candidate?.id)
@@ -145,7 +190,7 @@ export class CapacityService {
     let quota: QuotaLine | null = null;
     let reason: string | null = null;
     try {
-      [flavors, quota] = await this.cloudFacts(projectId, caller, planned);
+      [flavors, quota] = await this.cloudFacts(projectId, view, planned);
     } catch (error) {
       reason = `The project's quota could not be read: ${describeError(error)}`;
     }
@@ -164,15 +209,15 @@ export class CapacityService {
     return { series, quota, reason, conflicts: quota ? findConflicts(series, available) : [] };
   }
 
-  /** The flavors the schedules (and our live VMs) use, and the quota line; with the caller's token, as the cloud lets them see. */
+  /** The flavors the schedules (and our live VMs) use, and the quota line, as `view` lets them be seen. */
   private async cloudFacts(
     projectId: string,
-    caller: Caller,
+    view: CloudView,
     planned: readonly PlannedSchedule[],
   ): Promise<[Map<string, Flavor>, QuotaLine]> {
-    const compute = this.client.withToken(caller.token).compute;
+    const { compute } = view;
     const [limits, live, listed] = await Promise.all([
-      compute.getLimits({ projectId: projectId === caller.projectId ? undefined : projectId }),
+      compute.getLimits({ projectId: view.projectId }),
       this.runs.liveVmsByFlavor(projectId),
       compute.listFlavors(),
     ]);
@@ -196,6 +241,19 @@ export class CapacityService {
       { instances: line(limits.instances, 'instances'), vcpus: line(limits.cores, 'vcpus'), ramMb: line(limits.ramMiB, 'ramMb') },
     ];
   }
+}
+
+/**
+ * Whose eyes the cloud is read with: the caller's token (a save, a preview, `GET /v1/capacity`: what they may see), or
+ * the service account (the engine). `projectId` is asked of Nova's limits only for a project not the token's own.
+ */
+interface CloudView {
+  readonly compute: OpenStackClient['compute'];
+  readonly projectId: string | undefined;
+}
+
+function viewOf(client: OpenStackClient, projectId: string, caller: Caller): CloudView {
+  return { compute: client.withToken(caller.token).compute, projectId: projectId === caller.projectId ? undefined : projectId };
 }
 
 function mapConflict(conflict: CapacityConflict): CapacityConflictDto {

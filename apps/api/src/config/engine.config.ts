@@ -9,6 +9,11 @@ export const engineConfig = defineConfig('engine', (env) => ({
   leaseRenewIntervalMs: env.int('ENGINE_LEASE_RENEW_MS', 3_000, { min: 100 }),
   /** Safety pass: retries and drift, on top of the exact wake-ups at window boundaries. */
   safetyIntervalMs: env.int('ENGINE_SAFETY_INTERVAL_MS', 15_000, { min: 100 }),
+  /**
+   * How often the leader checks every project's planned demand against its quota for the `peak_capacity_shortfall`
+   * gauge (`CAPACITY_CHECK_INTERVAL_SECONDS`, default 900; 0: only when schedules are saved or capacity is asked for).
+   */
+  capacityCheckIntervalMs: env.int('CAPACITY_CHECK_INTERVAL_SECONDS', 900, { min: 0, max: 86_400 }) * 1000,
   /** How often the leader looks for schedule changes made through other replicas. */
   changePollMs: env.int('ENGINE_CHANGE_POLL_MS', 2_000, { min: 50 }),
   /** While VMs are being built or deleted, status is polled this often (one tagged list call per poll). */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule as NestScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CapacityModule } from '../capacity/capacity.module';
 import { engineConfig } from '../config/engine.config';
 import { InstallationModule } from '../installation/installation.module';
 import { RunsModule } from '../runs/runs.module';
@@ -24,6 +25,7 @@ import { RunRetentionService } from './run-retention.service';
     SchedulesModule,
     RunsModule,
     InstallationModule,
+    CapacityModule,
   ],
   providers: [LeaderElectionService, EngineSchedules, RunExecutor, ReconcilerService, EngineService, RunRetentionService],
   exports: [EngineService, LeaderElectionService, RunExecutor, InstallationModule],

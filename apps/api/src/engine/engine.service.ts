@@ -4,6 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
+import { CapacityService } from '../capacity/capacity.service';
 import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
 import { outsideRequestContext } from '../logging/background';
@@ -20,6 +21,7 @@ import { ReconcilerService } from './reconciler.service';
 const WAKE_TIMER = 'peak-engine-wake';
 const SAFETY_TIMER = 'peak-engine-safety';
 const CHANGES_TIMER = 'peak-engine-changes';
+const CAPACITY_TIMER = 'peak-engine-capacity';
 const STATE_ROW = 'engine';
 /** setTimeout cannot wait longer than this. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -57,6 +59,7 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     @InjectRepository(EngineStateEntity) private readonly state: Repository<EngineStateEntity>,
     private readonly metrics: EngineMetrics,
     private readonly runEvents: RunEvents,
+    private readonly capacity: CapacityService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -113,6 +116,20 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
+  /**
+   * The capacity gauge for every project, now (if leading); tests use this, the leader's timer calls it. Outside the
+   * pass queue: it only reads, and a slow quota read must not hold a window's creates back.
+   */
+  async checkCapacityNow(): Promise<number | undefined> {
+    if (!this.leading) return undefined;
+    try {
+      return await this.capacity.refreshShortfallGauge();
+    } catch (error) {
+      this.logger.warn(`Capacity check failed, trying again in the next interval: ${describeError(error)}`);
+      return undefined;
+    }
+  }
+
   private onLeading(): void {
     this.leading = true;
     this.metrics.setLeader(true);
@@ -123,6 +140,12 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
       this.missedSince = checkpoint?.lastPassAt ?? null;
       await this.pass();
     });
+    if (this.config.capacityCheckIntervalMs > 0)
+      this.addInterval(
+        CAPACITY_TIMER,
+        this.config.capacityCheckIntervalMs,
+        () => void outsideRequestContext(() => this.checkCapacityNow()),
+      );
     this.addInterval(SAFETY_TIMER, this.config.safetyIntervalMs, () => this.requestPass());
     this.addInterval(CHANGES_TIMER, this.config.changePollMs, () => {
       // Other replicas' API changes reach us through the database only.
@@ -138,7 +161,8 @@ export class EngineService implements OnApplicationBootstrap, OnApplicationShutd
     this.leading = false;
     this.metrics.setLeader(false);
     for (const name of [WAKE_TIMER]) if (this.registry.doesExist('timeout', name)) this.registry.deleteTimeout(name);
-    for (const name of [SAFETY_TIMER, CHANGES_TIMER]) if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
+    for (const name of [SAFETY_TIMER, CHANGES_TIMER, CAPACITY_TIMER])
+      if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
     this.reconciler.reset();
     this.lastTick = undefined;
     this.logger.log('No longer leading: the engine stands by');

@@ -90,7 +90,8 @@ describe(EngineService.name, () => {
     expect(new Set(servers.map((s) => s.name)).size).toBe(3);
 
     const [active] = await runsOf(schedule.id);
-    expect(active).toMatchObject({ state: 'active', desiredCount: 3, latenessSeconds: 0 });
+    // The capacity re-check ran as the run opened: 3 VMs fit the simulator's default quota.
+    expect(active).toMatchObject({ state: 'active', desiredCount: 3, latenessSeconds: 0, expectedShortfall: [] });
     expect(active?.readyAt).not.toBeNull();
     expect(active?.vms?.every((vm) => vm.status === 'ACTIVE' && vm.serverId && vm.activeAt)).toBe(true);
     const metrics = (await kit.http().get('/metrics').expect(200)).text;
@@ -520,6 +521,65 @@ describe(EngineService.name, () => {
     await settle(async () => (await runsOf(late.id))[0]?.state === 'active', 'second window active');
     expect((await runsOf(early.id)).map((run) => run.state)).toEqual(['stopped']);
     expect((await ours()).map((server) => ownershipOf(server)?.scheduleId)).toEqual([late.id]);
+  });
+
+  it('re-checks capacity as each window opens: one that cannot fit starts anyway, with the expected shortfall recorded up front', async () => {
+    // Away from every other test's windows, and with only this test's schedules enabled: the check counts all the project's.
+    const t1 = new Date('2026-12-14T13:00:00Z').getTime();
+    kit.clock.set(new Date(t1));
+    await kit.app.get(DataSource).query('UPDATE schedule SET enabled = false');
+    await kit.sim.control.setQuotas({ instances: 5 }, 'admin');
+    try {
+      const a = await create(onceIn(5, 120, { name: 'capacity-a', instanceCount: 4 }));
+      const b = await create(onceIn(65, 120, { name: 'capacity-b', instanceCount: 3 }));
+      const at = (minutes: number) => new Date(t1 + minutes * 60_000).toISOString();
+      const conflict = {
+        from: at(65),
+        to: at(125),
+        resource: 'instances',
+        needed: 7,
+        available: 5,
+        schedules: [
+          { id: a.id, name: 'capacity-a' },
+          { id: b.id, name: 'capacity-b' },
+        ],
+      };
+
+      // A's own 4 VMs fit, but B joins it later in its window: A's run knows from its start.
+      kit.clock.set(new Date(t1 + 5 * 60_000));
+      await settle(async () => (await runsOf(a.id))[0]?.state === 'active', 'A active');
+      expect((await runsOf(a.id))[0]?.expectedShortfall).toEqual([conflict]);
+
+      // B opens with the shortfall recorded before its first create, and runs with what the quota leaves.
+      kit.clock.set(new Date(t1 + 65 * 60_000));
+      await sut.runPassNow();
+      // Both windows start within the range asked, so which the conflict names first is not defined.
+      const byName = (conflicts: readonly { schedules: readonly { name: string }[] }[] | null | undefined) =>
+        conflicts?.map((c) => ({ ...c, schedules: [...c.schedules].sort((x, y) => x.name.localeCompare(y.name)) }));
+      expect(byName((await runsOf(b.id))[0]?.expectedShortfall)).toEqual([conflict]);
+      await settle(async () => {
+        const [run] = await runsOf(b.id);
+        return run?.state === 'degraded' && run.vms?.filter((vm) => vm.status === 'ACTIVE').length === 1;
+      }, 'B degraded at the 1 VM the quota leaves it');
+      const history = (await kit.http().get(`/v1/schedules/${b.id}/runs`).expect(200)).body as { items: Record<string, unknown>[] };
+      expect(byName(history.items[0]?.['expectedShortfall'] as (typeof conflict)[])).toEqual([conflict]);
+
+      // The leader's periodic check sets the gauge for the horizon ahead (2 instances over, from now on).
+      await expect(sut.checkCapacityNow()).resolves.toBe(1);
+      const metrics = (await kit.http().get('/metrics').expect(200)).text;
+      expect(metrics).toContain(`peak_capacity_shortfall{project_id="${a.projectId}",resource="instances"} 2`);
+      expect(metrics).toContain(`peak_capacity_shortfall{project_id="${a.projectId}",resource="vcpus"} 0`);
+
+      kit.clock.set(new Date(t1 + 185 * 60_000));
+      await settle(async () => (await runsOf(b.id))[0]?.state === 'partial', 'B ended partial');
+      expect((await runsOf(a.id))[0]?.state).toBe('completed');
+      await kit.app.get(DataSource).query('UPDATE schedule SET enabled = false');
+      // No enabled schedule left: the gauge forgets the project rather than alerting on it for ever.
+      await expect(sut.checkCapacityNow()).resolves.toBe(0);
+      expect((await kit.http().get('/metrics').expect(200)).text).not.toContain(`peak_capacity_shortfall{project_id="${a.projectId}"`);
+    } finally {
+      await kit.sim.control.setQuotas({ instances: 10 }, 'admin');
+    }
   });
 });
 

@@ -3,11 +3,13 @@ import { ConfigType } from '@nestjs/config';
 import { isOpenStackError, isServerDeleted, OpenStackClient, type Server } from '@peak/openstack-client';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { CapacityService } from '../capacity/capacity.service';
 import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
 import { describeError } from '../openstack/describe-error';
 import { InstallationService } from '../installation/installation.service';
 import { isLiveRunState } from '../runs/run-lifecycle';
+import type { ExpectedShortfall } from '../runs/entities/run.entity';
 import type { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import { RunEvents } from '../runs/run-events';
 import { RunsRepository, type NewRun } from '../runs/runs.repository';
@@ -37,6 +39,7 @@ export class ReconcilerService {
     private readonly events: RunEvents,
     private readonly installation: InstallationService,
     private readonly clock: Clock,
+    private readonly capacity: CapacityService,
     @Inject(engineConfig.KEY) private readonly config: ConfigType<typeof engineConfig>,
   ) {}
 
@@ -150,9 +153,13 @@ export class ReconcilerService {
     return desired;
   }
 
-  /** Starts the runs of due windows, each with one slot per VM, before any create is sent. */
+  /**
+   * Starts the runs of due windows, each with one slot per VM, before any create is sent. Each records what the
+   * capacity re-check expects it to lack; a window that cannot fit starts anyway (partial capacity beats none).
+   */
   private async openRuns(due: DesiredWindow[], now: Date, report: PassReport): Promise<RunRecord[]> {
     const candidates: NewRun[] = [];
+    const expected = await this.expectedShortfalls(due, now);
     for (const want of due) {
       const id = randomUUID();
       candidates.push({
@@ -173,6 +180,7 @@ export class ReconcilerService {
           lastErrorAt: null,
           shortfallReason: null,
           desiredCount: want.instanceCount,
+          expectedShortfall: expected.get(want.scheduleId) ?? null,
           // The live window keeps what it started with; a change to the schedule applies to the next one.
           launch: {
             imageId: want.launch.imageId,
@@ -194,11 +202,39 @@ export class ReconcilerService {
     for (const { run } of opened) {
       report.started.push({ plannedAt: run.provisionAt, at: now });
       const name = this.schedules.get(run.scheduleId)?.entity.name ?? run.scheduleId;
+      const short = run.expectedShortfall?.map((c) => `${c.resource} needed ${c.needed}, available ${c.available}`) ?? [];
+      if (short.length > 0)
+        this.logger.warn(`Run of "${name}" for ${run.windowStart.toISOString()} will not fit the quota: ${short.join('; ')}`);
       if ((run.latenessSeconds ?? 0) > 1)
         this.logger.warn(`Run of "${name}" for ${run.windowStart.toISOString()} starts ${run.latenessSeconds} s late`);
       else this.logger.log(`Run of "${name}" for ${run.windowStart.toISOString()} starts: ${run.desiredCount} VM(s)`);
     }
     return opened.map(({ run, vms }) => ({ ...run, vms: vms.map((vm) => ({ ...vm })) }));
+  }
+
+  /**
+   * The capacity re-check of the due windows, per schedule: one check per project, the projects at once. A check
+   * that fails leaves its windows unchecked (absent) rather than holding their creates back.
+   */
+  private async expectedShortfalls(due: readonly DesiredWindow[], now: Date): Promise<Map<string, ExpectedShortfall[]>> {
+    const byProject = new Map<string, DesiredWindow[]>();
+    for (const want of due) {
+      const projectId = want.launch.project?.id;
+      if (projectId) byProject.set(projectId, [...(byProject.get(projectId) ?? []), want]);
+    }
+    const found = new Map<string, ExpectedShortfall[]>();
+    await Promise.all(
+      [...byProject].map(async ([projectId, windows]) => {
+        try {
+          const checked = await this.capacity.shortfallsOf(projectId, windows, now);
+          for (const [scheduleId, conflicts] of checked ?? []) found.set(scheduleId, conflicts);
+          if (!checked) this.logger.warn(`Capacity re-check of project ${projectId}: its quota could not be read; windows start unchecked`);
+        } catch (error) {
+          this.logger.warn(`Capacity re-check of project ${projectId} failed, windows start unchecked: ${describeError(error)}`);
+        }
+      }),
+    );
+    return found;
   }
 
   /** Reports and logs what became of a run in this pass. */

@@ -10,6 +10,8 @@ import { Gauge, Registry } from 'prom-client';
 @Injectable()
 export class CapacityMetrics {
   private readonly shortfall: Gauge<'project_id' | 'resource'>;
+  /** The projects that have series. */
+  private readonly projects = new Set<string>();
 
   constructor(registry: Registry) {
     this.shortfall = new Gauge({
@@ -20,7 +22,17 @@ export class CapacityMetrics {
     });
   }
 
+  /** Drops the series of projects no longer checked (no enabled schedule left), so no stale alert lingers. */
+  retain(projectIds: ReadonlySet<string>): void {
+    for (const projectId of this.projects) {
+      if (projectIds.has(projectId)) continue;
+      for (const resource of CAPACITY_RESOURCES) this.shortfall.remove({ project_id: projectId, resource });
+      this.projects.delete(projectId);
+    }
+  }
+
   record(projectId: string, conflicts: readonly CapacityConflict[]): void {
+    this.projects.add(projectId);
     for (const resource of CAPACITY_RESOURCES) {
       const excess = conflicts.filter((c) => c.resource === resource).reduce((most, c) => Math.max(most, c.needed - c.available), 0);
       this.shortfall.set({ project_id: projectId, resource }, excess);

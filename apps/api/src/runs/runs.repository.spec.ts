@@ -198,6 +198,7 @@ describe(RunsRepository.name, () => {
             lastErrorAt: null,
             shortfallReason: null,
             desiredCount: 1,
+            expectedShortfall: null,
             launch: null,
             serverGroupId: null,
             stoppedAt: null,

@@ -164,6 +164,7 @@ export function mapRun(run: RunEntity, vms: readonly RunVmEntity[]): RunDto {
     tornDownAt: isoOrNull(run.tornDownAt),
     latenessSeconds: run.latenessSeconds,
     desiredCount: run.desiredCount,
+    expectedShortfall: run.expectedShortfall ? run.expectedShortfall.map((c) => ({ ...c, schedules: [...c.schedules] })) : null,
     stoppedAt: isoOrNull(run.stoppedAt),
     stoppedBy: userRef(run.stoppedById, run.stoppedByName),
     lastError:

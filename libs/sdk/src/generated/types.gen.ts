@@ -878,6 +878,12 @@ export type RunDto = {
      */
     desiredCount: number;
     /**
+     * What the engine's capacity re-check expected as the run opened: the quota conflicts over its window that involve
+     * its schedule (empty: it fits). The window starts anyway (partial capacity beats none). Null: not checked (the
+     * quota could not be read, or the run is older than the check).
+     */
+    expectedShortfall: Array<CapacityConflictDto> | null;
+    /**
      * When someone ended the window early (disabled or deleted its schedule during it); null otherwise.
      */
     stoppedAt: string | null;

@@ -12,6 +12,7 @@ import { LaunchOptions1796500000000 } from './1796500000000-LaunchOptions';
 import { StopEarly1796600000000 } from './1796600000000-StopEarly';
 import { IdempotencyKeys1796700000000 } from './1796700000000-IdempotencyKeys';
 import { AuditLog1796800000000 } from './1796800000000-AuditLog';
+import { ExpectedShortfall1796850000000 } from './1796850000000-ExpectedShortfall';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   StopEarly1796600000000,
   IdempotencyKeys1796700000000,
   AuditLog1796800000000,
+  ExpectedShortfall1796850000000,
 ];

@@ -1,6 +1,17 @@
+import type { CapacityResource } from '@peak/schedule-domain';
 import { Check, Column, Entity, Index, OneToMany, PrimaryColumn, Unique } from 'typeorm';
 import { RUN_STATES, type RunState, SHORTFALL_REASONS, type ShortfallReason } from '../run-lifecycle';
 import type { LaunchSpec } from '../../schedules/entities/launch-options';
+
+/** One quota conflict a run was expected to meet, as the capacity check describes it (times in ISO 8601). */
+export interface ExpectedShortfall {
+  readonly from: string;
+  readonly to: string;
+  readonly resource: CapacityResource;
+  readonly needed: number;
+  readonly available: number;
+  readonly schedules: readonly { readonly id: string; readonly name: string }[];
+}
 import { RunVmEntity } from './run-vm.entity';
 
 export type { RunState } from '../run-lifecycle';
@@ -113,6 +124,13 @@ export class RunEntity {
    */
   @Column({ type: 'jsonb', nullable: true })
   launch!: LaunchSpec | null;
+
+  /**
+   * What the capacity re-check found as the run opened: the quota conflicts over its window that involve its schedule
+   * (`[]`: it fits), recorded before the first create. Null: not checked (quota unreadable, or a run older than that).
+   */
+  @Column({ type: 'jsonb', name: 'expected_shortfall', nullable: true })
+  expectedShortfall!: ExpectedShortfall[] | null;
 
   /** The server group the engine made for this run (launch option `serverGroup.policy`); deleted after the run. */
   @Column({ type: 'text', name: 'server_group_id', nullable: true })

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { UserRefDto } from './user-ref.dto';
 import { RUN_STATES, SHORTFALL_REASONS, type RunState, type ShortfallReason } from '../../runs/run-lifecycle';
 import { PageDto, PageQueryDto } from '../../common/page.dto';
+import { CapacityConflictDto } from '../../capacity/dto/capacity.dto';
 
 export const RUN_STATE_VALUES = RUN_STATES;
 export type RunStateDto = RunState;
@@ -159,6 +160,14 @@ export class RunDto {
   /** VMs wanted. */
   @ApiProperty({ type: 'integer', example: 10 })
   desiredCount!: number;
+
+  /**
+   * What the engine's capacity re-check expected as the run opened: the quota conflicts over its window that involve
+   * its schedule (empty: it fits). The window starts anyway (partial capacity beats none). Null: not checked (the
+   * quota could not be read, or the run is older than the check).
+   */
+  @ApiProperty({ type: [CapacityConflictDto], nullable: true, example: [] })
+  expectedShortfall!: CapacityConflictDto[] | null;
 
   /** When someone ended the window early (disabled or deleted its schedule during it); null otherwise. */
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
