@@ -194,7 +194,7 @@ describe('peak, as a process', () => {
       string,
       unknown
     >[];
-    expect(rows.map((r) => r['Resource'])).toEqual(['instances', 'vcpus', 'ramMb']);
+    expect(rows.map((r) => r['Resource'])).toEqual(['instances', 'vcpus', 'ramMb', 'volumeGb']);
     // The schedule made above wants its 3 VMs in this hour; the simulator's admin project has room for 10.
     expect(rows[0]).toMatchObject({ Limit: 10, 'Peak demand': 3, Fits: true, 'First conflict': null });
     expect((await peak(['capacity', '--from', endAt.toISOString(), '--to', startAt.toISOString()])).code).toBe(5);

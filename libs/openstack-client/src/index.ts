@@ -82,4 +82,4 @@ export type {
   ResolvedSecurityGroups,
 } from './network/network.models';
 export type { BlockStorageClient } from './block-storage/block-storage.client';
-export type { Volume, VolumeType, ListVolumesFilter } from './block-storage/block-storage.models';
+export type { Volume, VolumeType, VolumeQuotaUsage, ListVolumesFilter } from './block-storage/block-storage.models';

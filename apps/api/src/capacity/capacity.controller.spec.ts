@@ -50,6 +50,13 @@ describe(`${CapacityController.name} and the fit check of /v1/schedules`, () => 
 
   afterAll(() => kit?.close());
 
+  async function untilDeleted(serverId: string): Promise<void> {
+    for (let tries = 0; (await kit.sim.control.servers()).some((s) => s.id === serverId); tries++) {
+      if (tries > 500) throw new Error(`server ${serverId} was never deleted`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   const conflictAB = () => ({
     from: at(11),
     to: at(12),
@@ -85,6 +92,52 @@ describe(`${CapacityController.name} and the fit check of /v1/schedules`, () => 
     // Without the size there is nothing to check.
     const timingOnly = await kit.http().post('/v1/schedules/preview').send({ window: body['window'], timeZone: 'UTC' }).expect(200);
     expect(timingOnly.body).not.toHaveProperty('capacity');
+  });
+
+  it("counts boot volumes' GiB against Cinder's gigabytes quota, less the project's other volumes", async () => {
+    await kit.sim.control.setQuotas({ gigabytes: 50 }, 'admin');
+    const client = kit.app.get(OpenStackClient);
+    // Someone else's volume in the project: 4 GiB of the 50 are not the schedules' to use.
+    const bystander = await client.compute.createServer({
+      name: 'someone-elses-volume',
+      imageId: kit.refs.imageId,
+      flavorId: '2',
+      networks: 'none',
+      bootVolume: { sizeGiB: 4, deleteOnTermination: true },
+    });
+    try {
+      const window = once('D', 3, 18, 19)['window'];
+      const preview = async (sizeGiB: number) =>
+        (
+          await kit
+            .http()
+            .post('/v1/schedules/preview')
+            .send({
+              window,
+              timeZone: 'UTC',
+              leadTimeMinutes: 0,
+              name: 'D',
+              instanceCount: 3,
+              flavorId: '2',
+              launch: { bootVolume: { sizeGiB } },
+            })
+            .expect(200)
+        ).body as SchedulePreviewDto;
+      expect((await preview(20)).capacity).toEqual({
+        fits: false,
+        horizonEnd: expect.any(String),
+        conflicts: [
+          { from: at(18), to: at(19), resource: 'volumeGb', needed: 60, available: 46, schedules: [{ id: expect.any(String), name: 'D' }] },
+        ],
+        reason: null,
+      });
+      expect((await preview(15)).capacity?.fits).toBe(true);
+    } finally {
+      await client.compute.deleteServer(bystander.id);
+      await kit.sim.control.setQuotas({ gigabytes: 1000 }, 'admin');
+      // The other tests count the project's servers: wait until Nova no longer does.
+      await untilDeleted(bystander.id);
+    }
   });
 
   it('refuses B with 422 when enforced, and saves nothing', async () => {

@@ -37,6 +37,8 @@ export interface PlannedSchedule {
   readonly timing: ScheduleTiming;
   readonly instanceCount: number;
   readonly flavorId: string;
+  /** GiB of the volume each VM boots from (launch option `bootVolume`); 0 on the flavor's disk. */
+  readonly volumeGb: number;
 }
 
 /** Per resource: the Nova limit (null: unlimited), what the project uses outside our VMs, and what that leaves us. */
@@ -122,6 +124,7 @@ export class CapacityService {
         instances: c.demand.instances,
         vcpus: c.demand.vcpus,
         ramMb: c.demand.ramMb,
+        volumeGb: c.demand.volumeGb,
       })),
       conflicts: conflicts.map(mapConflict),
     };
@@ -139,7 +142,12 @@ export class CapacityService {
   ): Promise<Map<string, CapacityConflictDto[]> | null> {
     if (windows.length === 0) return new Map();
     const until = new Date(Math.max(...windows.map((w) => w.windowEnd.getTime())));
-    const { quota, conflicts } = await this.assess(projectId, { compute: this.client.compute, projectId }, now, until);
+    const { quota, conflicts } = await this.assess(
+      projectId,
+      { compute: this.client.compute, blockStorage: this.client.blockStorage, projectId },
+      now,
+      until,
+    );
     if (!quota) return null;
     const found = new Map<string, CapacityConflictDto[]>();
     for (const { scheduleId, windowEnd } of windows) {
@@ -164,7 +172,12 @@ export class CapacityService {
     this.metrics.retain(projects);
     let checked = 0;
     for (const projectId of projects) {
-      const { quota, conflicts } = await this.assess(projectId, { compute: this.client.compute, projectId }, now, horizonEnd);
+      const { quota, conflicts } = await this.assess(
+        projectId,
+        { compute: this.client.compute, blockStorage: this.client.blockStorage, projectId },
+        now,
+        horizonEnd,
+      );
       if (!quota) continue;
       this.metrics.record(projectId, conflicts);
       checked++;
@@ -183,6 +196,7 @@ export class CapacityService {
         timing: scheduleTiming(s),
         instanceCount: s.instanceCount,
         flavorId: s.flavorId,
+        volumeGb: s.launch?.bootVolume?.sizeGiB ?? 0,
       }));
     if (candidate) planned.push(candidate);
 
@@ -202,6 +216,7 @@ export class CapacityService {
       instanceCount: s.instanceCount,
       vcpus: flavors?.get(s.flavorId)?.vcpus ?? 0,
       ramMb: flavors?.get(s.flavorId)?.ramMiB ?? 0,
+      volumeGb: s.volumeGb,
     }));
     const series = demandOver(demand, from, to);
     const available: Availability = {};
@@ -209,7 +224,11 @@ export class CapacityService {
     return { series, quota, reason, conflicts: quota ? findConflicts(series, available) : [] };
   }
 
-  /** The flavors the schedules (and our live VMs) use, and the quota line, as `view` lets them be seen. */
+  /**
+   * The flavors the schedules (and our live VMs) use, and the quota line, as `view` lets them be seen. Cinder's
+   * `gigabytes` is read only when a schedule or a live VM boots from a volume, and is no limit (null) on a cloud
+   * without Cinder.
+   */
   private async cloudFacts(
     projectId: string,
     view: CloudView,
@@ -225,12 +244,14 @@ export class CapacityService {
     // A private flavor of another project is not listed for an admin: ask for it by id.
     const missing = [...new Set([...planned.map((s) => s.flavorId), ...live.map((l) => l.flavorId)])].filter((id) => !flavors.has(id));
     for (const flavor of await Promise.all(missing.map((id) => compute.getFlavor(id)))) flavors.set(flavor.id, flavor);
+    const volumes = planned.some((s) => s.volumeGb > 0) || live.some((l) => l.volumeGb > 0) ? await volumeQuota(view, projectId) : null;
 
-    const ours: Record<CapacityResource, number> = { instances: 0, vcpus: 0, ramMb: 0 };
-    for (const { flavorId, vms } of live) {
+    const ours: Record<CapacityResource, number> = { instances: 0, vcpus: 0, ramMb: 0, volumeGb: 0 };
+    for (const { flavorId, volumeGb, vms } of live) {
       ours.instances += vms;
       ours.vcpus += vms * (flavors.get(flavorId)?.vcpus ?? 0);
       ours.ramMb += vms * (flavors.get(flavorId)?.ramMiB ?? 0);
+      ours.volumeGb += vms * volumeGb;
     }
     const line = (usage: { limit: number | null; used: number }, resource: CapacityResource) => {
       const usageNotOurs = Math.max(0, usage.used - ours[resource]);
@@ -238,9 +259,20 @@ export class CapacityService {
     };
     return [
       flavors,
-      { instances: line(limits.instances, 'instances'), vcpus: line(limits.cores, 'vcpus'), ramMb: line(limits.ramMiB, 'ramMb') },
+      {
+        instances: line(limits.instances, 'instances'),
+        vcpus: line(limits.cores, 'vcpus'),
+        ramMb: line(limits.ramMiB, 'ramMb'),
+        volumeGb: line(volumes ?? { limit: null, used: 0 }, 'volumeGb'),
+      },
     ];
   }
+}
+
+/** Cinder's `gigabytes` quota and usage of the project; null on a cloud without Cinder (nothing to fit then). */
+async function volumeQuota(view: CloudView, projectId: string): Promise<{ limit: number | null; used: number } | null> {
+  if (!(await view.blockStorage.available())) return null;
+  return (await view.blockStorage.getQuotaUsage(projectId)).gigabytes;
 }
 
 /**
@@ -249,11 +281,13 @@ export class CapacityService {
  */
 interface CloudView {
   readonly compute: OpenStackClient['compute'];
+  readonly blockStorage: OpenStackClient['blockStorage'];
   readonly projectId: string | undefined;
 }
 
 function viewOf(client: OpenStackClient, projectId: string, caller: Caller): CloudView {
-  return { compute: client.withToken(caller.token).compute, projectId: projectId === caller.projectId ? undefined : projectId };
+  const own = client.withToken(caller.token);
+  return { compute: own.compute, blockStorage: own.blockStorage, projectId: projectId === caller.projectId ? undefined : projectId };
 }
 
 function mapConflict(conflict: CapacityConflict): CapacityConflictDto {

@@ -240,21 +240,24 @@ export class RunsRepository {
   }
 
   /**
-   * The VMs the engine holds in a project now, by flavor: servers of runs that may have VMs, created and not yet
+   * The VMs the engine holds in a project now, by flavor and boot volume size (GiB per VM, 0 on the flavor's disk): servers of runs that may have VMs, created and not yet
    * deleted. The capacity check takes them out of the project's usage (they are the schedules' own demand). A run
    * that recorded no project (opened before projects) counts in its schedule's.
    */
-  async liveVmsByFlavor(projectId: string): Promise<{ flavorId: string; vms: number }[]> {
-    const rows: { flavor_id: string | null; vms: number }[] = await this.dataSource.query(
-      `SELECT coalesce(r.launch->>'flavorId', s.flavor_id) AS flavor_id, count(*)::int AS vms
+  async liveVmsByFlavor(projectId: string): Promise<{ flavorId: string; volumeGb: number; vms: number }[]> {
+    // A run older than launch options boots what its schedule says; the boot volume's size is per VM.
+    const rows: { flavor_id: string | null; volume_gb: number; vms: number }[] = await this.dataSource.query(
+      `SELECT coalesce(r.launch->>'flavorId', s.flavor_id) AS flavor_id,
+              coalesce((coalesce(r.launch->'options', s.launch)->'bootVolume'->>'sizeGiB')::int, 0) AS volume_gb,
+              count(*)::int AS vms
          FROM run r
          JOIN run_vm v ON v.run_id = r.id
          LEFT JOIN schedule s ON s.id = r.schedule_id
         WHERE coalesce(r.project_id, s.project_id) = $1 AND r.state IN (${STATES_WITH_VMS_SQL}) AND v.server_id IS NOT NULL AND v.deleted_at IS NULL
-        GROUP BY 1`,
+        GROUP BY 1, 2`,
       [projectId],
     );
-    return rows.flatMap((row) => (row.flavor_id ? [{ flavorId: row.flavor_id, vms: row.vms }] : []));
+    return rows.flatMap((row) => (row.flavor_id ? [{ flavorId: row.flavor_id, volumeGb: row.volume_gb, vms: row.vms }] : []));
   }
 
   /** Records the server group made for a run, or (null) that it was deleted. */

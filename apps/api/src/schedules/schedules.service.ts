@@ -445,6 +445,7 @@ export class SchedulesService implements OnModuleDestroy {
       timing: compiled.timing,
       instanceCount: dto.instanceCount,
       flavorId: dto.flavorId,
+      volumeGb: dto.launch?.bootVolume?.sizeGiB ?? 0,
     };
     return { ...preview, capacity: await this.capacity.check(projectId, caller, candidate, false) };
   }
@@ -541,6 +542,7 @@ function plannedOf(schedule: ScheduleEntity): PlannedSchedule {
     timing: scheduleTiming(schedule),
     instanceCount: schedule.instanceCount,
     flavorId: schedule.flavorId,
+    volumeGb: schedule.launch?.bootVolume?.sizeGiB ?? 0,
   };
 }
 

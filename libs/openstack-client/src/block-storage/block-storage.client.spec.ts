@@ -95,6 +95,19 @@ describe(BlockStorageClient.name, () => {
     await expect(admin.withToken(token).blockStorage.listVolumes()).resolves.toHaveLength(1);
   });
 
+  it("reads a project's gigabytes quota and usage: its own, and any project's for an admin", async () => {
+    const demoProject = (await demo.identity.serviceToken()).project?.id ?? '';
+    await sim.control.setQuotas({ gigabytes: 30 }, 'demo');
+    await bootFromVolume(demo, true);
+    expect(await demo.blockStorage.getQuotaUsage(demoProject)).toEqual({
+      gigabytes: { limit: 30, used: 2, remaining: 28 },
+      volumes: { limit: 10, used: 1, remaining: 9 },
+    });
+    expect((await admin.blockStorage.getQuotaUsage(demoProject)).gigabytes.used).toBe(2);
+    await sim.control.setQuotas({ gigabytes: -1 }, 'demo');
+    expect((await demo.blockStorage.getQuotaUsage(demoProject)).gigabytes).toEqual({ limit: null, used: 2, remaining: null });
+  });
+
   it('refuses an unknown volume type with Nova’s 400', async () => {
     await expect(bootFromVolume(demo, true, 'ssd')).rejects.toMatchObject({ status: 400, message: 'Volume type ssd could not be found.' });
   });

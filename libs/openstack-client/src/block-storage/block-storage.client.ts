@@ -5,9 +5,11 @@ import { ServiceClient, type RequestOptions } from '../service-client';
 import {
   parseVolumeBody,
   parseVolumePage,
+  parseVolumeQuotaUsage,
   parseVolumeTypeList,
   type ListVolumesFilter,
   type Volume,
+  type VolumeQuotaUsage,
   type VolumeType,
 } from './block-storage.models';
 
@@ -48,6 +50,12 @@ export class BlockStorageClient extends ServiceClient {
       query.set('project_id', filter.projectId);
     }
     return this.collect('/volumes/detail', query, parseVolumePage, options);
+  }
+
+  /** A project's quotas and usage (its own, or any for an admin): `GET /os-quota-sets/{project}?usage=True`. */
+  async getQuotaUsage(projectId: string, options?: RequestOptions): Promise<VolumeQuotaUsage> {
+    const response = await this.call('GET', '/os-quota-sets/{id}', { params: { id: projectId }, query: { usage: 'True' }, ...options });
+    return this.parse(response, '/os-quota-sets/{id}', parseVolumeQuotaUsage);
   }
 
   /** One volume of the project (any, for an admin); an unknown one is a 404 `OpenStackError`. */

@@ -1,4 +1,5 @@
-import { arrayField, asObject, field, isObject, num, optBool, optDate, optStr, str, stringMap } from '../http/json';
+import type { QuotaUsage } from '../compute/compute.models';
+import { arrayField, asObject, field, isObject, num, optBool, optDate, optNum, optStr, str, stringMap } from '../http/json';
 import { nextLink, type Page } from '../http/pagination';
 
 export interface VolumeType {
@@ -83,4 +84,24 @@ export function parseVolumeBody(body: unknown): Volume {
 export function parseVolumePage(body: unknown): Page<Volume> {
   const o = asObject(body, 'body');
   return { items: arrayField(o, 'volumes', 'body').map(parseVolume), next: nextLink(o['volumes_links']) };
+}
+
+/** A project's Cinder quotas with their usage (`os-quota-sets/{project}?usage=True`), as far as this product reads them. */
+export interface VolumeQuotaUsage {
+  /** GiB of volumes (and snapshots) the project may hold: what a boot-from-volume window uses. */
+  gigabytes: QuotaUsage;
+  volumes: QuotaUsage;
+}
+
+/** Each quota is `{limit, in_use, reserved, allocated}`; a limit of -1 is unlimited (null); reserved counts as used. */
+export function parseVolumeQuotaUsage(body: unknown): VolumeQuotaUsage {
+  const set = field(body, 'quota_set', 'body');
+  const usage = (key: string): QuotaUsage => {
+    const detail = field(set, key, 'quota_set');
+    const max = num(detail, 'limit', `quota_set.${key}`);
+    const used = (optNum(detail, 'in_use') ?? 0) + (optNum(detail, 'reserved') ?? 0);
+    const limit = max < 0 ? null : max;
+    return { limit, used, remaining: limit === null ? null : Math.max(0, limit - used) };
+  };
+  return { gigabytes: usage('gigabytes'), volumes: usage('volumes') };
 }

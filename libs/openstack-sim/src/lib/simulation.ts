@@ -117,4 +117,10 @@ export class Simulation {
     if (projectId === undefined) this.state.defaultQuotas = { ...this.state.defaultQuotas, ...quotas };
     else this.state.projectQuotas.set(projectId, { ...(this.state.projectQuotas.get(projectId) ?? {}), ...quotas });
   }
+
+  /** Cinder's `gigabytes` quota, the default or one project's. */
+  setVolumeGigabytes(gigabytes: number, projectId?: string): void {
+    if (projectId === undefined) this.state.defaultVolumeGigabytes = gigabytes;
+    else this.state.projectVolumeGigabytes.set(projectId, gigabytes);
+  }
 }

@@ -299,6 +299,9 @@ export class SimState {
   keypairs: Keypair[] = [];
   defaultQuotas: ComputeQuotas;
   readonly projectQuotas = new Map<string, Partial<ComputeQuotas>>();
+  /** Cinder's `gigabytes` quota (reported, not enforced; -1 = unlimited): the default and per-project overrides. */
+  defaultVolumeGigabytes = 1000;
+  readonly projectVolumeGigabytes = new Map<string, number>();
   private instanceCounter = 0;
 
   constructor(seed: SimSeed, now: number) {
@@ -538,6 +541,17 @@ export class SimState {
 
   quotasOf(projectId: string): ComputeQuotas {
     return { ...this.defaultQuotas, ...(this.projectQuotas.get(projectId) ?? {}) };
+  }
+
+  volumeGigabytesOf(projectId: string): number {
+    return this.projectVolumeGigabytes.get(projectId) ?? this.defaultVolumeGigabytes;
+  }
+
+  /** The GiB of a project's volumes, as Cinder counts them against `gigabytes`. */
+  volumeGigabytesUsed(projectId: string): number {
+    let used = 0;
+    for (const volume of this.volumes.values()) if (volume.projectId === projectId) used += volume.size;
+    return used;
   }
 
   /** What a project's servers use right now; servers count until their deletion ends, as in Nova. */

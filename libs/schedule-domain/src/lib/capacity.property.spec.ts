@@ -43,10 +43,12 @@ const scheduleArb: fc.Arbitrary<DemandSchedule> = fc.record({
   instanceCount: fc.integer({ min: 1, max: 50 }),
   vcpus: fc.integer({ min: 1, max: 16 }),
   ramMb: fc.integer({ min: 512, max: 65536 }),
+  // Boot volumes or the flavor's disk (left out).
+  volumeGb: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }),
 });
 
-const perVm = (s: DemandSchedule, resource: (typeof CAPACITY_RESOURCES)[number]) =>
-  resource === 'instances' ? 1 : resource === 'vcpus' ? s.vcpus : s.ramMb;
+const perVm = (s: DemandSchedule, resource: (typeof CAPACITY_RESOURCES)[number]): number =>
+  ({ instances: 1, vcpus: s.vcpus, ramMb: s.ramMb, volumeGb: s.volumeGb ?? 0 })[resource];
 
 /** Independently of the sweep: every window's `[start - lead, end)` met with `[from, to)`, walking the windows one by one. */
 function occupiedMs(schedule: DemandSchedule, from: Date, to: Date): number {

@@ -1,7 +1,7 @@
 import { CompiledSchedule, ScheduleTiming } from './schedule-timing';
 
-/** The quota resources a window uses: VMs, their vCPUs and their RAM. */
-export const CAPACITY_RESOURCES = ['instances', 'vcpus', 'ramMb'] as const;
+/** The quota resources a window uses: VMs, their vCPUs and their RAM (Nova), and their boot volumes' GiB (Cinder). */
+export const CAPACITY_RESOURCES = ['instances', 'vcpus', 'ramMb', 'volumeGb'] as const;
 export type CapacityResource = (typeof CAPACITY_RESOURCES)[number];
 
 /** An amount of each resource. */
@@ -19,6 +19,8 @@ export interface DemandSchedule {
   readonly vcpus: number;
   /** The flavor's RAM in MB (Nova's MiB), per VM. */
   readonly ramMb: number;
+  /** The GiB of the volume each VM boots from (Cinder's `gigabytes`); 0 or left out for VMs on the flavor's disk. */
+  readonly volumeGb?: number;
 }
 
 /** From `at` on (until the next step, or the end of the range) the demand is `value`. */
@@ -79,6 +81,7 @@ export function demandOver(schedules: readonly DemandSchedule[], from: Date, to:
       instances: schedule.instanceCount,
       vcpus: schedule.instanceCount * schedule.vcpus,
       ramMb: schedule.instanceCount * schedule.ramMb,
+      volumeGb: schedule.instanceCount * (schedule.volumeGb ?? 0),
     };
     const compiled = new CompiledSchedule(schedule.timing);
     // nextWindow gives the first window not ended at `from`; its provisioning may have begun before.
@@ -98,7 +101,7 @@ export function demandOver(schedules: readonly DemandSchedule[], from: Date, to:
   // Sweep over the change points: +demand where a window begins, -demand where it ends.
   const deltas = new Map<number, number[]>();
   const add = (at: number, sign: 1 | -1, demand: ResourceAmounts) => {
-    const delta = deltas.get(at) ?? [0, 0, 0];
+    const delta = deltas.get(at) ?? CAPACITY_RESOURCES.map(() => 0);
     CAPACITY_RESOURCES.forEach((resource, i) => (delta[i] += sign * demand[resource]));
     deltas.set(at, delta);
   };
@@ -106,9 +109,9 @@ export function demandOver(schedules: readonly DemandSchedule[], from: Date, to:
     add(c.from.getTime(), 1, c.demand);
     add(c.to.getTime(), -1, c.demand);
   }
-  const steps: Record<CapacityResource, DemandStep[]> = { instances: [], vcpus: [], ramMb: [] };
+  const steps: Record<CapacityResource, DemandStep[]> = { instances: [], vcpus: [], ramMb: [], volumeGb: [] };
   if (end > start) {
-    const level = [0, 0, 0];
+    const level = CAPACITY_RESOURCES.map(() => 0);
     const points = [...new Set([start, ...deltas.keys()])].filter((at) => at < end).sort((a, b) => a - b);
     for (const at of points) {
       const delta = deltas.get(at);

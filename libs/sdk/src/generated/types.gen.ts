@@ -156,7 +156,7 @@ export type CapacityConflictDto = {
      */
     to: string;
     /**
-     * `instances` (VMs), `vcpus` or `ramMb` (RAM in MB).
+     * `instances` (VMs), `vcpus`, `ramMb` (RAM in MB) or `volumeGb` (boot volumes' GiB, Cinder's `gigabytes`).
      */
     resource: CapacityResource;
     /**
@@ -186,6 +186,10 @@ export type CapacityContributionDto = {
     instances: number;
     vcpus: number;
     ramMb: number;
+    /**
+     * GiB of the window's boot volumes (0 when its VMs boot on the flavor's disk).
+     */
+    volumeGb: number;
 };
 
 export type CapacityDto = {
@@ -236,16 +240,17 @@ export type CapacityErrorDto = {
 };
 
 /**
- * `instances` (VMs), `vcpus` or `ramMb` (RAM in MB).
+ * `instances` (VMs), `vcpus`, `ramMb` (RAM in MB) or `volumeGb` (boot volumes' GiB, Cinder's `gigabytes`).
  */
 export const CapacityResource = {
     INSTANCES: 'instances',
     VCPUS: 'vcpus',
-    RAM_MB: 'ramMb'
+    RAM_MB: 'ramMb',
+    VOLUME_GB: 'volumeGb'
 } as const;
 
 /**
- * `instances` (VMs), `vcpus` or `ramMb` (RAM in MB).
+ * `instances` (VMs), `vcpus`, `ramMb` (RAM in MB) or `volumeGb` (boot volumes' GiB, Cinder's `gigabytes`).
  */
 export type CapacityResource = typeof CapacityResource[keyof typeof CapacityResource];
 

@@ -26,7 +26,7 @@ export class CapacityConflictDto {
   @ApiProperty({ format: 'date-time', example: '2026-05-04T12:00:00.000Z' })
   to!: string;
 
-  /** `instances` (VMs), `vcpus` or `ramMb` (RAM in MB). */
+  /** `instances` (VMs), `vcpus`, `ramMb` (RAM in MB) or `volumeGb` (boot volumes' GiB, Cinder's `gigabytes`). */
   @ApiProperty({ enum: CAPACITY_RESOURCES, enumName: 'CapacityResource', example: 'instances' })
   resource!: CapacityResource;
 
@@ -130,6 +130,10 @@ export class CapacityContributionDto {
 
   @ApiProperty({ type: 'integer', example: 16384 })
   ramMb!: number;
+
+  /** GiB of the window's boot volumes (0 when its VMs boot on the flavor's disk). */
+  @ApiProperty({ type: 'integer', example: 0 })
+  volumeGb!: number;
 }
 
 /** A project's planned demand against its quota. */

@@ -21,7 +21,7 @@ export interface CapacityConflictDto {
   needed: number;
 
   /**
-   * `instances` (VMs), `vcpus` or `ramMb` (RAM in MB).
+   * `instances` (VMs), `vcpus`, `ramMb` (RAM in MB) or `volumeGb` (boot volumes' GiB, Cinder's `gigabytes`).
    */
   resource: CapacityResource;
 

@@ -17,4 +17,9 @@ export interface CapacityContributionDto {
    */
   to: string;
   vcpus: number;
+
+  /**
+   * GiB of the window's boot volumes (0 when its VMs boot on the flavor's disk).
+   */
+  volumeGb: number;
 }

@@ -9,5 +9,6 @@ import { CapacityResource } from './capacity-resource';
 export const CAPACITY_RESOURCE: CapacityResource[] = [
   'instances',
   'vcpus',
-  'ramMb'
+  'ramMb',
+  'volumeGb'
 ];

@@ -3,7 +3,7 @@
 
 
 /**
- * `instances` (VMs), `vcpus` or `ramMb` (RAM in MB).
+ * `instances` (VMs), `vcpus`, `ramMb` (RAM in MB) or `volumeGb` (boot volumes' GiB, Cinder's `gigabytes`).
  */
-export type CapacityResource = 'instances' | 'vcpus' | 'ramMb';
+export type CapacityResource = 'instances' | 'vcpus' | 'ramMb' | 'volumeGb';
 

@@ -43,13 +43,13 @@ export class ControlApi {
       })
       .get('/_sim/quotas', () => ({ status: 200, body: this.quotaReport() }))
       .patch('/_sim/quotas', (ctx) => {
-        this.sim.setQuotas(this.quotas(ctx));
+        this.setQuotas(ctx);
         return { status: 200, body: this.quotaReport() };
       })
       .patch('/_sim/quotas/:project', (ctx, { project }) => {
         const found = this.sim.state.findProject(project);
         if (!found) throw new ApiError(404, `no project '${project}'`);
-        this.sim.setQuotas(this.quotas(ctx), found.id);
+        this.setQuotas(ctx, found.id);
         return { status: 200, body: this.quotaReport() };
       })
       .get('/_sim/requests', (ctx) => ({ status: 200, body: { requests: this.sim.log.query(logFilter(ctx.query)) } }))
@@ -175,15 +175,23 @@ export class ControlApi {
     };
   }
 
-  private quotas(ctx: RequestContext): Partial<ComputeQuotas> {
+  /** Nova's quotas (`instances`, `cores`, `ram`) and Cinder's `gigabytes`, the defaults or one project's. */
+  private setQuotas(ctx: RequestContext, projectId?: string): void {
+    const { gigabytes, ...compute } = this.quotas(ctx);
+    this.sim.setQuotas(compute, projectId);
+    if (gigabytes !== undefined) this.sim.setVolumeGigabytes(gigabytes, projectId);
+  }
+
+  private quotas(ctx: RequestContext): Partial<ComputeQuotas> & { gigabytes?: number } {
     const body = this.jsonObject(ctx);
     const problems: string[] = [];
+    const known = ['instances', 'cores', 'ram', 'gigabytes'];
     for (const [key, value] of Object.entries(body)) {
-      if (key !== 'instances' && key !== 'cores' && key !== 'ram') problems.push(`unknown quota '${key}' (instances, cores, ram)`);
+      if (!known.includes(key)) problems.push(`unknown quota '${key}' (${known.join(', ')})`);
       else if (typeof value !== 'number' || !Number.isInteger(value) || value < -1) problems.push(`'${key}' must be an integer >= -1`);
     }
     if (problems.length > 0) throw invalid(problems);
-    return body as Partial<ComputeQuotas>;
+    return body as Partial<ComputeQuotas> & { gigabytes?: number };
   }
 
   private servers(query: URLSearchParams): SimServerInfo[] {

@@ -72,8 +72,11 @@ export class SimControl {
     return this.call('GET', '/_sim/quotas');
   }
 
-  /** Changes the default quotas, or one project's (by name or id) when `project` is given. */
-  setQuotas(quotas: Partial<ComputeQuotas>, project?: string): Promise<SimQuotaReport> {
+  /**
+   * Changes the default quotas, or one project's (by name or id) when `project` is given: Nova's, and Cinder's
+   * `gigabytes` (reported by Cinder's limits and quota sets, not enforced).
+   */
+  setQuotas(quotas: Partial<ComputeQuotas> & { gigabytes?: number }, project?: string): Promise<SimQuotaReport> {
     return this.call('PATCH', project === undefined ? '/_sim/quotas' : `/_sim/quotas/${encodeURIComponent(project)}`, quotas);
   }
 

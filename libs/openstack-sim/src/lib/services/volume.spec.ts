@@ -115,6 +115,28 @@ describe(volumeService.name, () => {
     expect((await demo.call('GET', `/volume/v3/${admin.projectId}/volumes/detail`)).status).toBe(400);
   });
 
+  it("reports the project's gigabytes quota and usage in its limits and quota set (own project, or any for an admin)", async () => {
+    await sut.control.setQuotas({ gigabytes: 50 }, 'demo');
+    await bootedServer({ volume_size: 20 });
+    expect((await cinder(demo, '/limits')).body.limits.absolute).toMatchObject({ maxTotalVolumeGigabytes: 50, totalGigabytesUsed: 20 });
+
+    const detail = await cinder(demo, `/os-quota-sets/${demo.projectId}?usage=True`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.quota_set).toMatchObject({
+      id: demo.projectId,
+      gigabytes: { limit: 50, in_use: 20, reserved: 0, allocated: 0 },
+      volumes: { limit: 10, in_use: 1, reserved: 0, allocated: 0 },
+    });
+    expect((await cinder(demo, `/os-quota-sets/${demo.projectId}`)).body.quota_set).toMatchObject({ gigabytes: 50, volumes: 10 });
+    // An admin reads another project's; a member may not.
+    expect((await cinder(admin, `/os-quota-sets/${demo.projectId}?usage=True`)).body.quota_set.gigabytes.in_use).toBe(20);
+    expect((await cinder(admin, `/os-quota-sets/${admin.projectId}?usage=True`)).body.quota_set.gigabytes).toMatchObject({
+      limit: 1000,
+      in_use: 0,
+    });
+    expect((await cinder(demo, `/os-quota-sets/${admin.projectId}`)).status).toBe(403);
+  });
+
   it('refuses an unknown volume type, a type before 2.67, and a volume smaller than the image needs', async () => {
     expect((await bootFromVolume({ volume_type: 'ssd' })).body).toEqual({
       badRequest: { code: 400, message: 'Volume type ssd could not be found.' },

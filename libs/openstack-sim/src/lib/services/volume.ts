@@ -47,7 +47,7 @@ function volumeRoutes(): Router<VolumeHandler> {
       const absolute = {
         maxTotalVolumes: 10,
         maxTotalSnapshots: 10,
-        maxTotalVolumeGigabytes: 1000,
+        maxTotalVolumeGigabytes: call.sim.state.volumeGigabytesOf(call.project.id),
         maxTotalBackups: 10,
         maxTotalBackupGigabytes: 1000,
         totalVolumesUsed: own.length,
@@ -57,6 +57,13 @@ function volumeRoutes(): Router<VolumeHandler> {
         totalBackupGigabytesUsed: 0,
       };
       return { status: 200, body: { limits: { rate: [], absolute } } };
+    })
+    .get('/v3/:project/os-quota-sets/:target', (call) => {
+      // Cinder's policy: a project's own quotas, or any project's for an admin.
+      const target = call.params['target'] ?? '';
+      if (target !== call.project.id && !call.auth.isAdmin)
+        throw new ApiError(403, `Policy doesn't allow volume_extension:quotas:show to be performed.`);
+      return { status: 200, body: { quota_set: volumeQuotaSetView(call, target) } };
     })
     .get('/v3/:project/volumes', (call) => ({
       status: 200,
@@ -115,6 +122,29 @@ function handleVolume(router: Router<VolumeHandler>, sim: Simulation, ctx: Reque
     if (error instanceof ApiError) return renderVolumeError(error);
     throw error;
   }
+}
+
+/**
+ * `os-quota-sets/{project}`: Cinder's defaults but for `gigabytes` (the one quota the simulator lets tests change);
+ * with `usage=True` each is `{limit, in_use, reserved, allocated}` as in Cinder.
+ */
+function volumeQuotaSetView(call: VolumeCall, projectId: string): Record<string, unknown> {
+  const { state } = call.sim;
+  const own = [...state.volumes.values()].filter((v) => v.projectId === projectId);
+  const quotas: Record<string, [number, number]> = {
+    volumes: [10, own.length],
+    snapshots: [10, 0],
+    gigabytes: [state.volumeGigabytesOf(projectId), state.volumeGigabytesUsed(projectId)],
+    backups: [10, 0],
+    backup_gigabytes: [1000, 0],
+    groups: [10, 0],
+    per_volume_gigabytes: [-1, 0],
+  };
+  const usage = ['true', 'True', '1'].includes(call.ctx.query.get('usage') ?? '');
+  const view: Record<string, unknown> = { id: projectId };
+  for (const [name, [limit, inUse]] of Object.entries(quotas))
+    view[name] = usage ? { limit, in_use: inUse, reserved: 0, allocated: 0 } : limit;
+  return view;
 }
 
 /** Cinder's faults are shaped like Nova's: `{"itemNotFound": {"message", "code"}}`. */
