@@ -16,6 +16,11 @@ export const appRoutes: Route[] = [
     loadChildren: () => import('@peak/web/feature-schedules').then((m) => m.scheduleRoutes),
   },
   {
+    path: internalRoutes.timeline.path,
+    canActivate: [authGuard],
+    loadChildren: () => import('@peak/web/feature-timeline').then((m) => m.timelineRoutes),
+  },
+  {
     path: internalRoutes.catalog.path,
     canActivate: [authGuard],
     loadChildren: () => import('@peak/web/feature-catalog').then((m) => m.catalogRoutes),

@@ -68,6 +68,7 @@ describe(App.name, () => {
     const links = [...sut.querySelectorAll<HTMLAnchorElement>('mat-nav-list a')];
     expect(links.map((a) => [a.querySelector('[matListItemTitle]')?.textContent?.trim(), a.getAttribute('href')])).toEqual([
       ['Schedules', '/schedules'],
+      ['Timeline', '/timeline'],
       ['Catalog', '/catalog'],
     ]);
   });

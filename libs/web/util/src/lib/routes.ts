@@ -21,11 +21,17 @@ export const internalRoutes = {
     icon: 'inventory_2',
     routerLink: ['/catalog'],
   },
+  timeline: {
+    path: 'timeline',
+    title: 'Timeline',
+    icon: 'view_timeline',
+    routerLink: ['/timeline'],
+  },
   login: { path: 'login', title: 'Log in', routerLink: ['/login'] },
   notFound: { path: '**', title: 'Page not found' },
 } as const;
 
 /** The top-level pages shown in the side navigation, in order. */
-export const navigationRoutes = [internalRoutes.schedules, internalRoutes.catalog] as const;
+export const navigationRoutes = [internalRoutes.schedules, internalRoutes.timeline, internalRoutes.catalog] as const;
 
 export const PRODUCT_NAME = 'Peak Scheduler';
