@@ -14,7 +14,8 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$)'],
+  // ng2-charts imports lodash-es, which is ES modules only.
+  transformIgnorePatterns: ['node_modules/(?!lodash-es/|.*\\.mjs$)'],
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
     'jest-preset-angular/build/serializers/ng-snapshot',
