@@ -54,7 +54,7 @@ describeInBrowser('timeline in Chromium', () => {
     await stack?.stop();
   }, 60_000);
 
-  it("shows two schedules' windows on their days, an excluded date as a gap, and the demand against the quota line", async () => {
+  it("shows two schedules' windows on their days, an excluded date as a gap, the demand against the quota line, and the form's fit check", async () => {
     const { page, webUrl } = stack;
     const [images, flavors, networks] = await Promise.all([
       apiCall<{ id: string; name: string }[]>(api, 'GET', '/v1/images'),
@@ -150,5 +150,18 @@ describeInBrowser('timeline in Chromium', () => {
     // A future window has no run: it opens its schedule.
     await releaseBars.first().click();
     await page.waitForURL(`${webUrl}/schedules/${release.id}`);
+
+    // The edit form checks the fit with its preview: the daily schedule beside the one-off is one VM too many on Monday.
+    await page.goto(`${webUrl}/schedules/${daily.id}/edit`);
+    const fit = page.locator('peak-capacity-fit');
+    await fit.locator('[data-fits="false"]').waitFor();
+    expect(await fit.textContent()).toContain("Does not fit the project's quota");
+    expect(await fit.locator('li').first().textContent()).toMatch(
+      /^VMs: 5 needed, 4 available, from .*12:00.* to .*14:00.* \((this schedule, Release rehearsal|Release rehearsal, this schedule)\)$/,
+    );
+    await stack.screenshot('timeline-form-fit');
+    // Two VMs fewer, and it fits.
+    await page.getByLabel('Number of VMs').fill('1');
+    await fit.locator('[data-fits="true"]').waitFor();
   }, 90_000);
 });

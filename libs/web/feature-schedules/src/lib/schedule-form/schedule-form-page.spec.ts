@@ -192,6 +192,50 @@ describe(ScheduleFormPage.name, () => {
     expect(rows[1]?.textContent).toContain('Clock change since the previous window: GMT+1 → GMT+2');
   });
 
+  it('checks the fit against the quota with the preview once a flavor and a count are chosen, and shows the conflicts', async () => {
+    await render();
+    form().patchValue({ timeZone: 'UTC', cron: '0 9 * * *', durationMinutes: 60, leadTimeMinutes: 0, flavorId: 'flv-1', instanceCount: 6 });
+
+    const request = await previewRequest((body) => body.window.cron === '0 9 * * *');
+    expect(request.request.body).toEqual({
+      timeZone: 'UTC',
+      leadTimeMinutes: 0,
+      window: { type: 'recurring', cron: '0 9 * * *', durationMinutes: 60, excludedDates: [] },
+      flavorId: 'flv-1',
+      instanceCount: 6,
+      enabled: true,
+    });
+    request.flush({
+      timeZone: 'UTC',
+      from: '2026-12-14T00:00:00Z',
+      occurrences: [occurrence('2026-12-14T09:00:00Z', '2026-12-14T10:00:00Z')],
+      capacity: {
+        fits: false,
+        horizonEnd: '2027-01-13T00:00:00Z',
+        reason: null,
+        conflicts: [
+          {
+            resource: 'instances',
+            from: '2026-12-14T09:00:00Z',
+            to: '2026-12-14T10:00:00Z',
+            needed: 12,
+            available: 10,
+            schedules: [
+              { id: 's1', name: 'Nightly' },
+              { id: 'new', name: 'this schedule' },
+            ],
+          },
+        ],
+      },
+    });
+    await fixture.whenStable();
+
+    const fit = root.querySelector('peak-capacity-fit');
+    expect(fit?.querySelector('[data-fits]')?.getAttribute('data-fits')).toBe('false');
+    expect(fit?.textContent).toContain("Does not fit the project's quota");
+    expect(fit?.querySelector('li')?.textContent).toMatch(/^VMs: 12 needed, 10 available, from .* to .* \(Nightly, this schedule\)$/);
+  });
+
   it('says a reason of the preview once, at its field, as it is typed, and names other fields as the form does', async () => {
     await render();
     fillValid();

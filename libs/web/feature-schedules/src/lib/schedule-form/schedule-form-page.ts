@@ -43,7 +43,7 @@ import {
   FieldProblem,
   loadState,
   LoadState,
-  OccurrenceListDto,
+  SchedulePreviewDto,
   ScheduleDto,
   SchedulesService,
   toApiProblem,
@@ -105,12 +105,13 @@ import {
   oneOffNotesOf,
   formValueOf,
   presetCron,
+  previewOf,
   requestOf,
   ScheduleFormPath,
   ScheduleFormValue,
-  timingOf,
   WindowKind,
 } from './schedule-form.model';
+import { CapacityFit } from './capacity-fit';
 
 /** How many windows the live preview shows. */
 const PREVIEW_COUNT = 8;
@@ -186,6 +187,7 @@ function oneOf(values: () => readonly string[]): ValidatorFn {
 @Component({
   selector: 'peak-schedule-form-page',
   imports: [
+    CapacityFit,
     ChipSearchSelect,
     DateChips,
     EmptyState,
@@ -421,11 +423,11 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
     this.form.valueChanges.pipe(
       startWith(null),
       debounceTime(300),
-      map(() => timingOf(this.form.getRawValue())),
+      map(() => previewOf(this.form.getRawValue(), this.id())),
       distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
       switchMap((timing) => (timing ? loadState(this.api.previewSchedule({ body: timing, count: PREVIEW_COUNT })) : of(null))),
     ),
-    { initialValue: null as LoadState<OccurrenceListDto> | null },
+    { initialValue: null as LoadState<SchedulePreviewDto> | null },
   );
 
   constructor() {

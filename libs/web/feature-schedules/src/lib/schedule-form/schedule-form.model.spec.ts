@@ -6,6 +6,7 @@ import {
   formValueOf,
   oneOffNotesOf,
   presetCron,
+  previewOf,
   requestOf,
   timingOf,
 } from './schedule-form.model';
@@ -181,5 +182,15 @@ describe('schedule form model', () => {
     ['launch', 'recurring', null],
   ] as const)('puts the API field %s on the form field (%s window) %s', (apiField, kind, expected) => {
     expect(formFieldOf(apiField, kind)).toBe(expected);
+  });
+
+  it('adds what the quota check needs to the preview once a flavor and a valid count are chosen; an edit names its schedule', () => {
+    const value = formValueOf(base);
+    const timing = timingOf(value);
+    expect(previewOf(value, base.id)).toEqual({ ...timing, flavorId: 'flv', instanceCount: 4, enabled: true, scheduleId: base.id });
+    expect(previewOf(value)).toEqual({ ...timing, flavorId: 'flv', instanceCount: 4, enabled: true });
+    expect(previewOf({ ...value, flavorId: null })).toEqual(timing);
+    expect(previewOf({ ...value, instanceCount: 0 })).toEqual(timing);
+    expect(previewOf({ ...value, timeZone: '' })).toBeNull();
   });
 });

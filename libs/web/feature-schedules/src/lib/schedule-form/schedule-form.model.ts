@@ -183,6 +183,29 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
   };
 }
 
+/**
+ * The preview request: the timing, and once a flavor and a valid VM count are chosen, what the API needs to check the
+ * schedule against the project's quota (an edit names the saved schedule, which the check then leaves out).
+ */
+export function previewOf(value: ScheduleFormValue, scheduleId?: string): PreviewScheduleDto | null {
+  const timing = timingOf(value);
+  if (!timing) return null;
+  const count = value.instanceCount;
+  const countValid =
+    count !== null &&
+    Number.isInteger(count) &&
+    count >= scheduleLimits.instanceCount.minimum &&
+    count <= scheduleLimits.instanceCount.maximum;
+  if (!value.flavorId || !countValid) return timing;
+  return {
+    ...timing,
+    flavorId: value.flavorId,
+    instanceCount: count,
+    enabled: value.enabled,
+    ...(scheduleId ? { scheduleId } : {}),
+  };
+}
+
 /** What the form says next to a one-off start: how long until it, and whether provisioning would begin in the past. */
 export interface OneOffNotes {
   readonly hint: string;
