@@ -81,7 +81,7 @@ describeInBrowser('README screenshots (1400×900)', () => {
     await stack?.stop();
   }, 60_000);
 
-  it('takes the schedule list, the new-schedule form with its preview, and a run', async () => {
+  it('takes the schedule list, the new-schedule form with its preview, a run, and the timeline', async () => {
     const { page, webUrl } = stack;
     // A one-off window that opens in a few seconds and lasts two hours: the run page shows its VMs up and running.
     const startAt = new Date(Date.now() + 3_000);
@@ -129,5 +129,13 @@ describeInBrowser('README screenshots (1400×900)', () => {
     await page.locator('peak-state-chip[data-state="active"]').first().waitFor();
     await page.getByText('3 / 3', { exact: true }).waitFor();
     await shoot(page, 'run');
+
+    // Next week, whatever today is: every recurring schedule has windows in it (the excluded today and tomorrow are gaps).
+    await page.goto(`${webUrl}/timeline?scale=week&resource=instances&date=${parisDate(7)}`);
+    for (const name of ['Morning build farm', 'Nightly integration tests']) {
+      await page.locator(`[data-schedule="${name}"] button.bar`).first().waitFor();
+    }
+    await page.getByTestId('chart-summary').filter({ hasText: 'Quota line: ' }).waitFor();
+    await shoot(page, 'timeline');
   }, 90_000);
 });

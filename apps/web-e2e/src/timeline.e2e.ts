@@ -1,4 +1,5 @@
 import { defaultSeed } from '@peak/openstack-sim';
+import { expectNoSeriousA11yViolations } from './support/a11y';
 import { apiCall, type ApiTarget, login } from './support/api';
 import { browserAvailable, startStack, type Stack } from './support/stack';
 
@@ -142,6 +143,13 @@ describeInBrowser('timeline in Chromium', () => {
       return !!data && data.some((v, i) => i % 4 === 3 && v > 0);
     });
     await stack.screenshot('timeline');
+    // No serious accessibility problem, in either colour scheme, with the chart's table open.
+    await page.getByText("The chart's figures as a table").click();
+    await page.locator('peak-demand-chart table').waitFor();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectNoSeriousA11yViolations(page, 'timeline (dark)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expectNoSeriousA11yViolations(page, 'timeline (light)');
 
     // The switch to vCPUs keeps the quota line (the project's cores quota, 20).
     await page.getByRole('radio', { name: 'vCPUs' }).click();

@@ -1,5 +1,16 @@
 import type { CapacityDto, ScheduleDto } from '@peak/api-client';
-import { addDays, demandChart, place, rangeStart, shiftRange, timelineRange, timelineRows, todayIn } from './timeline.model';
+import {
+  addDays,
+  demandChart,
+  place,
+  rangeStart,
+  scheduleColours,
+  SCHEDULE_PALETTE,
+  shiftRange,
+  timelineRange,
+  timelineRows,
+  todayIn,
+} from './timeline.model';
 
 const contribution = (id: string, name: string, from: string, to: string, instances: number) => ({
   schedule: { id, name },
@@ -155,5 +166,13 @@ describe('timeline model', () => {
     expect(vcpus.conflicts).toEqual([]);
     expect(vcpus.overQuota).toEqual([]);
     expect(Math.max(...vcpus.totals.map((t) => t.value))).toBe(10);
+  });
+
+  it('gives each row a colour, in row order, repeating past the palette', () => {
+    const rows = Array.from({ length: SCHEDULE_PALETTE.length + 1 }, (_, i) => ({ scheduleId: `s${i}` }));
+    const colours = scheduleColours(rows);
+    expect(colours['s0']).toBe(SCHEDULE_PALETTE[0]);
+    expect(colours['s1']).toBe(SCHEDULE_PALETTE[1]);
+    expect(colours[`s${SCHEDULE_PALETTE.length}`]).toBe(SCHEDULE_PALETTE[0]);
   });
 });

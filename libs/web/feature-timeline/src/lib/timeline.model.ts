@@ -234,6 +234,14 @@ function mergeEqual<T extends { from: number; to: number; value: number }>(steps
   return merged;
 }
 
+/** Colours of the schedules, in row order; they repeat past eight schedules (the names and the table tell them apart). */
+export const SCHEDULE_PALETTE = ['#3f6fd8', '#2a9d8f', '#e9a23b', '#8e5bd0', '#d05b8e', '#5b9bd0', '#7a9a3a', '#b0703c'] as const;
+
+/** Each row's colour, shared by its windows on the rows and its area in the chart. */
+export function scheduleColours(rows: readonly Pick<TimelineRow, 'scheduleId'>[]): Readonly<Record<string, string>> {
+  return Object.fromEntries(rows.map((row, i) => [row.scheduleId, SCHEDULE_PALETTE[i % SCHEDULE_PALETTE.length] ?? SCHEDULE_PALETTE[0]]));
+}
+
 /** How a resource is named and counted on the page. */
 export const RESOURCE_LABELS: Readonly<Record<CapacityResource, { readonly label: string; readonly noun: string; readonly unit: string }>> =
   {

@@ -4,10 +4,8 @@ import type { ChartConfiguration, ChartDataset, Scale } from 'chart.js';
 import { Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { formatInZone, offsetLabel } from '@peak/web/util';
 import { BaseChartDirective, provideCharts } from 'ng2-charts';
-import { DemandChart, RESOURCE_LABELS, TimelineRange } from '../timeline.model';
+import { DemandChart, RESOURCE_LABELS, SCHEDULE_PALETTE, TimelineRange } from '../timeline.model';
 
-/** Colours of the schedules' areas, in row order; they repeat past eight schedules (the legend and table name them). */
-const PALETTE = ['#3f6fd8', '#2a9d8f', '#e9a23b', '#8e5bd0', '#d05b8e', '#5b9bd0', '#7a9a3a', '#b0703c'];
 const QUOTA_COLOUR = '#c62828';
 
 type Point = { x: number; y: number | null };
@@ -103,6 +101,8 @@ type Point = { x: number; y: number | null };
 export class DemandChartView {
   readonly chart = input.required<DemandChart>();
   readonly range = input.required<TimelineRange>();
+  /** Each schedule's colour by id, as on the rows above the chart. */
+  readonly colours = input<Readonly<Record<string, string>>>({});
 
   protected readonly labels = computed(() => RESOURCE_LABELS[this.chart().resource]);
 
@@ -140,7 +140,7 @@ export class DemandChartView {
     const chart = this.chart();
     const range = this.range();
     const datasets: ChartDataset<'line', Point[]>[] = chart.series.map((series, i) => {
-      const colour = PALETTE[i % PALETTE.length] ?? QUOTA_COLOUR;
+      const colour = this.colours()[series.scheduleId] ?? SCHEDULE_PALETTE[i % SCHEDULE_PALETTE.length] ?? QUOTA_COLOUR;
       return {
         label: series.name,
         data: series.points.map((p) => ({ x: p.x, y: p.y })),

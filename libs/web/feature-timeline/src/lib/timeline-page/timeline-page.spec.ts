@@ -15,6 +15,7 @@ import { TIMELINE_CLOCK, TimelinePage } from './timeline-page';
 class FakeDemandChart {
   readonly chart = input.required<DemandChart>();
   readonly range = input.required<unknown>();
+  readonly colours = input<unknown>();
 }
 
 const NOW = new Date('2026-12-16T09:00:00.000Z');

@@ -27,6 +27,7 @@ import { DemandChartView } from '../demand-chart/demand-chart';
 import {
   demandChart,
   RESOURCE_LABELS,
+  scheduleColours,
   shiftRange,
   TIMELINE_SCALES,
   TimelineBar,
@@ -159,6 +160,7 @@ export class TimelinePage {
     const data = this.data();
     return data.status === 'ok' ? timelineRows(data.value.capacity, data.value.schedules, this.range()) : [];
   });
+  protected readonly colours = computed(() => scheduleColours(this.rows()));
   protected readonly chart = computed(() => {
     const data = this.data();
     return data.status === 'ok' ? demandChart(data.value.capacity, this.shownResource(), this.range()) : null;
