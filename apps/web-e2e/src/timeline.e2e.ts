@@ -122,6 +122,13 @@ describeInBrowser('timeline in Chromium', () => {
     const dailyDays = await dailyBars.evaluateAll((bars) => bars.map((b) => (b.getAttribute('data-from') ?? '').slice(0, 10)));
     expect(dailyDays).toEqual(week.filter((d) => d !== week[1]));
     for (const [i, date] of week.filter((d) => d !== week[1]).entries()) await within(dailyBars.nth(i), date);
+    // The conflict (Monday 12:00–14:00) is marked above the rows too.
+    const conflict = page.locator('.conflict-row .conflict');
+    expect(await conflict.count()).toBe(1);
+    await within(conflict.first(), week[0]);
+    expect(await conflict.first().getAttribute('aria-label')).toMatch(
+      /^Over the quota from .*12:00 to 14:00 GMT\+0: instances 5 needed, 4 available/,
+    );
     const gap = page.locator(`[data-schedule="Daily batch"] .gap[data-date="${week[1]}"]`);
     await gap.waitFor();
     const [gapBox, tuesday] = [await gap.boundingBox(), await column(week[1])];

@@ -1,6 +1,7 @@
 import type { CapacityDto, ScheduleDto } from '@peak/api-client';
 import {
   addDays,
+  conflictMarks,
   demandChart,
   place,
   rangeStart,
@@ -174,5 +175,15 @@ describe('timeline model', () => {
     expect(colours['s0']).toBe(SCHEDULE_PALETTE[0]);
     expect(colours['s1']).toBe(SCHEDULE_PALETTE[1]);
     expect(colours[`s${SCHEDULE_PALETTE.length}`]).toBe(SCHEDULE_PALETTE[0]);
+  });
+
+  it('marks each conflict interval once on the rows, whatever the resources short in it', () => {
+    const range = timelineRange('week', '2026-12-14', 'UTC');
+    const vcpus = { ...capacity.conflicts[0], resource: 'vcpus' as const, needed: 10, available: 8 };
+    const marks = conflictMarks({ ...capacity, conflicts: [...capacity.conflicts, vcpus] }, range);
+    expect(marks).toHaveLength(1);
+    expect(marks[0]?.conflicts.map((c) => c.resource)).toEqual(['instances', 'vcpus']);
+    expect(marks[0]?.left).toBeCloseTo((12 / (7 * 24)) * 100);
+    expect(conflictMarks(capacity, timelineRange('week', '2026-12-21', 'UTC'))).toEqual([]);
   });
 });

@@ -151,6 +151,28 @@ function excludedGaps(schedule: ScheduleDto, range: TimelineRange): TimelineGap[
   });
 }
 
+/** An interval where the windows need more than the quota leaves, of one or more resources. */
+export interface ConflictMark extends Placement {
+  readonly from: string;
+  readonly to: string;
+  readonly conflicts: CapacityDto['conflicts'];
+}
+
+/** The conflicts of every resource on the rows' axis; those of the same interval share one mark. */
+export function conflictMarks(capacity: CapacityDto, range: Pick<TimelineRange, 'from' | 'to'>): ConflictMark[] {
+  const marks = new Map<string, { from: string; to: string; conflicts: CapacityDto['conflicts'][number][] }>();
+  for (const conflict of capacity.conflicts) {
+    const key = `${conflict.from}/${conflict.to}`;
+    const mark = marks.get(key) ?? { from: conflict.from, to: conflict.to, conflicts: [] };
+    mark.conflicts.push(conflict);
+    marks.set(key, mark);
+  }
+  return [...marks.values()].flatMap((mark) => {
+    const placement = place(range, Date.parse(mark.from), Date.parse(mark.to));
+    return placement ? [{ ...placement, ...mark }] : [];
+  });
+}
+
 /** A point of a step series: from `x` on, the value is `y` (null breaks the line). */
 export interface StepPoint {
   readonly x: number;

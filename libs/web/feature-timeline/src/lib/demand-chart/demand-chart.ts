@@ -162,6 +162,8 @@ export class DemandChartView {
           { x: range.to, y: chart.available },
         ],
         stack: 'quota',
+        // Drawn over the schedules' areas (a lower order is drawn later).
+        order: -2,
         borderColor: QUOTA_COLOUR,
         borderDash: [6, 4],
         borderWidth: 2,
@@ -173,12 +175,13 @@ export class DemandChartView {
           label: 'Over the quota',
           data: chart.overQuota.map((p) => ({ x: p.x, y: p.y })),
           stack: 'conflicts',
+          order: -1,
           // A value holds from its point to the next one.
           stepped: 'before',
           spanGaps: false,
           fill: { value: chart.available },
           borderColor: QUOTA_COLOUR,
-          backgroundColor: `${QUOTA_COLOUR}55`,
+          backgroundColor: `${QUOTA_COLOUR}aa`,
           borderWidth: 2,
           pointRadius: 0,
         });

@@ -25,6 +25,8 @@ import { BROWSER_TIME_ZONE, formatInZone, formatTimeInZone, internalRoutes, Noti
 import { catchError, combineLatest, map, Observable, of, switchMap, tap } from 'rxjs';
 import { DemandChartView } from '../demand-chart/demand-chart';
 import {
+  ConflictMark,
+  conflictMarks,
   demandChart,
   RESOURCE_LABELS,
   scheduleColours,
@@ -160,6 +162,10 @@ export class TimelinePage {
     const data = this.data();
     return data.status === 'ok' ? timelineRows(data.value.capacity, data.value.schedules, this.range()) : [];
   });
+  protected readonly conflicts = computed(() => {
+    const data = this.data();
+    return data.status === 'ok' ? conflictMarks(data.value.capacity, this.range()) : [];
+  });
   protected readonly colours = computed(() => scheduleColours(this.rows()));
   protected readonly chart = computed(() => {
     const data = this.data();
@@ -191,6 +197,13 @@ export class TimelinePage {
     const c = bar.contribution;
     const zone = this.range().zone;
     return `${rowName}: ${formatInZone(c.from, zone)} to ${formatTimeInZone(c.to, zone)} ${offsetLabel(c.to, zone)}, ${c.instances} VM${c.instances === 1 ? '' : 's'}, ${c.vcpus} vCPUs`;
+  }
+
+  protected conflictLabel(mark: ConflictMark): string {
+    const zone = this.range().zone;
+    const what = mark.conflicts.map((c) => `${RESOURCE_LABELS[c.resource].noun} ${c.needed} needed, ${c.available} available`).join('; ');
+    const schedules = [...new Set(mark.conflicts.flatMap((c) => c.schedules.map((s) => s.name)))].join(', ');
+    return `Over the quota from ${formatInZone(mark.from, zone)} to ${formatTimeInZone(mark.to, zone)} ${offsetLabel(mark.to, zone)}: ${what} (${schedules})`;
   }
 
   protected zoneLabel(zone: string): string {
