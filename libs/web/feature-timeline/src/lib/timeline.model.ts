@@ -270,4 +270,5 @@ export const RESOURCE_LABELS: Readonly<Record<CapacityResource, { readonly label
     instances: { label: 'Instances', noun: 'instances', unit: 'VMs' },
     vcpus: { label: 'vCPUs', noun: 'vCPUs', unit: 'vCPUs' },
     ramMb: { label: 'RAM', noun: 'RAM', unit: 'MB' },
+    volumeGb: { label: 'Boot volumes', noun: 'boot volume GiB', unit: 'GiB' },
   };

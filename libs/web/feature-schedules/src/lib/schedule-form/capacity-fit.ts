@@ -7,6 +7,7 @@ const RESOURCE_NAMES: Readonly<Record<CapacityResource, { readonly name: string;
   instances: { name: 'VMs', unit: '' },
   vcpus: { name: 'vCPUs', unit: '' },
   ramMb: { name: 'RAM', unit: ' MB' },
+  volumeGb: { name: 'Boot volumes', unit: ' GiB' },
 };
 
 /**

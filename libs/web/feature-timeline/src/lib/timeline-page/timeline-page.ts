@@ -47,7 +47,7 @@ export const TIMELINE_CLOCK = new InjectionToken<() => Date>('the current time o
 
 /** The most schedules one list call returns (the API's page limit). */
 const SCHEDULE_PAGE = 100;
-const RESOURCES: readonly CapacityResource[] = ['instances', 'vcpus', 'ramMb'];
+const RESOURCES: readonly CapacityResource[] = ['instances', 'vcpus', 'ramMb', 'volumeGb'];
 
 interface ProjectOption {
   readonly id: string;
