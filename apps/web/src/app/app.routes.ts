@@ -26,6 +26,11 @@ export const appRoutes: Route[] = [
     loadChildren: () => import('@peak/web/feature-catalog').then((m) => m.catalogRoutes),
   },
   {
+    path: internalRoutes.activity.path,
+    canActivate: [authGuard],
+    loadChildren: () => import('@peak/web/feature-activity').then((m) => m.activityRoutes),
+  },
+  {
     path: internalRoutes.notFound.path,
     title: internalRoutes.notFound.title,
     loadComponent: () => import('./not-found').then((m) => m.NotFound),

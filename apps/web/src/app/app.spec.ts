@@ -70,6 +70,7 @@ describe(App.name, () => {
       ['Schedules', '/schedules'],
       ['Timeline', '/timeline'],
       ['Catalog', '/catalog'],
+      ['Activity', '/activity'],
     ]);
   });
 

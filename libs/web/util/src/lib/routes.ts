@@ -27,11 +27,24 @@ export const internalRoutes = {
     icon: 'view_timeline',
     routerLink: ['/timeline'],
   },
+  activity: {
+    path: 'activity',
+    title: 'Activity',
+    icon: 'history',
+    routerLink: ['/activity'],
+    /** The activity page filtered to one target (a schedule's id). */
+    forTarget: (targetId: string) => ({ routerLink: ['/activity'], queryParams: { target: targetId } }),
+  },
   login: { path: 'login', title: 'Log in', routerLink: ['/login'] },
   notFound: { path: '**', title: 'Page not found' },
 } as const;
 
 /** The top-level pages shown in the side navigation, in order. */
-export const navigationRoutes = [internalRoutes.schedules, internalRoutes.timeline, internalRoutes.catalog] as const;
+export const navigationRoutes = [
+  internalRoutes.schedules,
+  internalRoutes.timeline,
+  internalRoutes.catalog,
+  internalRoutes.activity,
+] as const;
 
 export const PRODUCT_NAME = 'Peak Scheduler';
