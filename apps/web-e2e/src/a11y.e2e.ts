@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expectNoSeriousA11yViolations, seriousA11yViolations } from './support/a11y';
-import { apiCall, catalogIds, type CatalogIds, createRecurringSchedule } from './support/api';
+import { apiCall, catalogIds, type CatalogIds, createRecurringSchedule, waitForAuditRecords } from './support/api';
 import { pick } from './support/form';
 import { browserAvailable, startStack, type Stack } from './support/stack';
 
@@ -200,6 +200,39 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
     await page.getByRole('button', { name: 'Save', exact: true }).waitFor();
     await scan(page, 'the edit form');
   }, 90_000);
+
+  it('the activity page, with a row expanded, and its empty filtered state', async () => {
+    const { page, webUrl, api } = stack;
+    const schedule = await createRecurringSchedule(api, ids, 'Scan activity peak');
+    created.push(schedule);
+    const current = await apiCall<{ version: number }>(api, 'GET', `/v1/schedules/${schedule.id}`);
+    await apiCall(api, 'PATCH', `/v1/schedules/${schedule.id}`, { instanceCount: 2, version: current.version });
+    // A stale version, refused: the page shows refused attempts in their own colours.
+    await apiCall(api, 'PATCH', `/v1/schedules/${schedule.id}`, { instanceCount: 3, version: current.version }).catch(() => undefined);
+
+    await waitForAuditRecords(api, schedule.id, 3);
+    const activity = `${webUrl}/activity?target=${schedule.id}`;
+    await page.goto(activity);
+    const rows = page.getByRole('table', { name: 'Activity' }).locator('tr.record');
+    await rows.nth(2).waitFor();
+    await scan(page, 'the activity page');
+
+    await rows
+      .nth(1)
+      .getByRole('button', { name: /^Show details/ })
+      .click();
+    await page.getByRole('table', { name: /^Changes of schedule\.update/ }).waitFor();
+    await rows
+      .first()
+      .getByRole('button', { name: /^Show details/ })
+      .click();
+    await page.locator('.error-message').waitFor();
+    await scan(page, 'the activity page with rows expanded');
+
+    await page.goto(`${activity}&action=auth.logout`);
+    await page.getByText('No activity matches the filters').waitFor();
+    await scan(page, 'the activity page with nothing matching');
+  });
 
   it('the catalog and the not-found page', async () => {
     const { page, webUrl } = stack;

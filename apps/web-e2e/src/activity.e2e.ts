@@ -1,33 +1,12 @@
 import type { Locator, Page } from 'playwright-core';
-import { apiCall, catalogIds, type CatalogIds, QUIET_HOUR } from './support/api';
+import { apiCall, catalogIds, type CatalogIds, QUIET_HOUR, waitForAuditRecords } from './support/api';
 import { browserAvailable, startStack, type Stack } from './support/stack';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
-interface AuditPage {
-  items: { action: string; outcome: number }[];
-  total: number;
-}
-
 /** The activity table's record rows (each followed by its hidden details row). */
 function records(page: Page): Locator {
   return page.getByRole('table', { name: 'Activity' }).locator('tr.record');
-}
-
-/**
- * Records are written once the answer has gone out: waits until the API lists `count` records about the target, so
- * the page is opened on a log that is complete.
- */
-async function waitForRecords(stack: Stack, targetId: string, count: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  let seen = 0;
-  while (Date.now() < deadline) {
-    const log = await apiCall<AuditPage>(stack.api, 'GET', `/v1/audit?targetId=${targetId}`);
-    seen = log.total;
-    if (seen >= count) return;
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
-  throw new Error(`the audit log has ${seen} records about ${targetId}, not ${count}, after 20 s`);
 }
 
 describeInBrowser('the activity page in Chromium', () => {
@@ -70,15 +49,18 @@ describeInBrowser('the activity page in Chromium', () => {
       /answered 409/,
     );
     expect(updated.version).toBeGreaterThan(created.version);
-    await waitForRecords(stack, created.id, 3);
+    await waitForAuditRecords(api, created.id, 3);
 
-    // While the schedule exists its records link to it, by name.
-    await page.goto(`${webUrl}/activity?target=${created.id}`);
+    // The schedule's page links to its activity; while the schedule exists its records link back to it, by name.
+    await page.goto(`${webUrl}/schedules/${created.id}`);
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    await page.locator('peak-page-header').getByRole('link', { name: 'Activity', exact: true }).click();
+    await page.waitForURL(`${webUrl}/activity?target=${created.id}`);
     await records(page).nth(2).waitFor();
     await page.getByRole('table', { name: 'Activity' }).getByRole('link', { name }).first().waitFor();
 
     await apiCall(api, 'DELETE', `/v1/schedules/${created.id}`);
-    await waitForRecords(stack, created.id, 4);
+    await waitForAuditRecords(api, created.id, 4);
 
     // Everything since the test began, newest first.
     await page.goto(`${webUrl}/activity?from=${encodeURIComponent(start)}`);

@@ -89,3 +89,18 @@ export async function login(apiUrl: string, user: { username: string; password: 
   if (response.status !== 201 || !body.token) throw new Error(`login as ${user.username} answered ${response.status}`);
   return body.token;
 }
+
+/**
+ * Audit records are written once the answer has gone out: waits until the API lists at least `count` records about
+ * the target, so a page opened next shows a complete log.
+ */
+export async function waitForAuditRecords(api: ApiTarget, targetId: string, count: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    seen = (await apiCall<{ total: number }>(api, 'GET', `/v1/audit?targetId=${encodeURIComponent(targetId)}`)).total;
+    if (seen >= count) return;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  throw new Error(`the audit log has ${seen} records about ${targetId}, not ${count}, after 20 s`);
+}

@@ -144,6 +144,18 @@ describe(ActivityPage.name, () => {
     expect(diff).toEqual([['instanceCount', '3', '5']]);
   });
 
+  it('says that a refused write changed nothing', async () => {
+    const harness = await render();
+    http
+      .expectOne('/v1/audit?limit=50&offset=0')
+      .flush(page([aRecord({ targetId: null, before: null, after: null, outcome: 409, errorKind: 'Conflict', errorMessage: 'stale' })]));
+    await settle(harness);
+    root(harness).querySelector<HTMLButtonElement>('tr.record button[aria-expanded]')?.click();
+    await settle(harness);
+    expect(root(harness).querySelector('peak-change-diff')).toBeNull();
+    expect(root(harness).querySelector('.details .unchanged')?.textContent?.trim()).toBe('Nothing was changed.');
+  });
+
   it('takes its filters and page from the address, and puts new ones there', async () => {
     const harness = await render(`/activity?page=2&size=25&action=schedule.delete&target=${SCHEDULE_ID}&from=2026-05-04T06:00:00.000Z`);
     auditRequest(`/v1/audit?limit=25&offset=25&from=2026-05-04T06:00:00.000Z&targetId=${SCHEDULE_ID}&action=schedule.delete`).flush(

@@ -198,6 +198,8 @@ describe(ScheduleDetailPage.name, () => {
     const link = root.querySelector('table[aria-label="Runs"] tr[mat-row] a.run-link');
     expect(link?.getAttribute('href')).toBe('/schedules/s-1/runs/run-7');
     expect(link?.textContent?.trim()).toBe('Tue, Dec 1, 2026, 08:00 AM – 10:00 AM GMT+1');
+    // Who changed it: the activity page filtered to this schedule.
+    expect(root.querySelector('a.activity-link')?.getAttribute('href')).toBe('/activity?target=s-1');
     fixture.destroy();
   });
 

@@ -85,6 +85,8 @@ export class ScheduleDetailPage {
   private readonly now = injectNow();
   protected readonly names = inject(CatalogNames);
   protected readonly routes = internalRoutes.schedules;
+  /** Who changed this schedule: the activity page filtered to it. */
+  protected readonly activity = internalRoutes.activity;
   /** Users who may only read see the schedule without the toggle, edit and delete. */
   protected readonly canWrite = inject(WRITE_ACCESS);
   private readonly refresh$ = new Subject<void>();
