@@ -15,6 +15,7 @@ const aRun = (overrides: Partial<RunDto> = {}): RunDto => ({
   scheduleName: 'Weekday mornings',
   state: 'partial',
   shortfallReason: 'quota',
+  expectedShortfall: null,
   windowStart: '2026-12-01T07:00:00Z',
   windowEnd: '2026-12-01T09:00:00Z',
   provisionAt: '2026-12-01T06:55:00Z',

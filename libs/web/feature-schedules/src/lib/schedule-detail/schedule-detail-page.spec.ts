@@ -18,6 +18,7 @@ const run = (overrides: Partial<RunDto>): RunDto => ({
   scheduleName: 'nightly',
   state: 'provisioning',
   shortfallReason: null,
+  expectedShortfall: null,
   windowStart: '2026-12-01T07:00:00Z',
   windowEnd: '2026-12-01T09:00:00Z',
   provisionAt: '2026-12-01T06:55:00Z',
