@@ -20,6 +20,7 @@ const contribution = (id: string, name: string, from: string, to: string, instan
   instances,
   vcpus: instances * 2,
   ramMb: instances * 4096,
+  volumeGb: 0,
 });
 
 /** Two schedules in the week of Mon 2026-12-14 (UTC): a one-off of 3 VMs and a daily one of 2 VMs, 5 > 4 on Monday 12:00–14:00. */

@@ -18,6 +18,7 @@ const capacity: CapacityDto = {
       instances: 3,
       vcpus: 6,
       ramMb: 1,
+      volumeGb: 0,
     },
     {
       schedule: { id: 'b', name: 'Daily' },
@@ -26,6 +27,7 @@ const capacity: CapacityDto = {
       instances: 2,
       vcpus: 4,
       ramMb: 1,
+      volumeGb: 0,
     },
   ],
   conflicts: [

@@ -39,6 +39,7 @@ const capacity = (projectId = 'p1'): CapacityDto => ({
       instances: 2,
       vcpus: 4,
       ramMb: 8192,
+      volumeGb: 0,
     },
     {
       schedule: { id: 's1', name: 'Nightly' },
@@ -47,6 +48,7 @@ const capacity = (projectId = 'p1'): CapacityDto => ({
       instances: 2,
       vcpus: 4,
       ramMb: 8192,
+      volumeGb: 0,
     },
   ],
   conflicts: [],
