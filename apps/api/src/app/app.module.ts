@@ -17,6 +17,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { OpenStackModule } from '../openstack/openstack.module';
 import { SchedulesModule } from '../schedules/schedules.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -40,6 +41,7 @@ import { SchedulesModule } from '../schedules/schedules.module';
     CapacityModule,
     EngineModule,
     AuditModule,
+    WebhooksModule,
   ],
 })
 export class AppModule {}

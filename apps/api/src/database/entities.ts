@@ -1,4 +1,7 @@
 import { AuditRecordEntity } from '../audit/audit-record.entity';
+import { EventEntity } from '../events/event.entity';
+import { WebhookDeliveryEntity } from '../webhooks/entities/webhook-delivery.entity';
+import { WebhookEntity } from '../webhooks/entities/webhook.entity';
 import { EngineLeaseEntity } from '../engine/entities/engine-lease.entity';
 import { EngineStateEntity } from '../engine/entities/engine-state.entity';
 import { IdempotencyRecordEntity } from '../idempotency/idempotency-record.entity';
@@ -17,4 +20,7 @@ export const ENTITIES: (new () => object)[] = [
   RunVmEntity,
   IdempotencyRecordEntity,
   AuditRecordEntity,
+  EventEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];

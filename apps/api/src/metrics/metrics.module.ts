@@ -7,17 +7,25 @@ import { HttpMetrics, HttpMetricsMiddleware } from './http-metrics.middleware';
 import { createMetricsRegistry } from './metrics-registry';
 import { MetricsController } from './metrics.controller';
 import { OpenStackMetrics } from './openstack-metrics';
+import { WebhookMetrics } from './webhook-metrics';
 
 /**
  * Prometheus metrics of one API instance: `GET /metrics`, HTTP request durations, OpenStack call durations and
  * errors (`OpenStackMetrics`, fed by the OpenStack client), and the engine's figures (`EngineMetrics`, which the
- * engine injects), and the capacity check's shortfall (`CapacityMetrics`). Global because every feature may count something, and one registry serves them all.
+ * engine injects), the capacity check's shortfall (`CapacityMetrics`), and webhook deliveries (`WebhookMetrics`). Global because every feature may count something, and one registry serves them all.
  */
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics, OpenStackMetrics, EngineMetrics, CapacityMetrics],
-  exports: [Registry, OpenStackMetrics, EngineMetrics, CapacityMetrics],
+  providers: [
+    { provide: Registry, useFactory: createMetricsRegistry },
+    HttpMetrics,
+    OpenStackMetrics,
+    EngineMetrics,
+    CapacityMetrics,
+    WebhookMetrics,
+  ],
+  exports: [Registry, OpenStackMetrics, EngineMetrics, CapacityMetrics, WebhookMetrics],
 })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -4,7 +4,10 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { RunVmEntity } from './entities/run-vm.entity';
 import { RunEntity } from './entities/run.entity';
 import { LIVE_STATES_SQL, STATES_WITH_VMS_SQL } from './latest-run.sql';
-import { FINAL_RUN_STATES, LIVE_RUN_STATES } from './run-lifecycle';
+import { FINAL_RUN_STATES, LIVE_RUN_STATES, type RunState } from './run-lifecycle';
+import { runEventType } from '../events/event-types';
+import { appendEvents, type NewEvent } from '../events/outbox';
+import { mapRun } from '../schedules/schedule.mappers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,6 +19,24 @@ interface ScheduleLabel {
   id: string;
   name: string;
   project_id: string | null;
+}
+
+/** The event a run announces in its current state (none for some states: see `runEventType`). */
+function runEvents(run: RunEntity, vms: readonly RunVmEntity[], time: Date): NewEvent[] {
+  const type = runEventType(run.state);
+  if (!type) return [];
+  return [
+    {
+      type,
+      subject: run.scheduleId,
+      projectId: run.projectId,
+      time,
+      data: mapRun(
+        run,
+        [...vms].sort((a, b) => a.slot - b.slot),
+      ),
+    },
+  ];
 }
 
 function labelOf(schedule: ScheduleLabel | undefined): Pick<RunEntity, 'scheduleName' | 'projectId'> {
@@ -118,6 +139,13 @@ export class RunsRepository {
       const vms = opened.flatMap((c) => c.vms);
       // Chunked: PostgreSQL takes at most 65,535 parameters per statement.
       for (let i = 0; i < vms.length; i += 1000) await tx.getRepository(RunVmEntity).insert(vms.slice(i, i + 1000));
+      await appendEvents(
+        tx,
+        opened.flatMap((c) => {
+          const run = Object.assign(new RunEntity(), c.run, labelOf(names.get(c.run.scheduleId)));
+          return runEvents(run, c.vms as RunVmEntity[], c.run.updatedAt);
+        }),
+      );
       return opened;
     });
   }
@@ -135,21 +163,30 @@ export class RunsRepository {
       const names = new Map(schedules.map((row) => [row.id, row]));
       const known = rows.filter((row) => names.has(row.scheduleId));
       if (known.length === 0) return;
-      await tx
+      const values = known.map((row) =>
+        Object.assign(new RunEntity(), {
+          ...row,
+          ...labelOf(names.get(row.scheduleId)),
+          state: 'missed' as const,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      const result = await tx
         .createQueryBuilder()
         .insert()
         .into(RunEntity)
-        .values(
-          known.map((row) => ({
-            ...row,
-            ...labelOf(names.get(row.scheduleId)),
-            state: 'missed' as const,
-            createdAt: now,
-            updatedAt: now,
-          })),
-        )
+        .values(values)
         .orIgnore()
+        .returning(['id'])
+        .updateEntity(false)
         .execute();
+      const inserted = new Set((result.raw as { id: string }[]).map((row) => row.id));
+      const recorded = await tx.getRepository(RunEntity).findBy({ id: In([...inserted]) });
+      await appendEvents(
+        tx,
+        recorded.flatMap((run) => runEvents(run, [], now)),
+      );
     });
   }
 
@@ -168,8 +205,16 @@ export class RunsRepository {
       stoppedByName: _name,
       ...changes
     } = run as RunChanges & Partial<Pick<RunEntity, StopFields>>;
-    await this.dataSource.getRepository(RunEntity).update(id, changes);
-    if (vms.length > 0) await this.dataSource.getRepository(RunVmEntity).save(vms.map((vm) => ({ ...vm })));
+    await this.dataSource.transaction(async (tx) => {
+      // The state before, under the row lock: a change of state is announced (outbox) in this same transaction.
+      const before: { state: RunState }[] = await tx.query(`SELECT state FROM run WHERE id = $1 FOR UPDATE`, [id]);
+      await tx.getRepository(RunEntity).update(id, changes);
+      if (vms.length > 0) await tx.getRepository(RunVmEntity).save(vms.map((vm) => ({ ...vm })));
+      if (before.length === 0 || changes.state === undefined || changes.state === before[0].state) return;
+      const saved = await tx.getRepository(RunEntity).findOneByOrFail({ id });
+      const slots = await tx.getRepository(RunVmEntity).find({ where: { runId: id }, order: { slot: 'ASC' } });
+      await appendEvents(tx, runEvents(saved, slots, changes.updatedAt ?? saved.updatedAt));
+    });
   }
 
   /**

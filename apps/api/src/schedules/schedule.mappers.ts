@@ -254,3 +254,21 @@ export function mapWindowDto(schedule: ScheduleEntity): OnceWindowDto | Recurrin
     excludedDates: [...(timing.excludedDates ?? [])],
   };
 }
+
+/**
+ * A schedule in an event (`data` of `peak.schedule.*`): its fields as the API shows them, without what GET derives
+ * from runs and the clock (`state`, `latestRun`, `nextOccurrence`, `vmsKeptUntil`), and without `launch.userData`
+ * (it may hold secrets for the VMs; events leave the product).
+ */
+export function mapScheduleEventData(schedule: ScheduleEntity): Record<string, unknown> {
+  const {
+    state: _state,
+    latestRun: _latest,
+    nextOccurrence: _next,
+    vmsKeptUntil: _kept,
+    launch,
+    ...fields
+  } = mapSchedule(schedule, { state: 'idle', latestRun: null, nextOccurrence: null, vmsKeptUntil: null });
+  const { userData: _userData, ...safeLaunch } = launch;
+  return { ...fields, launch: safeLaunch };
+}

@@ -7,7 +7,14 @@ import { RunsRepository, type StopMark } from '../runs/runs.repository';
 import type { RunState, ShortfallReason } from '../runs/run-lifecycle';
 import type { LaunchOptions } from './entities/launch-options';
 import { ScheduleEntity } from './entities/schedule.entity';
-import { compileSchedule, LatestRun } from './schedule.mappers';
+import { compileSchedule, LatestRun, mapScheduleEventData } from './schedule.mappers';
+import { appendEvents } from '../events/outbox';
+import type { ScheduleEventType } from '../events/event-types';
+
+/** The outbox event of a schedule change, for `appendEvents` in the change's transaction. */
+function scheduleEvent(type: ScheduleEventType, schedule: ScheduleEntity, time: Date) {
+  return { type, subject: schedule.id, projectId: schedule.projectId, time, data: mapScheduleEventData(schedule) };
+}
 
 /** A schedule row with what the list needs beside it: its latest run and its derived state. */
 export interface ScheduleView {
@@ -354,8 +361,12 @@ export class SchedulesRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** Inserts a schedule and its `peak.schedule.created` event, in one transaction. */
   async insert(schedule: ScheduleEntity): Promise<void> {
-    await this.dataSource.getRepository(ScheduleEntity).insert(schedule);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(ScheduleEntity).insert(schedule);
+      await appendEvents(manager, [scheduleEvent('peak.schedule.created', schedule, schedule.createdAt)]);
+    });
   }
 
   /**
@@ -378,10 +389,12 @@ export class SchedulesRepository {
       const raw = result.raw as Row[];
       if (raw.length === 0) return null;
       if (stop) await this.runs.markStopped(id, stop, manager);
-      return rowToSchedule(raw[0]);
+      const updated = rowToSchedule(raw[0]);
+      await appendEvents(manager, [scheduleEvent('peak.schedule.updated', updated, updated.updatedAt)]);
+      return updated;
     };
-    // One statement needs no transaction of its own.
-    return stop ? this.dataSource.transaction(write) : write(this.dataSource.manager);
+    // The change, its runs' stop and its event commit together.
+    return this.dataSource.transaction(write);
   }
 
   /**
@@ -392,13 +405,12 @@ export class SchedulesRepository {
   deleteOrMarkDeleting(id: string, stop: StopMark): Promise<'deleted' | 'deleting' | null> {
     const now = stop.at;
     return this.dataSource.transaction(async (manager: EntityManager) => {
-      const locked: { deleting_since: Date | null }[] = await manager.query(
-        `SELECT deleting_since FROM schedule WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
-      if (locked.length === 0) return null;
+      const schedule = await manager.getRepository(ScheduleEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!schedule) return null;
+      // Announced once, by the DELETE that made the schedule go (or start going), in its transaction.
+      if (!schedule.deletingSince) await appendEvents(manager, [scheduleEvent('peak.schedule.deleted', schedule, now)]);
       if (await this.runs.hasLiveVms(id, manager)) {
-        if (!locked[0].deleting_since) {
+        if (!schedule.deletingSince) {
           await manager.query(`UPDATE schedule SET deleting_since = $2, updated_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
         }
         // Deleting during a window ends it early: its runs close `stopped`, with who asked.
