@@ -19,6 +19,13 @@ export const schemaLimits = {
     networkIds: { minItems: 1, maxItems: 16 },
     timeZone: { default: 'UTC' },
   },
+  CreateWebhookDto: {
+    cloudWide: { default: false },
+    description: { maxLength: 255, default: '' },
+    enabled: { default: true },
+    scheduleIds: { maxItems: 100 },
+    url: { maxLength: 2048 },
+  },
   LaunchOptionsDto: {
     availabilityZone: { minLength: 1, maxLength: 255 },
     description: { maxLength: 255 },
@@ -65,5 +72,10 @@ export const schemaLimits = {
     name: { minLength: 1, maxLength: 100 },
     networkIds: { minItems: 1, maxItems: 16 },
     version: { minimum: 1 },
+  },
+  UpdateWebhookDto: {
+    description: { maxLength: 255 },
+    scheduleIds: { maxItems: 100 },
+    url: { maxLength: 2048 },
   },
 } as const;

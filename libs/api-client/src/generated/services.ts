@@ -11,3 +11,4 @@ export { ImagesService } from './services/images.service';
 export { NetworksService } from './services/networks.service';
 export { QuotasService } from './services/quotas.service';
 export { SchedulesService } from './services/schedules.service';
+export { WebhooksService } from './services/webhooks.service';

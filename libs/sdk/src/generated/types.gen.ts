@@ -284,6 +284,43 @@ export type CapacityStepDto = {
     value: number;
 };
 
+export type CreatedWebhookDto = {
+    id: string;
+    /**
+     * The project whose events it receives; null for a cloud-wide webhook.
+     */
+    projectId: string | null;
+    url: string;
+    description: string;
+    /**
+     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+     */
+    eventTypes: Array<WebhookEventType>;
+    /**
+     * Schedules whose events it receives; empty: all of its project's.
+     */
+    scheduleIds: Array<string>;
+    enabled: boolean;
+    /**
+     * Why it was disabled by the product (deliveries failing for 24 hours); null otherwise.
+     */
+    disabledReason: string | null;
+    /**
+     * Since when its deliveries have been failing, with no success since; null while they succeed.
+     */
+    failingSince: string | null;
+    /**
+     * Who created it.
+     */
+    createdBy: string;
+    createdAt: string;
+    updatedAt: string;
+    /**
+     * The signing secret (`whsec_` + base64). Keep it: the API never shows it again (rotate it if lost).
+     */
+    secret: string;
+};
+
 export type CreateScheduleDto = {
     /**
      * Unique, human-readable name (1-100 characters, unique regardless of case).
@@ -335,6 +372,35 @@ export type CreateScheduleDto = {
      * A disabled schedule keeps its definition but creates no VMs (default true).
      */
     enabled?: boolean;
+};
+
+export type CreateWebhookDto = {
+    /**
+     * Where deliveries are POSTed: `https://` (`http://` too when `WEBHOOK_ALLOW_HTTP=true`). A host that is, or resolves
+     * to, a private, loopback or link-local address is refused (422) unless `WEBHOOK_ALLOW_PRIVATE=true`, and checked
+     * again at each delivery.
+     */
+    url: string;
+    /**
+     * What it is for.
+     */
+    description?: string;
+    /**
+     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+     */
+    eventTypes?: Array<WebhookEventType>;
+    /**
+     * Schedules whose events it receives (all of its project's when empty or left out).
+     */
+    scheduleIds?: Array<string>;
+    /**
+     * Whether it receives events (default true).
+     */
+    enabled?: boolean;
+    /**
+     * `true` (cloud admins only): it receives every project's events, not only those of the token's project.
+     */
+    cloudWide?: boolean;
 };
 
 /**
@@ -1432,6 +1498,31 @@ export type UpdateScheduleDto = {
     disableAfterCurrentWindow?: boolean;
 };
 
+export type UpdateWebhookDto = {
+    /**
+     * Where deliveries are POSTed: `https://` (`http://` too when `WEBHOOK_ALLOW_HTTP=true`). A host that is, or resolves
+     * to, a private, loopback or link-local address is refused (422) unless `WEBHOOK_ALLOW_PRIVATE=true`, and checked
+     * again at each delivery.
+     */
+    url?: string;
+    /**
+     * What it is for.
+     */
+    description?: string;
+    /**
+     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+     */
+    eventTypes?: Array<WebhookEventType>;
+    /**
+     * Schedules whose events it receives (all of its project's when empty or left out).
+     */
+    scheduleIds?: Array<string>;
+    /**
+     * Whether it receives events (default true).
+     */
+    enabled?: boolean;
+};
+
 export type UserRefDto = {
     id: string;
     name: string;
@@ -1441,6 +1532,146 @@ export type VolumeTypeDto = {
     id: string;
     name: string;
     description: string;
+};
+
+export type WebhookAttemptDto = {
+    /**
+     * When it was sent.
+     */
+    at: string;
+    /**
+     * The receiver's HTTP status; null when none came (timeout, connection refused, address refused).
+     */
+    statusCode: number | null;
+    /**
+     * From sending to the end of the answer.
+     */
+    latencyMs: number;
+    /**
+     * What went wrong when no status came.
+     */
+    error: string | null;
+};
+
+export type WebhookDeliveryDto = {
+    id: string;
+    /**
+     * The event's id: the CloudEvents `id` and the `webhook-id` header, the same on every attempt.
+     */
+    eventId: string;
+    eventType: string;
+    /**
+     * The schedule the event is about; null for a ping.
+     */
+    scheduleId: string | null;
+    /**
+     * `pending` (more attempts to come), `delivered` (a 2xx), `failed` (a 4xx other than 429, a refused address, or 24 hours of retries).
+     */
+    status: WebhookDeliveryStatus;
+    /**
+     * When the next attempt is due; null once delivered or failed.
+     */
+    nextAttemptAt: string | null;
+    attempts: Array<WebhookAttemptDto>;
+    createdAt: string;
+    /**
+     * When it was delivered or given up.
+     */
+    completedAt: string | null;
+};
+
+export type WebhookDeliveryListDto = {
+    /**
+     * Items matching the filters, all pages together.
+     */
+    total: number;
+    limit: number;
+    offset: number;
+    items: Array<WebhookDeliveryDto>;
+};
+
+/**
+ * `pending` (more attempts to come), `delivered` (a 2xx), `failed` (a 4xx other than 429, a refused address, or 24 hours of retries).
+ */
+export const WebhookDeliveryStatus = {
+    PENDING: 'pending',
+    DELIVERED: 'delivered',
+    FAILED: 'failed'
+} as const;
+
+/**
+ * `pending` (more attempts to come), `delivered` (a 2xx), `failed` (a 4xx other than 429, a refused address, or 24 hours of retries).
+ */
+export type WebhookDeliveryStatus = typeof WebhookDeliveryStatus[keyof typeof WebhookDeliveryStatus];
+
+export type WebhookDto = {
+    id: string;
+    /**
+     * The project whose events it receives; null for a cloud-wide webhook.
+     */
+    projectId: string | null;
+    url: string;
+    description: string;
+    /**
+     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+     */
+    eventTypes: Array<WebhookEventType>;
+    /**
+     * Schedules whose events it receives; empty: all of its project's.
+     */
+    scheduleIds: Array<string>;
+    enabled: boolean;
+    /**
+     * Why it was disabled by the product (deliveries failing for 24 hours); null otherwise.
+     */
+    disabledReason: string | null;
+    /**
+     * Since when its deliveries have been failing, with no success since; null while they succeed.
+     */
+    failingSince: string | null;
+    /**
+     * Who created it.
+     */
+    createdBy: string;
+    createdAt: string;
+    updatedAt: string;
+};
+
+/**
+ * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+ */
+export const WebhookEventType = {
+    PEAK_SCHEDULE_CREATED: 'peak.schedule.created',
+    PEAK_SCHEDULE_UPDATED: 'peak.schedule.updated',
+    PEAK_SCHEDULE_DELETED: 'peak.schedule.deleted',
+    PEAK_RUN_PROVISIONING: 'peak.run.provisioning',
+    PEAK_RUN_READY: 'peak.run.ready',
+    PEAK_RUN_DEGRADED: 'peak.run.degraded',
+    PEAK_RUN_FAILED: 'peak.run.failed',
+    PEAK_RUN_MISSED: 'peak.run.missed',
+    PEAK_RUN_COMPLETED: 'peak.run.completed'
+} as const;
+
+/**
+ * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+ */
+export type WebhookEventType = typeof WebhookEventType[keyof typeof WebhookEventType];
+
+export type WebhookListDto = {
+    /**
+     * Items matching the filters, all pages together.
+     */
+    total: number;
+    limit: number;
+    offset: number;
+    items: Array<WebhookDto>;
+};
+
+export type WebhookSecretDto = {
+    /**
+     * The signing secret (`whsec_` + base64). Keep it: the API never shows it again (rotate it if lost).
+     */
+    secret: string;
 };
 
 export type LoginDtoWritable = {
@@ -2916,3 +3147,461 @@ export type ListVolumeTypesResponses = {
 };
 
 export type ListVolumeTypesResponse = ListVolumeTypesResponses[keyof ListVolumeTypesResponses];
+
+export type ListWebhooksData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Page size (1-100, default 20).
+         */
+        limit?: number;
+        /**
+         * Items to skip (default 0).
+         */
+        offset?: number;
+    };
+    url: '/v1/webhooks';
+};
+
+export type ListWebhooksErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role, is not scoped to a project, or asks for a cloud-wide webhook without being a cloud admin.
+     */
+    403: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type ListWebhooksError = ListWebhooksErrors[keyof ListWebhooksErrors];
+
+export type ListWebhooksResponses = {
+    /**
+     * One page of webhooks, with its total (never their secrets).
+     */
+    200: WebhookListDto;
+};
+
+export type ListWebhooksResponse = ListWebhooksResponses[keyof ListWebhooksResponses];
+
+export type CreateWebhookData = {
+    body: CreateWebhookDto;
+    headers?: {
+        /**
+         * Makes a retry safe: within 24 hours the same key (per user) with the same request gets the first answer again, marked `Idempotent-Replayed: true`, and changes nothing more. 1 to 255 printable ASCII characters, e.g. a UUID. A failed request keeps no answer: its retry runs again.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/webhooks';
+};
+
+export type CreateWebhookErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role, is not scoped to a project, or asks for a cloud-wide webhook without being a cloud admin.
+     */
+    403: ApiErrorDto;
+    /**
+     * the first request with this `Idempotency-Key` is still running; ask again after `Retry-After` seconds.
+     */
+    409: ApiErrorDto;
+    /**
+     * The body is larger than `BODY_LIMIT` (100 kB unless configured).
+     */
+    413: ApiErrorDto;
+    /**
+     * The URL is refused (`errors` names `url`): not https (unless `WEBHOOK_ALLOW_HTTP=true`), credentials in it, or a host that is or resolves to a private, loopback or link-local address (unless `WEBHOOK_ALLOW_PRIVATE=true`). Also: this `Idempotency-Key` was used with a different request (method, path or body) in the last 24 hours.
+     */
+    422: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type CreateWebhookError = CreateWebhookErrors[keyof CreateWebhookErrors];
+
+export type CreateWebhookResponses = {
+    /**
+     * The webhook created, with its secret (shown this once).
+     */
+    201: CreatedWebhookDto;
+};
+
+export type CreateWebhookResponse = CreateWebhookResponses[keyof CreateWebhookResponses];
+
+export type DeleteWebhookData = {
+    body?: never;
+    path: {
+        /**
+         * The webhook's id.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhooks/{id}';
+};
+
+export type DeleteWebhookErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role, is not scoped to a project, or asks for a cloud-wide webhook without being a cloud admin.
+     */
+    403: ApiErrorDto;
+    /**
+     * No webhook with this id (or it is another project's).
+     */
+    404: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type DeleteWebhookError = DeleteWebhookErrors[keyof DeleteWebhookErrors];
+
+export type DeleteWebhookResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type DeleteWebhookResponse = DeleteWebhookResponses[keyof DeleteWebhookResponses];
+
+export type GetWebhookData = {
+    body?: never;
+    path: {
+        /**
+         * The webhook's id.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhooks/{id}';
+};
+
+export type GetWebhookErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role this operation needs, or its scope is not accepted.
+     */
+    403: ApiErrorDto;
+    /**
+     * No webhook with this id (or it is another project's).
+     */
+    404: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type GetWebhookError = GetWebhookErrors[keyof GetWebhookErrors];
+
+export type GetWebhookResponses = {
+    /**
+     * The webhook.
+     */
+    200: WebhookDto;
+};
+
+export type GetWebhookResponse = GetWebhookResponses[keyof GetWebhookResponses];
+
+export type UpdateWebhookData = {
+    body: UpdateWebhookDto;
+    path: {
+        /**
+         * The webhook's id.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhooks/{id}';
+};
+
+export type UpdateWebhookErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role, is not scoped to a project, or asks for a cloud-wide webhook without being a cloud admin.
+     */
+    403: ApiErrorDto;
+    /**
+     * No webhook with this id (or it is another project's).
+     */
+    404: ApiErrorDto;
+    /**
+     * The body is larger than `BODY_LIMIT` (100 kB unless configured).
+     */
+    413: ApiErrorDto;
+    /**
+     * The URL is refused (`errors` names `url`): not https (unless `WEBHOOK_ALLOW_HTTP=true`), credentials in it, or a host that is or resolves to a private, loopback or link-local address (unless `WEBHOOK_ALLOW_PRIVATE=true`).
+     */
+    422: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type UpdateWebhookError = UpdateWebhookErrors[keyof UpdateWebhookErrors];
+
+export type UpdateWebhookResponses = {
+    /**
+     * The webhook changed.
+     */
+    200: WebhookDto;
+};
+
+export type UpdateWebhookResponse = UpdateWebhookResponses[keyof UpdateWebhookResponses];
+
+export type ListWebhookDeliveriesData = {
+    body?: never;
+    path: {
+        /**
+         * The webhook's id.
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size (1-100, default 20).
+         */
+        limit?: number;
+        /**
+         * Items to skip (default 0).
+         */
+        offset?: number;
+    };
+    url: '/v1/webhooks/{id}/deliveries';
+};
+
+export type ListWebhookDeliveriesErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role this operation needs, or its scope is not accepted.
+     */
+    403: ApiErrorDto;
+    /**
+     * No webhook with this id (or it is another project's).
+     */
+    404: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type ListWebhookDeliveriesError = ListWebhookDeliveriesErrors[keyof ListWebhookDeliveriesErrors];
+
+export type ListWebhookDeliveriesResponses = {
+    /**
+     * One page of deliveries, with its total.
+     */
+    200: WebhookDeliveryListDto;
+};
+
+export type ListWebhookDeliveriesResponse = ListWebhookDeliveriesResponses[keyof ListWebhookDeliveriesResponses];
+
+export type RotateWebhookSecretData = {
+    body?: never;
+    path: {
+        /**
+         * The webhook's id.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhooks/{id}/secret';
+};
+
+export type RotateWebhookSecretErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role, is not scoped to a project, or asks for a cloud-wide webhook without being a cloud admin.
+     */
+    403: ApiErrorDto;
+    /**
+     * No webhook with this id (or it is another project's).
+     */
+    404: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type RotateWebhookSecretError = RotateWebhookSecretErrors[keyof RotateWebhookSecretErrors];
+
+export type RotateWebhookSecretResponses = {
+    /**
+     * The new secret.
+     */
+    200: WebhookSecretDto;
+};
+
+export type RotateWebhookSecretResponse = RotateWebhookSecretResponses[keyof RotateWebhookSecretResponses];
+
+export type TestWebhookData = {
+    body?: never;
+    path: {
+        /**
+         * The webhook's id.
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/v1/webhooks/{id}/test';
+};
+
+export type TestWebhookErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role, is not scoped to a project, or asks for a cloud-wide webhook without being a cloud admin.
+     */
+    403: ApiErrorDto;
+    /**
+     * No webhook with this id (or it is another project's).
+     */
+    404: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type TestWebhookError = TestWebhookErrors[keyof TestWebhookErrors];
+
+export type TestWebhookResponses = {
+    /**
+     * The ping delivery, after its first attempt.
+     */
+    200: WebhookDeliveryDto;
+};
+
+export type TestWebhookResponse = TestWebhookResponses[keyof TestWebhookResponses];
