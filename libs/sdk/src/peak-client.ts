@@ -7,6 +7,8 @@ import {
   type ListSchedulesData,
   type RunDto,
   type ScheduleDto,
+  type WebhookDeliveryDto,
+  type WebhookDto,
 } from './generated';
 import { asApiError, PeakApiError, PeakConnectionError } from './errors';
 import { paginate } from './pagination';
@@ -71,6 +73,16 @@ export class PeakClient extends PeakApi {
   /** Every audit record the token may read that matches `query`, newest first, page by page (`GET /v1/audit`). */
   auditRecords(query: AuditQuery = {}, pageSize?: number): AsyncGenerator<AuditRecordDto> {
     return paginate(async (page) => (await this.listAuditRecords({ query: { ...query, ...page } })).data, pageSize);
+  }
+
+  /** Every webhook the token may see, newest first, page by page (`GET /v1/webhooks`). */
+  webhooks(pageSize?: number): AsyncGenerator<WebhookDto> {
+    return paginate(async (page) => (await this.listWebhooks({ query: page })).data, pageSize);
+  }
+
+  /** Every delivery of a webhook, newest first, with its attempts, page by page (`GET /v1/webhooks/{id}/deliveries`). */
+  webhookDeliveries(webhookId: string, pageSize?: number): AsyncGenerator<WebhookDeliveryDto> {
+    return paginate(async (page) => (await this.listWebhookDeliveries({ path: { id: webhookId }, query: page })).data, pageSize);
   }
 }
 
