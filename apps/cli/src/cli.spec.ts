@@ -33,6 +33,9 @@ describe('peak (no server)', () => {
     expect((await peak(['schedule', 'create'])).code).toBe(ExitCode.Usage);
     const badTime = await peak(['audit', 'list', '--from', 'yesterday']);
     expect(badTime).toMatchObject({ code: ExitCode.Usage, stderr: expect.stringContaining("'--from <time>'") });
+    const badEvent = await peak(['webhook', 'create', '--url', 'https://hooks.example.com/', '--event', 'peak.run.bogus']);
+    expect(badEvent).toMatchObject({ code: ExitCode.Usage, stderr: expect.stringContaining("unknown event type 'peak.run.bogus'") });
+    expect((await peak(['webhook', 'create'])).code).toBe(ExitCode.Usage);
     expect((await peak(['schedule', 'list', '--state', 'sleeping'], { PEAK_URL: 'http://127.0.0.1:9' })).stderr).toContain(
       "unknown state 'sleeping'",
     );

@@ -5,6 +5,7 @@ import { registerCapacity } from './commands/capacity';
 import { registerCatalog } from './commands/catalog';
 import { registerRun } from './commands/run';
 import { registerSchedule } from './commands/schedule';
+import { registerWebhook } from './commands/webhook';
 import { bashCompletion, zshCompletion } from './completion';
 import { addGlobalOptions, type Io } from './context';
 import { describeFailure, EXIT_CODES_HELP, ExitCode } from './errors';
@@ -34,6 +35,7 @@ ${EXIT_CODES_HELP}`,
   registerCatalog(program, io);
   registerAudit(program, io);
   registerCapacity(program, io);
+  registerWebhook(program, io);
   program
     .command('completion')
     .description('print a shell completion script: source <(peak completion bash)')

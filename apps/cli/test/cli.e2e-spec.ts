@@ -1,6 +1,9 @@
 import { startSimulator, stableHexId, type RunningSimulator } from '@peak/openstack-sim';
 import { createTestDatabase, startApiProcess, type ApiProcess } from '@peak/testing';
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +68,15 @@ describe('peak, as a process', () => {
       OS_USER_DOMAIN_NAME: 'Default',
       OS_PROJECT_DOMAIN_NAME: 'Default',
     };
-    api = await startApiProcess({ DATABASE_URL: db.url, ...cloud, FLAVOR_BOOTSTRAP: 'false', LOG_LEVEL: 'warn' });
+    // The webhook receiver of the test listens on 127.0.0.1, over http.
+    api = await startApiProcess({
+      DATABASE_URL: db.url,
+      ...cloud,
+      FLAVOR_BOOTSTRAP: 'false',
+      LOG_LEVEL: 'warn',
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+    });
     dir = mkdtempSync(join(tmpdir(), 'peak-cli-e2e-'));
     // Nothing inherited: no OS_* of the developer's shell, no clouds.yaml of their home.
     admin = { PATH: process.env['PATH'] ?? '', HOME: dir, PEAK_URL: api.url, ...cloud };
@@ -240,6 +251,62 @@ describe('peak, as a process', () => {
     const result = await peak(['schedule', 'create', '--file', path]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('broken.yaml is not valid YAML or JSON');
+  });
+
+  it('manages a webhook: created with its secret shown once, changed, tested with a signed ping, its deliveries listed', async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const created = JSON.parse(
+        await ok(['webhook', 'create', '--url', url, '--event', 'peak.run.ready,peak.run.failed', '-f', 'json']),
+      ) as {
+        id: string;
+        secret: string;
+        eventTypes: string[];
+      };
+      expect(created.secret).toMatch(/^whsec_/);
+      expect(created.eventTypes).toEqual(['peak.run.ready', 'peak.run.failed']);
+      expect(await ok(['webhook', 'list', '-f', 'value', '-c', 'ID'])).toBe(`${created.id}\n`);
+      expect(await ok(['webhook', 'show', created.id, '-f', 'json'])).not.toContain(created.secret);
+      expect(await ok(['webhook', 'set', created.id, '--all-events', '--description', 'ops', '-f', 'value', '-c', 'description'])).toBe(
+        'ops\n',
+      );
+
+      const ping = JSON.parse(await ok(['webhook', 'test', created.id, '-f', 'json'])) as Record<string, unknown>;
+      expect(ping).toMatchObject({ status: 'delivered', statusCode: 200, error: null });
+      const [first] = received;
+      const id = first?.headers['webhook-id'] as string;
+      const timestamp = first?.headers['webhook-timestamp'] as string;
+      const expected = createHmac('sha256', Buffer.from(created.secret.slice(6), 'base64'))
+        .update(`${id}.${timestamp}.${first?.body ?? ''}`)
+        .digest('base64');
+      expect(first?.headers['webhook-signature']).toBe(`v1,${expected}`);
+      expect(JSON.parse(first?.body ?? '{}')).toMatchObject({ specversion: '1.0', type: 'peak.webhook.ping', id });
+
+      const deliveries = JSON.parse(await ok(['webhook', 'deliveries', created.id, '-f', 'json'])) as Record<string, unknown>[];
+      expect(deliveries).toEqual([
+        expect.objectContaining({ Event: 'peak.webhook.ping', Status: 'delivered', Attempts: 1, 'Last code': 200 }),
+      ]);
+      const rotated = JSON.parse(await ok(['webhook', 'rotate-secret', created.id, '-f', 'json'])) as { secret: string };
+      expect(rotated.secret).not.toBe(created.secret);
+
+      const refused = await peak(['webhook', 'create', '--url', 'ftp://example.com/']);
+      expect(refused.code).toBe(5);
+      expect(refused.stderr).toContain('url');
+      await ok(['webhook', 'delete', created.id]);
+      expect((await peak(['webhook', 'show', created.id])).code).toBe(4);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('deletes it, after which it is not found', async () => {
