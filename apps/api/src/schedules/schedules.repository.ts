@@ -407,18 +407,20 @@ export class SchedulesRepository {
     return this.dataSource.transaction(async (manager: EntityManager) => {
       const schedule = await manager.getRepository(ScheduleEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!schedule) return null;
-      // Announced once, by the DELETE that made the schedule go (or start going), in its transaction.
-      if (!schedule.deletingSince) await appendEvents(manager, [scheduleEvent('peak.schedule.deleted', schedule, now)]);
+      let outcome: 'deleted' | 'deleting' = 'deleted';
       if (await this.runs.hasLiveVms(id, manager)) {
         if (!schedule.deletingSince) {
           await manager.query(`UPDATE schedule SET deleting_since = $2, updated_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
         }
         // Deleting during a window ends it early: its runs close `stopped`, with who asked.
         await this.runs.markStopped(id, stop, manager);
-        return 'deleting';
+        outcome = 'deleting';
+      } else {
+        await manager.query(`DELETE FROM schedule WHERE id = $1`, [id]);
       }
-      await manager.query(`DELETE FROM schedule WHERE id = $1`, [id]);
-      return 'deleted';
+      // Announced once, by the DELETE that made the schedule go (or start going), last in its transaction (see appendEvents).
+      if (!schedule.deletingSince) await appendEvents(manager, [scheduleEvent('peak.schedule.deleted', schedule, now)]);
+      return outcome;
     });
   }
 }
