@@ -557,6 +557,23 @@ describe(EngineService.name, () => {
       const byName = (conflicts: readonly { schedules: readonly { name: string }[] }[] | null | undefined) =>
         conflicts?.map((c) => ({ ...c, schedules: [...c.schedules].sort((x, y) => x.name.localeCompare(y.name)) }));
       expect(byName((await runsOf(b.id))[0]?.expectedShortfall)).toEqual([conflict]);
+      // The outbox announced it at once, in the transaction that opened the run: provisioning and degraded together.
+      const announced = async (scheduleId: string) =>
+        (
+          (await kit.app
+            .get(DataSource)
+            .query(
+              `SELECT type, data->>'state' AS state, data->'expectedShortfall' AS expected FROM event WHERE subject = $1 ORDER BY seq`,
+              [scheduleId],
+            )) as { type: string; state: string; expected: unknown }[]
+        ).filter((e) => e.type !== 'peak.schedule.created');
+      const opening = await announced(b.id);
+      // (Its first creates, refused by the quota, may already have made it degraded too: that is announced after.)
+      expect(opening.slice(0, 2).map((e) => [e.type, e.state])).toEqual([
+        ['peak.run.provisioning', 'provisioning'],
+        ['peak.run.degraded', 'provisioning'],
+      ]);
+      expect(byName(opening[1]?.expected as (typeof conflict)[])).toEqual([conflict]);
       await settle(async () => {
         const [run] = await runsOf(b.id);
         return run?.state === 'degraded' && run.vms?.filter((vm) => vm.status === 'ACTIVE').length === 1;

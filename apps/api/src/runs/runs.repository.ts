@@ -39,6 +39,17 @@ function runEvents(run: RunEntity, vms: readonly RunVmEntity[], time: Date): New
   ];
 }
 
+/**
+ * What a run announces as it opens: `peak.run.provisioning`, and at once `peak.run.degraded` as well when the
+ * capacity re-check expects it to fall short (its `expectedShortfall` says by how much), before any create is sent.
+ */
+function openingEvents(run: RunEntity, vms: readonly RunVmEntity[], time: Date): NewEvent[] {
+  const events = runEvents(run, vms, time);
+  const [opening] = events;
+  if (opening && run.expectedShortfall && run.expectedShortfall.length > 0) events.push({ ...opening, type: 'peak.run.degraded' });
+  return events;
+}
+
 function labelOf(schedule: ScheduleLabel | undefined): Pick<RunEntity, 'scheduleName' | 'projectId'> {
   return { scheduleName: schedule?.name ?? '', projectId: schedule?.project_id ?? null };
 }
@@ -143,7 +154,7 @@ export class RunsRepository {
         tx,
         opened.flatMap((c) => {
           const run = Object.assign(new RunEntity(), c.run, labelOf(names.get(c.run.scheduleId)));
-          return runEvents(run, c.vms as RunVmEntity[], c.run.updatedAt);
+          return openingEvents(run, c.vms as RunVmEntity[], c.run.updatedAt);
         }),
       );
       return opened;
