@@ -18,6 +18,8 @@ export const FIELD_LABELS: Readonly<Record<ScheduleFormPath, string>> = {
   weekday: 'Day of the week',
   cron: 'Cron expression',
   excludedDates: 'Excluded dates',
+  validFrom: 'Valid from',
+  validUntil: 'Valid until',
   durationMinutes: 'Duration (minutes)',
   leadTimeMinutes: 'Lead time (minutes)',
   enabled: 'Enabled',

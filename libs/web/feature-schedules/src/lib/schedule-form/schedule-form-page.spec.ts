@@ -424,6 +424,41 @@ describe(ScheduleFormPage.name, () => {
     expect(root.querySelector('.banner')?.textContent).toContain('Someone else changed this schedule');
   });
 
+  it('shows a validity range it has no field for, and saves it back unchanged', async () => {
+    const window: ScheduleDto['window'] = {
+      type: 'recurring',
+      cron: '0 9 * * *',
+      durationMinutes: 30,
+      validFrom: '2026-12-01T00:00:00.000Z',
+      validUntil: '2027-02-01T00:00:00.000Z',
+    };
+    await render('s-1');
+    http.expectOne('/v1/schedules/s-1').flush({
+      id: 's-1',
+      name: 'Winter',
+      description: '',
+      imageId: 'img-1',
+      flavorId: 'flv-1',
+      networkIds: ['net-1'],
+      instanceCount: 2,
+      timeZone: 'UTC',
+      leadTimeMinutes: 5,
+      enabled: true,
+      state: 'idle',
+      window,
+      version: 2,
+    } satisfies Partial<ScheduleDto>);
+    (await previewRequest((body) => body.window.cron === '0 9 * * *')).flush({ timeZone: 'UTC', from: '', occurrences: [] });
+    const validity = root.querySelector('[data-testid="validity"]')?.textContent ?? '';
+    expect(validity).toContain('Windows start only from');
+    expect(validity).toContain('2026');
+    expect(validity).toContain('kept when you save');
+
+    submit();
+    const patch = http.expectOne((req) => req.method === 'PATCH');
+    expect(patch.request.body).toMatchObject({ version: 2, window });
+  });
+
   it('saves nothing for a reader (the role was lost while the page was open), and says why', async () => {
     await render(undefined, false);
     fillValid();

@@ -70,6 +70,7 @@ import {
   RecurrencePreset,
   WEEKDAY_NAMES,
   WRITE_ACCESS,
+  formatInZone,
 } from '@peak/web/util';
 import { debounceTime, distinctUntilChanged, interval, map, merge, of, startWith, switchMap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
@@ -293,6 +294,9 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
     weekday: this.fb.control(this.initial.weekday),
     cron: this.fb.control(this.initial.cron, cronShown),
     excludedDates: this.fb.control<string[]>(this.initial.excludedDates),
+    // No field: kept as the schedule has them (see `ScheduleFormValue.validFrom`).
+    validFrom: this.fb.control<string | null>(this.initial.validFrom),
+    validUntil: this.fb.control<string | null>(this.initial.validUntil),
     durationMinutes: this.fb.control<number | null>(this.initial.durationMinutes, [
       Validators.required,
       integer,
@@ -366,6 +370,15 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
   protected readonly cronMeaning = computed(() => {
     const cron = this.value().cron.trim();
     return cron && presetOfCron(cron) ? describeCron(cron) : null;
+  });
+  /** The validity range the schedule has (no field edits it; saving keeps it), in words on the schedule's clock. */
+  protected readonly validityText = computed(() => {
+    const { validFrom, validUntil, timeZone, kind } = this.value();
+    if (kind !== 'recurring' || (!validFrom && !validUntil)) return null;
+    const at = (instant: string) => formatInZone(instant, timeZone ?? 'UTC');
+    const from = validFrom ? `from ${at(validFrom)}` : '';
+    const until = validUntil ? `before ${at(validUntil)}` : '';
+    return `Windows start only ${[from, until].filter(Boolean).join(' and ')} (set through the API; kept when you save).`;
   });
   protected readonly durationText = computed(() => {
     const minutes = this.value().durationMinutes;

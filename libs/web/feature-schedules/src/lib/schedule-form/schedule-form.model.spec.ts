@@ -122,6 +122,27 @@ describe('schedule form model', () => {
     });
   });
 
+  it('keeps a validity range it has no field for: an edit sends it back as the schedule has it', () => {
+    const window = {
+      ...base.window,
+      validFrom: '2026-12-01T00:00:00.000Z',
+      validUntil: '2027-01-31T23:00:00.000Z',
+    } as ScheduleDto['window'];
+    const value = formValueOf({ ...base, window });
+
+    expect(requestOf(value)?.window).toEqual({
+      type: 'recurring',
+      cron: '30 17 * * 1-5',
+      durationMinutes: 90,
+      excludedDates: ['2026-12-25'],
+      validFrom: '2026-12-01T00:00:00.000Z',
+      validUntil: '2027-01-31T23:00:00.000Z',
+    });
+    expect(timingOf(value)?.window).toMatchObject({ validFrom: '2026-12-01T00:00:00.000Z' });
+    // Without one, nothing is sent (the API's default: no range).
+    expect(requestOf(formValueOf(base))?.window).not.toHaveProperty('validFrom');
+  });
+
   it('sends the whole launch object on save, and launch options in the preview only when some are set', () => {
     const launch = { keyName: 'ops', spreadAcrossZones: true, serverGroup: { policy: 'anti-affinity' as const } };
     const value = formValueOf({ ...base, launch });

@@ -33,6 +33,12 @@ export interface ScheduleFormValue {
   weekday: number;
   cron: string;
   excludedDates: string[];
+  /**
+   * Recurring: the range in which windows may start (RFC 3339 instants, set through the API or the CLI). The form has
+   * no field for them: it shows them and sends them back as they were, so saving never drops them.
+   */
+  validFrom: string | null;
+  validUntil: string | null;
   durationMinutes: number | null;
   leadTimeMinutes: number | null;
   enabled: boolean;
@@ -67,6 +73,8 @@ export function emptyFormValue(timeZone: string, now = new Date()): ScheduleForm
     weekday: 1,
     cron: cronForPreset({ preset: 'weekdays', hour: 8, minute: 0 }),
     excludedDates: [],
+    validFrom: null,
+    validUntil: null,
     durationMinutes: 120,
     leadTimeMinutes: scheduleLimits.leadTimeMinutes.default,
     enabled: scheduleLimits.enabled.default,
@@ -110,6 +118,8 @@ export function formValueOf(schedule: ScheduleDto): ScheduleFormValue {
     weekday: preset?.weekday ?? 1,
     cron: window.cron,
     excludedDates: [...(window.excludedDates ?? [])],
+    validFrom: window.validFrom ?? null,
+    validUntil: window.validUntil ?? null,
     durationMinutes: window.durationMinutes,
   };
 }
@@ -178,7 +188,14 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
   return {
     timeZone,
     leadTimeMinutes,
-    window: { type: 'recurring', cron, durationMinutes, excludedDates: [...value.excludedDates] },
+    window: {
+      type: 'recurring',
+      cron,
+      durationMinutes,
+      excludedDates: [...value.excludedDates],
+      ...(value.validFrom ? { validFrom: value.validFrom } : {}),
+      ...(value.validUntil ? { validUntil: value.validUntil } : {}),
+    },
     ...withLaunch,
   };
 }
