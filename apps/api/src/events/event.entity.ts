@@ -8,6 +8,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 @Entity('event')
 @Unique('UQ_event_id', ['id'])
 @Index('IDX_event_pending', ['seq'], { where: '"fanned_out_at" IS NULL' })
+@Index('IDX_event_subject', ['subject', 'seq'])
 export class EventEntity {
   /** Commit order within the outbox (a sequence): deliveries of one schedule keep it. */
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_event' })

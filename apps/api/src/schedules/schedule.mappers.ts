@@ -7,6 +7,10 @@ import { OnceWindowDto, RecurringWindowDto } from './dto/window.dto';
 import { RunVmEntity } from '../runs/entities/run-vm.entity';
 import { RunEntity } from '../runs/entities/run.entity';
 import { ScheduleEntity } from './entities/schedule.entity';
+import type { ScheduleEventDto } from './dto/schedule-event.dto';
+import type { EventEntity } from '../events/event.entity';
+import type { EventType } from '../events/event-types';
+import type { RunState } from '../runs/run-lifecycle';
 
 /** The timing of a stored schedule, for `@peak/schedule-domain`. */
 export function scheduleTiming(schedule: ScheduleEntity): ScheduleTiming {
@@ -271,4 +275,18 @@ export function mapScheduleEventData(schedule: ScheduleEntity): Record<string, u
   } = mapSchedule(schedule, { state: 'idle', latestRun: null, nextOccurrence: null, vmsKeptUntil: null });
   const { userData: _userData, ...safeLaunch } = launch;
   return { ...fields, launch: safeLaunch };
+}
+
+/** An outbox row as a schedule's history shows it. */
+export function mapScheduleEvent(event: EventEntity): ScheduleEventDto {
+  const data = event.data as Record<string, unknown>;
+  const isRun = event.type.startsWith('peak.run.');
+  return {
+    id: event.id,
+    type: event.type as EventType,
+    time: event.time.toISOString(),
+    runId: isRun ? (data['id'] as string) : null,
+    runState: isRun ? (data['state'] as RunState) : null,
+    data,
+  };
 }

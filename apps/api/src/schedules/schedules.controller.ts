@@ -25,6 +25,7 @@ import { CreateScheduleDto } from './dto/create-schedule.dto';
 import { OccurrenceListDto, OccurrencesQueryDto, SchedulePreviewDto } from './dto/occurrence.dto';
 import { PreviewScheduleDto } from './dto/preview-schedule.dto';
 import { ListRunsQueryDto, RunListDto } from './dto/run.dto';
+import { ListScheduleEventsQueryDto, ScheduleEventListDto } from './dto/schedule-event.dto';
 import { ListSchedulesQueryDto, SavedScheduleDto, ScheduleDeletionDto, ScheduleDto, ScheduleListDto } from './dto/schedule.dto';
 import { CapacityErrorDto, EnforceCapacityQueryDto } from '../capacity/dto/capacity.dto';
 import { UpdateScheduleDto } from './dto/update-schedule.dto';
@@ -261,5 +262,24 @@ export class SchedulesController {
     @CurrentCaller() caller: Caller,
   ): Promise<RunListDto> {
     return this.schedules.runs(id, query, caller);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: "List a schedule's events",
+    description:
+      'Newest first: what webhooks were (or will be) told about this schedule, `peak.schedule.*` for its changes and ' +
+      '`peak.run.*` for its runs, each with the CloudEvents `data` as sent. Like its runs, they outlive the schedule and ' +
+      'are kept for `RUN_RETENTION_DAYS` (default 90), whether or not a webhook received them.',
+  })
+  @ApiOkResponse({ type: ScheduleEventListDto, description: 'One page of the events of the schedule, newest first, with its total.' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'Neither a schedule with this id nor any kept event of one.' })
+  listEvents(
+    @UuidParam('id', SCHEDULE_ID) id: string,
+    @Query() query: ListScheduleEventsQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<ScheduleEventListDto> {
+    return this.schedules.eventsOf(id, query, caller);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventLog } from '../events/event-log';
 import { CloudReferenceChecker, OpenStackReferenceChecker } from './cloud-reference-checker';
 import { CapacityModule } from '../capacity/capacity.module';
 import { RunsModule } from '../runs/runs.module';
@@ -22,6 +23,7 @@ import { SchedulesService } from './schedules.service';
   providers: [
     SchedulesService,
     SchedulesRepository,
+    EventLog,
     ScheduleEvents,
     OwnershipBackfill,
     TrustBroker,

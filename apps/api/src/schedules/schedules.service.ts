@@ -9,6 +9,7 @@ import { Clock } from '../common/clock';
 import { schedulerConfig } from '../config/scheduler.config';
 import { CapacityService, capacityExceeded, type PlannedSchedule } from '../capacity/capacity.service';
 import type { CapacityCheckDto } from '../capacity/dto/capacity.dto';
+import { EventLog } from '../events/event-log';
 import { RunEvents } from '../runs/run-events';
 import { RunsRepository, type StopMark } from '../runs/runs.repository';
 import { CloudReferenceChecker, CloudReferences, CloudUnavailableError } from './cloud-reference-checker';
@@ -19,6 +20,7 @@ import { launchProblems, normalizeLaunch } from './launch';
 import { OccurrenceListDto, OccurrencesQueryDto, SchedulePreviewDto } from './dto/occurrence.dto';
 import { PreviewScheduleDto } from './dto/preview-schedule.dto';
 import { ListRunsQueryDto, RunListDto } from './dto/run.dto';
+import { ListScheduleEventsQueryDto, ScheduleEventListDto } from './dto/schedule-event.dto';
 import { ListSchedulesQueryDto, SavedScheduleDto, ScheduleDto, ScheduleListDto } from './dto/schedule.dto';
 import { UpdateScheduleDto } from './dto/update-schedule.dto';
 import { ScheduleEntity } from './entities/schedule.entity';
@@ -37,7 +39,7 @@ import { listScope, projectScopeNeeded, sees, type Caller } from './caller';
 import { ScheduleDtoCache } from './schedule-dto-cache';
 import { auditScheduleChange } from './schedule-audit';
 import { TrustBroker } from './trust-broker';
-import { compileSchedule, mapOccurrence, mapRun, mapWindowDto, scheduleTiming, timingOf, windowColumns } from './schedule.mappers';
+import { compileSchedule, mapOccurrence, mapRun, mapScheduleEvent, mapWindowDto, scheduleTiming, timingOf, windowColumns } from './schedule.mappers';
 import { ScheduleListCache, serialize, type SerializedPage } from './schedule-list-cache';
 import { cursorAt, SchedulesRepository, ScheduleView } from './schedules.repository';
 
@@ -82,6 +84,7 @@ export class SchedulesService implements OnModuleDestroy {
     private readonly events: ScheduleEvents,
     private readonly clock: Clock,
     private readonly capacity: CapacityService,
+    private readonly eventLog: EventLog,
     @Inject(schedulerConfig.KEY) private readonly config: ConfigType<typeof schedulerConfig>,
     runEvents: RunEvents,
   ) {
@@ -463,6 +466,17 @@ export class SchedulesService implements OnModuleDestroy {
     const projectId = schedule ? schedule.projectId : (items[0]?.run.projectId ?? null);
     if ((total === 0 && !schedule) || !sees(caller, projectId)) throw scheduleNotFound(id);
     return { items: items.map(({ run, vms }) => mapRun(run, vms)), total, limit, offset };
+  }
+
+  /** A page of the schedule's events, newest first; like its runs, they outlive it until they are pruned. */
+  async eventsOf(id: string, query: ListScheduleEventsQueryDto, caller: Caller): Promise<ScheduleEventListDto> {
+    const limit = query.limit ?? 20;
+    const offset = query.offset ?? 0;
+    const schedule = await this.repository.findById(id);
+    const { items, total } = await this.eventLog.ofSubject(id, { limit, offset, type: query.type });
+    const projectId = schedule ? schedule.projectId : (items[0]?.projectId ?? null);
+    if ((total === 0 && !schedule) || !sees(caller, projectId)) throw scheduleNotFound(id);
+    return { items: items.map(mapScheduleEvent), total, limit, offset };
   }
 
   private listOccurrences(compiled: CompiledSchedule, from: Date, count: number): OccurrenceListDto {

@@ -21,8 +21,8 @@ import { webhooksConfig } from './webhooks.config';
 const BATCH = 200;
 /** Deliveries in flight at once (each to a different webhook and schedule: one schedule's stay in order). */
 const CONCURRENCY = 10;
-/** Delivered or failed deliveries, and fanned-out events nobody waits for, are kept this long. */
-const RETENTION_MS = 7 * 24 * 3_600_000;
+/** Delivered or failed deliveries are kept this long (events, a schedule's history, as long as runs: RUN_RETENTION_DAYS). */
+const DELIVERY_RETENTION_MS = 7 * 24 * 3_600_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
 
 /** Whether `webhook` wants `event`: its project (or cloud-wide), its type filter, its schedule filter. */
@@ -198,11 +198,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async disableFailing(now: Date): Promise<void> {
+    // A SELECT around the UPDATE: the driver answers plain rows for it (a bare UPDATE comes back as [rows, count]).
     const rows: { id: string; url: string }[] = await this.dataSource.query(
-      `UPDATE webhook SET enabled = false, updated_at = $2,
-              disabled_reason = 'Disabled by Peak Scheduler: every delivery failed for 24 hours (since ' ||
-                to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '); enable it again once the receiver works'
-        WHERE enabled AND failing_since <= $1 RETURNING id, url`,
+      `WITH disabled AS (
+         UPDATE webhook SET enabled = false, updated_at = $2,
+                disabled_reason = 'Disabled by Peak Scheduler: every delivery failed for 24 hours (since ' ||
+                  to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '); enable it again once the receiver works'
+          WHERE enabled AND failing_since <= $1 RETURNING id, url
+       ) SELECT id, url FROM disabled`,
       [new Date(now.getTime() - GIVE_UP_AFTER_MS), now],
     );
     for (const row of rows) this.logger.warn(`Webhook ${row.id} (${row.url}) disabled: its deliveries failed for 24 hours`);
@@ -221,12 +224,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async prune(now: Date): Promise<void> {
-    const cutoff = new Date(now.getTime() - RETENTION_MS);
+    const cutoff = new Date(now.getTime() - DELIVERY_RETENTION_MS);
     await this.dataSource.query(`DELETE FROM webhook_delivery WHERE status <> 'pending' AND completed_at < $1`, [cutoff]);
+    const eventCutoff = new Date(now.getTime() - this.engine.runRetentionDays * 24 * 3_600_000);
     await this.dataSource.query(
       `DELETE FROM event e WHERE e.fanned_out_at < $1
           AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.event_id = e.id)`,
-      [cutoff],
+      [eventCutoff],
     );
   }
 }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -20,6 +21,7 @@ import {
 import { EngineService } from '../engine/engine.service';
 import { keystoneToken } from '../testing/keystone-token';
 import { verifyStandardWebhook } from '../testing/standard-webhooks';
+import type { ScheduleEventListDto } from '../schedules/dto/schedule-event.dto';
 import type { CreatedWebhookDto, WebhookDeliveryDto, WebhookDeliveryListDto, WebhookDto, WebhookListDto } from './dto/webhook.dto';
 
 const MINUTE = 60_000;
@@ -225,6 +227,24 @@ describe('webhooks', () => {
     ).not.toContain('hunter2');
     expect(about()[0].event.data).toMatchObject({ id: scheduleId, launch: {} });
 
+    // The schedule's history lists the same events, newest first, with what was sent.
+    const history = (await kit.http().get(`/v1/schedules/${scheduleId}/events`).expect(200)).body as ScheduleEventListDto;
+    expect(history.total).toBe(4);
+    expect(history.items.map((e) => e.id)).toEqual(about().map((r) => r.event.id).reverse());
+    const run = await kit.app.get(DataSource).getRepository(RunEntity).findOneByOrFail({ scheduleId });
+    expect(history.items.map((e) => [e.type, e.runId, e.runState])).toEqual([
+      ['peak.run.completed', run.id, 'completed'],
+      ['peak.run.ready', run.id, 'active'],
+      ['peak.run.provisioning', run.id, 'provisioning'],
+      ['peak.schedule.created', null, null],
+    ]);
+    expect(history.items[1].data).toEqual(ready?.event.data);
+    const onlyReady = await kit.http().get(`/v1/schedules/${scheduleId}/events?type=peak.run.ready`).expect(200);
+    expect((onlyReady.body as ScheduleEventListDto).items.map((e) => e.id)).toEqual([ready?.event.id]);
+    await kit.http().get(`/v1/schedules/${scheduleId}/events?type=peak.run.started`).expect(400);
+    // Another project's member does not see it.
+    await kit.http().get(`/v1/schedules/${scheduleId}/events`).set('x-auth-token', demo).expect(404);
+
     const metrics = await kit.http().get('/metrics').expect(200);
     expect(metrics.text).toMatch(/peak_webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
     expect(metrics.text).toMatch(/peak_webhook_delivery_duration_seconds_count [1-9]/);
@@ -297,9 +317,14 @@ describe('webhooks', () => {
     const hook = await receiver(() => 503);
     const webhook = await createWebhook({ url: hook.url });
     await kit.http().post(`/v1/webhooks/${webhook.id}/test`).expect(200);
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     kit.clock.advance(24 * 3_600_000 + 1000);
     const state = async () => ((await kit.http().get(`/v1/webhooks/${webhook.id}`).expect(200)).body as WebhookDto).enabled;
     await until(async () => !(await state()), 'disabled');
+    // The log names it, once (earlier tests' failing webhooks may go with it).
+    const said = warn.mock.calls.filter(([message]) => String(message).includes(webhook.id));
+    warn.mockRestore();
+    expect(said.map(([message]) => message)).toEqual([`Webhook ${webhook.id} (${hook.url}) disabled: its deliveries failed for 24 hours`]);
     const shown = (await kit.http().get(`/v1/webhooks/${webhook.id}`).expect(200)).body as WebhookDto;
     expect(shown.disabledReason).toMatch(/failed for 24 hours/);
     // Enabled again by someone: a fresh start.

@@ -49,6 +49,8 @@ export type { UpdateSchedule$Params as UpdateSchedule$Params } from './fn/schedu
 export { updateSchedule as updateSchedule } from './fn/schedules/update-schedule';
 export type { RenewDelegation$Params as RenewDelegation$Params } from './fn/schedules/renew-delegation';
 export { renewDelegation as renewDelegation } from './fn/schedules/renew-delegation';
+export type { ListEvents$Params as ListEvents$Params } from './fn/schedules/list-events';
+export { listEvents as listEvents } from './fn/schedules/list-events';
 export type { ListOccurrences$Params as ListOccurrences$Params } from './fn/schedules/list-occurrences';
 export { listOccurrences as listOccurrences } from './fn/schedules/list-occurrences';
 export type { ListRuns$Params as ListRuns$Params } from './fn/schedules/list-runs';

@@ -49,6 +49,8 @@ export type { RunVmDto } from './models/run-vm-dto';
 export type { SavedScheduleDto } from './models/saved-schedule-dto';
 export type { ScheduleDeletionDto } from './models/schedule-deletion-dto';
 export type { ScheduleDto } from './models/schedule-dto';
+export type { ScheduleEventDto } from './models/schedule-event-dto';
+export type { ScheduleEventListDto } from './models/schedule-event-list-dto';
 export type { ScheduleListDto } from './models/schedule-list-dto';
 export type { SchedulePreviewDto } from './models/schedule-preview-dto';
 export type { ScheduleSort } from './models/schedule-sort';

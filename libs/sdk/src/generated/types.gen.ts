@@ -1293,6 +1293,44 @@ export type ScheduleDto = {
     version: number;
 };
 
+export type ScheduleEventDto = {
+    /**
+     * The CloudEvents `id`: the `webhook-id` of every delivery of this event.
+     */
+    id: string;
+    type: WebhookEventType;
+    /**
+     * When it happened.
+     */
+    time: string;
+    /**
+     * For a `peak.run.*` event, the run it is about; null for a `peak.schedule.*` event.
+     */
+    runId: string | null;
+    /**
+     * For a `peak.run.*` event, the run's state it announces (`peak.run.completed` tells `completed`, `partial` or `stopped`).
+     */
+    runState: RunState | null;
+    /**
+     * The CloudEvents `data` as webhooks received it: for `peak.run.*` the run as `GET /v1/schedules/{id}/runs` showed it then; for
+     * `peak.schedule.*` the schedule as `GET /v1/schedules/{id}` showed it, less its derived fields (`state`, `latestRun`,
+     * `nextOccurrence`, `vmsKeptUntil`) and `launch.userData`.
+     */
+    data: {
+        [key: string]: unknown;
+    };
+};
+
+export type ScheduleEventListDto = {
+    /**
+     * Items matching the filters, all pages together.
+     */
+    total: number;
+    limit: number;
+    offset: number;
+    items: Array<ScheduleEventDto>;
+};
+
 export type ScheduleListDto = {
     /**
      * Items matching the filters, all pages together.
@@ -1637,9 +1675,6 @@ export type WebhookDto = {
     updatedAt: string;
 };
 
-/**
- * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
- */
 export const WebhookEventType = {
     PEAK_SCHEDULE_CREATED: 'peak.schedule.created',
     PEAK_SCHEDULE_UPDATED: 'peak.schedule.updated',
@@ -1652,9 +1687,6 @@ export const WebhookEventType = {
     PEAK_RUN_COMPLETED: 'peak.run.completed'
 } as const;
 
-/**
- * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
- */
 export type WebhookEventType = typeof WebhookEventType[keyof typeof WebhookEventType];
 
 export type WebhookListDto = {
@@ -2795,6 +2827,73 @@ export type RenewDelegationResponses = {
 };
 
 export type RenewDelegationResponse = RenewDelegationResponses[keyof RenewDelegationResponses];
+
+export type ListEventsData = {
+    body?: never;
+    path: {
+        /**
+         * The schedule's id.
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Page size (1-100, default 20).
+         */
+        limit?: number;
+        /**
+         * Items to skip (default 0).
+         */
+        offset?: number;
+        /**
+         * Only events of this type.
+         */
+        type?: WebhookEventType;
+    };
+    url: '/v1/schedules/{id}/events';
+};
+
+export type ListEventsErrors = {
+    /**
+     * Invalid input: `errors` names each field and the reason.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role this operation needs, or its scope is not accepted.
+     */
+    403: ApiErrorDto;
+    /**
+     * Neither a schedule with this id nor any kept event of one.
+     */
+    404: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * Keystone or the database cannot be reached; try again later.
+     */
+    503: ApiErrorDto;
+};
+
+export type ListEventsError = ListEventsErrors[keyof ListEventsErrors];
+
+export type ListEventsResponses = {
+    /**
+     * One page of the events of the schedule, newest first, with its total.
+     */
+    200: ScheduleEventListDto;
+};
+
+export type ListEventsResponse = ListEventsResponses[keyof ListEventsResponses];
 
 export type ListOccurrencesData = {
     body?: never;

@@ -13,6 +13,7 @@ import { StopEarly1796600000000 } from './1796600000000-StopEarly';
 import { IdempotencyKeys1796700000000 } from './1796700000000-IdempotencyKeys';
 import { AuditLog1796800000000 } from './1796800000000-AuditLog';
 import { ExpectedShortfall1796850000000 } from './1796850000000-ExpectedShortfall';
+import { EventHistory1796950000000 } from './1796950000000-EventHistory';
 import { Webhooks1796900000000 } from './1796900000000-Webhooks';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
@@ -32,4 +33,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditLog1796800000000,
   ExpectedShortfall1796850000000,
   Webhooks1796900000000,
+  EventHistory1796950000000,
 ];

@@ -16,6 +16,8 @@ import { deleteSchedule } from '../fn/schedules/delete-schedule';
 import { DeleteSchedule$Params } from '../fn/schedules/delete-schedule';
 import { getSchedule } from '../fn/schedules/get-schedule';
 import { GetSchedule$Params } from '../fn/schedules/get-schedule';
+import { listEvents } from '../fn/schedules/list-events';
+import { ListEvents$Params } from '../fn/schedules/list-events';
 import { listOccurrences } from '../fn/schedules/list-occurrences';
 import { ListOccurrences$Params } from '../fn/schedules/list-occurrences';
 import { listRuns } from '../fn/schedules/list-runs';
@@ -31,6 +33,7 @@ import { RunListDto } from '../models/run-list-dto';
 import { SavedScheduleDto } from '../models/saved-schedule-dto';
 import { ScheduleDeletionDto } from '../models/schedule-deletion-dto';
 import { ScheduleDto } from '../models/schedule-dto';
+import { ScheduleEventListDto } from '../models/schedule-event-list-dto';
 import { ScheduleListDto } from '../models/schedule-list-dto';
 import { SchedulePreviewDto } from '../models/schedule-preview-dto';
 import { updateSchedule } from '../fn/schedules/update-schedule';
@@ -253,6 +256,41 @@ export class SchedulesService extends BaseService {
     const resp = this.renewDelegation$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<ScheduleDto>): ScheduleDto => r.body)
+    );
+  }
+
+  /** Path part for operation `listEvents()` */
+  static readonly ListEventsPath = '/v1/schedules/{id}/events';
+
+  /**
+   * List a schedule's events.
+   *
+   * Newest first: what webhooks were (or will be) told about this schedule, `peak.schedule.*` for its changes and `peak.run.*` for its runs, each with the CloudEvents `data` as sent. Like its runs, they outlive the schedule and are kept for `RUN_RETENTION_DAYS` (default 90), whether or not a webhook received them. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listEvents()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listEvents$Response(params: ListEvents$Params, context?: HttpContext): Observable<StrictHttpResponse<ScheduleEventListDto>> {
+    const obs = listEvents(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * List a schedule's events.
+   *
+   * Newest first: what webhooks were (or will be) told about this schedule, `peak.schedule.*` for its changes and `peak.run.*` for its runs, each with the CloudEvents `data` as sent. Like its runs, they outlive the schedule and are kept for `RUN_RETENTION_DAYS` (default 90), whether or not a webhook received them. Needs a project-scoped Keystone token with a read role on its project (`AUTH_READ_ROLES`, default reader, member or admin), or a cloud admin.
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listEvents$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listEvents(params: ListEvents$Params, context?: HttpContext): Observable<ScheduleEventListDto> {
+    const resp = this.listEvents$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<ScheduleEventListDto>): ScheduleEventListDto => r.body)
     );
   }
 
