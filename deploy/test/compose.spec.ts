@@ -90,8 +90,9 @@ describe('docker-compose.yml', () => {
     expect(api?.healthcheck?.disable).not.toBe(true);
   });
 
-  it('passes METRICS_TOKEN from the environment', () => {
+  it('passes METRICS_TOKEN and WEBHOOK_SECRET_KEY from the environment', () => {
     expect(environment(api)['METRICS_TOKEN']).toMatch(/^\$\{METRICS_TOKEN(:?-[^}]*)?\}$/);
+    expect(environment(api)['WEBHOOK_SECRET_KEY']).toMatch(/^\$\{WEBHOOK_SECRET_KEY(:?-[^}]*)?\}$/);
   });
 
   it('runs the images it builds on read-only root filesystems with a tmpfs on /tmp', () => {

@@ -355,7 +355,7 @@ describe('the Kubernetes manifests', () => {
     const api = named(deployments, 'api');
     const [container] = containersOf(api);
     const env = Object.fromEntries((container?.env ?? []).map((variable) => [variable.name, variable]));
-    for (const name of ['DATABASE_URL', 'METRICS_TOKEN']) expect(env[name]?.valueFrom?.secretKeyRef).toBeDefined();
+    for (const name of ['DATABASE_URL', 'METRICS_TOKEN', 'WEBHOOK_SECRET_KEY']) expect(env[name]?.valueFrom?.secretKeyRef).toBeDefined();
     const configFile =
       named(configMaps, env['OS_CLIENT_CONFIG_FILE']?.valueFrom?.configMapKeyRef?.name ?? '').data?.['OS_CLIENT_CONFIG_FILE'] ?? '';
     const mount = (container?.volumeMounts ?? []).find((each) => configFile.startsWith(`${each.mountPath}/`));
@@ -371,7 +371,7 @@ describe('the Kubernetes manifests', () => {
     expect(clouds.clouds[config['OS_CLOUD'] ?? '']?.auth?.auth_url).toMatch(/^https?:\/\//);
     expect((secret['METRICS_TOKEN'] ?? '').length).toBeGreaterThanOrEqual(16);
     expect(secret['DATABASE_URL']).toMatch(/^postgres(ql)?:\/\//);
-    for (const key of ['DATABASE_URL', 'METRICS_TOKEN', 'clouds.yaml']) expect(secret[key]).toContain('CHANGE-ME');
+    for (const key of ['DATABASE_URL', 'METRICS_TOKEN', 'WEBHOOK_SECRET_KEY', 'clouds.yaml']) expect(secret[key]).toContain('CHANGE-ME');
   });
 
   it('trust as proxies a list of addresses or CIDRs, never everyone', () => {

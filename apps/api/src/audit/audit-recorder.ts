@@ -1,4 +1,4 @@
-import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -36,7 +36,7 @@ export function markNotAudited(request: Request): void {
  * log never fails nor slows a request.
  */
 @Injectable()
-export class AuditRecorder {
+export class AuditRecorder implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private readonly pending = new Set<Promise<void>>();
 
@@ -88,6 +88,11 @@ export class AuditRecorder {
   /** Resolves once every record of answered requests is written (tests, shutdown). */
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Records of answered requests are written before the database closes (it closes in the shutdown hooks after this). */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.flush();
   }
 
   private write(record: AuditRecordEntity): void {

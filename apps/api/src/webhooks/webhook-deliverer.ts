@@ -10,7 +10,8 @@ import type { WebhookEntity } from './entities/webhook.entity';
 import { GIVE_UP_AFTER_MS, parseRetryAfter, retryDelayMs, verdictOf } from './retry-policy';
 import { signatureHeaders } from './signature';
 import { webhooksConfig } from './webhooks.config';
-import { sendWebhook } from './webhook-sender';
+import { SecretBox, SecretUnavailableError } from './secret-box';
+import { sendWebhook, type SendResult } from './webhook-sender';
 
 /** What an attempt left: the delivery's new status, when it is due again, and the attempt itself. */
 export interface AttemptOutcome {
@@ -32,16 +33,32 @@ export class WebhookDeliverer {
     private readonly clock: Clock,
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
     private readonly metrics: WebhookMetrics,
+    private readonly secrets: SecretBox,
   ) {}
+
+  private openSecret(webhook: WebhookEntity): string | SecretUnavailableError {
+    try {
+      return this.secrets.open(webhook.secret, webhook.id);
+    } catch (error) {
+      if (error instanceof SecretUnavailableError) return error;
+      throw error;
+    }
+  }
 
   async attempt(delivery: WebhookDeliveryEntity, webhook: WebhookEntity, event: EventRecord): Promise<AttemptOutcome> {
     const sentAt = this.clock.now();
     const body = cloudEventBody(event);
-    const result = await sendWebhook(webhook.url, body, {
-      headers: signatureHeaders(webhook.secret, event.id, Math.floor(sentAt.getTime() / 1000), body),
-      timeoutMs: this.config.timeoutMs,
-      allowPrivate: this.config.allowPrivate,
-    });
+    const secret = this.openSecret(webhook);
+    // A secret no configured key opens: nothing is sent, and the attempt is retried like a receiver that did not
+    // answer (a key put back in time delivers it; otherwise the webhook is disabled after 24 hours, as any failing one).
+    const result: SendResult =
+      typeof secret === 'string'
+        ? await sendWebhook(webhook.url, body, {
+            headers: signatureHeaders(secret, event.id, Math.floor(sentAt.getTime() / 1000), body),
+            timeoutMs: this.config.timeoutMs,
+            allowPrivate: this.config.allowPrivate,
+          })
+        : { statusCode: null, latencyMs: 0, error: secret.message, refused: false };
     const now = this.clock.now();
     const verdict = result.refused ? 'fail' : verdictOf(result.statusCode);
     const attempt: DeliveryAttempt = {

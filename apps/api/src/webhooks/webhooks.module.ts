@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { engineConfig } from '../config/engine.config';
 import { EngineModule } from '../engine/engine.module';
+import { SecretBox } from './secret-box';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookSecretSealer } from './webhook-secret-sealer';
 import { webhooksConfig } from './webhooks.config';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
@@ -15,6 +17,16 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [ConfigModule.forFeature(webhooksConfig), ConfigModule.forFeature(engineConfig), EngineModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookDeliverer, WebhookDispatcher],
+  providers: [
+    WebhooksService,
+    WebhookDeliverer,
+    WebhookDispatcher,
+    WebhookSecretSealer,
+    {
+      provide: SecretBox,
+      useFactory: (config: ConfigType<typeof webhooksConfig>) => new SecretBox(config.secretKey, config.previousSecretKeys),
+      inject: [webhooksConfig.KEY],
+    },
+  ],
 })
 export class WebhooksModule {}

@@ -23,6 +23,7 @@ import type {
 } from './dto/webhook.dto';
 import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
 import { WebhookEntity } from './entities/webhook.entity';
+import { SecretBox } from './secret-box';
 import { newWebhookSecret } from './signature';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { cloudWideNeedsAdmin, malformedUrl, refusedUrl, webhookNotFound, webhookProjectNeeded } from './webhook-errors';
@@ -40,6 +41,7 @@ export class WebhooksService {
     private readonly clock: Clock,
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
     private readonly deliverer: WebhookDeliverer,
+    private readonly secrets: SecretBox,
   ) {}
 
   private get webhooks() {
@@ -64,14 +66,16 @@ export class WebhooksService {
     if (!dto.cloudWide && caller.projectId === null) throw webhookProjectNeeded();
     await this.assertUsableUrl(dto.url);
     const now = this.clock.now();
+    const id = randomUUID();
+    const secret = newWebhookSecret();
     const webhook = Object.assign(new WebhookEntity(), {
-      id: randomUUID(),
+      id,
       projectId: dto.cloudWide ? null : caller.projectId,
       url: dto.url,
       description: dto.description ?? '',
       eventTypes: [...(dto.eventTypes ?? [])],
       scheduleIds: [...(dto.scheduleIds ?? [])],
-      secret: newWebhookSecret(),
+      secret: this.secrets.seal(secret, id),
       enabled: dto.enabled ?? true,
       disabledReason: null,
       failingSince: null,
@@ -82,7 +86,7 @@ export class WebhooksService {
     });
     await this.webhooks.insert(webhook);
     recordChange({ targetType: 'webhook', targetId: webhook.id, before: null, after: webhookAuditFields(webhook) });
-    return { ...mapWebhook(webhook), secret: webhook.secret };
+    return { ...mapWebhook(webhook), secret };
   }
 
   async update(id: string, dto: UpdateWebhookDto, caller: Caller): Promise<WebhookDto> {
@@ -118,7 +122,7 @@ export class WebhooksService {
   async rotateSecret(id: string, caller: Caller): Promise<WebhookSecretDto> {
     await this.find(id, caller);
     const secret = newWebhookSecret();
-    await this.webhooks.update(id, { secret, updatedAt: this.clock.now() });
+    await this.webhooks.update(id, { secret: this.secrets.seal(secret, id), updatedAt: this.clock.now() });
     recordChange({ targetType: 'webhook', targetId: id, before: { secret: MASKED }, after: { secret: `${MASKED} (rotated)` } });
     return { secret };
   }
