@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { metricValue } from './lib/api.mjs';
 import { endpointOf, sequentialCreateAndWait } from './lib/openstack.mjs';
 import { constantRate } from './lib/load.mjs';
-import { cpuSeconds, rssBytes, sampleRss } from './lib/processes.mjs';
+import { writeFileSync } from 'node:fs';
+import { cpuSeconds, freePort, rssBytes, sampleRss, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
 import { max, median, percentile } from './lib/stats.mjs';
 
 const MB = 1_000_000;
@@ -326,6 +327,7 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
   // And autocannon's own rate limit, for comparison with earlier reports (see load.mjs for why it reads higher).
   const cannonAtRate = await runAutocannon({ url, connections: 20, overallRate: 500, headers, duration: THROUGHPUT_SECONDS });
   const rss = sampler.stop();
+  const ceiling = await bareNodeCeiling(ctx, headers);
 
   const summary = (r) => ({ p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average });
   ctx.details.listLoad = {
@@ -355,6 +357,7 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
       latencyMs: summary(cannonAtRate),
     },
     rssBytes: { median: median(rss), max: max(rss), samples: rss.length },
+    ceiling,
   };
   const { cpuPerRequestMs } = ctx.details.listLoad.constantRate;
   const sustained = result.achievedRate >= 500 * 0.97 && failed === 0;
@@ -378,6 +381,14 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
     ),
     row(
       '3',
+      'ceiling ratio: that throughput / a bare node:http server sending the same bytes',
+      '≥ 40 %',
+      `${((cannonRate / ceiling.perSecond) * 100).toFixed(1)} %`,
+      cannonRate / ceiling.perSecond >= 0.4,
+      `bare node:http: ${ceiling.perSecond.toFixed(0)} req/s, p99 ${ceiling.latencyMs.p99} ms (${ceiling.bodyBytes} bytes per answer)`,
+    ),
+    row(
+      '3',
       'the same with autocannon --overallRate 500 (bursts, see below)',
       '',
       `p99 ${cannonAtRate.latency.p99} ms`,
@@ -386,6 +397,36 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
     ),
     row('4', memoryFigure, '', fmtMb(max(rss)), null, `median ${fmtMb(median(rss))}; idle now ${fmtMb(rssBytes(ctx.apiProc.child.pid))}`),
   ];
+}
+
+/**
+ * The ceiling: the same autocannon run (20 connections, THROUGHPUT_SECONDS) against a bare node:http server in its own
+ * process answering every request with the bytes the API just answered, from memory.
+ */
+async function bareNodeCeiling(ctx, headers) {
+  const res = await fetch(`${ctx.api.baseUrl}/v1/schedules?limit=50`, { headers });
+  const body = Buffer.from(await res.arrayBuffer());
+  const bodyFile = `${ctx.artifacts}/ceiling-body.json`;
+  writeFileSync(bodyFile, body);
+  const port = await freePort();
+  const proc = startNode('ceiling', 'tools/bench/lib/ceiling-server.mjs', { ...process.env, CEILING_PORT: String(port), CEILING_BODY_FILE: bodyFile }, `${ctx.artifacts}/ceiling.log`);
+  try {
+    const url = `http://127.0.0.1:${port}/v1/schedules?limit=50`;
+    await waitForHttp(proc, url, { timeoutMs: 10_000 });
+    ctx.log(`scale: the ceiling, a bare node:http server with the same ${body.length} bytes, autocannon 20 connections, ${THROUGHPUT_SECONDS} s`);
+    const result = await runAutocannon({ url, connections: 20, headers, duration: THROUGHPUT_SECONDS });
+    return {
+      bodyBytes: body.length,
+      connections: 20,
+      seconds: result.duration,
+      requests: result.requests.total,
+      perSecond: result.requests.total / result.duration,
+      failed: result.errors + result.timeouts + result.non2xx,
+      latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    };
+  } finally {
+    await stopProcess(proc);
+  }
 }
 
 function runAutocannon(options) {
