@@ -154,7 +154,17 @@ async function main() {
   // The API will require a Keystone token on /v1 (issue 9); the benchmark sends one from the start.
   const keystone = await keystoneLogin(`${simUrl}/identity/v3`);
   const refs = await pickBootReferences(keystone.catalog, keystone.token);
-  const ctx = { options, log, sim: simControl, keystone, refs, api: new ApiClient(apiUrl, keystone.token), apiProc: api, artifacts: ARTIFACTS, details: {} };
+  const ctx = {
+    options,
+    log,
+    sim: simControl,
+    keystone,
+    refs,
+    api: new ApiClient(apiUrl, keystone.token),
+    apiProc: api,
+    artifacts: ARTIFACTS,
+    details: {},
+  };
   // The PostgreSQL server processes serving the API's connections (to count their CPU during a load run).
   ctx.databaseBackends = () =>
     postgres.withClient(adminUrl, async (c) =>

@@ -409,11 +409,18 @@ async function bareNodeCeiling(ctx, headers) {
   const bodyFile = `${ctx.artifacts}/ceiling-body.json`;
   writeFileSync(bodyFile, body);
   const port = await freePort();
-  const proc = startNode('ceiling', 'tools/bench/lib/ceiling-server.mjs', { ...process.env, CEILING_PORT: String(port), CEILING_BODY_FILE: bodyFile }, `${ctx.artifacts}/ceiling.log`);
+  const proc = startNode(
+    'ceiling',
+    'tools/bench/lib/ceiling-server.mjs',
+    { ...process.env, CEILING_PORT: String(port), CEILING_BODY_FILE: bodyFile },
+    `${ctx.artifacts}/ceiling.log`,
+  );
   try {
     const url = `http://127.0.0.1:${port}/v1/schedules?limit=50`;
     await waitForHttp(proc, url, { timeoutMs: 10_000 });
-    ctx.log(`scale: the ceiling, a bare node:http server with the same ${body.length} bytes, autocannon 20 connections, ${THROUGHPUT_SECONDS} s`);
+    ctx.log(
+      `scale: the ceiling, a bare node:http server with the same ${body.length} bytes, autocannon 20 connections, ${THROUGHPUT_SECONDS} s`,
+    );
     const result = await runAutocannon({ url, connections: 20, headers, duration: THROUGHPUT_SECONDS });
     return {
       bodyBytes: body.length,

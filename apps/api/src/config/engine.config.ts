@@ -34,6 +34,11 @@ export const engineConfig = defineConfig('engine', (env) => ({
   /** A VM still in BUILD after this long is treated as failed and replaced. */
   buildTimeoutMs: env.int('ENGINE_BUILD_TIMEOUT_MS', 600_000, { min: 1000 }),
   /**
+   * A run still removing VMs this many minutes after its teardown began is announced as `peak.run.teardown_failed`
+   * (once; the engine keeps deleting, and the run ends as usual when the last VM is gone).
+   */
+  teardownAlertMinutes: env.int('TEARDOWN_ALERT_MINUTES', 15, { min: 1 }),
+  /**
    * Finished runs (and their VMs) are kept this many days after their window ended, then pruned by the leader;
    * a deleted schedule's history stays readable until then. Live runs are never pruned.
    */

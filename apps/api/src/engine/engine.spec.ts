@@ -373,12 +373,39 @@ describe(EngineService.name, () => {
     const [during] = await runsOf(schedule.id);
     expect(during?.state).toBe('tearing-down');
     expect(during?.lastErrorMessage).toMatch(/Could not delete server .*Nova is having a bad minute/);
+    expect(during?.teardownOverdueAt).toBeNull();
     const metrics = (await kit.http().get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/peak_engine_delete_failures_total [1-9]/);
+
+    // Still failing 15 minutes (TEARDOWN_ALERT_MINUTES) into the teardown: announced once, however many passes follow.
+    const announced = async () =>
+      (
+        (await kit.app
+          .get(DataSource)
+          .query(`SELECT type, data->>'state' AS state FROM event WHERE subject = $1 ORDER BY seq`, [schedule.id])) as {
+          type: string;
+          state: string;
+        }[]
+      ).filter((e) => e.type !== 'peak.schedule.created');
+    kit.clock.set(new Date((during?.endedAt as Date).getTime() + 15 * 60_000 - 1000));
+    await sut.runPassNow();
+    expect((await runsOf(schedule.id))[0]?.teardownOverdueAt).toBeNull();
+    kit.clock.advance(1000);
+    for (let pass = 0; pass < 3; pass++) await sut.runPassNow();
+    const [overdue] = await runsOf(schedule.id);
+    expect(overdue?.state).toBe('tearing-down');
+    expect(overdue?.teardownOverdueAt?.getTime()).toBe((during?.endedAt as Date).getTime() + 15 * 60_000);
+    expect((await announced()).filter((e) => e.type === 'peak.run.teardown_failed')).toEqual([
+      { type: 'peak.run.teardown_failed', state: 'tearing-down' },
+    ]);
 
     await kit.sim.control.removeFault(outage.id);
     await settle(async () => (await runsOf(schedule.id))[0]?.state === 'completed', 'completed once Nova recovers', 60_000);
     expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
+    // (How the window came up is not this test's: the last two announcements are the overdue teardown and its end.)
+    const types = (await announced()).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['peak.run.teardown_failed', 'peak.run.completed']);
+    expect(types.filter((type) => type === 'peak.run.teardown_failed')).toHaveLength(1);
   });
 
   it('fails no building VM when the wall clock steps 15 minutes forward, and records a window it stepped over as missed', async () => {

@@ -74,6 +74,7 @@ function run(id: string, scheduleId: string, count: number, fields: Partial<RunR
     readyAt: null,
     endedAt: null,
     tornDownAt: null,
+    teardownOverdueAt: null,
     shortfallReason: null,
     lastErrorMessage: null,
     lastErrorRequestId: null,

@@ -47,6 +47,8 @@ export interface RunRecord {
   readyAt: Date | null;
   endedAt: Date | null;
   tornDownAt: Date | null;
+  /** When the teardown was announced as late (see `markOverdueTeardown`). */
+  teardownOverdueAt: Date | null;
   shortfallReason: ShortfallReason | null;
   lastErrorMessage: string | null;
   lastErrorRequestId: string | null;
@@ -408,6 +410,17 @@ export function settleRun(original: RunRecord, owned: readonly Server[], kept: b
     if (run.state === 'active' && !run.readyAt) run.readyAt = now;
   }
   return { run, closed: false };
+}
+
+/**
+ * A run still tearing down `alertMs` after its teardown began is overdue: stamped once (its save announces
+ * `peak.run.teardown_failed`). Returns whether it was stamped now.
+ */
+export function markOverdueTeardown(run: RunRecord, now: Date, alertMs: number): boolean {
+  if (run.state !== 'tearing-down' || run.teardownOverdueAt !== null || run.endedAt === null) return false;
+  if (now.getTime() - run.endedAt.getTime() < alertMs) return false;
+  run.teardownOverdueAt = now;
+  return true;
 }
 
 /**

@@ -18,7 +18,17 @@ import { RunExecutor, type LeaseGuard } from './executor';
 import { isVisibleTo, OWNER_TAG, ownershipOf } from './ownership';
 import { missedWindows } from './missed-windows';
 import { emptyReport, finishReport, type PassReport, type ProjectRef } from './pass-report';
-import { dueWindows, groupByRun, isKept, newSlot, plan, settleRun, type DesiredWindow, type RunRecord } from './planner';
+import {
+  dueWindows,
+  groupByRun,
+  isKept,
+  markOverdueTeardown,
+  newSlot,
+  plan,
+  settleRun,
+  type DesiredWindow,
+  type RunRecord,
+} from './planner';
 
 /**
  * One reconciliation pass, level-triggered like a Kubernetes controller: observe (the windows schedules want
@@ -94,6 +104,12 @@ export class ReconcilerService {
         isKept(before, desired),
         now,
       );
+      if (!closed && markOverdueTeardown(run, now, this.config.teardownAlertMinutes * 60_000)) {
+        const left = (serversByRun.get(run.id) ?? []).length;
+        this.logger.warn(
+          `Run ${run.id} of schedule ${run.scheduleId}: ${left} VM(s) still in the cloud ${this.config.teardownAlertMinutes} minutes into its teardown`,
+        );
+      }
       await this.executor.save(run, closed, now);
       this.describe(before, run, closed, now, report);
     }
@@ -173,6 +189,7 @@ export class ReconcilerService {
           readyAt: null,
           endedAt: null,
           tornDownAt: null,
+          teardownOverdueAt: null,
           state: 'provisioning',
           latenessSeconds: Math.max(0, Math.round((now.getTime() - want.provisionAt.getTime()) / 1000)),
           lastErrorMessage: null,

@@ -8,6 +8,7 @@ export const RUN_EVENT_TYPES = [
   'peak.run.failed',
   'peak.run.missed',
   'peak.run.completed',
+  'peak.run.teardown_failed',
 ] as const;
 /** Every type a webhook may subscribe to. */
 export const EVENT_TYPES = [...SCHEDULE_EVENT_TYPES, ...RUN_EVENT_TYPES] as const;

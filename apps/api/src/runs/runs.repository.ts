@@ -5,7 +5,7 @@ import { RunVmEntity } from './entities/run-vm.entity';
 import { RunEntity } from './entities/run.entity';
 import { LIVE_STATES_SQL, STATES_WITH_VMS_SQL } from './latest-run.sql';
 import { FINAL_RUN_STATES, LIVE_RUN_STATES, type RunState } from './run-lifecycle';
-import { runEventType } from '../events/event-types';
+import { runEventType, type RunEventType } from '../events/event-types';
 import { appendEvents, type NewEvent } from '../events/outbox';
 import { mapRun } from '../schedules/schedule.mappers';
 
@@ -21,22 +21,24 @@ interface ScheduleLabel {
   project_id: string | null;
 }
 
+/** An event about a run, with the run as the API shows it. */
+function runEvent(type: RunEventType, run: RunEntity, vms: readonly RunVmEntity[], time: Date): NewEvent {
+  return {
+    type,
+    subject: run.scheduleId,
+    projectId: run.projectId,
+    time,
+    data: mapRun(
+      run,
+      [...vms].sort((a, b) => a.slot - b.slot),
+    ),
+  };
+}
+
 /** The event a run announces in its current state (none for some states: see `runEventType`). */
 function runEvents(run: RunEntity, vms: readonly RunVmEntity[], time: Date): NewEvent[] {
   const type = runEventType(run.state);
-  if (!type) return [];
-  return [
-    {
-      type,
-      subject: run.scheduleId,
-      projectId: run.projectId,
-      time,
-      data: mapRun(
-        run,
-        [...vms].sort((a, b) => a.slot - b.slot),
-      ),
-    },
-  ];
+  return type ? [runEvent(type, run, vms, time)] : [];
 }
 
 /**
@@ -217,14 +219,25 @@ export class RunsRepository {
       ...changes
     } = run as RunChanges & Partial<Pick<RunEntity, StopFields>>;
     await this.dataSource.transaction(async (tx) => {
-      // The state before, under the row lock: a change of state is announced (outbox) in this same transaction.
-      const before: { state: RunState }[] = await tx.query(`SELECT state FROM run WHERE id = $1 FOR UPDATE`, [id]);
+      // The row before, under its lock: a change of state, or a teardown found overdue, is announced (outbox) in this
+      // same transaction.
+      const before: { state: RunState; overdue: Date | null }[] = await tx.query(
+        `SELECT state, teardown_overdue_at AS overdue FROM run WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
       await tx.getRepository(RunEntity).update(id, changes);
       if (vms.length > 0) await tx.getRepository(RunVmEntity).save(vms.map((vm) => ({ ...vm })));
-      if (before.length === 0 || changes.state === undefined || changes.state === before[0].state) return;
+      if (before.length === 0) return;
+      const stateChanged = changes.state !== undefined && changes.state !== before[0].state;
+      const overdueNow = changes.teardownOverdueAt != null && before[0].overdue === null;
+      if (!stateChanged && !overdueNow) return;
       const saved = await tx.getRepository(RunEntity).findOneByOrFail({ id });
       const slots = await tx.getRepository(RunVmEntity).find({ where: { runId: id }, order: { slot: 'ASC' } });
-      await appendEvents(tx, runEvents(saved, slots, changes.updatedAt ?? saved.updatedAt));
+      const time = changes.updatedAt ?? saved.updatedAt;
+      await appendEvents(tx, [
+        ...(overdueNow ? [runEvent('peak.run.teardown_failed', saved, slots, time)] : []),
+        ...(stateChanged ? runEvents(saved, slots, time) : []),
+      ]);
     });
   }
 

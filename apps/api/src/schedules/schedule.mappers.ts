@@ -166,6 +166,7 @@ export function mapRun(run: RunEntity, vms: readonly RunVmEntity[]): RunDto {
     readyAt: isoOrNull(run.readyAt),
     endedAt: isoOrNull(run.endedAt),
     tornDownAt: isoOrNull(run.tornDownAt),
+    teardownOverdueAt: isoOrNull(run.teardownOverdueAt),
     latenessSeconds: run.latenessSeconds,
     desiredCount: run.desiredCount,
     expectedShortfall: run.expectedShortfall ? run.expectedShortfall.map((c) => ({ ...c, schedules: [...c.schedules] })) : null,

@@ -509,6 +509,7 @@ describe(`${SchedulesService.name} through /v1/schedules`, () => {
         'DELETE /v1/schedules/{id}': 'deleteSchedule',
         'GET /v1/schedules/{id}/occurrences': 'listOccurrences',
         'GET /v1/schedules/{id}/runs': 'listRuns',
+        'GET /v1/schedules/{id}/events': 'listEvents',
         'POST /v1/schedules/{id}/delegation': 'renewDelegation',
       });
       for (const { op } of operations) {

@@ -39,7 +39,16 @@ import { listScope, projectScopeNeeded, sees, type Caller } from './caller';
 import { ScheduleDtoCache } from './schedule-dto-cache';
 import { auditScheduleChange } from './schedule-audit';
 import { TrustBroker } from './trust-broker';
-import { compileSchedule, mapOccurrence, mapRun, mapScheduleEvent, mapWindowDto, scheduleTiming, timingOf, windowColumns } from './schedule.mappers';
+import {
+  compileSchedule,
+  mapOccurrence,
+  mapRun,
+  mapScheduleEvent,
+  mapWindowDto,
+  scheduleTiming,
+  timingOf,
+  windowColumns,
+} from './schedule.mappers';
 import { ScheduleListCache, serialize, type SerializedPage } from './schedule-list-cache';
 import { cursorAt, SchedulesRepository, ScheduleView } from './schedules.repository';
 

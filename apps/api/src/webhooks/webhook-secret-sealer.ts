@@ -22,7 +22,8 @@ export class WebhookSecretSealer implements OnApplicationBootstrap {
     const rows = await this.dataSource.getRepository(WebhookEntity).find({ select: { id: true, secret: true } });
     if (!this.secrets.sealing) {
       const sealed = rows.filter((row) => SecretBox.isSealed(row.secret)).length;
-      if (sealed > 0) this.logger.error(`${sealed} webhook secret(s) are sealed but WEBHOOK_SECRET_KEY is not set: their deliveries cannot be signed`);
+      if (sealed > 0)
+        this.logger.error(`${sealed} webhook secret(s) are sealed but WEBHOOK_SECRET_KEY is not set: their deliveries cannot be signed`);
       else if (rows.length > 0) this.logger.warn('Webhook secrets are stored in clear: set WEBHOOK_SECRET_KEY to seal them');
       return;
     }

@@ -135,7 +135,10 @@ describe('webhook secrets at rest', () => {
       process.env['WEBHOOK_SECRET_KEY_PREVIOUS'] = `${k2}, ${k1}`;
       expect(webhooksConfig().previousSecretKeys).toEqual([Buffer.from(k2, 'hex'), Buffer.from(k1, 'base64')]);
     } finally {
-      for (const [name, value] of [['WEBHOOK_SECRET_KEY', saved.current], ['WEBHOOK_SECRET_KEY_PREVIOUS', saved.previous]] as const) {
+      for (const [name, value] of [
+        ['WEBHOOK_SECRET_KEY', saved.current],
+        ['WEBHOOK_SECRET_KEY_PREVIOUS', saved.previous],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

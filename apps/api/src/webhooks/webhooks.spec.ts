@@ -230,7 +230,11 @@ describe('webhooks', () => {
     // The schedule's history lists the same events, newest first, with what was sent.
     const history = (await kit.http().get(`/v1/schedules/${scheduleId}/events`).expect(200)).body as ScheduleEventListDto;
     expect(history.total).toBe(4);
-    expect(history.items.map((e) => e.id)).toEqual(about().map((r) => r.event.id).reverse());
+    expect(history.items.map((e) => e.id)).toEqual(
+      about()
+        .map((r) => r.event.id)
+        .reverse(),
+    );
     const run = await kit.app.get(DataSource).getRepository(RunEntity).findOneByOrFail({ scheduleId });
     expect(history.items.map((e) => [e.type, e.runId, e.runState])).toEqual([
       ['peak.run.completed', run.id, 'completed'],

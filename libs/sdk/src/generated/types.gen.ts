@@ -293,7 +293,7 @@ export type CreatedWebhookDto = {
     url: string;
     description: string;
     /**
-     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed|teardown_failed`.
      */
     eventTypes: Array<WebhookEventType>;
     /**
@@ -386,7 +386,7 @@ export type CreateWebhookDto = {
      */
     description?: string;
     /**
-     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed|teardown_failed`.
      */
     eventTypes?: Array<WebhookEventType>;
     /**
@@ -940,6 +940,11 @@ export type RunDto = {
      * When the last VM was gone.
      */
     tornDownAt: string | null;
+    /**
+     * When the teardown was announced as failing (`peak.run.teardown_failed`): VMs were still in the cloud
+     * `TEARDOWN_ALERT_MINUTES` (15) after it began. The engine keeps deleting them; null while on time.
+     */
+    teardownOverdueAt: string | null;
     /**
      * Seconds provisioning began after `provisionAt`.
      */
@@ -1548,7 +1553,7 @@ export type UpdateWebhookDto = {
      */
     description?: string;
     /**
-     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed|teardown_failed`.
      */
     eventTypes?: Array<WebhookEventType>;
     /**
@@ -1651,7 +1656,7 @@ export type WebhookDto = {
     url: string;
     description: string;
     /**
-     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+     * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed|teardown_failed`.
      */
     eventTypes: Array<WebhookEventType>;
     /**
@@ -1684,7 +1689,8 @@ export const WebhookEventType = {
     PEAK_RUN_DEGRADED: 'peak.run.degraded',
     PEAK_RUN_FAILED: 'peak.run.failed',
     PEAK_RUN_MISSED: 'peak.run.missed',
-    PEAK_RUN_COMPLETED: 'peak.run.completed'
+    PEAK_RUN_COMPLETED: 'peak.run.completed',
+    PEAK_RUN_TEARDOWN_FAILED: 'peak.run.teardown_failed'
 } as const;
 
 export type WebhookEventType = typeof WebhookEventType[keyof typeof WebhookEventType];

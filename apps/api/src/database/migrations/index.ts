@@ -14,6 +14,7 @@ import { IdempotencyKeys1796700000000 } from './1796700000000-IdempotencyKeys';
 import { AuditLog1796800000000 } from './1796800000000-AuditLog';
 import { ExpectedShortfall1796850000000 } from './1796850000000-ExpectedShortfall';
 import { EventHistory1796950000000 } from './1796950000000-EventHistory';
+import { TeardownOverdue1797000000000 } from './1797000000000-TeardownOverdue';
 import { Webhooks1796900000000 } from './1796900000000-Webhooks';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
@@ -34,4 +35,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ExpectedShortfall1796850000000,
   Webhooks1796900000000,
   EventHistory1796950000000,
+  TeardownOverdue1797000000000,
 ];

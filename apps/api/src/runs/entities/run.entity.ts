@@ -77,6 +77,10 @@ export class RunEntity {
   @Column({ type: 'timestamptz', name: 'torn_down_at', nullable: true })
   tornDownAt!: Date | null;
 
+  /** When the teardown was announced as failing (`peak.run.teardown_failed`): VMs left TEARDOWN_ALERT_MINUTES after it began. */
+  @Column({ type: 'timestamptz', name: 'teardown_overdue_at', nullable: true })
+  teardownOverdueAt!: Date | null;
+
   @Index('IDX_run_state')
   @Column({ type: 'text', default: 'pending' })
   state!: RunState;

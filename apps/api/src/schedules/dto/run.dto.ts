@@ -153,6 +153,13 @@ export class RunDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
   tornDownAt!: string | null;
 
+  /**
+   * When the teardown was announced as failing (`peak.run.teardown_failed`): VMs were still in the cloud
+   * `TEARDOWN_ALERT_MINUTES` (15) after it began. The engine keeps deleting them; null while on time.
+   */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
+  teardownOverdueAt!: string | null;
+
   /** Seconds provisioning began after `provisionAt`. */
   @ApiProperty({ nullable: true, type: 'integer', example: 1 })
   latenessSeconds!: number | null;

@@ -64,6 +64,7 @@ function run(scheduleId: string, windowStart: string): RunEntity {
     readyAt: null,
     endedAt: null,
     tornDownAt: null,
+    teardownOverdueAt: null,
     state: 'provisioning',
     latenessSeconds: 2,
     lastErrorMessage: null,

@@ -109,6 +109,7 @@ export async function insertRun(
     readyAt: null,
     endedAt: null,
     tornDownAt: null,
+    teardownOverdueAt: null,
     state: run.state,
     latenessSeconds: 0,
     lastErrorMessage: run.state === 'failed' ? 'Quota exceeded for instances' : null,

@@ -6,7 +6,7 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/webhook-deli
 
 const EVENT_TYPES_DOC =
   'Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, ' +
-  '`peak.run.provisioning|ready|degraded|failed|missed|completed`.';
+  '`peak.run.provisioning|ready|degraded|failed|missed|completed|teardown_failed`.';
 
 /** A webhook to create. */
 export class CreateWebhookDto {

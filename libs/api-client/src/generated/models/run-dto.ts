@@ -82,6 +82,12 @@ export interface RunDto {
 }) | null;
 
   /**
+   * When the teardown was announced as failing (`peak.run.teardown_failed`): VMs were still in the cloud
+   * `TEARDOWN_ALERT_MINUTES` (15) after it began. The engine keeps deleting them; null while on time.
+   */
+  teardownOverdueAt: string | null;
+
+  /**
    * When the last VM was gone.
    */
   tornDownAt: string | null;

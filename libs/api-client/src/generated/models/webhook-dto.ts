@@ -18,7 +18,7 @@ export interface WebhookDto {
   enabled: boolean;
 
   /**
-   * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed`.
+   * Event types it receives (all when empty or left out): `peak.schedule.created|updated|deleted`, `peak.run.provisioning|ready|degraded|failed|missed|completed|teardown_failed`.
    */
   eventTypes: Array<WebhookEventType>;
 

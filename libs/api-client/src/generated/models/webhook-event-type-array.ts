@@ -15,5 +15,6 @@ export const WEBHOOK_EVENT_TYPE: WebhookEventType[] = [
   'peak.run.degraded',
   'peak.run.failed',
   'peak.run.missed',
-  'peak.run.completed'
+  'peak.run.completed',
+  'peak.run.teardown_failed'
 ];

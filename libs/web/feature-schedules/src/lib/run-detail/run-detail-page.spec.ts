@@ -23,6 +23,7 @@ const aRun = (overrides: Partial<RunDto> = {}): RunDto => ({
   readyAt: null,
   endedAt: '2026-12-01T09:00:02Z',
   tornDownAt: '2026-12-01T09:01:10Z',
+  teardownOverdueAt: null,
   latenessSeconds: 125,
   desiredCount: 2,
   stoppedAt: null,
@@ -131,6 +132,21 @@ describe(RunDetailPage.name, () => {
 
     expect(root.querySelector('peak-page-header peak-state-chip')?.textContent).toContain('Stopped');
     expect(root.querySelector('dd.stopped')?.textContent?.trim()).toBe('Tue, Dec 1, 2026, 09:30 AM GMT+1, by bob');
+    // Its teardown was on time: nothing said of it.
+    expect(root.querySelector('dd.teardown-overdue')).toBeNull();
+    fixture.destroy();
+  });
+
+  it('says when a teardown became overdue', async () => {
+    const fixture = await render();
+    http.expectOne('/v1/schedules/s-1').flush(aSchedule({ id: 's-1' }));
+    const late = aRun({ state: 'tearing-down', tornDownAt: null, teardownOverdueAt: '2026-12-01T08:15:02Z' });
+    (await runsRequest()).flush({ items: [late], total: 1, limit: 100, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    expect(root.querySelector('dd.teardown-overdue')?.textContent?.trim()).toBe(
+      'VMs were still in the cloud at Tue, Dec 1, 2026, 09:15 AM GMT+1; the engine keeps deleting them',
+    );
     fixture.destroy();
   });
 

@@ -26,6 +26,7 @@ const run = (overrides: Partial<RunDto>): RunDto => ({
   readyAt: null,
   endedAt: null,
   tornDownAt: null,
+  teardownOverdueAt: null,
   latenessSeconds: 1,
   desiredCount: 3,
   stoppedAt: null,
