@@ -1,14 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { MatIconModule } from '@angular/material/icon';
-import type { CapacityCheckDto, CapacityResource } from '@peak/api-client';
+import type { CapacityCheckDto } from '@peak/api-client';
 import { formatInZone, offsetLabel } from '@peak/web/util';
-
-const RESOURCE_NAMES: Readonly<Record<CapacityResource, { readonly name: string; readonly unit: string }>> = {
-  instances: { name: 'VMs', unit: '' },
-  vcpus: { name: 'vCPUs', unit: '' },
-  ramMb: { name: 'RAM', unit: ' MB' },
-  volumeGb: { name: 'Boot volumes', unit: ' GiB' },
-};
+import { CAPACITY_RESOURCE_TEXT } from '../shared/schedule-text';
 
 /**
  * Whether the schedule being edited fits the project's quota beside its other enabled schedules, as the preview
@@ -75,7 +69,7 @@ export class CapacityFit {
 
   protected readonly conflicts = computed(() =>
     this.capacity().conflicts.map((c) => {
-      const { name, unit } = RESOURCE_NAMES[c.resource];
+      const { name, unit } = CAPACITY_RESOURCE_TEXT[c.resource];
       const schedules = c.schedules.map((s) => s.name).join(', ');
       return `${name}: ${c.needed}${unit} needed, ${c.available}${unit} available, from ${this.format(c.from)} to ${this.format(c.to)} (${schedules})`;
     }),

@@ -1,4 +1,12 @@
-import { OnceWindowDto, RecurringWindowDto, RunState, ScheduleDto, ScheduleState, ShortfallReason } from '@peak/api-client';
+import {
+  CapacityResource,
+  OnceWindowDto,
+  RecurringWindowDto,
+  RunState,
+  ScheduleDto,
+  ScheduleState,
+  ShortfallReason,
+} from '@peak/api-client';
 import { describeCron, formatInZone, formatTimeInZone, offsetLabel, wallTimeAt } from '@peak/web/util';
 
 /**
@@ -42,6 +50,14 @@ export const SHORTFALL_TEXT: Readonly<Record<ShortfallReason, string>> = {
   cloud_error: 'cloud error',
   attempts_exhausted: 'create attempts used up',
   window_ended: 'window ended first',
+};
+
+/** A quota resource in words, with the unit its amounts are in. */
+export const CAPACITY_RESOURCE_TEXT: Readonly<Record<CapacityResource, { readonly name: string; readonly unit: string }>> = {
+  instances: { name: 'VMs', unit: '' },
+  vcpus: { name: 'vCPUs', unit: '' },
+  ramMb: { name: 'RAM', unit: ' MB' },
+  volumeGb: { name: 'Boot volumes', unit: ' GiB' },
 };
 
 /**
