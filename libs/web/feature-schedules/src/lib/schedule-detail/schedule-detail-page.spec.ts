@@ -3,8 +3,8 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { Title } from '@angular/platform-browser';
 import { provideRouter } from '@angular/router';
-import { RunDto } from '@peak/api-client';
-import { Notifier } from '@peak/web/util';
+import { CapacityConflictDto, RunDto, ScheduleEventDto } from '@peak/api-client';
+import { BROWSER_TIME_ZONE, DisplayZone, Notifier } from '@peak/web/util';
 import { CatalogNames } from '../shared/catalog-names';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
 import { ScheduleSwitcher } from '../shared/schedule-switcher';
@@ -52,6 +52,39 @@ const vm = (name: string, status: string, faultMessage: string | null = null) =>
   deletedAt: null,
 });
 
+const event = (overrides: Partial<ScheduleEventDto>): ScheduleEventDto => ({
+  id: 'ev-1',
+  type: 'peak.schedule.created',
+  time: '2026-12-01T06:50:00Z',
+  runId: null,
+  runState: null,
+  data: {},
+  ...overrides,
+});
+
+/** The newest page of `s-1`'s events, as every poll asks for it. */
+const EVENTS = '/v1/schedules/s-1/events?limit=10';
+
+/** Answers the pending read of the newest events (none by default). */
+function flushEvents(http: HttpTestingController, items: ScheduleEventDto[] = [], total = items.length): void {
+  http.expectOne(EVENTS).flush({ items, total, limit: 10, offset: 0 });
+}
+
+/**
+ * The request to `url` once the page has made it, within `withinMs`: keep that below the poll's 2 s where the request
+ * must come from an action and not from the next poll.
+ */
+async function nextRequest(http: HttpTestingController, url: string, withinMs = 2000) {
+  let requests = http.match(url);
+  for (let i = 0; i < withinMs / 20 && requests.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    requests = http.match(url);
+  }
+  const [request] = requests;
+  if (!request) throw new Error(`no request to ${url}`);
+  return request;
+}
+
 describe(ScheduleDetailPage.name, () => {
   /** The page with its catalog loaded and the first poll of the schedule `s-1` pending. */
   async function render(canWrite?: boolean, clock?: PageClock) {
@@ -98,6 +131,7 @@ describe(ScheduleDetailPage.name, () => {
       limit: 10,
       offset: 0,
     });
+    flushEvents(http);
     await fixture.whenStable();
     http.expectOne('/v1/schedules/s-1/occurrences?count=5').flush({ timeZone: 'Europe/Paris', from: '', occurrences: [] });
     await fixture.whenStable();
@@ -146,6 +180,7 @@ describe(ScheduleDetailPage.name, () => {
       limit: 10,
       offset: 0,
     });
+    flushEvents(http);
     await fixture.whenStable();
     http.expectOne('/v1/schedules/s-1/occurrences?count=5').flush({ timeZone: 'Europe/Paris', from: '', occurrences: [] });
     await fixture.whenStable();
@@ -173,6 +208,7 @@ describe(ScheduleDetailPage.name, () => {
       limit: 10,
       offset: 0,
     });
+    flushEvents(http);
     await fixture.whenStable();
     http.expectOne('/v1/schedules/s-1/occurrences?count=5').flush({ timeZone: 'Europe/Paris', from: '', occurrences: [] });
     await fixture.whenStable();
@@ -193,6 +229,7 @@ describe(ScheduleDetailPage.name, () => {
       limit: 10,
       offset: 0,
     });
+    flushEvents(http);
     await fixture.whenStable();
     const root = fixture.nativeElement as HTMLElement;
 
@@ -209,6 +246,7 @@ describe(ScheduleDetailPage.name, () => {
     const { fixture, http, scheduleRequest } = await render();
     scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'provisioning' }));
     http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [run({ id: 'run-8' })], total: 1, limit: 10, offset: 0 });
+    flushEvents(http);
     await fixture.whenStable();
 
     expect((fixture.nativeElement as HTMLElement).querySelector('.current a.run-details')?.getAttribute('href')).toBe(
@@ -232,6 +270,7 @@ describe(ScheduleDetailPage.name, () => {
     };
     scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'disabled', enabled: false, nextOccurrence: next }));
     http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+    flushEvents(http);
     await fixture.whenStable();
     const root = fixture.nativeElement as HTMLElement;
 
@@ -247,6 +286,7 @@ describe(ScheduleDetailPage.name, () => {
     const { fixture, http, scheduleRequest } = await render(true);
     scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'active', enabled: false, vmsKeptUntil: '2026-12-01T16:00:00Z' }));
     http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+    flushEvents(http);
     await fixture.whenStable();
     const root = fixture.nativeElement as HTMLElement;
 
@@ -276,6 +316,7 @@ describe(ScheduleDetailPage.name, () => {
       }),
     );
     http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+    flushEvents(http);
     await fixture.whenStable();
     const root = fixture.nativeElement as HTMLElement;
 
@@ -291,6 +332,7 @@ describe(ScheduleDetailPage.name, () => {
     const window = { type: 'once' as const, startAt: '2026-12-01T09:00:00+01:00', endAt: '2026-12-01T10:00:00+01:00' };
     scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'active', window, nextOccurrence: null }));
     http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+    flushEvents(http);
     await fixture.whenStable();
     http.expectOne('/v1/schedules/s-1/occurrences?count=5').flush({
       timeZone: 'Europe/Paris',
@@ -357,6 +399,266 @@ describe(ScheduleDetailPage.name, () => {
       'Read-only: your role can view schedules but not change them.',
     );
     fixture.destroy();
+  });
+
+  describe('events', () => {
+    const text = (element: Element | null | undefined) => element?.textContent?.replace(/\s+/g, ' ').trim();
+    const eventsCard = (root: HTMLElement) => root.querySelector('mat-card[aria-labelledby="events-heading"]');
+    /** Each entry of the timeline: its words, when, what else it says, and where its link goes. */
+    const entries = (root: HTMLElement) =>
+      [...(eventsCard(root)?.querySelectorAll('ol.events > li') ?? [])].map((li) => ({
+        label: text(li.querySelector('.label')),
+        when: text(li.querySelector('time')),
+        details: [...li.querySelectorAll('.detail')].map((d) => text(d)),
+        link: li.querySelector('a.event-run')?.getAttribute('href') ?? null,
+      }));
+    const page = (prefix: string, from: number, to: number) =>
+      Array.from({ length: from - to + 1 }, (_, i) =>
+        event({ id: `${prefix}-${from - i}`, time: `2026-12-01T06:${String(from - i).padStart(2, '0')}:00Z` }),
+      );
+
+    it('lists the history newest first in words, with when, what a shortfall was, and a link to each run', async () => {
+      const { fixture, http, scheduleRequest } = await render();
+      scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'idle' }));
+      http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+      const expected: CapacityConflictDto[] = [
+        { resource: 'instances', needed: 5, available: 3, from: '2026-12-01T07:00:00Z', to: '2026-12-01T09:00:00Z', schedules: [] },
+      ];
+      flushEvents(http, [
+        event({
+          id: 'ev-8',
+          type: 'peak.run.completed',
+          time: '2026-12-03T09:00:04Z',
+          runId: 'run-9',
+          runState: 'stopped',
+          data: run({
+            id: 'run-9',
+            state: 'stopped',
+            stoppedBy: { id: 'u-2', name: 'bob' },
+            windowStart: '2026-12-03T07:00:00Z',
+            windowEnd: '2026-12-03T09:00:00Z',
+          }),
+        }),
+        event({
+          id: 'ev-7',
+          type: 'peak.run.completed',
+          time: '2026-12-01T09:00:04Z',
+          runId: 'run-1',
+          runState: 'partial',
+          data: run({ state: 'partial', shortfallReason: 'quota' }),
+        }),
+        event({
+          id: 'ev-6',
+          type: 'peak.run.degraded',
+          time: '2026-12-01T06:56:00Z',
+          runId: 'run-1',
+          runState: 'degraded',
+          data: run({ state: 'degraded', shortfallReason: 'quota' }),
+        }),
+        event({
+          id: 'ev-5',
+          type: 'peak.run.degraded',
+          time: '2026-12-01T06:55:01Z',
+          runId: 'run-1',
+          runState: 'provisioning',
+          data: run({ expectedShortfall: expected }),
+        }),
+        event({
+          id: 'ev-4',
+          type: 'peak.run.provisioning',
+          time: '2026-12-01T06:55:01Z',
+          runId: 'run-1',
+          runState: 'provisioning',
+          data: run({}),
+        }),
+        event({
+          id: 'ev-3',
+          type: 'peak.run.ready',
+          time: '2026-11-30T06:56:30Z',
+          runId: 'run-0',
+          runState: 'active',
+          data: run({ id: 'run-0', state: 'active', windowStart: '2026-11-30T07:00:00Z', windowEnd: '2026-11-30T09:00:00Z' }),
+        }),
+        event({ id: 'ev-2', type: 'peak.schedule.updated', time: '2026-11-20T09:30:00Z', data: { name: 'Weekday mornings' } }),
+        event({ id: 'ev-1', type: 'peak.schedule.created', time: '2026-11-01T08:00:00Z', data: { name: 'Weekday mornings' } }),
+      ]);
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(eventsCard(root)?.querySelector('h2#events-heading')?.textContent).toBe('Events');
+      expect(text(eventsCard(root)?.querySelector('mat-card-subtitle'))).toBe(
+        'What happened to the schedule and its runs, newest first · Europe/Paris',
+      );
+      expect(eventsCard(root)?.querySelector('ol.events')?.getAttribute('aria-label')).toBe('Events, newest first');
+      expect(entries(root)).toEqual([
+        {
+          label: 'Run completed (stopped)',
+          when: 'Thu, Dec 3, 2026, 10:00 AM GMT+1',
+          details: ['Stopped by bob'],
+          link: '/schedules/s-1/runs/run-9',
+        },
+        {
+          label: 'Run completed (partial)',
+          when: 'Tue, Dec 1, 2026, 10:00 AM GMT+1',
+          details: ['Reason: quota'],
+          link: '/schedules/s-1/runs/run-1',
+        },
+        { label: 'Run degraded', when: 'Tue, Dec 1, 2026, 07:56 AM GMT+1', details: ['Reason: quota'], link: '/schedules/s-1/runs/run-1' },
+        {
+          label: 'Run degraded',
+          when: 'Tue, Dec 1, 2026, 07:55 AM GMT+1',
+          details: ['Expected shortfall: VMs: 5 needed, 3 available'],
+          link: '/schedules/s-1/runs/run-1',
+        },
+        { label: 'Run provisioning', when: 'Tue, Dec 1, 2026, 07:55 AM GMT+1', details: [], link: '/schedules/s-1/runs/run-1' },
+        { label: 'Run ready', when: 'Mon, Nov 30, 2026, 07:56 AM GMT+1', details: [], link: '/schedules/s-1/runs/run-0' },
+        { label: 'Schedule updated', when: 'Fri, Nov 20, 2026, 10:30 AM GMT+1', details: [], link: null },
+        { label: 'Schedule created', when: 'Sun, Nov 1, 2026, 09:00 AM GMT+1', details: [], link: null },
+      ]);
+      // The link names the run's window; the time is machine-readable; the icon and colour repeat the words.
+      const ready = eventsCard(root)?.querySelector('li[data-type="peak.run.ready"]');
+      expect(text(ready?.querySelector('a.event-run'))).toBe('Run of Mon, Nov 30, 2026, 08:00 AM – 10:00 AM GMT+1');
+      expect(ready?.querySelector('time')?.getAttribute('datetime')).toBe('2026-11-30T06:56:30Z');
+      expect(ready?.getAttribute('data-tone')).toBe('success');
+      expect(ready?.querySelector('mat-icon')?.getAttribute('aria-hidden')).toBe('true');
+      expect(text(ready?.querySelector('mat-icon'))).toBe('check_circle');
+      const partial = eventsCard(root)?.querySelector('li[data-type="peak.run.completed"]:nth-child(2)');
+      expect([partial?.getAttribute('data-tone'), text(partial?.querySelector('mat-icon'))]).toEqual(['warning', 'rule']);
+      expect(eventsCard(root)?.querySelector('button.show-more')).toBeNull();
+      fixture.destroy();
+    });
+
+    it('shows times in the zone the viewer chose, like the runs', async () => {
+      TestBed.configureTestingModule({ providers: [{ provide: BROWSER_TIME_ZONE, useValue: 'America/New_York' }] });
+      const { fixture, http, scheduleRequest } = await render();
+      TestBed.inject(DisplayZone).set('mine');
+      scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushEvents(http, [event({ time: '2026-12-01T06:50:00Z' })]);
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+
+      expect(entries(root)[0]?.when).toBe('Tue, Dec 1, 2026, 01:50 AM GMT-5');
+      expect(text(eventsCard(root)?.querySelector('mat-card-subtitle'))).toContain('America/New_York');
+      fixture.destroy();
+    });
+
+    it('says when there is no event yet', async () => {
+      const { fixture, http, scheduleRequest } = await render();
+      scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushEvents(http);
+      await fixture.whenStable();
+      const card = eventsCard(fixture.nativeElement as HTMLElement);
+
+      expect(text(card?.querySelector('.no-events'))).toMatch(/^No events yet/);
+      expect(card?.querySelector('ol.events')).toBeNull();
+      expect(card?.querySelector('button.show-more')).toBeNull();
+      fixture.destroy();
+    });
+
+    it('says why the events could not be read, and reads them again on "Try again"', async () => {
+      const { fixture, http, scheduleRequest } = await render();
+      scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      http.expectOne(EVENTS).flush({ message: 'The database is unreachable' }, { status: 503, statusText: 'Service Unavailable' });
+      await fixture.whenStable();
+      const card = () => eventsCard(fixture.nativeElement as HTMLElement);
+
+      expect(text(card()?.querySelector('[role="alert"] span'))).toBe('The events could not be loaded: The database is unreachable');
+      expect(text(card()?.querySelector('[role="alert"] button.retry'))).toBe('Try again');
+      expect(card()?.querySelector('.no-events')).toBeNull();
+      card()?.querySelector<HTMLButtonElement>('[role="alert"] button.retry')?.click();
+      (await nextRequest(http, EVENTS, 300)).flush({ items: [event({})], total: 1, limit: 10, offset: 0 });
+      await fixture.whenStable();
+
+      expect(card()?.querySelector('[role="alert"]')).toBeNull();
+      expect(entries(fixture.nativeElement as HTMLElement).map((e) => e.label)).toEqual(['Schedule created']);
+      fixture.destroy();
+    });
+
+    it('adds the next older page on "Show more", then offers no more', async () => {
+      const { fixture, http, scheduleRequest } = await render();
+      scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushEvents(http, page('ev', 12, 3), 12);
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+      expect(entries(root)).toHaveLength(10);
+      expect(text(eventsCard(root)?.querySelector('.more .count'))).toBe('10 of 12 shown');
+
+      eventsCard(root)?.querySelector<HTMLButtonElement>('button.show-more')?.click();
+      const older = await nextRequest(http, '/v1/schedules/s-1/events?limit=10&offset=10');
+      await fixture.whenStable();
+      expect(eventsCard(root)?.querySelector<HTMLButtonElement>('button.show-more')?.disabled).toBe(true);
+      older.flush({ items: page('ev', 2, 1), total: 12, limit: 10, offset: 10 });
+      await fixture.whenStable();
+
+      expect(entries(root).map((e) => e.when)).toHaveLength(12);
+      expect([...root.querySelectorAll('ol.events > li')].map((li) => li.querySelector('time')?.getAttribute('datetime'))).toEqual(
+        page('ev', 12, 1).map((e) => e.time),
+      );
+      expect(eventsCard(root)?.querySelector('button.show-more')).toBeNull();
+      fixture.destroy();
+    });
+
+    it('says when an older page could not be read, and asks for it again', async () => {
+      const { fixture, http, scheduleRequest } = await render();
+      scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushEvents(http, page('ev', 12, 3), 12);
+      await fixture.whenStable();
+      const card = () => eventsCard(fixture.nativeElement as HTMLElement);
+
+      card()?.querySelector<HTMLButtonElement>('button.show-more')?.click();
+      (await nextRequest(http, '/v1/schedules/s-1/events?limit=10&offset=10')).flush(
+        { message: 'Gateway timeout' },
+        { status: 504, statusText: 'Gateway Timeout' },
+      );
+      await fixture.whenStable();
+      expect(text(card()?.querySelector('.more [role="alert"]'))).toBe('Could not load older events: Gateway timeout');
+      expect(text(card()?.querySelector('button.show-more'))).toBe('Try again');
+      expect(card()?.querySelectorAll('ol.events > li')).toHaveLength(10);
+
+      card()?.querySelector<HTMLButtonElement>('button.show-more')?.click();
+      (await nextRequest(http, '/v1/schedules/s-1/events?limit=10&offset=10')).flush({
+        items: page('ev', 2, 1),
+        total: 12,
+        limit: 10,
+        offset: 10,
+      });
+      await fixture.whenStable();
+      expect(card()?.querySelectorAll('ol.events > li')).toHaveLength(12);
+      expect(card()?.querySelector('[role="alert"]')).toBeNull();
+      fixture.destroy();
+    });
+
+    it('reads the newest events again when the page refreshes its runs, keeping the older ones shown', async () => {
+      const { fixture, http, scheduleRequest } = await render(true);
+      scheduleRequest?.flush(aSchedule({ id: 's-1', delegatedBy: { id: 'u-1', name: 'alice' } }));
+      http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+      flushEvents(http, page('ev', 12, 3), 12);
+      await fixture.whenStable();
+      const root = fixture.nativeElement as HTMLElement;
+      eventsCard(root)?.querySelector<HTMLButtonElement>('button.show-more')?.click();
+      (await nextRequest(http, '/v1/schedules/s-1/events?limit=10&offset=10')).flush({
+        items: page('ev', 2, 1),
+        total: 12,
+        limit: 10,
+        offset: 10,
+      });
+      await fixture.whenStable();
+
+      // Taking over the delegation changes the schedule: the page reads it, its runs and its events again at once.
+      root.querySelector<HTMLButtonElement>('.audit .delegated button.take-over')?.click();
+      http.expectOne('/v1/schedules/s-1/delegation').flush(aSchedule({ id: 's-1', delegatedBy: { id: 'u-2', name: 'bob' } }));
+      const runs = await nextRequest(http, '/v1/schedules/s-1/runs?limit=10', 300);
+      const updated = event({ id: 'ev-13', type: 'peak.schedule.updated', time: '2026-12-01T06:13:00Z' });
+      (await nextRequest(http, EVENTS, 300)).flush({ items: [updated, ...page('ev', 12, 4)], total: 13, limit: 10, offset: 0 });
+      runs.flush({ items: [], total: 0, limit: 10, offset: 0 });
+      await fixture.whenStable();
+
+      const shown = [...root.querySelectorAll('ol.events > li')].map((li) => li.querySelector('time')?.getAttribute('datetime'));
+      expect(shown).toEqual([updated.time, ...page('ev', 12, 1).map((e) => e.time)]);
+      expect(entries(root)[0]?.label).toBe('Schedule updated');
+      expect(eventsCard(root)?.querySelector('button.show-more')).toBeNull();
+      fixture.destroy();
+    });
   });
 
   describe('project and history', () => {

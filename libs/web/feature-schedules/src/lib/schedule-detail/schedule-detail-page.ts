@@ -22,7 +22,7 @@ import {
 } from '@peak/api-client';
 import { EmptyState, Loading, OccurrenceList, PageHeader, StateChip, VmProgress } from '@peak/web/ui';
 import { browserTimeZone, DisplayZone, formatInZone, internalRoutes, Notifier, offsetLabel, pageTitle, WRITE_ACCESS } from '@peak/web/util';
-import { distinctUntilChanged, of, Subject, switchMap } from 'rxjs';
+import { distinctUntilChanged, exhaustMap, map, merge, of, scan, Subject, switchMap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { launchLines } from '../shared/launch-text';
 import { injectNow } from '../shared/page-clock';
@@ -40,10 +40,14 @@ import {
   shortfallText,
 } from '../shared/schedule-text';
 import { RunProblems } from '../shared/run-problems';
+import { ScheduleEvents } from './schedule-events';
+import { EventsAction, NO_EVENTS, reduceEvents } from './schedule-events.model';
 
 /** VMs change state within seconds while a window starts or ends: the page follows them this often. */
 const POLL_MS = 2000;
 const RUNS_SHOWN = 10;
+/** Events per page of the timeline: the newest page is read again on every poll, "Show more" adds older ones. */
+const EVENTS_SHOWN = 10;
 
 /** One schedule: its settings, its next windows, the live state of the current run and the runs before it. */
 @Component({
@@ -63,6 +67,7 @@ const RUNS_SHOWN = 10;
     PageHeader,
     ReadOnlyHint,
     RouterLink,
+    ScheduleEvents,
     StateChip,
     VmProgress,
   ],
@@ -115,6 +120,31 @@ export class ScheduleDetailPage {
   protected readonly runs = toSignal(
     this.id$.pipe(switchMap((id) => pollState(() => this.api.listRuns({ id, limit: RUNS_SHOWN }), POLL_MS, this.refresh$))),
     { initialValue: { status: 'loading' } as LoadState<RunListDto> },
+  );
+
+  private readonly eventsRetry$ = new Subject<void>();
+  /** "Show more": the offset of the next older page of events. */
+  private readonly olderEvents$ = new Subject<number>();
+
+  /**
+   * The schedule's history, newest first: its newest page read with the runs (each poll, each refresh), older pages
+   * added on request.
+   */
+  protected readonly events = toSignal(
+    this.id$.pipe(
+      switchMap((id) =>
+        merge(
+          pollState(() => this.api.listEvents({ id, limit: EVENTS_SHOWN }), POLL_MS, merge(this.refresh$, this.eventsRetry$)).pipe(
+            map((load): EventsAction => ({ kind: 'newest', load })),
+          ),
+          this.olderEvents$.pipe(
+            exhaustMap((offset) => loadState(this.api.listEvents({ id, limit: EVENTS_SHOWN, offset }))),
+            map((load): EventsAction => ({ kind: 'older', load })),
+          ),
+        ).pipe(scan(reduceEvents, NO_EVENTS)),
+      ),
+    ),
+    { initialValue: NO_EVENTS },
   );
 
   /**
@@ -243,6 +273,14 @@ export class ScheduleDetailPage {
       },
       error: (error: unknown) => this.notifier.error(`Could not take over “${schedule.name}”: ${toApiProblem(error).message}`),
     });
+  }
+
+  protected showMoreEvents(): void {
+    this.olderEvents$.next(this.events().items.length);
+  }
+
+  protected retryEvents(): void {
+    this.eventsRetry$.next();
   }
 
   protected remove(schedule: ScheduleDto): void {
