@@ -185,11 +185,14 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
     await page.goto(`${webUrl}/schedules/${schedule.id}`);
     await page.getByRole('heading', { name: 'Scan short peak', level: 1 }).waitFor();
     await page.locator('mat-card.current').getByText('1 / 1 VMs active').waitFor({ timeout: 30_000 });
+    const events = page.getByRole('list', { name: 'Events, newest first' });
+    await events.locator('li[data-type="peak.run.ready"]').waitFor();
     await scan(page, 'a schedule with its window in progress');
 
     const runId = await firstRunId(stack, schedule.id);
     await page.reload();
     await page.getByRole('table', { name: 'Runs' }).locator('peak-state-chip[data-state="completed"]').waitFor();
+    await events.locator('li[data-type="peak.run.completed"]').waitFor();
     await scan(page, 'a schedule after its run');
 
     await page.goto(`${webUrl}/schedules/${schedule.id}/runs/${runId}`);
