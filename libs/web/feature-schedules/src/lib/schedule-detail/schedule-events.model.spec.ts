@@ -84,6 +84,7 @@ describe('schedule events', () => {
       ['peak.run.completed', 'completed', 'Run completed', 'task_alt', 'success'],
       ['peak.run.completed', 'partial', 'Run completed (partial)', 'rule', 'warning'],
       ['peak.run.completed', 'stopped', 'Run completed (stopped)', 'stop_circle', 'neutral'],
+      ['peak.run.teardown_failed', 'tearing-down', 'Teardown overdue', 'running_with_errors', 'error'],
     ])('shows %s (run %s) as “%s”', (type, runState, label, icon, tone) => {
       expect(eventLook({ type, runState: runState as ScheduleEventDto['runState'] })).toEqual({ label, icon, tone });
     });
@@ -120,6 +121,13 @@ describe('schedule events', () => {
       expect(
         eventDetails({ type: 'peak.run.failed', runState: 'failed', data: { lastError: { message: 'No valid host was found' } } }),
       ).toEqual(['Last error: No valid host was found']);
+      expect(
+        eventDetails({
+          type: 'peak.run.teardown_failed',
+          runState: 'tearing-down',
+          data: { lastError: { message: 'Could not delete server 5e1f: Nova 500' } },
+        }),
+      ).toEqual(['Last error: Could not delete server 5e1f: Nova 500']);
     });
 
     it('says nothing it cannot read from the data', () => {

@@ -20,6 +20,7 @@ const EVENT_LOOKS: Readonly<Record<WebhookEventType, EventLook>> = {
   'peak.run.failed': { label: 'Run failed', icon: 'error', tone: 'error' },
   'peak.run.missed': { label: 'Run missed', icon: 'event_busy', tone: 'warning' },
   'peak.run.completed': { label: 'Run completed', icon: 'task_alt', tone: 'success' },
+  'peak.run.teardown_failed': { label: 'Teardown overdue', icon: 'running_with_errors', tone: 'error' },
 };
 
 /** `peak.run.completed` also ends a window short or stopped (its `runState`): the label says which. */
@@ -61,7 +62,8 @@ export function eventDetails(event: Pick<ScheduleEventDto, 'type' | 'runState' |
         if (by) lines.push(`Stopped by ${by}`);
       }
       break;
-    case 'peak.run.failed': {
+    case 'peak.run.failed':
+    case 'peak.run.teardown_failed': {
       const error = messageOf(data['lastError']);
       if (error) lines.push(`Last error: ${error}`);
       break;
