@@ -1,10 +1,11 @@
 import { TestBed } from '@angular/core/testing';
-import { StateChip } from './state-chip';
+import { StateChip, StateLook } from './state-chip';
 
 describe(StateChip.name, () => {
-  async function render(state: string) {
+  async function render(state: string, looks?: Record<string, StateLook>) {
     const fixture = TestBed.createComponent(StateChip);
     fixture.componentRef.setInput('state', state);
+    if (looks) fixture.componentRef.setInput('looks', looks);
     await fixture.whenStable();
     const host = fixture.nativeElement as HTMLElement;
     return {
@@ -35,5 +36,13 @@ describe(StateChip.name, () => {
     const sut = await render('waiting_for_quota');
 
     expect(sut).toMatchObject({ label: 'Waiting for quota', icon: 'help', tone: 'neutral' });
+  });
+
+  it('takes the looks of another kind of state, and still names one it does not know', async () => {
+    const looks = { pending: { label: 'Waiting', icon: 'schedule', tone: 'info', hint: 'Not sent yet' } } as const;
+
+    expect(await render('pending', looks)).toMatchObject({ label: 'Waiting', icon: 'schedule', tone: 'info' });
+    // Not the run state's look of the same name.
+    expect(await render('active', looks)).toMatchObject({ label: 'Active', icon: 'help', tone: 'neutral' });
   });
 });

@@ -40,7 +40,10 @@ function fallbackLook(state: string): StateLook {
   return { label, icon: 'help', tone: 'neutral', hint: label };
 }
 
-/** A schedule's or run's state as a small coloured chip with an icon (colour is never the only signal). */
+/**
+ * A schedule's or run's state as a small coloured chip with an icon (colour is never the only signal). Another kind
+ * of state (a webhook delivery's) brings its own `looks`.
+ */
 @Component({
   selector: 'peak-state-chip',
   imports: [MatIconModule, MatTooltipModule],
@@ -109,5 +112,6 @@ function fallbackLook(state: string): StateLook {
 })
 export class StateChip {
   readonly state = input.required<string>();
-  protected readonly look = computed(() => STATE_LOOKS[this.state()] ?? fallbackLook(this.state()));
+  readonly looks = input<Readonly<Record<string, StateLook>>>(STATE_LOOKS);
+  protected readonly look = computed(() => this.looks()[this.state()] ?? fallbackLook(this.state()));
 }
