@@ -31,6 +31,11 @@ export const appRoutes: Route[] = [
     loadChildren: () => import('@peak/web/feature-activity').then((m) => m.activityRoutes),
   },
   {
+    path: internalRoutes.webhooks.path,
+    canActivate: [authGuard],
+    loadChildren: () => import('@peak/web/feature-webhooks').then((m) => m.webhookRoutes),
+  },
+  {
     path: internalRoutes.notFound.path,
     title: internalRoutes.notFound.title,
     loadComponent: () => import('./not-found').then((m) => m.NotFound),

@@ -71,6 +71,7 @@ describe(App.name, () => {
       ['Timeline', '/timeline'],
       ['Catalog', '/catalog'],
       ['Activity', '/activity'],
+      ['Webhooks', '/webhooks'],
     ]);
   });
 

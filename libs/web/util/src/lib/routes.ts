@@ -35,6 +35,15 @@ export const internalRoutes = {
     /** The activity page filtered to one target (a schedule's id). */
     forTarget: (targetId: string) => ({ routerLink: ['/activity'], queryParams: { target: targetId } }),
   },
+  webhooks: {
+    path: 'webhooks',
+    title: 'Webhooks',
+    icon: 'webhook',
+    routerLink: ['/webhooks'],
+    subRoutes: {
+      detail: { path: ':id', title: 'Webhook', link: (id: string) => ['/webhooks', id] },
+    },
+  },
   login: { path: 'login', title: 'Log in', routerLink: ['/login'] },
   notFound: { path: '**', title: 'Page not found' },
 } as const;
@@ -45,6 +54,7 @@ export const navigationRoutes = [
   internalRoutes.timeline,
   internalRoutes.catalog,
   internalRoutes.activity,
+  internalRoutes.webhooks,
 ] as const;
 
 export const PRODUCT_NAME = 'Peak Scheduler';
