@@ -25,7 +25,8 @@ export class WebhookActions {
       .open<WebhookFormDialog, WebhookFormDialogData, CreatedWebhookDto>(WebhookFormDialog, { data, width: '640px', maxWidth: '95vw' })
       .afterClosed()
       .pipe(
-        filter((created): created is CreatedWebhookDto => created !== undefined),
+        // Cancelled (Cancel, Escape or a click beside it): nothing was created.
+        filter((created): created is CreatedWebhookDto => typeof created === 'object' && created !== null),
         switchMap((created) =>
           showSecret(this.dialog, { title: 'Webhook created: its signing secret', url: created.url, secret: created.secret }).pipe(
             map(() => created),

@@ -185,6 +185,9 @@ describe(WebhookListPage.name, () => {
 
     button(dialog, 'Cancel').click();
     await waitFor('peak-webhook-form-dialog', false);
+    // Nothing was created: no secret to show, no list to read again.
+    await settle();
+    expect(document.querySelector('peak-secret-dialog')).toBeNull();
   });
 
   it('disables, rotates the secret of and deletes a webhook from its row, asking first where something is lost', async () => {
