@@ -39,7 +39,15 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
   const created: { id: string }[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ apiEnv: { ENGINE_POLL_INTERVAL_MS: '300', ENGINE_SAFETY_INTERVAL_MS: '1000' } });
+    stack = await startStack({
+      apiEnv: {
+        ENGINE_POLL_INTERVAL_MS: '300',
+        ENGINE_SAFETY_INTERVAL_MS: '1000',
+        // The webhooks scan points a webhook at a closed port of the loopback address, so its test delivery is pending.
+        WEBHOOK_ALLOW_HTTP: 'true',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+      },
+    });
     ids = await catalogIds(stack.api);
   }, 120_000);
 
@@ -236,6 +244,52 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
     await page.getByText('No activity matches the filters').waitFor();
     await scan(page, 'the activity page with nothing matching');
   });
+
+  it('the webhooks page, its create dialog with a field error, a secret shown once, and a webhook with its deliveries', async () => {
+    const { page, webUrl, api } = stack;
+    // Nothing listens on port 9 of the loopback address: a delivery there is refused, so it stays pending for a retry.
+    const webhook = await apiCall<{ id: string }>(api, 'POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/scan', description: 'Scan' });
+    const other = await apiCall<{ id: string }>(api, 'POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/off', enabled: false });
+    try {
+      await apiCall(api, 'POST', `/v1/webhooks/${webhook.id}/test`);
+
+      await page.goto(`${webUrl}/webhooks`);
+      await page.getByRole('table', { name: 'Webhooks' }).getByRole('link', { name: 'http://127.0.0.1:9/off' }).waitFor();
+      await scan(page, 'the webhooks page');
+
+      await page.getByRole('button', { name: 'New webhook' }).first().click();
+      const form = page.getByRole('dialog', { name: 'New webhook' });
+      await form.getByLabel('Payload URL').fill('ftp://example.org/');
+      await form.getByRole('button', { name: 'Create webhook' }).click();
+      await form.locator('mat-error').first().waitFor();
+      await scan(page, 'the new-webhook dialog with a field error');
+      await form.getByRole('combobox', { name: 'Events' }).click();
+      await page.getByRole('option').first().waitFor();
+      await scan(page, 'the new-webhook dialog with its event types open');
+      await page.keyboard.press('Escape');
+      await form.getByRole('button', { name: 'Cancel' }).click();
+      await form.waitFor({ state: 'detached' });
+
+      await page
+        .getByRole('row')
+        .filter({ hasText: 'http://127.0.0.1:9/scan' })
+        .getByRole('button', { name: /^More actions/ })
+        .click();
+      await page.getByRole('menuitem', { name: 'Rotate secret' }).click();
+      await page.getByRole('dialog', { name: 'Rotate the signing secret?' }).getByRole('button', { name: 'Rotate secret' }).click();
+      const secret = page.getByRole('dialog', { name: 'New signing secret' });
+      await secret.getByLabel('Signing secret').waitFor();
+      await scan(page, 'a new signing secret, shown once');
+      await secret.getByRole('button', { name: 'I have stored it' }).click();
+      await secret.waitFor({ state: 'detached' });
+
+      await page.goto(`${webUrl}/webhooks/${webhook.id}`);
+      await page.locator('tr.delivery[data-status="pending"]').waitFor();
+      await scan(page, 'a webhook with a pending delivery');
+    } finally {
+      for (const id of [webhook.id, other.id]) await apiCall(api, 'DELETE', `/v1/webhooks/${id}`).catch(() => undefined);
+    }
+  }, 90_000);
 
   it('the catalog and the not-found page', async () => {
     const { page, webUrl } = stack;
