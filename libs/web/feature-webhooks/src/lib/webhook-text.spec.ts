@@ -32,6 +32,7 @@ describe('webhook texts', () => {
       'peak.run.failed',
       'peak.run.missed',
       'peak.run.completed',
+      'peak.run.teardown_failed',
     ]);
     expect(eventTypesText([])).toBe('All events');
     expect(eventTypesText(['peak.run.ready', 'peak.run.failed'])).toBe('peak.run.ready, peak.run.failed');

@@ -37,6 +37,7 @@ export const EVENT_TYPE_LABELS: Readonly<Record<WebhookEventType, string>> = {
   'peak.run.failed': 'Run failed',
   'peak.run.missed': 'Run missed',
   'peak.run.completed': 'Run ended (completed, partial or stopped)',
+  'peak.run.teardown_failed': 'Teardown overdue (VMs still being removed)',
 };
 
 /** The spec's event types, in the API's order. */

@@ -62,7 +62,7 @@ describe(WebhookFormDialog.name, () => {
     // The options name each type in words and by the spec's value.
     dialog().querySelector<HTMLElement>('mat-select')?.click();
     await waitFor('mat-option');
-    expect(document.querySelectorAll('mat-option')).toHaveLength(9);
+    expect(document.querySelectorAll('mat-option')).toHaveLength(10);
     expect(words(document.querySelector('mat-option'))).toBe('Schedule created peak.schedule.created');
     await closeSelect();
 
