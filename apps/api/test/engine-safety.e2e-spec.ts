@@ -1,4 +1,6 @@
 import { startSimulator, type RunningSimulator, type SimServerInfo, type SimulatorOptions } from '@peak/openstack-sim';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, startApiProcess, type ApiProcess } from '@peak/testing';
 import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
@@ -305,6 +307,79 @@ describe('engine safety, as real processes', () => {
     }
     expect(unseen.size).toBe(0);
     expect(duplicates).toBe(0);
+  });
+
+  it('webhooks: an API SIGKILLed while it sends peak.run.ready loses no event and sends that one again once, with its id', async () => {
+    const cloud = await simulator({ buildDelayMs: 300, deleteDelayMs: 100 });
+    const env = {
+      ...cloud.env(await database('safety_hooks')),
+      ENGINE_LEASE_TTL_MS: '2000',
+      ENGINE_LEASE_RENEW_MS: '300',
+      ENGINE_POLL_INTERVAL_MS: '250',
+      ENGINE_SAFETY_INTERVAL_MS: '500',
+      ENGINE_CHANGE_POLL_MS: '250',
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_DISPATCH_INTERVAL_MS: '100',
+      WEBHOOK_RETRY_BASE_MS: '200',
+    };
+    // The receiver answers 200, except the first peak.run.ready: that request is held, unanswered, until the API is dead.
+    const received: { id: string; type: string }[] = [];
+    let held: ServerResponse | undefined;
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; type: string };
+        expect(req.headers['webhook-id']).toBe(event.id);
+        received.push({ id: event.id, type: event.type });
+        if (event.type === 'peak.run.ready' && !held) held = res;
+        else res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const a = await start(env);
+      const hook = await cloud.request('POST', `${a.url}/v1/webhooks`, {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      });
+      expect(hook.status).toBe(201);
+      const schedule = await cloud.createSchedule(a.url, 'hooked', 1, 1000, 8000);
+      await until(() => Promise.resolve(held !== undefined), 'peak.run.ready sent and held');
+      // Killed between the POST and its record: the delivery is still pending in the database.
+      await a.kill();
+      held?.end();
+
+      const b = await start(env);
+      await until(
+        () => Promise.resolve(received.some((r) => r.type === 'peak.run.completed')),
+        'peak.run.completed delivered after the restart',
+        90_000,
+      );
+      const history = (await (await cloud.request('GET', `${b.url}/v1/schedules/${schedule.id}/events?limit=100`)).json()) as {
+        items: { id: string; type: string }[];
+      };
+      const announced = history.items.reverse();
+      expect(announced.map((e) => e.type)).toEqual([
+        'peak.schedule.created',
+        'peak.run.provisioning',
+        'peak.run.ready',
+        'peak.run.completed',
+      ]);
+      // None lost, in order: each event's first arrival follows the one before it; the held one came twice, every other once.
+      const firstArrivals = [...new Set(received.map((r) => r.id))];
+      expect(firstArrivals).toEqual(announced.map((e) => e.id));
+      const times = (id: string) => received.filter((r) => r.id === id).length;
+      expect(announced.map((e) => [e.type, times(e.id)])).toEqual([
+        ['peak.schedule.created', 1],
+        ['peak.run.provisioning', 1],
+        ['peak.run.ready', 2],
+        ['peak.run.completed', 1],
+      ]);
+    } finally {
+      held?.end();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });
 
