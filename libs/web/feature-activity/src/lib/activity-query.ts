@@ -16,7 +16,16 @@ export const KNOWN_ACTIONS: readonly string[] = [
   'schedule.enable',
   'schedule.disable',
   'schedule.delete',
+  'schedule.delegation',
+  'webhook.create',
+  'webhook.update',
+  'webhook.enable',
+  'webhook.disable',
+  'webhook.delete',
+  'webhook.secret',
+  'webhook.test',
   'auth.login',
+  'auth.logout',
 ];
 
 /**

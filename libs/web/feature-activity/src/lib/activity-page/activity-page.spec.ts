@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { AuditRecordDto, ScheduleDto } from '@peak/api-client';
+import { AuditRecordDto, ScheduleDto, WebhookDto } from '@peak/api-client';
 import { BROWSER_TIME_ZONE } from '@peak/web/util';
 import { ActivityPage, fromLocalInput, outcomeKind, toLocalInput } from './activity-page';
 
@@ -116,6 +116,39 @@ describe(ActivityPage.name, () => {
     expect(rows[1]?.[4]).toBe('409 · refused Conflict');
     expect(root(harness).querySelector('[data-outcome="refused"]')).not.toBeNull();
     expect(root(harness).querySelector('table[aria-label="Activity"]')).not.toBeNull();
+  });
+
+  it('links a webhook record to the webhook’s page, named by its description or its URL', async () => {
+    const harness = await render();
+    const hookId = '9c4e5d78-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+    const bareId = '0d5f6e89-6b7c-4d8e-9f0a-1b2c3d4e5f60';
+    http
+      .expectOne('/v1/audit?limit=50&offset=0')
+      .flush(
+        page([
+          aRecord({ action: 'webhook.create', method: 'POST', route: '/v1/webhooks', targetType: 'webhook', targetId: hookId }),
+          aRecord({
+            id: 'r-2',
+            action: 'webhook.test',
+            method: 'POST',
+            route: '/v1/webhooks/:id/test',
+            targetType: 'webhook',
+            targetId: bareId,
+          }),
+        ]),
+      );
+    await settle(harness);
+    http
+      .expectOne(`/v1/webhooks/${hookId}`)
+      .flush({ id: hookId, url: 'https://hooks.example.com/a', description: 'Chat alerts' } as WebhookDto);
+    http.expectOne(`/v1/webhooks/${bareId}`).flush({ id: bareId, url: 'https://hooks.example.com/b', description: '' } as WebhookDto);
+    await settle(harness);
+
+    expect(cells(harness).map((row) => row[3])).toEqual(['Chat alerts', 'https://hooks.example.com/b']);
+    expect([...root(harness).querySelectorAll('tr.record a.target-link')].map((a) => a.getAttribute('href'))).toEqual([
+      `/webhooks/${hookId}`,
+      `/webhooks/${bareId}`,
+    ]);
   });
 
   it('expands a row to show the before and after of its changed fields, and the refusal', async () => {

@@ -11,7 +11,16 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { AuditRecordDto, AuditRecordListDto, AuditService, LOADING, LoadState, loadState, SchedulesService } from '@peak/api-client';
+import {
+  AuditRecordDto,
+  AuditRecordListDto,
+  AuditService,
+  LOADING,
+  LoadState,
+  loadState,
+  SchedulesService,
+  WebhooksService,
+} from '@peak/api-client';
 import { EmptyState, PageHeader } from '@peak/web/ui';
 import { DisplayZone, formatInZone, instantOfWallTime, internalRoutes, offsetLabel, wallTimeAt } from '@peak/web/util';
 import { catchError, forkJoin, map, merge, Observable, of, scan, startWith, Subject, switchMap, tap } from 'rxjs';
@@ -34,7 +43,13 @@ const COLUMNS = ['at', 'who', 'action', 'target', 'outcome', 'requestId', 'expan
 const ANY = '';
 
 /** What became of a schedule a record is about: its name while it exists, `gone` once it is deleted. */
-type TargetLookup = { readonly status: 'exists'; readonly name: string } | { readonly status: 'gone' } | { readonly status: 'unknown' };
+type TargetLookup =
+  | { readonly status: 'exists'; readonly name: string; readonly link: readonly string[] }
+  | { readonly status: 'gone' }
+  | { readonly status: 'unknown' };
+
+/** The kinds of target the page links to while they exist. */
+const LINKED_TARGETS = new Set(['schedule', 'webhook']);
 
 export interface FilterOption {
   readonly value: string;
@@ -92,6 +107,7 @@ export function fromLocalInput(value: string, zone: string): string | null {
 export class ActivityPage {
   private readonly audit = inject(AuditService);
   private readonly schedules = inject(SchedulesService);
+  private readonly webhooks = inject(WebhooksService);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   private readonly refresh$ = new Subject<void>();
@@ -191,10 +207,6 @@ export class ActivityPage {
     return (record.targetId && this.targets().get(record.targetId)) || { status: 'unknown' };
   }
 
-  protected scheduleLink(id: string): readonly string[] {
-    return internalRoutes.schedules.subRoutes.detail.link(id);
-  }
-
   protected toggle(record: AuditRecordDto): void {
     this.expanded.update((ids) => {
       const next = new Set(ids);
@@ -236,13 +248,13 @@ export class ActivityPage {
   }
 
   private lookUpTargets(records: readonly AuditRecordDto[]): Observable<ReadonlyMap<string, TargetLookup>> {
-    const ids = [...new Set(records.filter((r) => r.targetType === 'schedule' && r.targetId).map((r) => r.targetId as string))];
-    const missing = ids.filter((id) => !this.lookups.has(id));
+    const targets = new Map<string, string>();
+    for (const r of records) if (r.targetId && r.targetType && LINKED_TARGETS.has(r.targetType)) targets.set(r.targetId, r.targetType);
+    const missing = [...targets].filter(([id]) => !this.lookups.has(id));
     if (missing.length === 0) return of(new Map(this.lookups));
     return forkJoin(
-      missing.map((id) =>
-        this.schedules.getSchedule({ id }).pipe(
-          map((schedule): TargetLookup => ({ status: 'exists', name: schedule.name })),
+      missing.map(([id, type]) =>
+        this.lookUp(id, type).pipe(
           // A 404 means deleted; any other failure leaves the target unlinked but named by its id.
           catchError((error: { status?: number }) => of<TargetLookup>(error.status === 404 ? { status: 'gone' } : { status: 'unknown' })),
           map((lookup) => [id, lookup] as const),
@@ -255,6 +267,18 @@ export class ActivityPage {
       }),
       startWith(new Map(this.lookups)),
     );
+  }
+
+  /** A schedule or webhook by its id: its name and page while it exists. */
+  private lookUp(id: string, type: string): Observable<TargetLookup> {
+    if (type === 'webhook') {
+      const link = internalRoutes.webhooks.subRoutes.detail.link(id);
+      return this.webhooks
+        .getWebhook({ id })
+        .pipe(map((webhook): TargetLookup => ({ status: 'exists', name: webhook.description || webhook.url, link })));
+    }
+    const link = internalRoutes.schedules.subRoutes.detail.link(id);
+    return this.schedules.getSchedule({ id }).pipe(map((schedule): TargetLookup => ({ status: 'exists', name: schedule.name, link })));
   }
 
   private leavePastTheEnd(query: ActivityQuery, page: AuditRecordListDto): void {
