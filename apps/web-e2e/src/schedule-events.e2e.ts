@@ -44,7 +44,7 @@ describeInBrowser("a schedule's events on its page", () => {
     await page.goto(`${webUrl}/schedules/${schedule.id}`);
     await page.getByRole('heading', { name: 'Events timeline', level: 1 }).waitFor();
     const card = page.locator('mat-card[aria-labelledby="events-heading"]');
-    await card.getByRole('heading', { name: 'Events', level: 2 }).waitFor();
+    await card.getByRole('heading', { name: 'Events', exact: true, level: 2 }).waitFor();
     const events = card.getByRole('list', { name: 'Events, newest first' });
     await events.locator('li[data-type="peak.schedule.created"]').getByText('Schedule created', { exact: true }).waitFor();
 

@@ -104,7 +104,7 @@ describeInBrowser('the webhooks page in Chromium', () => {
     await page.waitForURL(new RegExp(`${webUrl}/webhooks/[0-9a-f-]{36}$`));
     webhookId = page.url().split('/').pop();
     expect(JSON.stringify(await apiCall(api, 'GET', `/v1/webhooks/${webhookId}`))).not.toContain(secret);
-    await page.getByRole('heading', { name: 'Deliveries', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Deliveries', exact: true, level: 2 }).waitFor();
 
     await page.getByRole('button', { name: 'Send test' }).click();
     const ping = page.locator('tr.delivery[data-status="delivered"]').filter({ hasText: 'peak.webhook.ping' });
@@ -121,13 +121,25 @@ describeInBrowser('the webhooks page in Chromium', () => {
     expect(JSON.parse(got?.body ?? '{}')).toMatchObject({ specversion: '1.0', type: 'peak.webhook.ping', id: eventId });
     expect(got && signedWith(secret, got)).toBe(true);
 
+    // Edited from its page: the form starts from the webhook, and the page shows what was saved.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const editForm = page.getByRole('dialog', { name: 'Edit webhook' });
+    expect(await editForm.getByLabel('Payload URL').inputValue()).toBe(url);
+    await editForm.getByLabel('Description').fill('e2e receiver, edited');
+    await editForm.getByRole('button', { name: 'Save changes' }).click();
+    await editForm.waitFor({ state: 'detached' });
+    await page.locator('.facts dd', { hasText: 'e2e receiver, edited' }).waitFor();
+    expect(((await apiCall(api, 'GET', `/v1/webhooks/${webhookId}`)) as { description: string }).description).toBe('e2e receiver, edited');
+
     // The creation, in the activity, by its user.
-    await waitForAuditRecords(api, webhookId ?? '', 2);
+    await waitForAuditRecords(api, webhookId ?? '', 3);
     await page.goto(`${webUrl}/activity?target=${webhookId}`);
     const created = page.getByRole('table', { name: 'Activity' }).locator('tr.record[data-action="webhook.create"]');
     await created.waitFor();
     expect(await created.textContent()).toContain('admin');
     expect(await created.locator('[data-outcome]').textContent()).toMatch(/201 · success/);
+    // Linked to the webhook's page, by its description.
+    expect(await created.getByRole('link', { name: 'e2e receiver, edited' }).getAttribute('href')).toBe(`/webhooks/${webhookId}`);
 
     await stack.screenshot('webhooks');
   }, 90_000);

@@ -35,6 +35,21 @@ export class WebhookActions {
       );
   }
 
+  /** The form, filled with the webhook as it is; emits the webhook as saved (nothing when cancelled or unchanged). */
+  edit(webhook: WebhookDto, cloudAdmin: boolean): Observable<WebhookDto> {
+    return this.dialog
+      .open<WebhookFormDialog, WebhookFormDialogData, WebhookDto>(WebhookFormDialog, {
+        data: { cloudAdmin, webhook },
+        width: '640px',
+        maxWidth: '95vw',
+      })
+      .afterClosed()
+      .pipe(
+        filter((saved): saved is WebhookDto => typeof saved === 'object' && saved !== null),
+        tap((saved) => this.notifier.success(`Webhook ${saved.url} saved.`)),
+      );
+  }
+
   rotateSecret(webhook: WebhookDto): Observable<void> {
     return askToConfirm(
       this.dialog,

@@ -7,7 +7,7 @@ import { provideRouter, Router, withComponentInputBinding } from '@angular/route
 import { RouterTestingHarness } from '@angular/router/testing';
 import { ScheduleDto } from '@peak/api-client';
 import { BROWSER_TIME_ZONE, Notifier, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
-import { aDelivery, aPage, aWebhook, button, SCHEDULE_ID, settle, waitFor, WEBHOOK_ID, words } from '../testing/fixtures';
+import { aDelivery, aPage, aWebhook, button, SCHEDULE_ID, settle, type, waitFor, WEBHOOK_ID, words } from '../testing/fixtures';
 import { DELIVERY_REFRESH_MS, WebhookDetailPage } from './webhook-detail-page';
 
 const WEBHOOK = `/v1/webhooks/${WEBHOOK_ID}`;
@@ -188,6 +188,31 @@ describe(WebhookDetailPage.name, () => {
     http.expectOne((r) => r.method === 'DELETE' && r.url === WEBHOOK).flush(null, { status: 204, statusText: 'No Content' });
     await settle();
     expect(TestBed.inject(Router).url).toBe('/webhooks');
+  });
+
+  it('edits the webhook in the form and shows it as saved', async () => {
+    const harness = await render();
+    http.expectOne(WEBHOOK).flush(aWebhook());
+    http.expectOne(DELIVERIES).flush(aPage([]));
+    await settle();
+
+    button(root(harness), 'Edit').click();
+    await waitFor('peak-webhook-form-dialog form');
+    http.expectOne('/v1/schedules?sort=name&limit=100').flush(aPage([], 0, 100));
+    await settle();
+    const description = document.querySelector<HTMLInputElement>('peak-webhook-form-dialog input[formcontrolname="description"]');
+    expect(description?.value).toBe('Pager');
+    type(description, 'Pager, night shift');
+    button(document.querySelector('peak-webhook-form-dialog') ?? document, 'Save changes').click();
+    await settle();
+    const patch = http.expectOne((r) => r.method === 'PATCH' && r.url === WEBHOOK);
+    expect(patch.request.body).toEqual({ description: 'Pager, night shift' });
+    patch.flush(aWebhook({ description: 'Pager, night shift' }));
+    await waitFor('peak-webhook-form-dialog', false);
+    http.expectOne(WEBHOOK).flush(aWebhook({ description: 'Pager, night shift' }));
+    await settle();
+    expect(notes).toContain('Webhook https://hooks.example.com/peak saved.');
+    expect(facts(harness)['Description']).toBe('Pager, night shift');
   });
 
   it('says when there is no such webhook, and offers a reader no actions', async () => {

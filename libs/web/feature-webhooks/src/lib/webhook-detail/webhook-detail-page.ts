@@ -183,6 +183,13 @@ export class WebhookDetailPage {
       });
   }
 
+  protected edit(webhook: WebhookDto): void {
+    this.actions
+      .edit(webhook, this.cloudAdmin())
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(() => this.reloadWebhook$.next());
+  }
+
   protected setEnabled(webhook: WebhookDto, enabled: boolean): void {
     this.actions
       .setEnabled(webhook, enabled)

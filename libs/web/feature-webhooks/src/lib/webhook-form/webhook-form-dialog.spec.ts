@@ -123,4 +123,56 @@ describe(WebhookFormDialog.name, () => {
     ]);
     expect(dialog().querySelector('.submit-problem')?.textContent).toContain('Not created: 2 problems to correct.');
   });
+
+  it('edits a webhook: starts from it, sends only what changed, and closes with it as saved', async () => {
+    const webhook = aWebhook({ eventTypes: ['peak.run.failed'], scheduleIds: [SCHEDULE_ID] });
+    const closed = open({ cloudAdmin: true, webhook });
+    await waitFor('peak-webhook-form-dialog form');
+    http.expectOne('/v1/schedules?sort=name&limit=100').flush(aPage([{ id: SCHEDULE_ID, name: 'Exam week' }] as ScheduleDto[], 1, 100));
+    await settle();
+    expect(dialog().querySelector('h2')?.textContent?.trim()).toBe('Edit webhook');
+    expect(dialog().querySelector<HTMLInputElement>('input[type="url"]')?.value).toBe(webhook.url);
+    // Whether it is cloud-wide cannot change.
+    expect(dialog().querySelector('mat-checkbox')).toBeNull();
+
+    type(dialog().querySelector('input[type="url"]'), 'https://hooks.example.com/v2');
+    await choose('Events', ['peak.run.missed']);
+    button(dialog(), 'Save changes').click();
+    await settle();
+    const request = http.expectOne((r) => r.method === 'PATCH' && r.url === `/v1/webhooks/${webhook.id}`);
+    expect(request.request.body).toEqual({ url: 'https://hooks.example.com/v2', eventTypes: ['peak.run.failed', 'peak.run.missed'] });
+    const saved = { ...webhook, url: 'https://hooks.example.com/v2', eventTypes: ['peak.run.failed', 'peak.run.missed'] } as typeof webhook;
+    request.flush(saved);
+    await expect(closed).resolves.toEqual(saved);
+  });
+
+  it('sends nothing for an edit that changes nothing, and says "Not saved" with the refusal of one that fails', async () => {
+    const unchanged = open({ cloudAdmin: false, webhook: aWebhook() });
+    await waitFor('peak-webhook-form-dialog form');
+    http.expectOne('/v1/schedules?sort=name&limit=100').flush(aPage([], 0, 100));
+    await settle();
+    button(dialog(), 'Save changes').click();
+    await expect(unchanged).resolves.toBeUndefined();
+    await settle();
+    http.expectNone((r) => r.method === 'PATCH');
+    http.verify();
+
+    TestBed.resetTestingModule();
+    void open({ cloudAdmin: false, webhook: aWebhook() });
+    await waitFor('peak-webhook-form-dialog form');
+    http.expectOne('/v1/schedules?sort=name&limit=100').flush(aPage([], 0, 100));
+    await settle();
+    type(dialog().querySelector('input[type="url"]'), 'https://10.0.0.8/hook');
+    button(dialog(), 'Save changes').click();
+    await settle();
+    http
+      .expectOne((r) => r.method === 'PATCH')
+      .flush(
+        { statusCode: 422, message: 'Invalid input', errors: [{ field: 'url', reason: 'resolves to a private address' }] },
+        { status: 422, statusText: 'Unprocessable Entity' },
+      );
+    await settle();
+    expect(dialog().querySelector('mat-error')?.textContent?.trim()).toBe('Resolves to a private address');
+    expect(dialog().querySelector('.submit-problem')?.textContent).toContain('Not saved: one problem to correct.');
+  });
 });

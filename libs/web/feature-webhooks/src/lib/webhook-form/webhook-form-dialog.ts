@@ -18,23 +18,28 @@ import {
   ScheduleListDto,
   SchedulesService,
   toApiProblem,
+  WebhookDto,
   WebhookEventType,
   WebhooksService,
 } from '@peak/api-client';
+import { Observable } from 'rxjs';
 import { EVENT_TYPE_LABELS, EVENT_TYPES } from '../webhook-text';
-import { fieldLabelOf, formFieldOf, requestOf, WebhookFormField, webhookLimits, webUrl } from './webhook-form.model';
+import { changesOf, fieldLabelOf, formFieldOf, requestOf, WebhookFormField, webhookLimits, webUrl } from './webhook-form.model';
 
 export interface WebhookFormDialogData {
   /** Whether the caller may ask for a cloud-wide webhook (the API refuses anyone but a cloud admin). */
   readonly cloudAdmin: boolean;
+  /** The webhook to change; absent for a new one. Whether it is cloud-wide cannot change. */
+  readonly webhook?: WebhookDto;
 }
 
 /** The schedules the form offers as a filter: the first page of the caller's, by name. */
 const SCHEDULE_CHOICES = 100;
 
 /**
- * The new-webhook form, in a dialog. It closes with the webhook the API created (its secret included, for the page to
- * show once), or with nothing when cancelled. The API's refusals go on the fields they name.
+ * The webhook form, in a dialog: new (it closes with the webhook the API created, its secret included, for the page to
+ * show once) or an edit of `data.webhook` (it sends only what changed, and closes with the webhook as saved); with
+ * nothing when cancelled. The API's refusals go on the fields they name.
  */
 @Component({
   selector: 'peak-webhook-form-dialog',
@@ -55,7 +60,7 @@ const SCHEDULE_CHOICES = 100;
 })
 export class WebhookFormDialog {
   private readonly api = inject(WebhooksService);
-  private readonly dialogRef = inject<MatDialogRef<WebhookFormDialog, CreatedWebhookDto>>(MatDialogRef);
+  private readonly dialogRef = inject<MatDialogRef<WebhookFormDialog, CreatedWebhookDto | WebhookDto>>(MatDialogRef);
   private readonly destroyRef = inject(DestroyRef);
   private readonly changes = inject(ChangeDetectorRef);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
@@ -77,6 +82,8 @@ export class WebhookFormDialog {
     }),
     cloudWide: new FormControl(false, { nonNullable: true }),
   });
+  /** Editing: the form starts from the webhook as it is. */
+  protected readonly editing = this.data.webhook;
 
   protected readonly schedules = toSignal(loadState(inject(SchedulesService).listSchedules({ limit: SCHEDULE_CHOICES, sort: 'name' })), {
     initialValue: LOADING as LoadState<ScheduleListDto>,
@@ -85,6 +92,20 @@ export class WebhookFormDialog {
   /** What the API refused that no field shows. */
   protected readonly formProblems = signal<readonly string[]>([]);
   protected readonly submitProblem = signal<string | null>(null);
+
+  constructor() {
+    const webhook = this.data.webhook;
+    if (webhook) {
+      this.form.reset({
+        url: webhook.url,
+        description: webhook.description,
+        eventTypes: [...webhook.eventTypes],
+        scheduleIds: [...webhook.scheduleIds],
+        cloudWide: webhook.projectId === null,
+      });
+      this.form.controls.cloudWide.disable();
+    }
+  }
 
   protected scheduleCount(list: ScheduleListDto): string {
     return list.total > list.items.length ? `The first ${list.items.length} of ${list.total} schedules, by name.` : '';
@@ -112,22 +133,31 @@ export class WebhookFormDialog {
       this.focusFirstInvalid();
       return;
     }
-    const body = requestOf(this.form.getRawValue());
-    if (!this.data.cloudAdmin) delete body.cloudWide;
+    const webhook = this.data.webhook;
+    let saved: Observable<CreatedWebhookDto | WebhookDto>;
+    if (webhook) {
+      const body = changesOf(webhook, this.form.getRawValue());
+      if (Object.keys(body).length === 0) {
+        this.dialogRef.close(undefined);
+        return;
+      }
+      saved = this.api.updateWebhook({ id: webhook.id, body });
+    } else {
+      const body = requestOf(this.form.getRawValue());
+      if (!this.data.cloudAdmin) delete body.cloudWide;
+      saved = this.api.createWebhook({ body });
+    }
     this.saving.set(true);
-    this.api
-      .createWebhook({ body })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (created) => {
-          this.saving.set(false);
-          this.dialogRef.close(created);
-        },
-        error: (error: unknown) => {
-          this.saving.set(false);
-          this.showProblem(toApiProblem(error));
-        },
-      });
+    saved.pipe(takeUntilDestroyed(this.destroyRef)).subscribe({
+      next: (result) => {
+        this.saving.set(false);
+        this.dialogRef.close(result);
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        this.showProblem(toApiProblem(error));
+      },
+    });
   }
 
   /** Each reason of the API on the field it names; the others above the buttons. */
@@ -146,7 +176,7 @@ export class WebhookFormDialog {
     this.formProblems.set(unplaced);
     const count = problem.fieldProblems.length;
     this.submitProblem.set(
-      count > 0 ? `Not created: ${count === 1 ? 'one problem' : `${count} problems`} to correct.` : `Not created: ${problem.message}`,
+      `${this.editing ? 'Not saved' : 'Not created'}: ${count > 0 ? `${count === 1 ? 'one problem' : `${count} problems`} to correct.` : problem.message}`,
     );
     this.changes.markForCheck();
     this.focusFirstInvalid();

@@ -1,5 +1,6 @@
 import { FormControl } from '@angular/forms';
-import { fieldLabelOf, formFieldOf, requestOf, webUrl } from './webhook-form.model';
+import { aWebhook, SCHEDULE_ID } from '../testing/fixtures';
+import { changesOf, fieldLabelOf, formFieldOf, requestOf, webUrl } from './webhook-form.model';
 
 describe('webhook form model', () => {
   const empty = { url: '', description: '', eventTypes: [], scheduleIds: [], cloudWide: false };
@@ -46,5 +47,24 @@ describe('webhook form model', () => {
     expect(check('')).toBeNull();
     expect(check('hooks.example.com/peak')).toEqual({ webUrl: true });
     expect(check('ftp://hooks.example.com/')).toEqual({ webUrl: true });
+  });
+
+  it('makes an edit of only what changed: a cleared filter or description is sent empty, a reordered one not at all', () => {
+    const webhook = aWebhook({ description: 'Pager', eventTypes: ['peak.run.failed', 'peak.run.missed'], scheduleIds: [SCHEDULE_ID] });
+    const same = {
+      url: webhook.url,
+      description: 'Pager',
+      eventTypes: [...webhook.eventTypes],
+      scheduleIds: [SCHEDULE_ID],
+      cloudWide: false,
+    };
+    expect(changesOf(webhook, same)).toEqual({});
+    expect(changesOf(webhook, { ...same, eventTypes: ['peak.run.missed', 'peak.run.failed'] })).toEqual({});
+    expect(changesOf(webhook, { ...same, description: ' ', eventTypes: [], scheduleIds: [] })).toEqual({
+      description: '',
+      eventTypes: [],
+      scheduleIds: [],
+    });
+    expect(changesOf(webhook, { ...same, url: ' https://hooks.example.com/v2 ' })).toEqual({ url: 'https://hooks.example.com/v2' });
   });
 });

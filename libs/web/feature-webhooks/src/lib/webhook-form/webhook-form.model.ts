@@ -1,5 +1,5 @@
 import { AbstractControl, ValidationErrors } from '@angular/forms';
-import { CreateWebhookDto, schemaLimits, WebhookEventType } from '@peak/api-client';
+import { CreateWebhookDto, schemaLimits, UpdateWebhookDto, WebhookDto, WebhookEventType } from '@peak/api-client';
 
 export const webhookLimits = schemaLimits.CreateWebhookDto;
 
@@ -49,6 +49,23 @@ export function requestOf(value: WebhookFormValue): CreateWebhookDto {
     ...(value.eventTypes.length > 0 ? { eventTypes: [...value.eventTypes] } : {}),
     ...(value.scheduleIds.length > 0 ? { scheduleIds: [...value.scheduleIds] } : {}),
     ...(value.cloudWide ? { cloudWide: true } : {}),
+  };
+}
+
+/**
+ * The PATCH an edit stands for: only the fields that differ from the webhook as it is (an empty filter clears it).
+ */
+export function changesOf(webhook: WebhookDto, value: WebhookFormValue): UpdateWebhookDto {
+  const wanted = requestOf(value);
+  const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item) => b.includes(item));
+  const eventTypes = wanted.eventTypes ?? [];
+  const scheduleIds = wanted.scheduleIds ?? [];
+  const description = wanted.description ?? '';
+  return {
+    ...(wanted.url !== webhook.url ? { url: wanted.url } : {}),
+    ...(description !== webhook.description ? { description } : {}),
+    ...(sameList(eventTypes, webhook.eventTypes) ? {} : { eventTypes }),
+    ...(sameList(scheduleIds, webhook.scheduleIds) ? {} : { scheduleIds }),
   };
 }
 
