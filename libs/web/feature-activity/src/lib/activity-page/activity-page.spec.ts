@@ -122,21 +122,19 @@ describe(ActivityPage.name, () => {
     const harness = await render();
     const hookId = '9c4e5d78-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
     const bareId = '0d5f6e89-6b7c-4d8e-9f0a-1b2c3d4e5f60';
-    http
-      .expectOne('/v1/audit?limit=50&offset=0')
-      .flush(
-        page([
-          aRecord({ action: 'webhook.create', method: 'POST', route: '/v1/webhooks', targetType: 'webhook', targetId: hookId }),
-          aRecord({
-            id: 'r-2',
-            action: 'webhook.test',
-            method: 'POST',
-            route: '/v1/webhooks/:id/test',
-            targetType: 'webhook',
-            targetId: bareId,
-          }),
-        ]),
-      );
+    http.expectOne('/v1/audit?limit=50&offset=0').flush(
+      page([
+        aRecord({ action: 'webhook.create', method: 'POST', route: '/v1/webhooks', targetType: 'webhook', targetId: hookId }),
+        aRecord({
+          id: 'r-2',
+          action: 'webhook.test',
+          method: 'POST',
+          route: '/v1/webhooks/:id/test',
+          targetType: 'webhook',
+          targetId: bareId,
+        }),
+      ]),
+    );
     await settle(harness);
     http
       .expectOne(`/v1/webhooks/${hookId}`)
