@@ -14,7 +14,6 @@ import { FlavorsModule } from '../flavors/flavors.module';
 import { HealthModule } from '../health/health.module';
 import { LoggingModule } from '../logging/logging.module';
 import { MetricsModule } from '../metrics/metrics.module';
-import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { OpenStackModule } from '../openstack/openstack.module';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -32,7 +31,6 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
     CommonModule,
     AuthModule,
     DatabaseModule,
-    IdempotencyModule,
     HealthModule,
     OpenStackModule,
     CatalogModule,

@@ -80,6 +80,8 @@ export class TokenCache {
 
   /** Whether Keystone called `token` unknown less than `negativeTtlMs` ago. */
   isRejected(token: string): boolean {
+    // Asked on every request before `resolve`: no digest needed while no token stands rejected.
+    if (this.rejected.size === 0) return false;
     const key = this.keyOf(token);
     const until = this.rejected.get(key);
     if (until === undefined) return false;

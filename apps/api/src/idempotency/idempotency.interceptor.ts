@@ -8,6 +8,7 @@ import {
   NestInterceptor,
   SetMetadata,
   UnprocessableEntityException,
+  UseInterceptors,
   applyDecorators,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
@@ -34,6 +35,7 @@ const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 export function Idempotent(): MethodDecorator {
   return applyDecorators(
     SetMetadata(IDEMPOTENT, true),
+    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: IDEMPOTENCY_KEY_HEADER,
       required: false,

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
 
-/** `Idempotency-Key` on the POSTs marked `@Idempotent()`. */
+/**
+ * `Idempotency-Key` on the POSTs marked `@Idempotent()`: the decorator binds the interceptor to those routes only (a
+ * global one would put every GET through Nest's interceptor chain for nothing); their modules import this one.
+ */
 @Module({
-  providers: [IdempotencyStore, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [IdempotencyStore, IdempotencyInterceptor],
+  exports: [IdempotencyStore, IdempotencyInterceptor],
 })
 export class IdempotencyModule {}

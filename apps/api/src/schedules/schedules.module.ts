@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventLog } from '../events/event-log';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { CloudReferenceChecker, OpenStackReferenceChecker } from './cloud-reference-checker';
 import { CapacityModule } from '../capacity/capacity.module';
 import { RunsModule } from '../runs/runs.module';
@@ -18,7 +19,7 @@ import { SchedulesService } from './schedules.service';
  * plain functions in `schedule.mappers.ts`.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ScheduleEntity]), RunsModule, CapacityModule],
+  imports: [TypeOrmModule.forFeature([ScheduleEntity]), RunsModule, CapacityModule, IdempotencyModule],
   controllers: [SchedulesController],
   providers: [
     SchedulesService,

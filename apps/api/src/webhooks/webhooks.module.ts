@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { engineConfig } from '../config/engine.config';
 import { EngineModule } from '../engine/engine.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { SecretBox } from './secret-box';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -15,7 +16,7 @@ import { WebhooksService } from './webhooks.service';
  * events (the `events` folder) to them, on the engine leader only.
  */
 @Module({
-  imports: [ConfigModule.forFeature(webhooksConfig), ConfigModule.forFeature(engineConfig), EngineModule],
+  imports: [ConfigModule.forFeature(webhooksConfig), ConfigModule.forFeature(engineConfig), EngineModule, IdempotencyModule],
   controllers: [WebhooksController],
   providers: [
     WebhooksService,
