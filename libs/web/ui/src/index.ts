@@ -3,6 +3,7 @@ export * from './lib/choice-dialog/choice-dialog';
 export * from './lib/date-chips/date-chips';
 export * from './lib/empty-state/empty-state';
 export * from './lib/form-field-control/form-field-control';
+export * from './lib/load-state/load-state';
 export * from './lib/loading/loading';
 export * from './lib/occurrence-list/occurrence-list';
 export * from './lib/page-header/page-header';

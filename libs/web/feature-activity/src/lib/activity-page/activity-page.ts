@@ -6,7 +6,6 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
@@ -21,7 +20,7 @@ import {
   SchedulesService,
   WebhooksService,
 } from '@peak/api-client';
-import { EmptyState, PageHeader } from '@peak/web/ui';
+import { EmptyState, LoadedContent, LoadStateView, PageHeader } from '@peak/web/ui';
 import { DisplayZone, formatInZone, instantOfWallTime, internalRoutes, offsetLabel, wallTimeAt } from '@peak/web/util';
 import { catchError, forkJoin, map, merge, Observable, of, scan, startWith, Subject, switchMap, tap } from 'rxjs';
 import { ChangeDiff } from '../change-diff/change-diff';
@@ -87,13 +86,14 @@ export function fromLocalInput(value: string, zone: string): string | null {
   imports: [
     ChangeDiff,
     EmptyState,
+    LoadedContent,
+    LoadStateView,
     MatButtonModule,
     MatCardModule,
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
     MatPaginatorModule,
-    MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
     MatTooltipModule,

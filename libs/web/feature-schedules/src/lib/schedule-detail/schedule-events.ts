@@ -3,6 +3,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
+import { LoadedContent, LoadStateLike, LoadStateView } from '@peak/web/ui';
 import { formatInZone, internalRoutes, offsetLabel } from '@peak/web/util';
 import { runWindowText } from '../shared/schedule-text';
 import { EventLook, eventDetails, eventLook, EventsView, eventWindow } from './schedule-events.model';
@@ -26,7 +27,7 @@ interface EventEntry {
  */
 @Component({
   selector: 'peak-schedule-events',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink],
+  imports: [LoadedContent, LoadStateView, MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink],
   templateUrl: './schedule-events.html',
   styleUrl: './schedule-events.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -40,6 +41,13 @@ export class ScheduleEvents {
   readonly showMore = output<void>();
   /** The newest events are wanted again after a failure. */
   readonly retry = output<void>();
+
+  /** The newest events as one read: loading until a first page arrives, failed with or without events shown. */
+  protected readonly load = computed((): LoadStateLike => {
+    const { loaded, problem, items } = this.view();
+    if (problem) return loaded ? { status: 'error', problem, value: items } : { status: 'error', problem };
+    return loaded ? { status: 'ok', value: items } : { status: 'loading' };
+  });
 
   protected readonly entries = computed((): readonly EventEntry[] => {
     const zone = this.timeZone();

@@ -17,7 +17,7 @@ import {
   WebhookDto,
   WebhooksService,
 } from '@peak/api-client';
-import { EmptyState, PageHeader, StateChip } from '@peak/web/ui';
+import { EmptyState, LoadedContent, LoadStateView, PageHeader, StateChip } from '@peak/web/ui';
 import { DisplayZone, formatInZone, internalRoutes, offsetLabel, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
 import {
   catchError,
@@ -69,6 +69,8 @@ type ScheduleName = { readonly id: string; readonly name: string | null };
   selector: 'peak-webhook-detail-page',
   imports: [
     EmptyState,
+    LoadedContent,
+    LoadStateView,
     MatButtonModule,
     MatCardModule,
     MatIconModule,

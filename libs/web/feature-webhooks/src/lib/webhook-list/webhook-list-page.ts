@@ -5,11 +5,10 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LOADING, LoadState, loadState, SchedulesService, WebhookDto, WebhookListDto, WebhooksService } from '@peak/api-client';
-import { EmptyState, PageHeader, StateChip } from '@peak/web/ui';
+import { EmptyState, LoadedContent, LoadStateView, PageHeader, StateChip } from '@peak/web/ui';
 import { DisplayZone, formatInZone, internalRoutes, offsetLabel, PROJECT_SCOPE, WRITE_ACCESS } from '@peak/web/util';
 import { catchError, map, merge, Observable, of, scan, Subject, switchMap, tap } from 'rxjs';
 import { WebhookActions } from '../webhook-actions';
@@ -38,12 +37,13 @@ const SCHEDULE_NAMES = 100;
   selector: 'peak-webhook-list-page',
   imports: [
     EmptyState,
+    LoadedContent,
+    LoadStateView,
     MatButtonModule,
     MatCardModule,
     MatIconModule,
     MatMenuModule,
     MatPaginatorModule,
-    MatProgressBarModule,
     MatTableModule,
     PageHeader,
     RouterLink,
