@@ -62,8 +62,14 @@ const event = (overrides: Partial<ScheduleEventDto>): ScheduleEventDto => ({
   ...overrides,
 });
 
-/** The newest page of `s-1`'s events, as every poll asks for it. */
+/** The newest page of `s-1`'s events, read once its schedule and runs answered, and again when they change. */
 const EVENTS = '/v1/schedules/s-1/events?limit=10';
+const RUNS = '/v1/schedules/s-1/runs?limit=10';
+
+/** Answers the pending poll of the runs (none by default). */
+function flushRuns(http: HttpTestingController, items: RunDto[] = []): void {
+  http.expectOne(RUNS).flush({ items, total: items.length, limit: 10, offset: 0 });
+}
 
 /** Answers the pending read of the newest events (none by default). */
 function flushEvents(http: HttpTestingController, items: ScheduleEventDto[] = [], total = items.length): void {
@@ -533,6 +539,7 @@ describe(ScheduleDetailPage.name, () => {
       const { fixture, http, scheduleRequest } = await render();
       TestBed.inject(DisplayZone).set('mine');
       scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushRuns(http);
       flushEvents(http, [event({ time: '2026-12-01T06:50:00Z' })]);
       await fixture.whenStable();
       const root = fixture.nativeElement as HTMLElement;
@@ -545,6 +552,7 @@ describe(ScheduleDetailPage.name, () => {
     it('says when there is no event yet', async () => {
       const { fixture, http, scheduleRequest } = await render();
       scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushRuns(http);
       flushEvents(http);
       await fixture.whenStable();
       const card = eventsCard(fixture.nativeElement as HTMLElement);
@@ -558,6 +566,7 @@ describe(ScheduleDetailPage.name, () => {
     it('says why the events could not be read, and reads them again on "Try again"', async () => {
       const { fixture, http, scheduleRequest } = await render();
       scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushRuns(http);
       http.expectOne(EVENTS).flush({ message: 'The database is unreachable' }, { status: 503, statusText: 'Service Unavailable' });
       await fixture.whenStable();
       const card = () => eventsCard(fixture.nativeElement as HTMLElement);
@@ -577,6 +586,7 @@ describe(ScheduleDetailPage.name, () => {
     it('adds the next older page on "Show more", then offers no more', async () => {
       const { fixture, http, scheduleRequest } = await render();
       scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushRuns(http);
       flushEvents(http, page('ev', 12, 3), 12);
       await fixture.whenStable();
       const root = fixture.nativeElement as HTMLElement;
@@ -601,6 +611,7 @@ describe(ScheduleDetailPage.name, () => {
     it('says when an older page could not be read, and asks for it again', async () => {
       const { fixture, http, scheduleRequest } = await render();
       scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushRuns(http);
       flushEvents(http, page('ev', 12, 3), 12);
       await fixture.whenStable();
       const card = () => eventsCard(fixture.nativeElement as HTMLElement);
@@ -628,10 +639,10 @@ describe(ScheduleDetailPage.name, () => {
       fixture.destroy();
     });
 
-    it('reads the newest events again when the page refreshes its runs, keeping the older ones shown', async () => {
+    it('reads the newest events again when the refreshed schedule has changed, keeping the older ones shown', async () => {
       const { fixture, http, scheduleRequest } = await render(true);
       scheduleRequest?.flush(aSchedule({ id: 's-1', delegatedBy: { id: 'u-1', name: 'alice' } }));
-      http.expectOne('/v1/schedules/s-1/runs?limit=10').flush({ items: [], total: 0, limit: 10, offset: 0 });
+      flushRuns(http);
       flushEvents(http, page('ev', 12, 3), 12);
       await fixture.whenStable();
       const root = fixture.nativeElement as HTMLElement;
@@ -644,13 +655,16 @@ describe(ScheduleDetailPage.name, () => {
       });
       await fixture.whenStable();
 
-      // Taking over the delegation changes the schedule: the page reads it, its runs and its events again at once.
+      // Taking over the delegation changes the schedule: the page reads it and its runs again at once, then its events.
       root.querySelector<HTMLButtonElement>('.audit .delegated button.take-over')?.click();
-      http.expectOne('/v1/schedules/s-1/delegation').flush(aSchedule({ id: 's-1', delegatedBy: { id: 'u-2', name: 'bob' } }));
-      const runs = await nextRequest(http, '/v1/schedules/s-1/runs?limit=10', 300);
-      const updated = event({ id: 'ev-13', type: 'peak.schedule.updated', time: '2026-12-01T06:13:00Z' });
-      (await nextRequest(http, EVENTS, 300)).flush({ items: [updated, ...page('ev', 12, 4)], total: 13, limit: 10, offset: 0 });
+      const changed = aSchedule({ id: 's-1', delegatedBy: { id: 'u-2', name: 'bob' }, updatedAt: '2026-12-01T06:13:00Z' });
+      http.expectOne('/v1/schedules/s-1/delegation').flush(changed);
+      const schedule = await nextRequest(http, '/v1/schedules/s-1', 300);
+      const runs = await nextRequest(http, RUNS, 300);
+      schedule.flush(changed);
       runs.flush({ items: [], total: 0, limit: 10, offset: 0 });
+      const updated = event({ id: 'ev-13', type: 'peak.schedule.updated', time: '2026-12-01T06:13:00Z' });
+      http.expectOne(EVENTS).flush({ items: [updated, ...page('ev', 12, 4)], total: 13, limit: 10, offset: 0 });
       await fixture.whenStable();
 
       const shown = [...root.querySelectorAll('ol.events > li')].map((li) => li.querySelector('time')?.getAttribute('datetime'));
@@ -658,6 +672,72 @@ describe(ScheduleDetailPage.name, () => {
       expect(entries(root)[0]?.label).toBe('Schedule updated');
       expect(eventsCard(root)?.querySelector('button.show-more')).toBeNull();
       fixture.destroy();
+    });
+
+    describe('polls', () => {
+      const provisioning = run({ state: 'provisioning', updatedAt: '2026-12-01T06:55:00Z' });
+
+      /** The page with its first answers given, one run provisioning and one event; the next poll pending. */
+      async function polled() {
+        const { fixture, http, scheduleRequest } = await render();
+        scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+        flushRuns(http, [provisioning]);
+        flushEvents(http, [event({ id: 'ev-1', type: 'peak.run.provisioning', runId: 'run-1' })]);
+        await fixture.whenStable();
+        const schedule = await nextRequest(http, '/v1/schedules/s-1', 4000);
+        const runs = await nextRequest(http, RUNS, 300);
+        return { fixture, http, schedule, runs };
+      }
+
+      it('does not read the events on a poll that finds the schedule and its runs unchanged', async () => {
+        const { fixture, http, schedule, runs } = await polled();
+        schedule.flush(aSchedule({ id: 's-1' }));
+        runs.flush({ items: [provisioning], total: 1, limit: 10, offset: 0 });
+        await fixture.whenStable();
+
+        http.expectNone(EVENTS);
+        expect(eventsCard(fixture.nativeElement as HTMLElement)?.querySelectorAll('ol.events > li')).toHaveLength(1);
+        fixture.destroy();
+      });
+
+      it("reads the events in the poll that finds a run's state changed, and shows the new one", async () => {
+        const { fixture, http, schedule, runs } = await polled();
+        schedule.flush(aSchedule({ id: 's-1' }));
+        runs.flush({ items: [{ ...provisioning, state: 'active', updatedAt: '2026-12-01T06:56:30Z' }], total: 1, limit: 10, offset: 0 });
+        flushEvents(http, [
+          event({ id: 'ev-2', type: 'peak.run.ready', time: '2026-12-01T06:56:30Z', runId: 'run-1' }),
+          event({ id: 'ev-1', type: 'peak.run.provisioning', runId: 'run-1' }),
+        ]);
+        await fixture.whenStable();
+
+        expect(entries(fixture.nativeElement as HTMLElement).map((e) => e.label)).toEqual(['Run ready', 'Run provisioning']);
+        fixture.destroy();
+      });
+
+      it('reads the events in the poll that finds a new run', async () => {
+        const { fixture, http, schedule, runs } = await polled();
+        schedule.flush(aSchedule({ id: 's-1' }));
+        runs.flush({ items: [run({ id: 'run-2' }), provisioning], total: 2, limit: 10, offset: 0 });
+
+        http.expectOne(EVENTS);
+        fixture.destroy();
+      });
+
+      it('reads the events again on the next poll after a failed read, without a change', async () => {
+        const { fixture, http, scheduleRequest } = await render();
+        scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+        flushRuns(http);
+        http.expectOne(EVENTS).flush({ message: 'The database is unreachable' }, { status: 503, statusText: 'Service Unavailable' });
+        await fixture.whenStable();
+        const runs = await nextRequest(http, RUNS, 4000);
+        runs.flush({ items: [], total: 0, limit: 10, offset: 0 });
+        flushEvents(http, [event({})]);
+        await fixture.whenStable();
+
+        expect(eventsCard(fixture.nativeElement as HTMLElement)?.querySelector('[role="alert"]')).toBeNull();
+        expect(entries(fixture.nativeElement as HTMLElement).map((e) => e.label)).toEqual(['Schedule created']);
+        fixture.destroy();
+      });
     });
   });
 

@@ -22,11 +22,11 @@ import {
 } from '@peak/api-client';
 import { EmptyState, Loading, OccurrenceList, PageHeader, StateChip, VmProgress } from '@peak/web/ui';
 import { browserTimeZone, DisplayZone, formatInZone, internalRoutes, Notifier, offsetLabel, pageTitle, WRITE_ACCESS } from '@peak/web/util';
-import { distinctUntilChanged, exhaustMap, map, merge, of, scan, Subject, switchMap } from 'rxjs';
+import { combineLatest, distinctUntilChanged, exhaustMap, filter, map, merge, of, scan, share, Subject, switchMap, tap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { launchLines } from '../shared/launch-text';
 import { injectNow } from '../shared/page-clock';
-import { pollState, reportFailures } from '../shared/poll';
+import { pollState, readOnEach, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
 import { ScheduleDeleter } from '../shared/schedule-deleter';
 import { ScheduleSwitcher } from '../shared/schedule-switcher';
@@ -41,12 +41,12 @@ import {
 } from '../shared/schedule-text';
 import { RunProblems } from '../shared/run-problems';
 import { ScheduleEvents } from './schedule-events';
-import { EventsAction, NO_EVENTS, reduceEvents } from './schedule-events.model';
+import { EventsAction, eventsKey, NO_EVENTS, reduceEvents } from './schedule-events.model';
 
 /** VMs change state within seconds while a window starts or ends: the page follows them this often. */
 const POLL_MS = 2000;
 const RUNS_SHOWN = 10;
-/** Events per page of the timeline: the newest page is read again on every poll, "Show more" adds older ones. */
+/** Events per page of the timeline: the newest page is read again when the runs change, "Show more" adds older ones. */
 const EVENTS_SHOWN = 10;
 
 /** One schedule: its settings, its next windows, the live state of the current run and the runs before it. */
@@ -97,52 +97,63 @@ export class ScheduleDetailPage {
   private readonly refresh$ = new Subject<void>();
   private readonly id$ = toObservable(this.id);
 
-  protected readonly schedule = toSignal(
-    this.id$.pipe(
-      switchMap((id) =>
-        pollState(() => this.api.getSchedule({ id }), POLL_MS, this.refresh$).pipe(
-          // A 404 means it was deleted: the page says so itself.
-          reportFailures(
-            (message) => this.notifier.error(message),
-            'the schedule',
-            (problem) => problem.status === 404,
-          ),
+  /** The schedule's polls, shared by what shows it and the events that follow its changes. */
+  private readonly schedule$ = this.id$.pipe(
+    switchMap((id) =>
+      pollState(() => this.api.getSchedule({ id }), POLL_MS, this.refresh$).pipe(
+        // A 404 means it was deleted: the page says so itself.
+        reportFailures(
+          (message) => this.notifier.error(message),
+          'the schedule',
+          (problem) => problem.status === 404,
         ),
       ),
     ),
-    { initialValue: { status: 'loading' } as LoadState<ScheduleDto> },
+    share(),
   );
+  protected readonly schedule = toSignal(this.schedule$, { initialValue: { status: 'loading' } as LoadState<ScheduleDto> });
 
   protected readonly scheduleValue = computed(() => this.schedule().value);
   /** The launch options that are set, in words; none for Nova's defaults. */
   protected readonly launchText = computed(() => launchLines(this.scheduleValue()?.launch ?? {}));
 
-  protected readonly runs = toSignal(
-    this.id$.pipe(switchMap((id) => pollState(() => this.api.listRuns({ id, limit: RUNS_SHOWN }), POLL_MS, this.refresh$))),
-    { initialValue: { status: 'loading' } as LoadState<RunListDto> },
+  private readonly runs$ = this.id$.pipe(
+    switchMap((id) => pollState(() => this.api.listRuns({ id, limit: RUNS_SHOWN }), POLL_MS, this.refresh$)),
+    share(),
   );
+  protected readonly runs = toSignal(this.runs$, { initialValue: { status: 'loading' } as LoadState<RunListDto> });
 
   private readonly eventsRetry$ = new Subject<void>();
   /** "Show more": the offset of the next older page of events. */
   private readonly olderEvents$ = new Subject<number>();
 
   /**
-   * The schedule's history, newest first: its newest page read with the runs (each poll, each refresh), older pages
-   * added on request.
+   * The schedule's history, newest first. Its newest page is read once the schedule and its runs first answer, then
+   * again when a poll finds them changed (see `eventsKey`), when the last read failed, and on "Try again"; older pages
+   * are added on request.
    */
   protected readonly events = toSignal(
     this.id$.pipe(
-      switchMap((id) =>
-        merge(
-          pollState(() => this.api.listEvents({ id, limit: EVENTS_SHOWN }), POLL_MS, merge(this.refresh$, this.eventsRetry$)).pipe(
-            map((load): EventsAction => ({ kind: 'newest', load })),
-          ),
+      switchMap((id) => {
+        let failing = false;
+        const changed$ = combineLatest([this.schedule$, this.runs$]).pipe(
+          map(([schedule, runs]) => eventsKey(schedule.value, runs.value)),
+          distinctUntilChanged(),
+        );
+        const newest$ = merge(changed$, this.runs$.pipe(filter(() => failing)), this.eventsRetry$).pipe(
+          readOnEach(() => this.api.listEvents({ id, limit: EVENTS_SHOWN })),
+          tap((load) => {
+            if (load.status !== 'loading') failing = load.status === 'error';
+          }),
+        );
+        return merge(
+          newest$.pipe(map((load): EventsAction => ({ kind: 'newest', load }))),
           this.olderEvents$.pipe(
             exhaustMap((offset) => loadState(this.api.listEvents({ id, limit: EVENTS_SHOWN, offset }))),
             map((load): EventsAction => ({ kind: 'older', load })),
           ),
-        ).pipe(scan(reduceEvents, NO_EVENTS)),
-      ),
+        ).pipe(scan(reduceEvents, NO_EVENTS));
+      }),
     ),
     { initialValue: NO_EVENTS },
   );

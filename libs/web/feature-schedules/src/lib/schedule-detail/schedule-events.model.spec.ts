@@ -1,5 +1,5 @@
-import type { ScheduleEventDto, WebhookEventType } from '@peak/api-client';
-import { eventDetails, eventLook, EventsView, NO_EVENTS, reduceEvents, withNewest, withOlder } from './schedule-events.model';
+import type { RunDto, RunState, ScheduleEventDto, WebhookEventType } from '@peak/api-client';
+import { eventDetails, eventLook, eventsKey, EventsView, NO_EVENTS, reduceEvents, withNewest, withOlder } from './schedule-events.model';
 
 /** Events `from` down to `to`, newest first, as the API lists them. */
 const events = (from: number, to: number): ScheduleEventDto[] =>
@@ -137,5 +137,28 @@ describe('schedule events', () => {
       expect(eventDetails({ type: 'peak.run.completed', runState: 'stopped', data })).toEqual([]);
       expect(eventDetails({ type: 'peak.run.completed', runState: 'completed', data: { shortfallReason: 'quota' } })).toEqual([]);
     });
+  });
+});
+
+describe(eventsKey.name, () => {
+  const schedule = { version: 3, updatedAt: '2026-12-01T06:00:00Z' };
+  const run = (id: string, state: RunState, updatedAt = '2026-12-01T06:55:00Z') => ({ id, state, updatedAt }) as RunDto;
+  const runs = (...items: RunDto[]) => ({ items, total: items.length });
+
+  it('stays the same for the same schedule and runs, whatever else a poll brings', () => {
+    expect(eventsKey(schedule, runs(run('r-1', 'provisioning')))).toBe(
+      eventsKey({ ...schedule }, runs({ ...run('r-1', 'provisioning'), vms: [] } as RunDto)),
+    );
+  });
+
+  it("changes with a new run, a run's state or last change, and the schedule's version or last change", () => {
+    const before = eventsKey(schedule, runs(run('r-1', 'provisioning')));
+
+    expect(eventsKey(schedule, runs(run('r-2', 'provisioning'), run('r-1', 'provisioning')))).not.toBe(before);
+    expect(eventsKey(schedule, runs(run('r-1', 'active')))).not.toBe(before);
+    expect(eventsKey(schedule, runs(run('r-1', 'provisioning', '2026-12-01T06:56:00Z')))).not.toBe(before);
+    expect(eventsKey({ ...schedule, version: 4 }, runs(run('r-1', 'provisioning')))).not.toBe(before);
+    expect(eventsKey({ ...schedule, updatedAt: '2026-12-01T07:00:00Z' }, runs(run('r-1', 'provisioning')))).not.toBe(before);
+    expect(eventsKey(undefined, runs(run('r-1', 'provisioning')))).not.toBe(before);
   });
 });

@@ -1,4 +1,13 @@
-import type { ApiProblem, LoadState, ScheduleEventDto, ScheduleEventListDto, ShortfallReason, WebhookEventType } from '@peak/api-client';
+import type {
+  ApiProblem,
+  LoadState,
+  RunListDto,
+  ScheduleDto,
+  ScheduleEventDto,
+  ScheduleEventListDto,
+  ShortfallReason,
+  WebhookEventType,
+} from '@peak/api-client';
 import type { ChipTone } from '@peak/web/ui';
 import { CAPACITY_RESOURCE_TEXT, SHORTFALL_TEXT } from '../shared/schedule-text';
 
@@ -120,7 +129,22 @@ function messageOf(value: unknown): string | null {
 }
 
 /**
- * The events shown: the newest page, re-read on every poll, and the older pages "Show more" added, joined into one
+ * What a schedule's newest events follow: its version and last change, and the runs the page polls (how many, and each
+ * one's state and last change). An event is written with the change it tells of, so the events are read again when
+ * this changes (a run was added or moved on, the schedule was edited), not on every poll.
+ */
+export function eventsKey(
+  schedule: Pick<ScheduleDto, 'version' | 'updatedAt'> | undefined,
+  runs: Pick<RunListDto, 'items' | 'total'> | undefined,
+): string {
+  return JSON.stringify([
+    schedule && [schedule.version, schedule.updatedAt],
+    runs && [runs.total, runs.items.map((run) => [run.id, run.state, run.updatedAt])],
+  ]);
+}
+
+/**
+ * The events shown: the newest page, re-read when the schedule or its runs change, and the older pages "Show more" added, joined into one
  * list, newest first.
  */
 export interface EventsView {

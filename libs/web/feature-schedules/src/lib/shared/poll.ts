@@ -1,5 +1,20 @@
-import { ApiProblem, LoadState, toApiProblem } from '@peak/api-client';
-import { catchError, defer, EMPTY, exhaustMap, map, merge, MonoTypeOperatorFunction, Observable, of, scan, tap, timer } from 'rxjs';
+import { ApiProblem, LoadState, loadState, toApiProblem } from '@peak/api-client';
+import {
+  catchError,
+  defer,
+  EMPTY,
+  exhaustMap,
+  map,
+  merge,
+  MonoTypeOperatorFunction,
+  Observable,
+  of,
+  OperatorFunction,
+  scan,
+  Subscription,
+  tap,
+  timer,
+} from 'rxjs';
 
 /**
  * Reads from the API now and every `intervalMs` (and on each `refresh$`), as a LoadState that keeps the last
@@ -42,5 +57,39 @@ export function reportFailures<T>(
           if (state.status !== 'loading') failing = state.status === 'error';
         }),
       );
+    });
+}
+
+/**
+ * Reads with `call` on each value of the source, as LoadStates. Like a poll, a read is never overtaken; unlike
+ * `exhaustMap`, a value that comes while a read runs is not dropped: one more read follows once it answers, so what
+ * changed meanwhile is read too.
+ */
+export function readOnEach<T>(call: () => Observable<T>): OperatorFunction<unknown, LoadState<T>> {
+  return (source) =>
+    new Observable<LoadState<T>>((subscriber) => {
+      let reading: Subscription | null = null;
+      let again = false;
+      const read = (): void => {
+        again = false;
+        reading = loadState(call()).subscribe({
+          next: (state) => subscriber.next(state),
+          complete: () => {
+            if (again) read();
+          },
+        });
+      };
+      const triggers = source.subscribe({
+        next: () => {
+          if (reading && !reading.closed) again = true;
+          else read();
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        triggers.unsubscribe();
+        reading?.unsubscribe();
+      };
     });
 }
