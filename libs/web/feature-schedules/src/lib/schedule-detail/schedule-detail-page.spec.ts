@@ -423,6 +423,16 @@ describe(ScheduleDetailPage.name, () => {
         event({ id: `${prefix}-${from - i}`, time: `2026-12-01T06:${String(from - i).padStart(2, '0')}:00Z` }),
       );
 
+    /** The page once the schedule and its runs answered, and the first read of its events failed. */
+    async function renderWithEventsFailed() {
+      const { fixture, http, scheduleRequest } = await render();
+      scheduleRequest?.flush(aSchedule({ id: 's-1' }));
+      flushRuns(http);
+      http.expectOne(EVENTS).flush({ message: 'The database is unreachable' }, { status: 503, statusText: 'Service Unavailable' });
+      await fixture.whenStable();
+      return { fixture, http };
+    }
+
     it('lists the history newest first in words, with when, what a shortfall was, and a link to each run', async () => {
       const { fixture, http, scheduleRequest } = await render();
       scheduleRequest?.flush(aSchedule({ id: 's-1', state: 'idle' }));
@@ -564,11 +574,7 @@ describe(ScheduleDetailPage.name, () => {
     });
 
     it('says why the events could not be read, and reads them again on "Try again"', async () => {
-      const { fixture, http, scheduleRequest } = await render();
-      scheduleRequest?.flush(aSchedule({ id: 's-1' }));
-      flushRuns(http);
-      http.expectOne(EVENTS).flush({ message: 'The database is unreachable' }, { status: 503, statusText: 'Service Unavailable' });
-      await fixture.whenStable();
+      const { fixture, http } = await renderWithEventsFailed();
       const card = () => eventsCard(fixture.nativeElement as HTMLElement);
 
       expect(text(card()?.querySelector('[role="alert"] span'))).toBe('The events could not be loaded: The database is unreachable');
@@ -724,11 +730,7 @@ describe(ScheduleDetailPage.name, () => {
       });
 
       it('reads the events again on the next poll after a failed read, without a change', async () => {
-        const { fixture, http, scheduleRequest } = await render();
-        scheduleRequest?.flush(aSchedule({ id: 's-1' }));
-        flushRuns(http);
-        http.expectOne(EVENTS).flush({ message: 'The database is unreachable' }, { status: 503, statusText: 'Service Unavailable' });
-        await fixture.whenStable();
+        const { fixture, http } = await renderWithEventsFailed();
         const runs = await nextRequest(http, RUNS, 4000);
         runs.flush({ items: [], total: 0, limit: 10, offset: 0 });
         flushEvents(http, [event({})]);
