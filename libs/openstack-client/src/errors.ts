@@ -1,5 +1,5 @@
 /** The OpenStack services this client talks to (catalog types; Cinder is also found as `volumev3`). */
-export type ServiceType = 'identity' | 'compute' | 'image' | 'network' | 'block-storage';
+export type ServiceType = 'identity' | 'compute' | 'image' | 'network' | 'block-storage' | 'load-balancer';
 
 /**
  * Fault names the client itself produces when there is no OpenStack fault body to report
@@ -39,7 +39,7 @@ export interface OpenStackErrorInit {
  * so it can be logged as is.
  */
 export class OpenStackError extends Error {
-  override readonly name = 'OpenStackError';
+  override readonly name: string = 'OpenStackError';
   readonly service: ServiceType;
   readonly status: number;
   readonly fault?: string;
@@ -117,6 +117,25 @@ export class OpenStackError extends Error {
   }
 }
 
+/**
+ * Octavia's 409 for a write while the load balancer (or the pool) is `PENDING_*`: "Load Balancer {id} is immutable
+ * and cannot be updated." Nothing was changed; try again once the load balancer is `ACTIVE`. Still an `OpenStackError`
+ * (status 409, `isConflict`), so code that only knows the base type treats it as a conflict.
+ */
+export class LoadBalancerImmutableError extends OpenStackError {
+  override readonly name: string = 'LoadBalancerImmutableError';
+
+  /** Octavia's 409 bodies say "is immutable" only for this; other conflicts (a duplicate member) stay `OpenStackError`s. */
+  static matches(error: unknown): error is OpenStackError {
+    return error instanceof OpenStackError && error.service === 'load-balancer' && error.status === 409 && /\bimmutable\b/i.test(error.message);
+  }
+
+  static from(error: OpenStackError): LoadBalancerImmutableError {
+    const { service, status, fault, message, requestId, method, path, detail } = error;
+    return new LoadBalancerImmutableError({ service, status, fault, message, requestId, method, path, detail, cause: error });
+  }
+}
+
 export function isOpenStackError(error: unknown): error is OpenStackError {
   return error instanceof OpenStackError;
 }
@@ -127,4 +146,5 @@ export const isUnauthorized = (error: unknown): boolean => isOpenStackError(erro
 export const isForbidden = (error: unknown): boolean => isOpenStackError(error) && error.isForbidden;
 export const isQuotaExceeded = (error: unknown): boolean => isOpenStackError(error) && error.isQuotaExceeded;
 export const isUnavailable = (error: unknown): boolean => isOpenStackError(error) && error.isUnavailable;
+export const isLoadBalancerImmutable = (error: unknown): error is LoadBalancerImmutableError => error instanceof LoadBalancerImmutableError;
 export const isRetryable = (error: unknown): boolean => isOpenStackError(error) && error.isRetryable;

@@ -9,6 +9,8 @@ export {
   isQuotaExceeded,
   isUnavailable,
   isRetryable,
+  isLoadBalancerImmutable,
+  LoadBalancerImmutableError,
   type OpenStackErrorInit,
   type ServiceType,
   type ClientFault,
@@ -83,3 +85,24 @@ export type {
 } from './network/network.models';
 export type { BlockStorageClient } from './block-storage/block-storage.client';
 export type { Volume, VolumeType, VolumeQuotaUsage, ListVolumesFilter } from './block-storage/block-storage.models';
+export type { LoadBalancerClient } from './load-balancer/load-balancer.client';
+export { PROVISIONING_STATUSES, OPERATING_STATUSES } from './load-balancer/load-balancer.models';
+export type {
+  LoadBalancer,
+  Pool,
+  Member,
+  HealthMonitor,
+  ProvisioningStatus,
+  OperatingStatus,
+  LoadBalancerStatusTree,
+  ListenerStatus,
+  PoolStatus,
+  MemberStatus,
+  ListLoadBalancersFilter,
+  ListPoolsFilter,
+  ListMembersFilter,
+  ListHealthMonitorsFilter,
+  CreateMemberRequest,
+  UpdateMemberRequest,
+  BatchMember,
+} from './load-balancer/load-balancer.models';

@@ -8,6 +8,7 @@ import { HttpTransport } from './http/transport';
 import { IdentityClient } from './identity/identity.client';
 import { Session, UserTokenSession, type SessionOptions } from './identity/session';
 import { ImageClient } from './image/image.client';
+import { LoadBalancerClient } from './load-balancer/load-balancer.client';
 import { silentLogger, type OpenStackLogger, type RequestHook } from './logger';
 import { NetworkClient } from './network/network.client';
 
@@ -32,7 +33,8 @@ export interface OpenStackClientOptions {
 
 /**
  * The typed OpenStack client: `identity` (Keystone v3), `compute` (Nova), `image` (Glance v2), `network`
- * (Neutron v2.0) and `blockStorage` (Cinder v3, which a cloud may lack: see `blockStorage.available()`). Creating it
+ * (Neutron v2.0), `blockStorage` (Cinder v3) and `loadBalancer` (Octavia v2); a cloud may lack the last two: see their
+ * `available()`. Creating it
  * does no I/O: it authenticates on the first call, so an application can
  * start while the cloud is unreachable.
  */
@@ -42,6 +44,7 @@ export class OpenStackClient {
   readonly image: ImageClient;
   readonly network: NetworkClient;
   readonly blockStorage: BlockStorageClient;
+  readonly loadBalancer: LoadBalancerClient;
   /** Trust-scoped clients by trust id (on the root client only). */
   private readonly trustClients = new Map<string, OpenStackClient>();
 
@@ -68,6 +71,7 @@ export class OpenStackClient {
     this.image = new ImageClient(session);
     this.network = new NetworkClient(session);
     this.blockStorage = new BlockStorageClient(session);
+    this.loadBalancer = new LoadBalancerClient(session);
   }
 
   /**

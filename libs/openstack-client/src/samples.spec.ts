@@ -31,6 +31,16 @@ import { splitEndpoint } from './http/url';
 import { parseImage, parseImagePage } from './image/image.models';
 import { parseNetworkPage, parseSecurityGroupBody, parseSecurityGroupPage, resolveSecurityGroupRefs } from './network/network.models';
 import { isObject } from './http/json';
+import {
+  buildBatchUpdateMembersBody,
+  buildCreateMemberBody,
+  parseHealthMonitorBody,
+  parseLoadBalancerBody,
+  parseLoadBalancerStatusBody,
+  parseMemberBody,
+  parseMemberPage,
+  parsePoolBody,
+} from './load-balancer/load-balancer.models';
 import { listSamples, readLibrarySample, readSample } from './testing/samples';
 
 /** The flavor of the create samples from 2.55 on, which carry a description. */
@@ -731,5 +741,220 @@ describe('OpenStack API samples: launch options', () => {
       projectId: 'e4f50856753b4dc6afee5fa6b9b6c550',
       stateful: true,
     });
+  });
+});
+
+/**
+ * Octavia's samples (openstack/octavia 0e6ea11c2992ce2746bb0cf0fb5cb3e81d5b94ba, `api-ref/source/v2/examples`), kept in
+ * this library until they are vendored with the others, like the OS-TRUST ones. All 14 are listed here.
+ */
+describe('OpenStack API samples: load balancer (Octavia)', () => {
+  const sample = (name: string) => readLibrarySample(`load-balancer/${name}`);
+
+  it.each(['loadbalancer-create-response.json', 'loadbalancer-show-response.json'])('%s', (name) => {
+    const sut = parseLoadBalancerBody(sample(name));
+    expect(sut).toMatchObject({
+      name: 'best_load_balancer',
+      description: 'My favorite load balancer',
+      projectId: 'e3cd678b11784734bc366148aa37580e',
+      vipAddress: '203.0.113.50',
+      vipSubnetId: 'd4af86e1-0051-488c-b7a0-527f97490c9a',
+      vipNetworkId: 'd0d217df-3958-4fbf-a3c2-8dad2908c709',
+      vipPortId: 'b4ca07d1-a31e-43e2-891a-7d14f419f342',
+      provider: 'octavia',
+      availabilityZone: 'my_az',
+      adminStateUp: true,
+      provisioningStatus: 'PENDING_CREATE',
+      poolIds: [],
+      listenerIds: [],
+      // Octavia's timestamps carry no zone: they are UTC.
+      createdAt: new Date('2017-02-28T00:41:44Z'),
+      updatedAt: new Date('2017-02-28T00:43:30Z'),
+    });
+    expect(sut.operatingStatus).toBe(name.includes('create') ? 'OFFLINE' : 'ONLINE');
+    expect(sut.tags).toEqual(name.includes('create') ? ['test_tag'] : []);
+  });
+
+  // The load balancer create request is not used: this client does not create load balancers.
+  it('loadbalancer-create-request.json (not sent by this client: its answer parses)', () => {
+    const request = sample('loadbalancer-create-request.json') as { loadbalancer: Record<string, unknown> };
+    expect(parseLoadBalancerBody(sample('loadbalancer-create-response.json')).vipSubnetId).toBe(request.loadbalancer['vip_subnet_id']);
+  });
+
+  it('loadbalancer-status-response.json', () => {
+    const sut = parseLoadBalancerStatusBody(sample('loadbalancer-status-response.json'));
+    const httpPool = {
+      id: '89a47f78-cf81-480b-ad74-bba4177eeb81',
+      name: 'HTTP_pool',
+      provisioningStatus: 'ACTIVE',
+      operatingStatus: 'DEGRADED',
+      healthMonitor: { id: '0b608787-ea2d-48c7-89a1-8b8c24fa3b17', name: 'HTTP_healthmonitor', type: 'HTTP', provisioningStatus: 'ACTIVE' },
+      members: [
+        {
+          id: '3c6857f4-057a-405a-9134-bdeaa8796c8a',
+          name: '',
+          address: '192.0.2.20',
+          protocolPort: 80,
+          provisioningStatus: 'ACTIVE',
+          operatingStatus: 'ERROR',
+        },
+        {
+          id: 'f7495909-1706-4c91-83b4-641dab6962ac',
+          name: '',
+          address: '192.0.2.21',
+          protocolPort: 80,
+          provisioningStatus: 'ACTIVE',
+          operatingStatus: 'ONLINE',
+        },
+      ],
+    };
+    expect(sut).toEqual({
+      id: '84faceee-cb97-48d0-93df-9e41d40d4cb4',
+      name: 'excellent_load_balancer',
+      provisioningStatus: 'ACTIVE',
+      operatingStatus: 'DEGRADED',
+      listeners: [
+        {
+          id: '78febaf6-1e63-47c6-af5f-7b5e23fd7094',
+          name: 'HTTP_listener',
+          provisioningStatus: 'ACTIVE',
+          operatingStatus: 'DEGRADED',
+          pools: [httpPool],
+        },
+        {
+          id: '1341fbaf-ad4f-4cfe-a943-ad5e14e664cb',
+          name: 'redirect_listener',
+          provisioningStatus: 'ACTIVE',
+          operatingStatus: 'ONLINE',
+          pools: [],
+        },
+      ],
+      pools: [
+        httpPool,
+        // `"healthmonitor": {}` is a pool without one.
+        {
+          id: '8189d6a9-646e-4d23-b742-548dab991951',
+          name: 'source_ip_pool',
+          provisioningStatus: 'ACTIVE',
+          operatingStatus: 'ONLINE',
+          healthMonitor: undefined,
+          members: [],
+        },
+      ],
+    });
+  });
+
+  it.each(['pool-create-response.json', 'pool-show-response.json'])('%s', (name) => {
+    expect(parsePoolBody(sample(name))).toEqual({
+      id: '4029d267-3983-4224-a3d0-afb3fe16a2cd',
+      name: 'super-pool',
+      description: 'Super Round Robin Pool',
+      projectId: 'e3cd678b11784734bc366148aa37580e',
+      protocol: 'HTTP',
+      lbAlgorithm: 'ROUND_ROBIN',
+      loadBalancerIds: ['607226db-27ef-4d41-ae89-f2a800e9c2db'],
+      listenerIds: ['023f2e34-7806-443b-bfae-16c324569a3d'],
+      memberIds: [],
+      healthMonitorId: undefined,
+      adminStateUp: true,
+      provisioningStatus: 'ACTIVE',
+      operatingStatus: 'ONLINE',
+      tags: ['test_tag'],
+      createdAt: new Date('2017-05-10T18:14:44Z'),
+      updatedAt: new Date('2017-05-10T23:08:12Z'),
+    });
+  });
+
+  // The pool create request is not used: this client does not create pools.
+  it('pool-create-request.json (not sent by this client: its answer parses)', () => {
+    const request = sample('pool-create-request.json') as { pool: Record<string, unknown> };
+    expect(parsePoolBody(sample('pool-create-response.json')).listenerIds).toEqual([request.pool['listener_id']]);
+  });
+
+  const member = {
+    id: '957a1ace-1bd2-449b-8455-820b6e4b63f3',
+    name: 'web-server-1',
+    projectId: 'e3cd678b11784734bc366148aa37580e',
+    address: '192.0.2.16',
+    protocolPort: 80,
+    weight: 20,
+    backup: false,
+    adminStateUp: true,
+    subnetId: 'bbb35f84-35cc-4b2f-84c2-a6a29bba68aa',
+    monitorAddress: undefined,
+    monitorPort: 8080,
+    provisioningStatus: 'ACTIVE',
+    operatingStatus: 'NO_MONITOR',
+    tags: ['test_tag'],
+    createdAt: new Date('2017-05-11T17:21:34Z'),
+    updatedAt: new Date('2017-05-11T17:21:37Z'),
+  };
+
+  it.each(['member-create-response.json', 'member-show-response.json'])('%s', (name) => {
+    expect(parseMemberBody(sample(name))).toEqual(member);
+  });
+
+  it('members-list-response.json', () => {
+    expect(parseMemberPage(sample('members-list-response.json'))).toEqual({ items: [member], next: undefined });
+  });
+
+  it('member-create-request.json', () => {
+    const body = buildCreateMemberBody({
+      name: 'web-server-1',
+      weight: 20,
+      adminStateUp: true,
+      subnetId: 'bbb35f84-35cc-4b2f-84c2-a6a29bba68aa',
+      address: '192.0.2.16',
+      protocolPort: 80,
+      monitorPort: 8080,
+      backup: false,
+      tags: ['test_tag'],
+    });
+    // The sample spells two numbers as strings (Octavia takes both); we send numbers.
+    const { member: expected } = sample('member-create-request.json') as { member: Record<string, unknown> };
+    expect(body).toEqual({ member: { ...expected, weight: 20, protocol_port: 80 } });
+  });
+
+  it('member-batch-update-request.json', () => {
+    const web = (n: number, weight: number) => ({
+      name: `web-server-${n}`,
+      weight,
+      adminStateUp: true,
+      subnetId: 'bbb35f84-35cc-4b2f-84c2-a6a29bba68aa',
+      address: `192.0.2.${15 + n}`,
+      protocolPort: 80,
+      monitorPort: 8080,
+      tags: ['updated_tag'],
+    });
+    expect(buildBatchUpdateMembersBody([web(1, 20), web(2, 10)])).toEqual(sample('member-batch-update-request.json'));
+  });
+
+  it('healthmonitor-create-response.json', () => {
+    expect(parseHealthMonitorBody(sample('healthmonitor-create-response.json'))).toEqual({
+      id: '8ed3c5ac-6efa-420c-bedb-99ba14e58db5',
+      name: 'super-pool-health-monitor',
+      projectId: 'e3cd678b11784734bc366148aa37580e',
+      type: 'HTTP',
+      poolIds: ['4029d267-3983-4224-a3d0-afb3fe16a2cd'],
+      delaySeconds: 10,
+      timeoutSeconds: 5,
+      maxRetries: 1,
+      maxRetriesDown: 3,
+      httpMethod: 'GET',
+      urlPath: '/',
+      expectedCodes: '200',
+      adminStateUp: true,
+      provisioningStatus: 'ACTIVE',
+      operatingStatus: 'ONLINE',
+      tags: ['test_tag'],
+      createdAt: new Date('2017-05-11T23:53:47Z'),
+      updatedAt: new Date('2017-05-11T23:53:47Z'),
+    });
+  });
+
+  // The health monitor create request is not used: this client does not create health monitors.
+  it('healthmonitor-create-request.json (not sent by this client: its answer parses)', () => {
+    const request = sample('healthmonitor-create-request.json') as { healthmonitor: Record<string, unknown> };
+    expect(parseHealthMonitorBody(sample('healthmonitor-create-response.json')).poolIds).toEqual([request.healthmonitor['pool_id']]);
   });
 });

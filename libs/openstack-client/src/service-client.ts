@@ -90,13 +90,13 @@ export abstract class ServiceClient {
 
   /**
    * Follows a paginated listing to its end. `page` maps one body to its items and the query of the next
-   * page (from its `next` link), or undefined on the last page.
+   * page (from its `next` link), or undefined on the last page. `params` fill the template (`/pools/{poolId}/members`).
    */
   protected async collect<T>(
     pathTemplate: string,
     query: URLSearchParams,
     page: (body: unknown) => { items: T[]; next?: URLSearchParams },
-    options: RequestOptions = {},
+    options: RequestOptions & Pick<CallOptions, 'params'> = {},
   ): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();

@@ -64,6 +64,7 @@ interface RawSettings {
   image_endpoint_override?: string;
   network_endpoint_override?: string;
   block_storage_endpoint_override?: string;
+  load_balancer_endpoint_override?: string;
   volume_endpoint_override?: string;
   /** clouds.yaml only (`profile`, or its old name `cloud`): a vendor profile, which is refused. */
   profile?: string;
@@ -102,6 +103,7 @@ const ENV_NAMES: Record<SettingKey, readonly string[]> = {
   image_endpoint_override: ['OS_IMAGE_ENDPOINT_OVERRIDE'],
   network_endpoint_override: ['OS_NETWORK_ENDPOINT_OVERRIDE'],
   block_storage_endpoint_override: ['OS_BLOCK_STORAGE_ENDPOINT_OVERRIDE'],
+  load_balancer_endpoint_override: ['OS_LOAD_BALANCER_ENDPOINT_OVERRIDE'],
   volume_endpoint_override: ['OS_VOLUME_ENDPOINT_OVERRIDE', 'OS_VOLUMEV3_ENDPOINT_OVERRIDE'],
   profile: [],
 };
@@ -112,6 +114,7 @@ const ENDPOINT_OVERRIDES: Record<ServiceType, readonly SettingKey[]> = {
   image: ['image_endpoint_override'],
   network: ['network_endpoint_override'],
   'block-storage': ['block_storage_endpoint_override', 'volume_endpoint_override'],
+  'load-balancer': ['load_balancer_endpoint_override'],
 };
 const SETTING_KEYS = Object.keys(ENV_NAMES) as SettingKey[];
 const AUTH_KEYS: readonly SettingKey[] = [

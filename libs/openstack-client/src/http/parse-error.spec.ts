@@ -44,6 +44,19 @@ describe(parseErrorBody.name, () => {
     });
   });
 
+  it("reads Octavia's WSME faults, faultcode as the fault", () => {
+    expect(
+      parseErrorBody(
+        409,
+        '{"faultcode": "Client", "faultstring": "Load Balancer 8a56 is immutable and cannot be updated.", "debuginfo": null}',
+      ),
+    ).toEqual({ fault: 'Client', message: 'Load Balancer 8a56 is immutable and cannot be updated.' });
+    expect(parseErrorBody(500, '{"faultstring": "Internal Server Error", "debuginfo": null}')).toEqual({
+      fault: undefined,
+      message: 'Internal Server Error',
+    });
+  });
+
   it("reads Glance's and webob's plain-text and HTML errors", () => {
     expect(parseErrorBody(404, '404 Not Found\n\nNo image found with ID abc\n\n   ')).toEqual({ message: 'No image found with ID abc' });
     expect(

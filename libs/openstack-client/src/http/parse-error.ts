@@ -31,6 +31,7 @@ const MAX_MESSAGE = 500;
  * - Nova: `{"itemNotFound": {"code": 404, "message": "..."}}` (the key is the fault name),
  * - Keystone: `{"error": {"code": 401, "title": "Unauthorized", "message": "..."}}`,
  * - Neutron: `{"NeutronError": {"type": "NetworkNotFound", "message": "...", "detail": ""}}`,
+ * - Octavia (WSME): `{"faultcode": "Client", "faultstring": "...", "debuginfo": null}` (`Server` for a 5xx),
  * - Glance and webob defaults: plain text or HTML ("404 Not Found\n\nThe resource could not be found.").
  */
 export function parseErrorBody(status: number, text: string): ParsedFault {
@@ -58,6 +59,9 @@ export function parseErrorBody(status: number, text: string): ParsedFault {
 
 function faultFromJson(body: Record<string, unknown>): ParsedFault | undefined {
   const keys = Object.keys(body);
+  if (typeof body['faultstring'] === 'string') {
+    return { fault: typeof body['faultcode'] === 'string' ? body['faultcode'] : undefined, message: truncate(body['faultstring']) };
+  }
   // {"message": "...", "code": ...} without a wrapper (some proxies and placement-style errors).
   if (typeof body['message'] === 'string' && !keys.some((k) => isObject(body[k]))) {
     return { message: truncate(body['message']) };
