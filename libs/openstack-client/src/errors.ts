@@ -127,7 +127,9 @@ export class LoadBalancerImmutableError extends OpenStackError {
 
   /** Octavia's 409 bodies say "is immutable" only for this; other conflicts (a duplicate member) stay `OpenStackError`s. */
   static matches(error: unknown): error is OpenStackError {
-    return error instanceof OpenStackError && error.service === 'load-balancer' && error.status === 409 && /\bimmutable\b/i.test(error.message);
+    return (
+      error instanceof OpenStackError && error.service === 'load-balancer' && error.status === 409 && /\bimmutable\b/i.test(error.message)
+    );
   }
 
   static from(error: OpenStackError): LoadBalancerImmutableError {
