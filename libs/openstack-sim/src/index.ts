@@ -1,6 +1,14 @@
 export { startSimulator, type RunningSimulator, type SimulatorOptions } from './lib/simulator';
 export { SimControl, SimControlRequestError } from './lib/control/sim-control';
-export type { SimControlError, SimQuotaReport, SimServerFilter, SimServerInfo, SimStatus } from './lib/control/types';
+export type {
+  SimControlError,
+  SimLoadBalancerInfo,
+  SimMemberInfo,
+  SimQuotaReport,
+  SimServerFilter,
+  SimServerInfo,
+  SimStatus,
+} from './lib/control/types';
 export {
   DEFAULT_BEHAVIOUR,
   type ActiveFault,
@@ -21,6 +29,8 @@ export {
   type SeedFlavor,
   type SeedImage,
   type SeedKeypair,
+  type SeedLoadBalancer,
+  type SeedPool,
   type SeedNetwork,
   type SeedProject,
   type SeedRoleAssignment,

@@ -2,11 +2,11 @@ import { MAX_MINOR, MIN_MINOR, formatMicroversion, parseMicroversion } from './s
 
 /**
  * The simulated services, named by their path prefix (devstack style): the catalog type too, but for Cinder at
- * `/volume`, whose catalog type is `block-storage`.
+ * `/volume`, whose catalog type is `block-storage`. Octavia is at `/load-balancer`, its catalog type.
  */
-export type SimService = 'identity' | 'compute' | 'image' | 'network' | 'volume';
+export type SimService = 'identity' | 'compute' | 'image' | 'network' | 'volume' | 'load-balancer';
 
-export const SIM_SERVICES: readonly SimService[] = ['identity', 'compute', 'image', 'network', 'volume'];
+export const SIM_SERVICES: readonly SimService[] = ['identity', 'compute', 'image', 'network', 'volume', 'load-balancer'];
 
 /** The highest Nova microversion simulated, as the configuration spells it. */
 export const MAX_COMPUTE_MICROVERSION = formatMicroversion(MAX_MINOR);
@@ -95,6 +95,18 @@ export interface SimBehaviour {
    * catalog lacks it, as on the real Zed harness, and `/volume` answers 404.
    */
   blockStorage: boolean;
+  /** Whether Octavia (`load-balancer`) is in the catalog (default true). Off, the catalog lacks it and `/load-balancer` answers 404. */
+  loadBalancer: boolean;
+  /**
+   * How long a load balancer (and the pool) stays `PENDING_UPDATE` after a member is created, updated or deleted, or
+   * a batch update (default 200): the time Octavia takes to push the change to the amphorae. Writes get 409 meanwhile.
+   */
+  loadBalancerUpdateDelayMs: number;
+  /**
+   * How long the fake health monitor takes to find a member's server up (`ONLINE`) or not (`ERROR`) after the member
+   * is added or its server becomes ACTIVE (default 500); `OFFLINE` until then.
+   */
+  memberOnlineDelayMs: number;
   latency: LatencyRule[];
   /** How many entries the request log keeps (oldest dropped first). */
   requestLogLimit: number;
@@ -112,6 +124,9 @@ export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = {
   computeMaxMicroversion: MAX_COMPUTE_MICROVERSION,
   policyDefaults: 'new',
   blockStorage: true,
+  loadBalancer: true,
+  loadBalancerUpdateDelayMs: 200,
+  memberOnlineDelayMs: 500,
   latency: [],
   requestLogLimit: 10_000,
 };
@@ -132,6 +147,8 @@ export function validateBehaviour(input: Record<string, unknown>): string[] {
       case 'buildDelayMs':
       case 'deleteDelayMs':
       case 'deletedListedMs':
+      case 'loadBalancerUpdateDelayMs':
+      case 'memberOnlineDelayMs':
       case 'tokenTtlSeconds':
       case 'requestLogLimit':
       case 'randomSeed':
@@ -154,6 +171,7 @@ export function validateBehaviour(input: Record<string, unknown>): string[] {
         if (value !== 'new' && value !== 'legacy') problems.push(`'${key}' must be 'new' or 'legacy'`);
         break;
       case 'blockStorage':
+      case 'loadBalancer':
         if (typeof value !== 'boolean') problems.push(`'${key}' must be true or false`);
         break;
       case 'latency':

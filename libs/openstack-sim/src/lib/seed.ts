@@ -98,6 +98,30 @@ export interface SeedNetwork {
   mtu?: number;
 }
 
+/** An Octavia pool of a seeded load balancer (no listener: members are what the simulator is for). */
+export interface SeedPool {
+  id?: string;
+  name: string;
+  /** Default `HTTP`. */
+  protocol?: string;
+  /** Default `ROUND_ROBIN`. */
+  lbAlgorithm?: string;
+  /** An HTTP health monitor (`GET /`, every 5 s) checks its members; default true. Without one they are `NO_MONITOR`. */
+  healthMonitor?: boolean;
+}
+
+/** An Octavia load balancer, ACTIVE from the start, its VIP taken from a seeded network's subnet. */
+export interface SeedLoadBalancer {
+  id?: string;
+  name: string;
+  /** Owning project name or id; the `admin` project when omitted. */
+  project?: string;
+  /** Name or id of the network whose subnet holds the VIP. */
+  network: string;
+  description?: string;
+  pools: SeedPool[];
+}
+
 export interface SeedKeypair {
   name: string;
   /** User name or id owning it (keypairs belong to users, not projects). */
@@ -119,6 +143,7 @@ export interface SimSeed {
   images: SeedImage[];
   networks: SeedNetwork[];
   keypairs: SeedKeypair[];
+  loadBalancers: SeedLoadBalancer[];
   /** Default quotas of every project. */
   quotas: ComputeQuotas;
   /** Per-project overrides, keyed by project name or id. */
@@ -193,6 +218,8 @@ export function defaultSeed(): SimSeed {
       { name: 'public', project: 'admin', shared: true, external: true, cidr: '172.24.4.0/24' },
     ],
     keypairs: [],
+    // What a project fronting its servers with Octavia has: a VIP on its private subnet, one HTTP pool with a monitor.
+    loadBalancers: [{ name: 'web-lb', project: 'demo', network: 'private', pools: [{ name: 'web-pool' }] }],
     quotas: { instances: 10, cores: 20, ram: 51200 },
     projectQuotas: {},
   };

@@ -11,6 +11,7 @@ import type { SimSeed } from './seed';
 import { computeService } from './services/compute/compute';
 import { identityService } from './services/identity';
 import { imageService } from './services/image';
+import { loadBalancerService } from './services/load-balancer/load-balancer';
 import { networkService } from './services/network';
 import { volumeService } from './services/volume';
 import { type ServiceModule, defaultFaultMessage } from './services/service';
@@ -47,7 +48,7 @@ export interface RunningSimulator {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Starts the simulator (Keystone, Nova, Glance, Neutron, Cinder and `/_sim`) on one HTTP port. */
+/** Starts the simulator (Keystone, Nova, Glance, Neutron, Cinder, Octavia and `/_sim`) on one HTTP port. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const behaviour: Partial<SimBehaviour> = {};
   for (const key of BEHAVIOUR_KEYS) if (options[key] !== undefined) Object.assign(behaviour, { [key]: options[key] });
@@ -96,6 +97,7 @@ class SimulatorApp {
       image: imageService(sim),
       network: networkService(sim),
       volume: volumeService(sim),
+      'load-balancer': loadBalancerService(sim),
     };
     this.control = new ControlApi(sim);
   }
@@ -186,7 +188,10 @@ class SimulatorApp {
   /** `GET /`: a small index for humans poking at the port. */
   private index(ctx: RequestContext, path: string): SimResponse {
     if (path !== '/')
-      return { status: 404, body: { error: `no such path ${path}; try /identity, /compute, /image, /network, /volume or /_sim` } };
+      return {
+        status: 404,
+        body: { error: `no such path ${path}; try /identity, /compute, /image, /network, /volume, /load-balancer or /_sim` },
+      };
     return {
       status: 200,
       body: {
@@ -197,6 +202,7 @@ class SimulatorApp {
           image: `${ctx.baseUrl}/image`,
           network: `${ctx.baseUrl}/network`,
           'block-storage': `${ctx.baseUrl}/volume/v3/{project_id}`,
+          'load-balancer': `${ctx.baseUrl}/load-balancer`,
           control: `${ctx.baseUrl}/_sim`,
         },
       },

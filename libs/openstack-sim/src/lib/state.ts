@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type ComputeQuotas, type SimSeed, stableHexId, stableUuid } from './seed';
+import { type ComputeQuotas, type SeedLoadBalancer, type SimSeed, stableHexId, stableUuid } from './seed';
 
 export interface Domain {
   id: string;
@@ -186,6 +186,83 @@ export interface Volume {
   updatedAt: number;
 }
 
+/** What Octavia shows of an object's health: `NO_MONITOR` for members of a pool without a health monitor. */
+export type LbOperatingStatus = 'ONLINE' | 'OFFLINE' | 'DEGRADED' | 'ERROR' | 'NO_MONITOR' | 'DRAINING';
+
+/** A change the amphorae are being given: the object shows it as its provisioning status until the load balancer settles. */
+export type LbPendingStatus = 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE';
+
+/** An Octavia load balancer (amphora provider), its VIP on a seeded network's subnet. */
+export interface LoadBalancer {
+  id: string;
+  name: string;
+  description: string;
+  projectId: string;
+  vipAddress: string;
+  vipNetworkId: string;
+  vipSubnetId: string;
+  vipPortId: string;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+  /** Until when it is `PENDING_UPDATE` (a member change being applied, or a hold from `/_sim`); ACTIVE after. */
+  busyUntil: number;
+}
+
+export interface LbPool {
+  id: string;
+  name: string;
+  description: string;
+  loadBalancerId: string;
+  projectId: string;
+  protocol: string;
+  lbAlgorithm: string;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+  /** Whether the load balancer's pending change touches this pool (then it is `PENDING_UPDATE` too). */
+  busy: boolean;
+}
+
+export interface LbMember {
+  id: string;
+  poolId: string;
+  projectId: string;
+  name: string;
+  address: string;
+  protocolPort: number;
+  subnetId: string | null;
+  weight: number;
+  backup: boolean;
+  adminStateUp: boolean;
+  monitorAddress: string | null;
+  monitorPort: number | null;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+  /** The change being applied to it; gone (PENDING_DELETE: the member with it) when its load balancer settles. */
+  pending: LbPendingStatus | null;
+  /** Set through `/_sim`: shown instead of what the health monitor finds. */
+  forcedOperatingStatus: LbOperatingStatus | null;
+}
+
+export interface LbHealthMonitor {
+  id: string;
+  poolId: string;
+  projectId: string;
+  name: string;
+  type: string;
+  delay: number;
+  timeout: number;
+  maxRetries: number;
+  maxRetriesDown: number;
+  httpMethod: string;
+  urlPath: string;
+  expectedCodes: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface ServerAddress {
   networkId: string;
   networkName: string;
@@ -296,6 +373,11 @@ export class SimState {
   readonly securityGroups = new Map<string, SecurityGroup>();
   readonly volumeTypes = new Map<string, VolumeType>();
   readonly volumes = new Map<string, Volume>();
+  readonly loadBalancers = new Map<string, LoadBalancer>();
+  readonly lbPools = new Map<string, LbPool>();
+  /** Members in creation order (batch updates and listings keep it). */
+  readonly lbMembers = new Map<string, LbMember>();
+  readonly healthMonitors = new Map<string, LbHealthMonitor>();
   keypairs: Keypair[] = [];
   defaultQuotas: ComputeQuotas;
   readonly projectQuotas = new Map<string, Partial<ComputeQuotas>>();
@@ -419,6 +501,7 @@ export class SimState {
         createdAt: now,
       });
     }
+    for (const lb of seed.loadBalancers) this.seedLoadBalancer(lb, now);
     const defaultType: VolumeType = {
       id: stableUuid('volume-type', '__DEFAULT__'),
       name: '__DEFAULT__',
@@ -621,6 +704,93 @@ export class SimState {
       return { networkId: network.id, networkName: network.name, addr: formatIpv4(base + host), mac, hostNumber: host };
     }
     return undefined;
+  }
+
+  // ---- load balancers ----
+
+  /** The pools of a load balancer, in creation order. */
+  poolsOf(loadBalancerId: string): LbPool[] {
+    return [...this.lbPools.values()].filter((p) => p.loadBalancerId === loadBalancerId);
+  }
+
+  healthMonitorOf(poolId: string): LbHealthMonitor | undefined {
+    for (const monitor of this.healthMonitors.values()) if (monitor.poolId === poolId) return monitor;
+    return undefined;
+  }
+
+  /**
+   * Ends the pending change of every load balancer that is no longer busy: its pools and members are ACTIVE again
+   * and the members being deleted are gone. Called before anything reads or changes them, so no timer is needed.
+   */
+  settleLoadBalancers(now: number): void {
+    for (const lb of this.loadBalancers.values()) {
+      if (lb.busyUntil > now) continue;
+      for (const pool of this.poolsOf(lb.id)) {
+        pool.busy = false;
+        for (const member of this.lbMembers.values()) {
+          if (member.poolId !== pool.id || member.pending === null) continue;
+          if (member.pending === 'PENDING_DELETE') this.lbMembers.delete(member.id);
+          else member.pending = null;
+        }
+      }
+    }
+  }
+
+  private seedLoadBalancer(seed: SeedLoadBalancer, now: number): void {
+    const network = this.networks.get(seed.network) ?? [...this.networks.values()].find((n) => n.name === seed.network);
+    if (!network) throw new SeedError(`load balancer '${seed.name}': unknown network '${seed.network}'`);
+    const vip = this.allocateAddress(network);
+    if (!vip) throw new SeedError(`load balancer '${seed.name}': no address left on '${seed.network}'`);
+    const projectId = this.requireProject(seed.project ?? 'admin').id;
+    const lb: LoadBalancer = {
+      id: seed.id ?? stableUuid('loadbalancer', seed.name),
+      name: seed.name,
+      description: seed.description ?? '',
+      projectId,
+      vipAddress: vip.addr,
+      vipNetworkId: network.id,
+      vipSubnetId: network.subnetId,
+      vipPortId: stableUuid('port', `vip/${seed.name}`),
+      tags: [],
+      createdAt: now,
+      updatedAt: now,
+      busyUntil: now,
+    };
+    this.loadBalancers.set(lb.id, lb);
+    for (const p of seed.pools) {
+      const pool: LbPool = {
+        id: p.id ?? stableUuid('pool', `${seed.name}/${p.name}`),
+        name: p.name,
+        description: '',
+        loadBalancerId: lb.id,
+        projectId,
+        protocol: p.protocol ?? 'HTTP',
+        lbAlgorithm: p.lbAlgorithm ?? 'ROUND_ROBIN',
+        tags: [],
+        createdAt: now,
+        updatedAt: now,
+        busy: false,
+      };
+      this.lbPools.set(pool.id, pool);
+      if (p.healthMonitor === false) continue;
+      const monitor: LbHealthMonitor = {
+        id: stableUuid('healthmonitor', `${seed.name}/${p.name}`),
+        poolId: pool.id,
+        projectId,
+        name: `${p.name}-monitor`,
+        type: 'HTTP',
+        delay: 5,
+        timeout: 3,
+        maxRetries: 2,
+        maxRetriesDown: 3,
+        httpMethod: 'GET',
+        urlPath: '/',
+        expectedCodes: '200',
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.healthMonitors.set(monitor.id, monitor);
+    }
   }
 
   private forgetServer(server: Server): void {

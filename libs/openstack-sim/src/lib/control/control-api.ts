@@ -6,7 +6,17 @@ import type { ComputeQuotas } from '../seed';
 import type { Simulation } from '../simulation';
 import { type Server, serverPhase } from '../state';
 import { serverStates } from '../services/compute/views';
-import type { SimQuotaReport, SimServerInfo, SimStatus } from './types';
+import {
+  loadBalancerOperatingStatus,
+  loadBalancerProvisioning,
+  memberOperatingStatus,
+  memberProvisioning,
+  membersOf,
+} from '../services/load-balancer/health';
+import type { LbOperatingStatus, LoadBalancer } from '../state';
+import type { SimLoadBalancerInfo, SimQuotaReport, SimServerInfo, SimStatus } from './types';
+
+const OPERATING_STATUSES: readonly LbOperatingStatus[] = ['ONLINE', 'OFFLINE', 'DEGRADED', 'ERROR', 'NO_MONITOR', 'DRAINING'];
 
 type Handler = (ctx: RequestContext, params: RouteParams) => SimResponse;
 
@@ -81,6 +91,37 @@ export class ControlApi {
         server.goneAt = Date.now();
         this.sim.state.liveServers(Date.now());
         return { status: 204 };
+      })
+      .get('/_sim/load-balancers', () => {
+        const now = Date.now();
+        this.sim.state.settleLoadBalancers(now);
+        return { status: 200, body: { loadBalancers: [...this.sim.state.loadBalancers.values()].map((lb) => this.lbInfo(lb, now)) } };
+      })
+      .post('/_sim/load-balancers/:id/hold', (ctx, { id }) => {
+        // As if the amphorae were slow to take a change: PENDING_UPDATE (writes get 409) for that long; 0 releases it.
+        const seconds = this.jsonObject(ctx)['seconds'];
+        if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw invalid([`'seconds' must be a number >= 0`]);
+        const now = Date.now();
+        this.sim.state.settleLoadBalancers(now);
+        const lb = this.sim.state.loadBalancers.get(id ?? '');
+        if (!lb) throw new ApiError(404, `no load balancer ${id}`);
+        lb.busyUntil = now + seconds * 1000;
+        return { status: 200, body: this.lbInfo(lb, now) };
+      })
+      .patch('/_sim/lb-members/:id', (ctx, { id }) => {
+        // Overrides what the fake health monitor finds (null goes back to it).
+        const status = this.jsonObject(ctx)['operatingStatus'];
+        if (status !== null && !OPERATING_STATUSES.includes(status as LbOperatingStatus)) {
+          throw invalid([`'operatingStatus' must be one of ${OPERATING_STATUSES.join(', ')}, or null`]);
+        }
+        const now = Date.now();
+        this.sim.state.settleLoadBalancers(now);
+        const member = this.sim.state.lbMembers.get(id ?? '');
+        if (!member) throw new ApiError(404, `no load balancer member ${id}`);
+        member.forcedOperatingStatus = status as LbOperatingStatus | null;
+        const lb = this.sim.state.loadBalancers.get(this.sim.state.lbPools.get(member.poolId)?.loadBalancerId ?? '');
+        if (!lb) throw new ApiError(404, `no load balancer for member ${id}`);
+        return { status: 200, body: this.lbInfo(lb, now) };
       })
       .post('/_sim/reset', (ctx) => {
         const body = ctx.rawBody.length > 0 ? this.jsonObject(ctx) : {};
@@ -248,6 +289,33 @@ export class ControlApi {
       buildDoneAt: new Date(s.buildDoneAt).toISOString(),
       deleteRequestedAt: iso(s.deleteRequestedAt),
       goneAt: iso(s.goneAt),
+    };
+  }
+
+  private lbInfo(lb: LoadBalancer, now: number): SimLoadBalancerInfo {
+    const { sim } = this;
+    return {
+      id: lb.id,
+      name: lb.name,
+      projectId: lb.projectId,
+      provisioningStatus: loadBalancerProvisioning(lb, now),
+      operatingStatus: loadBalancerOperatingStatus(sim, lb, now),
+      busyUntil: new Date(lb.busyUntil).toISOString(),
+      pools: sim.state.poolsOf(lb.id).map((pool) => ({
+        id: pool.id,
+        name: pool.name,
+        healthMonitorId: sim.state.healthMonitorOf(pool.id)?.id ?? null,
+        members: membersOf(sim, pool.id).map((m) => ({
+          id: m.id,
+          name: m.name,
+          address: m.address,
+          protocolPort: m.protocolPort,
+          weight: m.weight,
+          provisioningStatus: memberProvisioning(sim, m, now),
+          operatingStatus: memberOperatingStatus(sim, m, now),
+          forced: m.forcedOperatingStatus !== null,
+        })),
+      })),
     };
   }
 

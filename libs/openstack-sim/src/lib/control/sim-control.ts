@@ -1,7 +1,7 @@
 import type { ActiveFault, FaultRule, LatencyRule, RouteMatch, SimBehaviour } from '../behaviour';
 import type { RequestLogEntry, RequestLogFilter } from '../request-log';
 import type { ComputeQuotas } from '../seed';
-import type { SimControlError, SimQuotaReport, SimServerFilter, SimServerInfo, SimStatus } from './types';
+import type { SimControlError, SimLoadBalancerInfo, SimQuotaReport, SimServerFilter, SimServerInfo, SimStatus } from './types';
 
 /** A failed control call, with the simulator's explanation. */
 export class SimControlRequestError extends Error {
@@ -112,6 +112,24 @@ export class SimControl {
   /** Makes a server vanish at once, as if deleted behind the client's back. */
   removeServer(id: string): Promise<void> {
     return this.call('DELETE', `/_sim/servers/${encodeURIComponent(id)}`);
+  }
+
+  /** Every load balancer with its pools and members, and their statuses now. */
+  async loadBalancers(): Promise<SimLoadBalancerInfo[]> {
+    return (await this.call<{ loadBalancers: SimLoadBalancerInfo[] }>('GET', '/_sim/load-balancers')).loadBalancers;
+  }
+
+  /**
+   * Keeps a load balancer `PENDING_UPDATE` for `seconds` from now (Octavia then answers writes to it with 409), as
+   * if its amphorae were slow; `0` ends a hold (or a pending change) now.
+   */
+  holdLoadBalancer(id: string, seconds: number): Promise<SimLoadBalancerInfo> {
+    return this.call('POST', `/_sim/load-balancers/${encodeURIComponent(id)}/hold`, { seconds });
+  }
+
+  /** Forces a member's `operating_status` (e.g. `ERROR`, `DRAINING`); `null` hands it back to the fake health monitor. */
+  setMemberOperatingStatus(id: string, operatingStatus: string | null): Promise<SimLoadBalancerInfo> {
+    return this.call('PATCH', `/_sim/lb-members/${encodeURIComponent(id)}`, { operatingStatus });
   }
 
   /** Back to the seed and start-up behaviour (servers, faults, log cleared). Tokens stay valid unless `keepTokens: false`. */

@@ -58,3 +58,28 @@ export interface SimControlError {
   error: string;
   problems?: string[];
 }
+
+/** A member as `GET /_sim/load-balancers` shows it. */
+export interface SimMemberInfo {
+  id: string;
+  name: string;
+  address: string;
+  protocolPort: number;
+  weight: number;
+  provisioningStatus: string;
+  operatingStatus: string;
+  /** Whether `operatingStatus` was forced through `/_sim` rather than found by the fake health monitor. */
+  forced: boolean;
+}
+
+/** A compact load balancer for tests (`GET /_sim/load-balancers`, and the answer to a hold). */
+export interface SimLoadBalancerInfo {
+  id: string;
+  name: string;
+  projectId: string;
+  provisioningStatus: string;
+  operatingStatus: string;
+  /** ISO instant the pending change ends (in the past when ACTIVE). */
+  busyUntil: string;
+  pools: { id: string; name: string; healthMonitorId: string | null; members: SimMemberInfo[] }[];
+}

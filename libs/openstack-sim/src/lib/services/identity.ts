@@ -165,7 +165,7 @@ function renderIdentityError(error: ApiError): SimResponse {
 
 /**
  * The catalog every project-scoped token carries: the services at devstack-style paths on this server (Cinder's with
- * the token's project in it, and only while `blockStorage` is on).
+ * the token's project in it, and only while `blockStorage` is on; Octavia's while `loadBalancer` is on).
  */
 function catalog({ sim, ctx }: IdentityCall, projectId: string): unknown[] {
   const base = ctx.baseUrl;
@@ -177,6 +177,8 @@ function catalog({ sim, ctx }: IdentityCall, projectId: string): unknown[] {
   ];
   // Cinder's endpoint names the project, as devstack registers it; the real Zed harness has no Cinder.
   if (sim.behaviour.blockStorage) services.push(['block-storage', 'cinder', `${base}/volume/v3/${projectId}`]);
+  // Octavia, unversioned as devstack registers it.
+  if (sim.behaviour.loadBalancer) services.push(['load-balancer', 'octavia', `${base}/load-balancer`]);
   const region = sim.state.region;
   return services.map(([type, name, url]) => ({
     endpoints: ['public', 'internal', 'admin'].map((iface) => ({
