@@ -28,6 +28,7 @@ describe(startSimulator.name, () => {
       image: `${sut.url}/image`,
       network: `${sut.url}/network`,
       'block-storage': `${sut.url}/volume/v3/${session.projectId}`,
+      'load-balancer': `${sut.url}/load-balancer`,
     });
   });
 

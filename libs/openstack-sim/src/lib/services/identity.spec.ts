@@ -45,7 +45,7 @@ describe(identityService.name, () => {
       expect(token.user).toMatchObject({ name: 'admin', domain: { id: 'default', name: 'Default' } });
       expect(token.roles.map((r: Json) => r.name).sort()).toEqual(['admin', 'member', 'reader']);
       expect(token.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-      expect(token.catalog.map((s: Json) => s.type)).toEqual(['identity', 'compute', 'image', 'network', 'block-storage']);
+      expect(token.catalog.map((s: Json) => s.type)).toEqual(['identity', 'compute', 'image', 'network', 'block-storage', 'load-balancer']);
     });
 
     it('accepts the user by id and the project by id', async () => {
