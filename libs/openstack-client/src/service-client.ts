@@ -45,6 +45,36 @@ export abstract class ServiceClient {
   /** From the catalog URL to the URL paths are appended to. */
   protected abstract resolveBaseUrl(): Promise<string>;
 
+  /**
+   * For a service a cloud may lack (Cinder, Octavia): whether the catalog has it at the configured interface and
+   * region. Other failures (Keystone unreachable...) are thrown.
+   */
+  async available(): Promise<boolean> {
+    try {
+      await this.base();
+      return true;
+    } catch (error) {
+      if (error instanceof OpenStackError && error.fault === 'EndpointNotFound') return false;
+      throw error;
+    }
+  }
+
+  /** The catalog URL of an optional service; its absence is said in words (`what`: "block storage (Cinder)"). */
+  protected async optionalEndpoint(what: string, aliases?: readonly string[]): Promise<string> {
+    try {
+      return await this.session.endpoint(this.service, aliases);
+    } catch (error) {
+      if (!(error instanceof OpenStackError) || error.fault !== 'EndpointNotFound') throw error;
+      throw new OpenStackError({
+        service: this.service,
+        status: 0,
+        fault: 'EndpointNotFound',
+        message: `This cloud offers no ${what} to this client: ${error.message}`,
+        cause: error,
+      });
+    }
+  }
+
   /** Extra headers for every call (Nova's microversion). */
   protected extraHeaders(): Promise<Record<string, string>> {
     return Promise.resolve({});

@@ -1,4 +1,3 @@
-import { OpenStackError } from '../errors';
 import { splitEndpoint } from '../http/url';
 import type { Session } from '../identity/session';
 import { ServiceClient, type RequestOptions } from '../service-client';
@@ -24,17 +23,6 @@ const CATALOG_ALIASES = ['volumev3'];
 export class BlockStorageClient extends ServiceClient {
   constructor(session: Session) {
     super(session, 'block-storage');
-  }
-
-  /** Whether the catalog has Cinder (`block-storage` or `volumev3`) at the configured interface and region. */
-  async available(): Promise<boolean> {
-    try {
-      await this.base();
-      return true;
-    } catch (error) {
-      if (error instanceof OpenStackError && error.fault === 'EndpointNotFound') return false;
-      throw error;
-    }
   }
 
   async listVolumeTypes(options?: RequestOptions): Promise<VolumeType[]> {
@@ -70,19 +58,7 @@ export class BlockStorageClient extends ServiceClient {
    * project, not the service account's that the catalog URL carries.
    */
   protected override async resolveBaseUrl(): Promise<string> {
-    let catalogUrl: string;
-    try {
-      catalogUrl = await this.session.endpoint('block-storage', CATALOG_ALIASES);
-    } catch (error) {
-      if (!(error instanceof OpenStackError) || error.fault !== 'EndpointNotFound') throw error;
-      throw new OpenStackError({
-        service: 'block-storage',
-        status: 0,
-        fault: 'EndpointNotFound',
-        message: `This cloud offers no block storage (Cinder) to this client: ${error.message}`,
-        cause: error,
-      });
-    }
+    const catalogUrl = await this.optionalEndpoint('block storage (Cinder)', CATALOG_ALIASES);
     const { root, version, suffix } = splitEndpoint(catalogUrl);
     const projectId = (await this.session.current()).info.project?.id;
     if (projectId !== undefined) return `${root}/v3/${projectId}`;

@@ -51,17 +51,6 @@ export class LoadBalancerClient extends ServiceClient {
     super(session, 'load-balancer');
   }
 
-  /** Whether the catalog has Octavia (`load-balancer`) at the configured interface and region. */
-  async available(): Promise<boolean> {
-    try {
-      await this.base();
-      return true;
-    } catch (error) {
-      if (error instanceof OpenStackError && error.fault === 'EndpointNotFound') return false;
-      throw error;
-    }
-  }
-
   /** The load balancers the caller sees: its project's, every project's for an admin (narrowed by `projectId`). */
   listLoadBalancers(filter: ListLoadBalancersFilter = {}, options?: RequestOptions): Promise<LoadBalancer[]> {
     const query = filterQuery({ project_id: filter.projectId, name: filter.name, limit: filter.pageSize });
@@ -186,19 +175,7 @@ export class LoadBalancerClient extends ServiceClient {
    * `/v2.0`: either way we speak v2.
    */
   protected override async resolveBaseUrl(): Promise<string> {
-    let catalogUrl: string;
-    try {
-      catalogUrl = await this.session.endpoint('load-balancer');
-    } catch (error) {
-      if (!(error instanceof OpenStackError) || error.fault !== 'EndpointNotFound') throw error;
-      throw new OpenStackError({
-        service: 'load-balancer',
-        status: 0,
-        fault: 'EndpointNotFound',
-        message: `This cloud offers no load balancer (Octavia) to this client: ${error.message}`,
-        cause: error,
-      });
-    }
+    const catalogUrl = await this.optionalEndpoint('load balancer (Octavia)');
     return `${splitEndpoint(catalogUrl).root}/v2`;
   }
 }

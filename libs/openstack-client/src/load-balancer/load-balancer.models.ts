@@ -223,15 +223,22 @@ function idList(o: JsonObject, key: string): string[] {
   return Array.isArray(value) ? value.filter(isObject).flatMap((ref) => (typeof ref['id'] === 'string' ? [ref['id']] : [])) : [];
 }
 
-/** What every Octavia object carries. */
-function common(o: JsonObject, what: string) {
+/** What every Octavia object and every node of the status tree carries. */
+function statusHead(o: JsonObject, what: string) {
   return {
     id: str(o, 'id', what),
     name: optStr(o, 'name') ?? '',
-    projectId: optStr(o, 'project_id'),
-    adminStateUp: optBool(o, 'admin_state_up') ?? true,
     provisioningStatus: provisioning(o, what),
     operatingStatus: operating(o, what),
+  };
+}
+
+/** What every Octavia object carries. */
+function common(o: JsonObject, what: string) {
+  return {
+    ...statusHead(o, what),
+    projectId: optStr(o, 'project_id'),
+    adminStateUp: optBool(o, 'admin_state_up') ?? true,
     tags: stringArray(o, 'tags'),
     createdAt: optDate(o, 'created_at', what),
     updatedAt: optDate(o, 'updated_at', what),
@@ -316,56 +323,43 @@ export const parsePoolPage = pageOf('pools', parsePool);
 export const parseMemberPage = pageOf('members', parseMember);
 export const parseHealthMonitorPage = pageOf('healthmonitors', parseHealthMonitor);
 
+/** The `pools` (or `listeners`...) of a status tree node, each read by `parse`. */
+function nodes<T>(o: JsonObject, key: string, parse: (raw: unknown) => T): T[] {
+  return Array.isArray(o[key]) ? o[key].map(parse) : [];
+}
+
 function parseMemberStatus(raw: unknown): MemberStatus {
   const m = asObject(raw, 'member');
-  return {
-    id: str(m, 'id', 'member'),
-    name: optStr(m, 'name') ?? '',
-    address: str(m, 'address', 'member'),
-    protocolPort: num(m, 'protocol_port', 'member'),
-    provisioningStatus: provisioning(m, 'member'),
-    operatingStatus: operating(m, 'member'),
-  };
+  return { ...statusHead(m, 'member'), address: str(m, 'address', 'member'), protocolPort: num(m, 'protocol_port', 'member') };
 }
 
 function parsePoolStatus(raw: unknown): PoolStatus {
   const p = asObject(raw, 'pool');
+  // Octavia sends `"healthmonitor": {}` for a pool without one.
   const monitor = isObject(p['healthmonitor']) && typeof p['healthmonitor']['id'] === 'string' ? p['healthmonitor'] : undefined;
   return {
-    id: str(p, 'id', 'pool'),
-    name: optStr(p, 'name') ?? '',
-    provisioningStatus: provisioning(p, 'pool'),
-    operatingStatus: operating(p, 'pool'),
+    ...statusHead(p, 'pool'),
     healthMonitor: monitor && {
       id: str(monitor, 'id', 'healthmonitor'),
       name: optStr(monitor, 'name') ?? '',
       type: optStr(monitor, 'type') ?? '',
       provisioningStatus: provisioning(monitor, 'healthmonitor'),
     },
-    members: Array.isArray(p['members']) ? p['members'].map(parseMemberStatus) : [],
+    members: nodes(p, 'members', parseMemberStatus),
   };
 }
 
 function parseListenerStatus(raw: unknown): ListenerStatus {
   const l = asObject(raw, 'listener');
-  return {
-    id: str(l, 'id', 'listener'),
-    name: optStr(l, 'name') ?? '',
-    provisioningStatus: provisioning(l, 'listener'),
-    operatingStatus: operating(l, 'listener'),
-    pools: Array.isArray(l['pools']) ? l['pools'].map(parsePoolStatus) : [],
-  };
+  return { ...statusHead(l, 'listener'), pools: nodes(l, 'pools', parsePoolStatus) };
 }
 
 export function parseLoadBalancerStatusBody(body: unknown): LoadBalancerStatusTree {
   const lb = field(field(body, 'statuses', 'body'), 'loadbalancer', 'statuses');
   return {
-    id: str(lb, 'id', 'loadbalancer'),
-    name: optStr(lb, 'name') ?? '',
-    provisioningStatus: provisioning(lb, 'loadbalancer'),
-    operatingStatus: operating(lb, 'loadbalancer'),
-    listeners: Array.isArray(lb['listeners']) ? lb['listeners'].map(parseListenerStatus) : [],
-    pools: Array.isArray(lb['pools']) ? lb['pools'].map(parsePoolStatus) : [],
+    ...statusHead(lb, 'loadbalancer'),
+    listeners: nodes(lb, 'listeners', parseListenerStatus),
+    pools: nodes(lb, 'pools', parsePoolStatus),
   };
 }
 
