@@ -1,6 +1,13 @@
 import { isOpenStackError } from '@peak/openstack-client';
 
-const SERVICE_NAMES = { identity: 'Keystone', compute: 'Nova', image: 'Glance', network: 'Neutron', 'block-storage': 'Cinder' } as const;
+const SERVICE_NAMES = {
+  identity: 'Keystone',
+  compute: 'Nova',
+  image: 'Glance',
+  network: 'Neutron',
+  'block-storage': 'Cinder',
+  'load-balancer': 'Octavia',
+} as const;
 
 /** One line for logs, run records and health: which service, what status, the cloud's own words and request id. */
 export function describeError(error: unknown): string {
