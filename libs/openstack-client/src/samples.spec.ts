@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   buildCreateFlavorBody,
   buildCreateServerBody,
@@ -750,6 +752,13 @@ describe('OpenStack API samples: launch options', () => {
  */
 describe('OpenStack API samples: load balancer (Octavia)', () => {
   const sample = (name: string) => readLibrarySample(`load-balancer/${name}`);
+
+  it('checks each of the 14 samples (every file of the copy is named in a test below)', () => {
+    const files = readdirSync(resolve(__dirname, 'testing/fixtures/openstack-api-samples/load-balancer')).sort();
+    expect(files).toHaveLength(14);
+    const source = readFileSync(__filename, 'utf8');
+    expect(files.filter((file) => !source.includes(`'${file}'`))).toEqual([]);
+  });
 
   it.each(['loadbalancer-create-response.json', 'loadbalancer-show-response.json'])('%s', (name) => {
     const sut = parseLoadBalancerBody(sample(name));
