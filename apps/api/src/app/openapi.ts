@@ -38,6 +38,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('capacity', "Will it fit? A project's planned demand (its schedules' windows) against its compute quota.")
     .addTag('quotas', 'The compute quotas of a project, and what it uses of them.')
     .addTag('launch-options', 'What a schedule can launch its VMs with: key pairs, security groups, zones, server groups, volume types.')
+    .addTag('load-balancers', "Octavia load balancers of the token's project and their pools (empty without Octavia).")
     .addTag('webhooks', 'Events (schedule and run changes) sent to your HTTPS endpoints, signed, retried, with their deliveries.')
     .addTag('audit', 'Who changed what: a record of every write through the API, refused attempts included.')
     .addTag('auth', 'Keystone tokens for the console and for tools.')

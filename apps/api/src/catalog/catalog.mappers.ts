@@ -1,6 +1,18 @@
-import type { Image, Keypair, Limits, Network, QuotaUsage, SecurityGroup, ServerGroup, VolumeType } from '@peak/openstack-client';
+import type {
+  Image,
+  Keypair,
+  Limits,
+  LoadBalancer,
+  Network,
+  Pool,
+  QuotaUsage,
+  SecurityGroup,
+  ServerGroup,
+  VolumeType,
+} from '@peak/openstack-client';
 import type { ImageDto } from './dto/image.dto';
 import type { KeypairDto, SecurityGroupDto, ServerGroupDto, VolumeTypeDto } from './dto/launch-catalog.dto';
+import type { LoadBalancerDto, LoadBalancerPoolDto } from './dto/load-balancer.dto';
 import type { NetworkDto } from './dto/network.dto';
 import type { QuotaDto, QuotaResource, QuotasDto } from './dto/quota.dto';
 
@@ -24,6 +36,34 @@ export function mapNetwork(network: Network): NetworkDto {
     shared: network.shared,
     external: network.external,
     subnets: network.subnets,
+  };
+}
+
+export function mapLoadBalancer(lb: LoadBalancer): LoadBalancerDto {
+  return {
+    id: lb.id,
+    name: lb.name,
+    description: lb.description,
+    vipAddress: lb.vipAddress,
+    vipSubnetId: lb.vipSubnetId,
+    vipNetworkId: lb.vipNetworkId,
+    provisioningStatus: lb.provisioningStatus,
+    operatingStatus: lb.operatingStatus,
+    poolIds: [...lb.poolIds],
+  };
+}
+
+export function mapPool(pool: Pool): LoadBalancerPoolDto {
+  return {
+    id: pool.id,
+    name: pool.name,
+    description: pool.description,
+    protocol: pool.protocol,
+    lbAlgorithm: pool.lbAlgorithm,
+    healthMonitorId: pool.healthMonitorId,
+    memberCount: pool.memberIds.length,
+    provisioningStatus: pool.provisioningStatus,
+    operatingStatus: pool.operatingStatus,
   };
 }
 

@@ -7,7 +7,9 @@ import {
   type Image,
   type Keypair,
   type Limits,
+  type LoadBalancer,
   type Network,
+  type Pool,
   type SecurityGroup,
   type ServerGroup,
   type VolumeType,
@@ -76,6 +78,8 @@ export class CatalogService {
   private readonly serverGroups: TtlCache<ServerGroup[]>;
   private readonly volumeTypes: TtlCache<VolumeType[]>;
   private readonly limits: TtlCache<Limits>;
+  private readonly loadBalancers: TtlCache<LoadBalancer[]>;
+  private readonly pools: TtlCache<Pool[]>;
 
   constructor(
     private readonly openstack: OpenStackClient,
@@ -91,6 +95,8 @@ export class CatalogService {
     this.serverGroups = new TtlCache(config.cacheTtlMs, clock);
     this.volumeTypes = new TtlCache(config.cacheTtlMs, clock);
     this.limits = new TtlCache(config.cacheTtlMs, clock);
+    this.loadBalancers = new TtlCache(config.cacheTtlMs, clock);
+    this.pools = new TtlCache(config.cacheTtlMs, clock);
   }
 
   listImages(viewer: CatalogViewer, refresh = false): Promise<Image[]> {
@@ -130,6 +136,30 @@ export class CatalogService {
   listVolumeTypes(viewer: CatalogViewer, refresh = false): Promise<VolumeType[]> {
     return this.load(this.volumeTypes, viewer, refresh, async (client) =>
       (await client.blockStorage.available()) ? client.blockStorage.listVolumeTypes() : [],
+    );
+  }
+
+  /**
+   * The Octavia load balancers of the caller's project (Octavia shows an admin every project's: the project's own are
+   * the ones its VMs may join); empty when the cloud has no Octavia.
+   */
+  listLoadBalancers(viewer: CatalogViewer, refresh = false): Promise<LoadBalancer[]> {
+    return this.load(this.loadBalancers, viewer, refresh, async (client) => {
+      if (viewer.projectId === null || !(await client.loadBalancer.available())) return [];
+      return client.loadBalancer.listLoadBalancers({ projectId: viewer.projectId });
+    });
+  }
+
+  /** The pools of `loadBalancerId`; undefined when the caller's project has no such load balancer. */
+  async listPools(viewer: CatalogViewer, loadBalancerId: string, refresh = false): Promise<Pool[] | undefined> {
+    const owned = (await this.listLoadBalancers(viewer, refresh)).some((lb) => lb.id === loadBalancerId);
+    if (!owned) return undefined;
+    return this.load(
+      this.pools,
+      viewer,
+      refresh,
+      (client) => client.loadBalancer.listPools({ loadBalancerId, projectId: viewer.projectId ?? undefined }),
+      `lb:${loadBalancerId}|`,
     );
   }
 

@@ -33,6 +33,10 @@ export type { ListFlavors$Params as ListFlavors$Params } from './fn/flavors/list
 export { listFlavors as listFlavors } from './fn/flavors/list-flavors';
 export type { ListImages$Params as ListImages$Params } from './fn/images/list-images';
 export { listImages as listImages } from './fn/images/list-images';
+export type { ListLoadBalancers$Params as ListLoadBalancers$Params } from './fn/load-balancers/list-load-balancers';
+export { listLoadBalancers as listLoadBalancers } from './fn/load-balancers/list-load-balancers';
+export type { ListPools$Params as ListPools$Params } from './fn/load-balancers/list-pools';
+export { listPools as listPools } from './fn/load-balancers/list-pools';
 export type { ListNetworks$Params as ListNetworks$Params } from './fn/networks/list-networks';
 export { listNetworks as listNetworks } from './fn/networks/list-networks';
 export type { GetQuotas$Params as GetQuotas$Params } from './fn/quotas/get-quotas';

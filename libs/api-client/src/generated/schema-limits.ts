@@ -36,6 +36,9 @@ export const schemaLimits = {
     eventLoopDelayMs: { minimum: 0 },
     uptimeSeconds: { minimum: 0 },
   },
+  LoadBalancerPoolDto: {
+    memberCount: { minimum: 0 },
+  },
   LoginDto: {
     applicationCredentialSecret: { maxLength: 4096 },
     password: { maxLength: 4096 },

@@ -8,6 +8,7 @@ export { LaunchOptionsService } from './services/launch-options.service';
 export { CapacityService } from './services/capacity.service';
 export { FlavorsService } from './services/flavors.service';
 export { ImagesService } from './services/images.service';
+export { LoadBalancersService } from './services/load-balancers.service';
 export { NetworksService } from './services/networks.service';
 export { QuotasService } from './services/quotas.service';
 export { SchedulesService } from './services/schedules.service';

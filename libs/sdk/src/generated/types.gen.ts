@@ -615,6 +615,91 @@ export type LivenessDto = {
     uptimeSeconds: number;
 };
 
+export type LoadBalancerDto = {
+    /**
+     * Octavia load balancer id (UUID).
+     */
+    id: string;
+    /**
+     * Its name; may be empty in Octavia.
+     */
+    name: string;
+    description: string;
+    /**
+     * The address clients connect to.
+     */
+    vipAddress: string;
+    /**
+     * The subnet of that address: where members are placed unless a schedule names another subnet.
+     */
+    vipSubnetId?: string;
+    vipNetworkId?: string;
+    /**
+     * Octavia's provisioning status: while `PENDING_*`, its pools and members cannot be changed.
+     */
+    provisioningStatus: LoadBalancerProvisioningStatus;
+    operatingStatus: LoadBalancerOperatingStatus;
+    /**
+     * Ids of its pools (`GET /v1/load-balancers/{id}/pools` describes them).
+     */
+    poolIds: Array<string>;
+};
+
+export const LoadBalancerOperatingStatus = {
+    ONLINE: 'ONLINE',
+    OFFLINE: 'OFFLINE',
+    DEGRADED: 'DEGRADED',
+    ERROR: 'ERROR',
+    NO_MONITOR: 'NO_MONITOR',
+    DRAINING: 'DRAINING'
+} as const;
+
+export type LoadBalancerOperatingStatus = typeof LoadBalancerOperatingStatus[keyof typeof LoadBalancerOperatingStatus];
+
+export type LoadBalancerPoolDto = {
+    /**
+     * Octavia pool id (UUID).
+     */
+    id: string;
+    name: string;
+    description: string;
+    /**
+     * `HTTP`, `HTTPS`, `TCP`, `UDP`, `PROXY`, `PROXYV2` or `SCTP`.
+     */
+    protocol: string;
+    /**
+     * `ROUND_ROBIN`, `LEAST_CONNECTIONS`, `SOURCE_IP` or `SOURCE_IP_PORT`.
+     */
+    lbAlgorithm: string;
+    /**
+     * Its health monitor, when it has one: members then count as serving only once it sees them ONLINE.
+     */
+    healthMonitorId?: string;
+    /**
+     * How many members it has now, ours and others'.
+     */
+    memberCount: number;
+    provisioningStatus: LoadBalancerProvisioningStatus;
+    operatingStatus: LoadBalancerOperatingStatus;
+};
+
+/**
+ * Octavia's provisioning status: while `PENDING_*`, its pools and members cannot be changed.
+ */
+export const LoadBalancerProvisioningStatus = {
+    ACTIVE: 'ACTIVE',
+    DELETED: 'DELETED',
+    ERROR: 'ERROR',
+    PENDING_CREATE: 'PENDING_CREATE',
+    PENDING_UPDATE: 'PENDING_UPDATE',
+    PENDING_DELETE: 'PENDING_DELETE'
+} as const;
+
+/**
+ * Octavia's provisioning status: while `PENDING_*`, its pools and members cannot be changed.
+ */
+export type LoadBalancerProvisioningStatus = typeof LoadBalancerProvisioningStatus[keyof typeof LoadBalancerProvisioningStatus];
+
 export type LoginDto = {
     /**
      * Keystone user name; required unless `applicationCredentialId` is given.
@@ -2326,6 +2411,115 @@ export type ListKeypairsResponses = {
 };
 
 export type ListKeypairsResponse = ListKeypairsResponses[keyof ListKeypairsResponses];
+
+export type ListLoadBalancersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Skip the short cache and ask the cloud now.
+         */
+        refresh?: boolean;
+    };
+    url: '/v1/load-balancers';
+};
+
+export type ListLoadBalancersErrors = {
+    /**
+     * A parameter or the body is invalid: `errors` names each field and why.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role this operation needs, or its scope is not accepted.
+     */
+    403: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * The cloud could not be reached.
+     */
+    503: ApiErrorDto;
+};
+
+export type ListLoadBalancersError = ListLoadBalancersErrors[keyof ListLoadBalancersErrors];
+
+export type ListLoadBalancersResponses = {
+    /**
+     * The load balancers, by name.
+     */
+    200: Array<LoadBalancerDto>;
+};
+
+export type ListLoadBalancersResponse = ListLoadBalancersResponses[keyof ListLoadBalancersResponses];
+
+export type ListPoolsData = {
+    body?: never;
+    path: {
+        /**
+         * The load balancer id (UUID).
+         */
+        id: string;
+    };
+    query?: {
+        /**
+         * Skip the short cache and ask the cloud now.
+         */
+        refresh?: boolean;
+    };
+    url: '/v1/load-balancers/{id}/pools';
+};
+
+export type ListPoolsErrors = {
+    /**
+     * A parameter or the body is invalid: `errors` names each field and why.
+     */
+    400: ApiErrorDto;
+    /**
+     * No token, or one Keystone does not accept (invalid, expired, revoked).
+     */
+    401: ApiErrorDto;
+    /**
+     * The token lacks the role this operation needs, or its scope is not accepted.
+     */
+    403: ApiErrorDto;
+    /**
+     * The token's project has no such load balancer.
+     */
+    404: ApiErrorDto;
+    /**
+     * Too many failed authentications from this client address (`AUTH_FAILURE_LIMIT` per window); `Retry-After` says when to try again.
+     */
+    429: ApiErrorDto;
+    /**
+     * An unexpected error: `X-Request-Id` finds it in the service's log.
+     */
+    500: ApiErrorDto;
+    /**
+     * The cloud could not be reached.
+     */
+    503: ApiErrorDto;
+};
+
+export type ListPoolsError = ListPoolsErrors[keyof ListPoolsErrors];
+
+export type ListPoolsResponses = {
+    /**
+     * The pools, by name.
+     */
+    200: Array<LoadBalancerPoolDto>;
+};
+
+export type ListPoolsResponse = ListPoolsResponses[keyof ListPoolsResponses];
 
 export type ListNetworksData = {
     body?: never;
