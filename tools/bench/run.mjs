@@ -95,14 +95,16 @@ const log = (message) => console.log(`[bench ${((Date.now() - started.getTime())
 let sim;
 let api;
 let db;
-let cleaning = false;
+/** Set once the processes are being stopped (a signal or the end): every caller waits for the same clean-up. */
+let cleaning;
 
-async function cleanUp() {
-  if (cleaning) return;
-  cleaning = true;
-  await stopProcess(api);
-  await stopProcess(sim);
-  await db?.drop().catch((error) => log(`could not drop ${db.name}: ${error.message}`));
+function cleanUp() {
+  cleaning ??= (async () => {
+    await stopProcess(api);
+    await stopProcess(sim);
+    await db?.drop().catch((error) => log(`could not drop ${db.name}: ${error.message}`));
+  })();
+  return cleaning;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -235,7 +237,10 @@ async function main() {
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   console.log(`\n${renderTable(rows)}\n`);
   console.log(`machine: ${machine.summary}; load average ${machine.loadBefore} before, ${machine.loadAfter} after`);
-  if (out !== '-') {
+  if (cleaning) {
+    // Interrupted: the scenarios running then failed for that reason, not the product's; publish nothing.
+    log('interrupted: no report written');
+  } else if (out !== '-') {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, renderReport({ rows, details: ctx.details, machine, command, started, finished: new Date() }));
     log(`wrote ${out}`);
