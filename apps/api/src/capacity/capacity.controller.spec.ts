@@ -303,4 +303,46 @@ describe(`${CapacityController.name} and the fit check of /v1/schedules`, () => 
       await client.compute.deleteServer(bystander.id);
     }
   });
+
+  it('GET /v1/capacity: a window counts from its provisioning (the lead time) and a series to the end of its last window, nothing outside', async () => {
+    // Forty days on, away from the other tests' windows (and beyond the save's 30-day horizon).
+    const day = 40 * 24;
+    await kit
+      .http()
+      .post('/v1/schedules')
+      .send({ ...once('far-C', 1, day + 10, day + 12), leadTimeMinutes: 120 })
+      .expect(201);
+    const series = {
+      type: 'recurring',
+      cron: '0 10 * * *',
+      durationMinutes: 60,
+      validFrom: at(day + 24 + 10),
+      // Windows start on day+1 and day+2 at 10:00; the last runs to 11:00, past validUntil.
+      validUntil: at(day + 48 + 10.5),
+    };
+    await kit
+      .http()
+      .post('/v1/schedules')
+      .send(recurringBody(kit, { name: 'far-D', instanceCount: 1, flavorId: '1', timeZone: 'UTC', leadTimeMinutes: 30, window: series }))
+      .expect(201);
+    const contributions = async (from: number, to: number) =>
+      (
+        (
+          await kit
+            .http()
+            .get('/v1/capacity')
+            .query({ from: at(from), to: at(to) })
+            .expect(200)
+        ).body as CapacityDto
+      ).contributions.map((c) => [c.schedule.name, c.from, c.to]);
+
+    // C's VMs exist from 08:00, two hours before its window.
+    expect(await contributions(day + 8.5, day + 9)).toEqual([['far-C', at(day + 8.5), at(day + 9)]]);
+    expect(await contributions(day + 12, day + 24 + 9.5)).toEqual([]);
+    // D's first window provisions from 09:30, before validFrom.
+    expect(await contributions(day + 24 + 9, day + 24 + 10)).toEqual([['far-D', at(day + 24 + 9.5), at(day + 24 + 10)]]);
+    // Its last started before validUntil and is counted after it, to 11:00; then nothing.
+    expect(await contributions(day + 48 + 10.75, day + 48 + 12)).toEqual([['far-D', at(day + 48 + 10.75), at(day + 48 + 11)]]);
+    expect(await contributions(day + 48 + 11, day + 72 + 12)).toEqual([]);
+  });
 });

@@ -13,7 +13,7 @@ import {
   type DemandSeries,
   type ScheduleTiming,
 } from '@peak/schedule-domain';
-import { IsNull, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { ApiErrorDto } from '../common/api-error.dto';
 import { Clock } from '../common/clock';
 import { schedulerConfig } from '../config/scheduler.config';
@@ -56,6 +56,19 @@ interface Assessment {
  * flavor's size) against its Nova quota less the usage that is not the schedules' own (the project's current usage
  * minus the VMs the engine holds now). Read-only on the schedule table, which the schedules module owns.
  */
+/**
+ * The schedules that may have a window occupying part of [:from, :to), from its provisioning (its start less the lead
+ * time) to its end; the others are not read at all, so a save costs what the schedules of its horizon cost, not what
+ * every schedule of the project does. A one-off window is bounded by its columns; a series starts its windows in
+ * [validFrom, validUntil), so none begins provisioning before validFrom less the lead time, nor ends after validUntil
+ * plus a window's length. Within those bounds `demandOver` decides exactly.
+ */
+const MAY_OCCUPY = `CASE WHEN s.window_type = 'once'
+  THEN s.start_at - make_interval(mins => s.lead_time_minutes) < :to AND s.end_at > :from
+  ELSE (s.valid_from IS NULL OR s.valid_from - make_interval(mins => s.lead_time_minutes) < :to)
+   AND (s.valid_until IS NULL OR s.valid_until + make_interval(mins => coalesce(s.duration_minutes, 0)) > :from)
+END`;
+
 @Injectable()
 export class CapacityService {
   constructor(
@@ -186,7 +199,12 @@ export class CapacityService {
   }
 
   private async assess(projectId: string, view: CloudView, from: Date, to: Date, candidate?: PlannedSchedule): Promise<Assessment> {
-    const saved = await this.schedules.find({ where: { projectId, enabled: true, deletingSince: IsNull() }, order: { name: 'ASC' } });
+    const saved = await this.schedules
+      .createQueryBuilder('s')
+      .where('s.project_id = :projectId AND s.enabled AND s.deleting_since IS NULL', { projectId })
+      .andWhere(MAY_OCCUPY, { from, to })
+      .orderBy('s.name', 'ASC')
+      .getMany();
     const planned: PlannedSchedule[] = saved
       .filter((s) => s.id !== candidate?.id)
       .map((s) => ({
