@@ -615,8 +615,9 @@ describe(EngineService.name, () => {
       expect(metrics).toContain(`peak_capacity_shortfall{project_id="${a.projectId}",resource="vcpus"} 0`);
 
       kit.clock.set(new Date(t1 + 185 * 60_000));
+      // Both windows end at once: each run is torn down on its own, in either order.
       await settle(async () => (await runsOf(b.id))[0]?.state === 'partial', 'B ended partial');
-      expect((await runsOf(a.id))[0]?.state).toBe('completed');
+      await settle(async () => (await runsOf(a.id))[0]?.state === 'completed', 'A completed');
       await kit.app.get(DataSource).query('UPDATE schedule SET enabled = false');
       // No enabled schedule left: the gauge forgets the project rather than alerting on it for ever.
       await expect(sut.checkCapacityNow()).resolves.toBe(0);

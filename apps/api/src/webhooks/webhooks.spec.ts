@@ -289,7 +289,10 @@ describe('webhooks', () => {
     ).toBe(1);
     for (const r of about()) expect(verifyStandardWebhook(webhook.secret, r.headers, r.body)).toBe(true);
 
-    const deliveries = (await deliveriesOf(webhook.id)).filter((d) => d.scheduleId === scheduleId);
+    // The receiver has answered the last POST; its delivery is marked once the dispatcher has read that answer.
+    const ours = async () => (await deliveriesOf(webhook.id)).filter((d) => d.scheduleId === scheduleId);
+    await until(async () => (await ours()).every((d) => d.status === 'delivered'), 'every delivery marked delivered', 100);
+    const deliveries = await ours();
     const first = deliveries.find((d) => d.eventType === 'peak.schedule.created');
     expect(first).toMatchObject({ status: 'delivered', nextAttemptAt: null });
     expect(first?.attempts.map((a) => a.statusCode)).toEqual([500, 500, 500, 200]);
