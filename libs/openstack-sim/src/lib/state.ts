@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type ComputeQuotas, type SeedLoadBalancer, type SimSeed, stableHexId, stableUuid } from './seed';
 
 export interface Domain {
@@ -264,6 +264,8 @@ export interface LbHealthMonitor {
 }
 
 export interface ServerAddress {
+  /** The Neutron port holding the address (Nova makes one per requested network). */
+  portId: string;
   networkId: string;
   networkName: string;
   addr: string;
@@ -693,7 +695,7 @@ export class SimState {
     return `instance-${this.instanceCounter.toString(16).padStart(8, '0')}`;
   }
 
-  /** A fixed IPv4 address on the network, or undefined when its subnet is full. */
+  /** A fixed IPv4 address on the network, on a new port, or undefined when its subnet is full. */
   allocateAddress(network: Network): ServerAddress | undefined {
     const { base, size } = parseCidr(network.cidr);
     // .0 is the network, .1 the gateway, .2 DHCP (as on devstack); the last one is broadcast.
@@ -701,7 +703,14 @@ export class SimState {
       if (network.allocated.has(host)) continue;
       network.allocated.add(host);
       const mac = `fa:16:3e:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-      return { networkId: network.id, networkName: network.name, addr: formatIpv4(base + host), mac, hostNumber: host };
+      return {
+        portId: randomUUID(),
+        networkId: network.id,
+        networkName: network.name,
+        addr: formatIpv4(base + host),
+        mac,
+        hostNumber: host,
+      };
     }
     return undefined;
   }

@@ -91,6 +91,121 @@ describe(networkService.name, () => {
     expect((await call(`${sut.url}/network/v2.0/networks`, 'GET')).status).toBe(401);
   });
 
+  describe('ports', () => {
+    const PRIVATE = stableUuid('network', 'private');
+    let admin: Session;
+
+    beforeAll(async () => {
+      admin = await login(sut.url);
+    });
+
+    beforeEach(async () => {
+      await sut.control.reset();
+      await sut.control.configure({ buildDelayMs: 0, deleteDelayMs: 0 });
+    });
+
+    async function createServer(session = demo, extra: Record<string, unknown> = {}): Promise<Json> {
+      const response = await session.call('POST', '/compute/v2.1/servers', {
+        microversion: '2.52',
+        body: {
+          server: {
+            name: 'vm',
+            imageRef: stableUuid('image', 'cirros-0.6.2-x86_64-disk'),
+            flavorRef: '1',
+            networks: [{ uuid: PRIVATE }],
+            ...extra,
+          },
+        },
+      });
+      expect(response.status).toBe(202);
+      return (await session.call('GET', `/compute/v2.1/servers/${response.body.server.id}`, { microversion: '2.52' })).body.server;
+    }
+
+    it('shows a port per server address, with the address on the network’s subnet', async () => {
+      const server = await createServer();
+      const [address] = server.addresses.private;
+      const listed = await demo.call('GET', `/network/v2.0/ports?device_id=${server.id}`);
+      expect(listed.status).toBe(200);
+      const [port, ...more] = listed.body.ports;
+      expect(more).toEqual([]);
+      const [group] = (await demo.call('GET', '/network/v2.0/security-groups?name=default')).body.security_groups;
+      expect(port).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        name: '',
+        network_id: PRIVATE,
+        tenant_id: demo.projectId,
+        project_id: demo.projectId,
+        mac_address: address['OS-EXT-IPS-MAC:mac_addr'],
+        admin_state_up: true,
+        status: 'ACTIVE',
+        device_id: server.id,
+        device_owner: 'compute:nova',
+        fixed_ips: [{ subnet_id: stableUuid('subnet', 'private'), ip_address: address.addr }],
+        allowed_address_pairs: [],
+        extra_dhcp_opts: [],
+        security_groups: [group.id],
+        description: '',
+        'binding:vnic_type': 'normal',
+        port_security_enabled: true,
+        tags: [],
+        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        updated_at: expect.any(String),
+        revision_number: expect.any(Number),
+      });
+      // Stable across calls, and shown alone.
+      expect((await demo.call('GET', `/network/v2.0/ports/${port.id}`)).body.port).toEqual(port);
+      // An admin also sees the binding.
+      expect((await admin.call('GET', `/network/v2.0/ports/${port.id}`)).body.port).toMatchObject({
+        'binding:host_id': expect.any(String),
+        'binding:vif_type': 'ovs',
+      });
+    });
+
+    it('filters by network and project, selects fields and pages', async () => {
+      const first = await createServer();
+      const second = await createServer();
+      const byNetwork = await demo.call('GET', `/network/v2.0/ports?network_id=${PRIVATE}&fields=device_id`);
+      expect(byNetwork.body.ports.map((p: Json) => p.device_id).sort()).toEqual([first.id, second.id].sort());
+      expect(byNetwork.body.ports[0]).toEqual({ device_id: expect.any(String) });
+      expect((await demo.call('GET', `/network/v2.0/ports?network_id=${stableUuid('network', 'public')}`)).body.ports).toEqual([]);
+      expect((await admin.call('GET', `/network/v2.0/ports?project_id=${demo.projectId}`)).body.ports).toHaveLength(2);
+      const page = await demo.call('GET', '/network/v2.0/ports?limit=1');
+      expect(page.body.ports).toHaveLength(1);
+      expect(page.body.ports_links).toEqual([{ href: expect.stringContaining(`marker=${page.body.ports[0].id}`), rel: 'next' }]);
+    });
+
+    it('shows a project only its own ports; an admin sees all', async () => {
+      const server = await createServer();
+      const [port] = (await demo.call('GET', `/network/v2.0/ports?device_id=${server.id}`)).body.ports;
+      expect((await viewer.call('GET', '/network/v2.0/ports')).body.ports).toEqual([]);
+      expect((await viewer.call('GET', `/network/v2.0/ports/${port.id}`)).status).toBe(404);
+      expect((await admin.call('GET', '/network/v2.0/ports')).body.ports.map((p: Json) => p.id)).toEqual([port.id]);
+    });
+
+    it('shows a building server’s port DOWN, none for a failed build, none once deleted', async () => {
+      await sut.control.configure({ buildDelayMs: 60_000 });
+      const building = await createServer();
+      const [port] = (await demo.call('GET', `/network/v2.0/ports?device_id=${building.id}`)).body.ports;
+      expect(port).toMatchObject({ status: 'DOWN', device_id: building.id });
+      expect((await admin.call('GET', `/network/v2.0/ports/${port.id}`)).body.port).toMatchObject({
+        'binding:host_id': '',
+        'binding:vif_type': 'unbound',
+      });
+      expect((await demo.call('DELETE', `/compute/v2.1/servers/${building.id}`)).status).toBe(204);
+      expect((await demo.call('GET', `/network/v2.0/ports/${port.id}`)).status).toBe(404);
+      await sut.control.configure({ buildDelayMs: 0, serverErrorRate: 1 });
+      const failed = await createServer();
+      expect(failed.status).toBe('ERROR');
+      expect((await demo.call('GET', `/network/v2.0/ports?device_id=${failed.id}`)).body.ports).toEqual([]);
+    });
+
+    it('answers an unknown port with a NeutronError 404', async () => {
+      const missing = await demo.call('GET', '/network/v2.0/ports/nope');
+      expect(missing.status).toBe(404);
+      expect(missing.body).toEqual({ NeutronError: { type: 'PortNotFound', message: 'Port nope could not be found.', detail: '' } });
+    });
+  });
+
   describe('security groups', () => {
     beforeEach(() => sut.control.reset());
 

@@ -6,7 +6,8 @@ import { isoSeconds } from '../http/formats';
 import { Router } from '../http/router';
 import { stableUuid } from '../seed';
 import type { Simulation } from '../simulation';
-import { type Network, type SecurityGroup, networkVisibleTo } from '../state';
+import { type Network, type SecurityGroup, type Server, type ServerAddress, buildFinished, networkVisibleTo, serverPhase } from '../state';
+import { COMPUTE_HOST, DEFAULT_ZONE } from './compute/views';
 import type { ScopedCall, ServiceModule } from './service';
 
 /** Extensions a Zed ML2 deployment lists that matter to clients of networks and subnets. */
@@ -16,6 +17,13 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
   ['availability_zone', 'Availability Zone', 'The availability zone extension.'],
   ['network_availability_zone', 'Network Availability Zone', 'Availability zone support for network.'],
   ['port-security', 'Port Security', 'Provides port security'],
+  ['binding', 'Port Binding', 'Expose port bindings of a virtual port to external application'],
+  ['allowed-address-pairs', 'Allowed Address Pairs', 'Provides allowed address pairs'],
+  [
+    'extra_dhcp_opt',
+    'Neutron Extra DHCP options',
+    'Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)',
+  ],
   ['security-group', 'security-group', 'The security groups extension.'],
   ['stateful-security-group', 'Stateful security group', 'Indicates if the security group is stateful or not'],
   ['project-id', 'project_id field enabled', 'Extension that indicates that project_id field is enabled.'],
@@ -37,7 +45,10 @@ const EXTENSIONS: [alias: string, name: string, description: string][] = [
 
 type NetworkHandler = (call: ScopedCall) => SimResponse;
 
-/** Neutron v2.0 at `/network`: version documents, networks (filters, `fields`, paging), subnets, security groups, extensions. */
+/**
+ * Neutron v2.0 at `/network`: version documents, networks (filters, `fields`, paging), subnets, the ports of servers,
+ * security groups, extensions.
+ */
 export function networkService(sim: Simulation): ServiceModule {
   const router = networkRoutes();
   return {
@@ -55,6 +66,7 @@ function networkRoutes(): Router<NetworkHandler> {
         resources: [
           ['subnet', 'subnets'],
           ['network', 'networks'],
+          ['port', 'ports'],
           ['security_group', 'security-groups'],
         ].map(([name, collection]) => ({
           links: [{ href: `${ctx.baseUrl}/network/v2.0/${collection}`, rel: 'self' }],
@@ -144,6 +156,19 @@ function networkRoutes(): Router<NetworkHandler> {
       const network = visibleNetworks(call).find((n) => n.subnetId === id);
       if (!network) throw new ApiError(404, `Subnet ${id} could not be found.`, { type: 'SubnetNotFound' });
       return { status: 200, body: { subnet: selectFields(subnetView(network), call.ctx.query.getAll('fields')) } };
+    })
+    .get('/v2.0/ports', (call) =>
+      listCollection(
+        call,
+        'ports',
+        visiblePorts(call).map((p) => portView(p, call)),
+      ),
+    )
+    .get('/v2.0/ports/:id', (call) => {
+      const { id } = call.params;
+      const port = visiblePorts(call).find((p) => p.address.portId === id);
+      if (!port) throw new ApiError(404, `Port ${id} could not be found.`, { type: 'PortNotFound' });
+      return { status: 200, body: { port: selectFields(portView(port, call), call.ctx.query.getAll('fields')) } };
     });
 }
 
@@ -185,6 +210,80 @@ function renderNetworkError(error: ApiError): SimResponse {
 
 function visibleNetworks({ sim, auth }: ScopedCall): Network[] {
   return [...sim.state.networks.values()].filter((n) => networkVisibleTo(n, auth.project?.id, auth.isAdmin));
+}
+
+// ---- ports ----
+
+/** A server's port: one per fixed address Nova asked Neutron for. */
+interface ServerPort {
+  server: Server;
+  address: ServerAddress;
+  /** Whether the build has ended (the port is bound to the compute host and up). */
+  bound: boolean;
+}
+
+/**
+ * The ports of servers the caller sees: its project's, every project's for admins. A port exists from the server's
+ * create until its deletion ends; a server whose build failed has none (Nova deallocated them).
+ */
+function visiblePorts({ sim, auth }: ScopedCall): ServerPort[] {
+  const now = Date.now();
+  const ports: ServerPort[] = [];
+  for (const server of sim.state.liveServers(now)) {
+    if (!auth.isAdmin && server.projectId !== auth.project?.id) continue;
+    if (serverPhase(server, now) === 'deleted') continue;
+    const bound = buildFinished(server, now);
+    if (bound && server.outcome !== 'ACTIVE') continue;
+    for (const address of server.addresses) ports.push({ server, address, bound });
+  }
+  return ports;
+}
+
+/** A server's port as Zed's ML2/OVS Neutron shows it; the `binding:` details other than the vNIC type are admin-only. */
+function portView({ server, address, bound }: ServerPort, { sim, auth }: ScopedCall): Record<string, unknown> {
+  const network = sim.state.networks.get(address.networkId);
+  const created = isoSeconds(server.createdAt);
+  // The port's create made the project's default group, as Neutron does; the server's groups are kept by name.
+  const securityGroups = sim.state
+    .securityGroupsOf(server.projectId, server.createdAt)
+    .filter((g) => server.securityGroups.includes(g.name))
+    .map((g) => g.id);
+  const view: Record<string, unknown> = {
+    id: address.portId,
+    name: '',
+    network_id: address.networkId,
+    tenant_id: server.projectId,
+    mac_address: address.mac,
+    admin_state_up: true,
+    // DOWN until the server is up on its host.
+    status: bound ? 'ACTIVE' : 'DOWN',
+    device_id: server.id,
+    device_owner: `compute:${server.requestedZone ?? DEFAULT_ZONE}`,
+    fixed_ips: network ? [{ subnet_id: network.subnetId, ip_address: address.addr }] : [],
+    allowed_address_pairs: [],
+    extra_dhcp_opts: [],
+    security_groups: securityGroups,
+    description: '',
+    'binding:vnic_type': 'normal',
+    port_security_enabled: true,
+    tags: [],
+    created_at: created,
+    // Bound (host, then status) when the build ends.
+    updated_at: bound ? isoSeconds(server.buildDoneAt) : created,
+    revision_number: bound ? 3 : 1,
+    project_id: server.projectId,
+  };
+  if (auth.isAdmin) {
+    Object.assign(view, {
+      'binding:host_id': bound ? COMPUTE_HOST : '',
+      'binding:profile': {},
+      'binding:vif_details': bound
+        ? { connectivity: 'l2', port_filter: true, ovs_hybrid_plug: false, datapath_type: 'system', bridge_name: 'br-int' }
+        : {},
+      'binding:vif_type': bound ? 'ovs' : 'unbound',
+    });
+  }
+  return view;
 }
 
 // ---- security groups ----
