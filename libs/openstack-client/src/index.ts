@@ -79,6 +79,10 @@ export type { NetworkClient } from './network/network.client';
 export type {
   Network,
   ListNetworksFilter,
+  Port,
+  ListPortsFilter,
+  Subnet,
+  ListSubnetsFilter,
   SecurityGroup,
   ListSecurityGroupsFilter,
   ResolvedSecurityGroups,

@@ -52,6 +52,82 @@ describe(NetworkClient.name, () => {
     });
   });
 
+  describe('subnets', () => {
+    it('lists subnets by network and gets one', async () => {
+      const [priv] = await admin.network.listNetworks({ name: 'private' });
+      const subnets = await admin.network.listSubnets({ networkId: priv?.id });
+      expect(subnets).toEqual([
+        {
+          id: priv?.subnets[0],
+          name: 'private-subnet',
+          networkId: priv?.id,
+          ipVersion: 4,
+          cidr: '10.0.0.0/24',
+          gatewayIp: '10.0.0.1',
+          projectId: priv?.projectId,
+        },
+      ]);
+      await expect(admin.network.getSubnet(subnets[0]?.id ?? '')).resolves.toEqual(subnets[0]);
+      await expect(admin.network.listSubnets({ projectId: priv?.projectId })).resolves.toEqual(subnets);
+      expect((await admin.network.listSubnets()).length).toBeGreaterThanOrEqual(2);
+      await expect(admin.network.getSubnet('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({
+        status: 404,
+        detail: 'SubnetNotFound',
+      });
+    });
+  });
+
+  describe('ports', () => {
+    it('finds the address a server has on a subnet through its ports', async () => {
+      const demo = simClient(sim, 'demo');
+      try {
+        const [priv] = await demo.network.listNetworks({ name: 'private' });
+        const [image] = await demo.image.listImages({ name: 'cirros-0.6.2-x86_64-disk' });
+        const networkId = priv?.id ?? '';
+        const created = await demo.compute.createServer({
+          name: 'port-test',
+          imageId: image?.id ?? '',
+          flavorId: '1',
+          networks: [{ networkId }],
+        });
+        const server = await demo.compute.waitForServerStatus(created.id, 'ACTIVE', { pollIntervalMs: 20, timeoutMs: 5000 });
+        const [address] = server.addresses['private'] ?? [];
+
+        const [port, ...more] = await demo.network.listPorts({ deviceId: server.id });
+        expect(more).toEqual([]);
+        expect(port).toEqual({
+          id: expect.any(String),
+          name: '',
+          networkId,
+          deviceId: server.id,
+          deviceOwner: 'compute:nova',
+          macAddress: address?.mac,
+          status: 'ACTIVE',
+          projectId: priv?.projectId,
+          fixedIps: [{ subnetId: priv?.subnets[0], ipAddress: address?.addr }],
+        });
+        const subnet = await demo.network.getSubnet(port?.fixedIps[0]?.subnetId ?? '');
+        expect(subnet).toMatchObject({ networkId, cidr: '10.0.0.0/24' });
+
+        // Every page, whatever its size; an admin sees the project's ports too, and can narrow to them.
+        await expect(demo.network.listPorts({ networkId, pageSize: 1 })).resolves.toEqual([port]);
+        await expect(admin.network.listPorts({ projectId: priv?.projectId, deviceId: server.id })).resolves.toEqual([port]);
+        // The admin project has no servers: nothing of another project is shown to a non-admin.
+        const viewer = simClient(sim, 'viewer');
+        try {
+          await expect(viewer.network.listPorts()).resolves.toEqual([]);
+        } finally {
+          await viewer.close();
+        }
+        await demo.compute.deleteServer(server.id);
+        await demo.compute.waitForServerDeleted(server.id, { pollIntervalMs: 20, timeoutMs: 5000 });
+        await expect(demo.network.listPorts({ deviceId: server.id })).resolves.toEqual([]);
+      } finally {
+        await demo.close();
+      }
+    });
+  });
+
   describe('security groups', () => {
     it('lists the project’s groups, its default one first made by Neutron, and gets one', async () => {
       const demo = simClient(sim, 'demo');

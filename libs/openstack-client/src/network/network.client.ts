@@ -4,17 +4,24 @@ import { ServiceClient, type RequestOptions } from '../service-client';
 import {
   parseNetworkBody,
   parseNetworkPage,
+  parsePortPage,
   parseSecurityGroupBody,
   parseSecurityGroupPage,
+  parseSubnetBody,
+  parseSubnetPage,
   resolveSecurityGroupRefs,
   type ListNetworksFilter,
+  type ListPortsFilter,
   type ListSecurityGroupsFilter,
+  type ListSubnetsFilter,
   type Network,
+  type Port,
   type ResolvedSecurityGroups,
   type SecurityGroup,
+  type Subnet,
 } from './network.models';
 
-/** Neutron v2.0 (read only): networks and security groups. */
+/** Neutron v2.0 (read only): networks, subnets, ports and security groups. */
 export class NetworkClient extends ServiceClient {
   constructor(session: Session) {
     super(session, 'network');
@@ -34,6 +41,31 @@ export class NetworkClient extends ServiceClient {
   async getNetwork(id: string, options?: RequestOptions): Promise<Network> {
     const response = await this.call('GET', '/networks/{id}', { params: { id }, ...options });
     return this.parse(response, '/networks/{id}', parseNetworkBody);
+  }
+
+  async listSubnets(filter: ListSubnetsFilter = {}, options?: RequestOptions): Promise<Subnet[]> {
+    const query = new URLSearchParams();
+    if (filter.networkId !== undefined) query.set('network_id', filter.networkId);
+    if (filter.projectId !== undefined) query.set('project_id', filter.projectId);
+    return this.collect('/subnets', query, parseSubnetPage, options);
+  }
+
+  async getSubnet(id: string, options?: RequestOptions): Promise<Subnet> {
+    const response = await this.call('GET', '/subnets/{id}', { params: { id }, ...options });
+    return this.parse(response, '/subnets/{id}', parseSubnetBody);
+  }
+
+  /**
+   * The ports the caller sees (its project's; admins see all). With `deviceId` a server's id: its ports, whose
+   * `fixedIps` say which address it has on which subnet.
+   */
+  async listPorts(filter: ListPortsFilter = {}, options?: RequestOptions): Promise<Port[]> {
+    const query = new URLSearchParams();
+    if (filter.deviceId !== undefined) query.set('device_id', filter.deviceId);
+    if (filter.networkId !== undefined) query.set('network_id', filter.networkId);
+    if (filter.projectId !== undefined) query.set('project_id', filter.projectId);
+    if (filter.pageSize !== undefined) query.set('limit', String(filter.pageSize));
+    return this.collect('/ports', query, parsePortPage, options);
   }
 
   /** The security groups the caller sees: its project's (Neutron makes the `default` one on first use); admins see all. */

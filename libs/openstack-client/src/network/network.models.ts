@@ -1,4 +1,4 @@
-import { arrayField, asObject, field, optBool, optDate, optNum, optStr, str, stringArray } from '../http/json';
+import { MalformedResponse, arrayField, asObject, field, num, optBool, optDate, optNum, optStr, str, stringArray } from '../http/json';
 import { nextLink, type Page } from '../http/pagination';
 
 export interface Network {
@@ -56,6 +56,105 @@ export function parseNetworkBody(body: unknown): Network {
 export function parseNetworkPage(body: unknown): Page<Network> {
   const o = asObject(body, 'body');
   return { items: arrayField(o, 'networks', 'body').map(parseNetwork), next: nextLink(o['networks_links']) };
+}
+
+/** A Neutron port: for a server, one per network it is on (`device_id` is the server's id). */
+export interface Port {
+  id: string;
+  name: string;
+  networkId: string;
+  /** What uses the port: a server's id for a Nova port; empty when unused. */
+  deviceId: string;
+  /** `compute:<zone>` for a server's port, `network:dhcp`, `network:router_interface`, `Octavia`...; empty when unused. */
+  deviceOwner: string;
+  macAddress: string;
+  /** `ACTIVE`, `DOWN` or `BUILD`. */
+  status: string;
+  projectId?: string;
+  /** The addresses the port holds, each on a subnet of its network. */
+  fixedIps: { subnetId: string; ipAddress: string }[];
+}
+
+export interface ListPortsFilter {
+  /** The ports of one server (or other device). */
+  deviceId?: string;
+  networkId?: string;
+  /** Admins see every project's ports: this narrows them to one project's. */
+  projectId?: string;
+  /** Page size asked of Neutron; every page is fetched anyway. */
+  pageSize?: number;
+}
+
+export function parsePort(raw: unknown): Port {
+  const p = asObject(raw, 'port');
+  const fixedIps = Array.isArray(p['fixed_ips']) ? p['fixed_ips'] : [];
+  return {
+    id: str(p, 'id', 'port'),
+    name: optStr(p, 'name') ?? '',
+    networkId: str(p, 'network_id', 'port'),
+    deviceId: optStr(p, 'device_id') ?? '',
+    deviceOwner: optStr(p, 'device_owner') ?? '',
+    macAddress: optStr(p, 'mac_address') ?? '',
+    status: optStr(p, 'status') ?? 'UNKNOWN',
+    projectId: optStr(p, 'project_id') ?? optStr(p, 'tenant_id'),
+    fixedIps: fixedIps.map((entry) => {
+      const ip = asObject(entry, 'port.fixed_ips[]');
+      return { subnetId: str(ip, 'subnet_id', 'port.fixed_ips[]'), ipAddress: str(ip, 'ip_address', 'port.fixed_ips[]') };
+    }),
+  };
+}
+
+export function parsePortBody(body: unknown): Port {
+  return parsePort(field(body, 'port', 'body'));
+}
+
+/** `GET /v2.0/ports`; `ports_links` appears only when the caller paginates. */
+export function parsePortPage(body: unknown): Page<Port> {
+  const o = asObject(body, 'body');
+  return { items: arrayField(o, 'ports', 'body').map(parsePort), next: nextLink(o['ports_links']) };
+}
+
+export interface Subnet {
+  id: string;
+  name: string;
+  networkId: string;
+  ipVersion: 4 | 6;
+  /** E.g. `10.0.0.0/24`. */
+  cidr: string;
+  /** Null when the subnet has no gateway. */
+  gatewayIp: string | null;
+  projectId?: string;
+}
+
+export interface ListSubnetsFilter {
+  networkId?: string;
+  projectId?: string;
+}
+
+export function parseSubnet(raw: unknown): Subnet {
+  const s = asObject(raw, 'subnet');
+  const ipVersion = num(s, 'ip_version', 'subnet');
+  if (ipVersion !== 4 && ipVersion !== 6) throw new MalformedResponse(`subnet.ip_version is not 4 or 6: ${ipVersion}`);
+  const gateway = s['gateway_ip'];
+  return {
+    id: str(s, 'id', 'subnet'),
+    name: optStr(s, 'name') ?? '',
+    networkId: str(s, 'network_id', 'subnet'),
+    ipVersion,
+    cidr: str(s, 'cidr', 'subnet'),
+    gatewayIp: typeof gateway === 'string' && gateway !== '' ? gateway : null,
+    projectId: optStr(s, 'project_id') ?? optStr(s, 'tenant_id'),
+  };
+}
+
+export function parseSubnetBody(body: unknown): Subnet {
+  return parseSubnet(field(body, 'subnet', 'body'));
+}
+
+/** `GET /v2.0/subnets`; `subnets_links` appears only when the caller paginates. */
+export function parseSubnetPage(body: unknown): Page<Subnet> {
+  const o = asObject(body, 'body');
+  return { items: arrayField(o, 'subnets', 'body').map(parseSubnet), next: nextLink(o['subnets_links']) };
 }
 
 export interface SecurityGroup {
