@@ -13,6 +13,7 @@ import { EngineService } from './engine.service';
 import { EngineStateEntity } from './entities/engine-state.entity';
 import { RunExecutor } from './executor';
 import { LeaderElectionService } from './leader-election.service';
+import { MembershipService } from './membership';
 import { ReconcilerService } from './reconciler.service';
 import { RunRetentionService } from './run-retention.service';
 
@@ -27,7 +28,15 @@ import { RunRetentionService } from './run-retention.service';
     InstallationModule,
     CapacityModule,
   ],
-  providers: [LeaderElectionService, EngineSchedules, RunExecutor, ReconcilerService, EngineService, RunRetentionService],
+  providers: [
+    LeaderElectionService,
+    EngineSchedules,
+    RunExecutor,
+    MembershipService,
+    ReconcilerService,
+    EngineService,
+    RunRetentionService,
+  ],
   exports: [EngineService, LeaderElectionService, RunExecutor, InstallationModule],
 })
 export class EngineModule {}

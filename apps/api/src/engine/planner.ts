@@ -1,5 +1,5 @@
 import { isQuotaFault, type Server } from '@peak/openstack-client';
-import { dominantShortfall, nextRunState, type RunState, type ShortfallReason } from '../runs/run-lifecycle';
+import { dominantShortfall, nextRunState, type MemberState, type RunState, type ShortfallReason } from '../runs/run-lifecycle';
 import type { LaunchSpec, LaunchOptions } from '../schedules/entities/launch-options';
 import { ownershipOf, serverName } from './ownership';
 
@@ -34,6 +34,14 @@ export interface SlotRecord {
   createdAt: Date | null;
   activeAt: Date | null;
   deletedAt: Date | null;
+  /** Its load balancer pool membership (all null when the run has no pool): see `MembershipService`. */
+  memberId: string | null;
+  memberState: MemberState | null;
+  memberAddress: string | null;
+  memberJoinedAt: Date | null;
+  memberOnlineAt: Date | null;
+  memberDrainingAt: Date | null;
+  memberRemovedAt: Date | null;
 }
 
 /** An open run with its slots. */
@@ -164,8 +172,20 @@ export function newSlot(runId: string, scheduleName: string, windowStart: Date, 
     createdAt: null,
     activeAt: null,
     deletedAt: null,
+    ...NO_MEMBERSHIP,
   };
 }
+
+/** A slot's membership fields before its run's pool (if any) is involved. */
+export const NO_MEMBERSHIP = {
+  memberId: null,
+  memberState: null,
+  memberAddress: null,
+  memberJoinedAt: null,
+  memberOnlineAt: null,
+  memberDrainingAt: null,
+  memberRemovedAt: null,
+} as const satisfies Partial<SlotRecord>;
 
 /** Whether the run's window is the one its schedule wants now (else it must be torn down). */
 export function isKept(run: RunRecord, desired: ReadonlyMap<string, DesiredWindow>): boolean {
@@ -375,9 +395,16 @@ function mayRequestDelete(serverId: string, input: PlanInput): boolean {
 
 /**
  * The run's state once this pass's actions are applied (see run-lifecycle.ts). `owned` is what Nova listed
- * before them; `kept`: its window is still wanted. Returns a new record, and whether the run closed.
+ * before them; `kept`: its window is still wanted; `serving`: whether a slot counts as up (default: its VM is
+ * ACTIVE; with a load balancer pool, once the VM serves in it). Returns a new record, and whether the run closed.
  */
-export function settleRun(original: RunRecord, owned: readonly Server[], kept: boolean, now: Date): { run: RunRecord; closed: boolean } {
+export function settleRun(
+  original: RunRecord,
+  owned: readonly Server[],
+  kept: boolean,
+  now: Date,
+  serving: (vm: SlotRecord) => boolean = (vm) => vm.status === 'ACTIVE',
+): { run: RunRecord; closed: boolean } {
   const run = copyRun(original);
   const inSlots = run.vms.filter((vm) => vm.slot <= run.desiredCount);
   const slotsLeft = new Set(owned.map((server) => ownershipOf(server)?.slot));
@@ -403,7 +430,7 @@ export function settleRun(original: RunRecord, owned: readonly Server[], kept: b
       if (vm.slot > run.desiredCount && !slotsLeft.has(vm.slot) && vm.status !== VM_STATUS.deleted)
         Object.assign(vm, { status: VM_STATUS.deleted, deletedAt: vm.deletedAt ?? now });
     }
-    const active = inSlots.filter((vm) => vm.status === 'ACTIVE').length;
+    const active = inSlots.filter(serving).length;
     const shortfall = dominantShortfall(inSlots.filter((vm) => vm.status !== 'ACTIVE').map((vm) => vm.shortfallReason));
     run.state = nextRunState(run.state, { kind: 'progress', desired: run.desiredCount, active, shortfall });
     run.shortfallReason = run.state === 'active' ? null : shortfall;

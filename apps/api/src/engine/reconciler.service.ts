@@ -16,6 +16,7 @@ import { RunsRepository, type NewRun } from '../runs/runs.repository';
 import { EngineSchedules, projectOf } from './engine-schedules';
 import { RunExecutor, type LeaseGuard } from './executor';
 import { isVisibleTo, OWNER_TAG, ownershipOf } from './ownership';
+import { MembershipService } from './membership';
 import { missedWindows } from './missed-windows';
 import { emptyReport, finishReport, type PassReport, type ProjectRef } from './pass-report';
 import {
@@ -46,6 +47,7 @@ export class ReconcilerService {
     private readonly schedules: EngineSchedules,
     private readonly runs: RunsRepository,
     private readonly executor: RunExecutor,
+    private readonly membership: MembershipService,
     private readonly events: RunEvents,
     private readonly installation: InstallationService,
     private readonly clock: Clock,
@@ -85,7 +87,21 @@ export class ReconcilerService {
     const due = dueWindows(desired, open);
     if (due.length > 0) open.push(...(await this.openRuns(due, now, report)));
 
-    const actions = plan({ now, t, desired, runs: open, servers, backoff: this.executor.backoffs, limits: this.config }, randomUUID);
+    const planned = plan({ now, t, desired, runs: open, servers, backoff: this.executor.backoffs, limits: this.config }, randomUUID);
+    // Load balancer pools: VMs join once ACTIVE, and a VM in a pool is deleted only after its member drained and left.
+    const membership = await this.membership.apply({
+      actions: planned,
+      runs: open,
+      servers,
+      schedulePools: this.schedulePools(),
+      trustOf: (scheduleId) => this.schedules.get(scheduleId)?.entity.trustId ?? null,
+      scheduleName: (scheduleId) => this.schedules.get(scheduleId)?.entity.name ?? scheduleId,
+      deleteRequested: (serverId) => this.executor.backoffs.deleteRequestedAt(serverId) !== undefined,
+      now,
+      guard: options.guard,
+    });
+    if (membership.unsettled) report.unsettled = true;
+    const actions = membership.actions;
     const done = await this.executor.execute(actions, open, now, options.guard);
     report.created = done.created;
     report.deleted = done.deleted;
@@ -103,6 +119,7 @@ export class ReconcilerService {
         serversByRun.get(before.id) ?? [],
         isKept(before, desired),
         now,
+        (vm) => this.membership.serving(before, vm),
       );
       if (!closed && markOverdueTeardown(run, now, this.config.teardownAlertMinutes * 60_000)) {
         const left = (serversByRun.get(run.id) ?? []).length;
@@ -133,6 +150,16 @@ export class ReconcilerService {
     }
     const known = await this.runs.knownRunIds([...untagged]);
     return listed.filter((server) => isVisibleTo(server, this.installation.id, (runId) => openIds.has(runId) || known.has(runId)));
+  }
+
+  /** The pools schedules name, with a schedule naming each (its trust reads the pool). */
+  private schedulePools(): Map<string, string> {
+    const pools = new Map<string, string>();
+    for (const { entity } of this.schedules.all()) {
+      const poolId = entity.launch?.loadBalancer?.poolId;
+      if (poolId) pools.set(poolId, entity.id);
+    }
+    return pools;
   }
 
   /** Forgets in-memory backoffs (when leadership is lost, the next leader starts fresh). */

@@ -22,6 +22,8 @@ describe(EngineMetrics.name, () => {
       'peak_engine_leader',
       'peak_engine_planned_schedules',
       'peak_engine_planning_seconds',
+      'peak_pool_member_drain_seconds',
+      'peak_pool_members',
       'peak_quota_errors_total',
       'peak_quota_shortfall_vms',
       'peak_runs_total',

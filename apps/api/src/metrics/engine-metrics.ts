@@ -27,7 +27,8 @@ function projectLabels(project: GaugedSchedule['project']): Record<ProjectLabel,
  * The engine's own metrics, for the engine to call (it owns the numbers; this only exposes them):
  * `peak_dispatch_lateness_seconds{action}`, `peak_vms_desired` and `peak_vms_active` (by schedule and project),
  * `peak_quota_shortfall_vms{project_id,project}`, `peak_quota_errors_total{project_id,project}`,
- * `peak_runs_total{state}`, `peak_engine_leader`, `peak_engine_planning_seconds` and `peak_engine_planned_schedules`.
+ * `peak_runs_total{state}`, `peak_engine_leader`, `peak_engine_planning_seconds`, `peak_engine_planned_schedules`,
+ * `peak_pool_members{schedule_id,schedule,state}` and `peak_pool_member_drain_seconds`.
  */
 @Injectable()
 export class EngineMetrics {
@@ -42,6 +43,8 @@ export class EngineMetrics {
   private readonly plannedSchedules: Gauge;
   private readonly deleteFailures: Counter;
   private readonly fenced: Counter;
+  private readonly poolMembers: Gauge<'schedule_id' | 'schedule' | 'state'>;
+  private readonly drains: Histogram;
   /** The labels each schedule's series carry, so a rename, a new project or a deletion removes the old series. */
   private readonly scheduleLabels = new Map<string, Record<ScheduleLabel, string>>();
 
@@ -105,6 +108,18 @@ export class EngineMetrics {
       help: 'Server deletes Nova refused or did not answer; each is retried after a growing backoff.',
       registers,
     });
+    this.poolMembers = new Gauge({
+      name: 'peak_pool_members',
+      help: 'VMs of live runs by their load balancer pool membership state (pending, member, online, draining, removed), per schedule.',
+      labelNames: ['schedule_id', 'schedule', 'state'],
+      registers,
+    });
+    this.drains = new Histogram({
+      name: 'peak_pool_member_drain_seconds',
+      help: 'Seconds from a member’s weight 0 to its removal from the pool (the drain), by the engine’s clock.',
+      buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+      registers,
+    });
     this.fenced = new Counter({
       name: 'peak_engine_fenced_actions_total',
       help: 'Creates and deletes this replica did not send because it no longer held the engine lease.',
@@ -150,6 +165,17 @@ export class EngineMetrics {
     this.scheduleLabels.delete(scheduleId);
     this.desired.remove(labels);
     this.active.remove(labels);
+  }
+
+  /** Pool membership of the live runs' VMs, per schedule and state (replaces the previous pass's). */
+  setPoolMembers(counts: readonly { schedule: { id: string; name: string }; state: string; vms: number }[]): void {
+    this.poolMembers.reset();
+    for (const { schedule, state, vms } of counts) this.poolMembers.inc({ schedule_id: schedule.id, schedule: schedule.name, state }, vms);
+  }
+
+  /** A member left its pool `seconds` after its drain began. */
+  observeDrain(seconds: number): void {
+    this.drains.observe(Math.max(0, seconds));
   }
 
   /** VMs held back by a full quota right now, per project; projects not given have none. */

@@ -25,6 +25,13 @@ export const RUN_STATES_WITH_VMS: readonly LiveRunState[] = ['provisioning', 'ac
 export const SHORTFALL_REASONS = ['quota', 'cloud_error', 'attempts_exhausted', 'window_ended'] as const;
 export type ShortfallReason = (typeof SHORTFALL_REASONS)[number];
 
+/**
+ * A VM's place in its run's load balancer pool: `pending` (not a member yet), `member` (added, not yet seen ONLINE),
+ * `online`, `draining` (weight 0, its connections finishing), `removed` (left the pool; its VM may go).
+ */
+export const MEMBER_STATES = ['pending', 'member', 'online', 'draining', 'removed'] as const;
+export type MemberState = (typeof MEMBER_STATES)[number];
+
 const FINAL: ReadonlySet<string> = new Set(FINAL_RUN_STATES);
 
 export function isFinalRunState(state: RunState): state is FinalRunState {

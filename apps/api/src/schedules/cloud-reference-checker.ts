@@ -4,7 +4,7 @@ import { isOpenStackError, OpenStackClient } from '@peak/openstack-client';
 import { callerTokenError } from '../catalog/catalog.service';
 import { schedulerConfig } from '../config/scheduler.config';
 import { describeError } from '../openstack/describe-error';
-import type { LaunchOptions } from './entities/launch-options';
+import type { LaunchOptions, LoadBalancerMembership } from './entities/launch-options';
 
 /** The cloud objects a schedule names. */
 export interface CloudReferences {
@@ -84,6 +84,7 @@ export class OpenStackReferenceChecker extends CloudReferenceChecker {
         run: () => client.network.getNetwork(id, options).then(() => null),
       })),
       ...launchProbes(refs.launch ?? {}, refs.projectId, client, options),
+      ...loadBalancerProbes(refs.launch?.loadBalancer, refs, client, options),
     ];
     const results = await Promise.allSettled(probes.map((probe) => probe.run()));
     const missing: MissingReference[] = [];
@@ -182,6 +183,55 @@ function launchProbes(
         return types.some((t) => t.name === type || t.id === type)
           ? null
           : `no volume type ${type}; the cloud has ${types.map((t) => t.name).join(', ')}`;
+      },
+    });
+  return probes;
+}
+
+/**
+ * The pool a schedule's VMs join: it exists for the caller (Octavia answers 404 for another project's), belongs to the
+ * schedule's project and to a load balancer; the members' subnet (given, or the load balancer's VIP subnet) is on one
+ * of the schedule's networks, or the VMs would have no address on it.
+ */
+function loadBalancerProbes(
+  membership: LoadBalancerMembership | undefined,
+  refs: CloudReferences,
+  client: OpenStackClient,
+  options: { timeoutMs: number },
+): Probe[] {
+  if (!membership) return [];
+  const { poolId, subnetId } = membership;
+  const networks = refs.networkIds;
+  const probes: Probe[] = [
+    {
+      field: 'launch.loadBalancer.poolId',
+      what: `pool ${poolId}`,
+      missing: `no load balancer pool with id ${poolId} in the project`,
+      run: async () => {
+        if (!(await client.loadBalancer.available())) return 'the cloud has no load balancer service (Octavia)';
+        const pool = await client.loadBalancer.getPool(poolId, options);
+        if (refs.projectId !== undefined && pool.projectId !== undefined && pool.projectId !== refs.projectId)
+          return `pool ${poolId} belongs to another project`;
+        const loadBalancerId = pool.loadBalancerIds[0];
+        if (loadBalancerId === undefined) return `pool ${poolId} is on no load balancer`;
+        if (subnetId !== undefined) return null;
+        const vipNetwork = (await client.loadBalancer.getLoadBalancer(loadBalancerId, options)).vipNetworkId;
+        return vipNetwork === undefined || networks.includes(vipNetwork)
+          ? null
+          : `the load balancer's VIP subnet is on network ${vipNetwork}, not one of the schedule's networks: give subnetId`;
+      },
+    },
+  ];
+  if (subnetId !== undefined)
+    probes.push({
+      field: 'launch.loadBalancer.subnetId',
+      what: `subnet ${subnetId}`,
+      missing: `no subnet with id ${subnetId} in the cloud`,
+      run: async () => {
+        const subnet = await client.network.getSubnet(subnetId, options);
+        return networks.includes(subnet.networkId)
+          ? null
+          : `subnet ${subnetId} is on network ${subnet.networkId}, not one of the schedule's networks: the VMs would have no address on it`;
       },
     });
   return probes;

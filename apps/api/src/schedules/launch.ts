@@ -1,6 +1,6 @@
 import type { FieldErrorDto } from '../common/api-error.dto';
 import type { LaunchOptionsDto } from './dto/launch-options.dto';
-import type { LaunchOptions } from './entities/launch-options';
+import { DEFAULT_DRAIN_SECONDS, type LaunchOptions } from './entities/launch-options';
 
 /**
  * The rules between launch fields that a field's own validation cannot see, as 400 rows: a zone and a spread, or
@@ -31,5 +31,11 @@ export function normalizeLaunch(launch: LaunchOptionsDto | undefined): LaunchOpt
   const plain = JSON.parse(JSON.stringify(launch)) as LaunchOptions;
   if (plain.bootVolume) plain.bootVolume = { ...plain.bootVolume, deleteOnTermination: plain.bootVolume.deleteOnTermination ?? true };
   if (plain.spreadAcrossZones === false) delete plain.spreadAcrossZones;
+  if (plain.loadBalancer)
+    plain.loadBalancer = {
+      ...plain.loadBalancer,
+      weight: plain.loadBalancer.weight ?? 1,
+      drainSeconds: plain.loadBalancer.drainSeconds ?? DEFAULT_DRAIN_SECONDS,
+    };
   return plain;
 }

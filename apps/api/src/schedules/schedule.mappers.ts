@@ -149,6 +149,18 @@ export function mapRunVm(vm: RunVmEntity): RunVmDto {
     createdAt: isoOrNull(vm.createdAt),
     activeAt: isoOrNull(vm.activeAt),
     deletedAt: isoOrNull(vm.deletedAt),
+    member:
+      vm.memberState === null
+        ? null
+        : {
+            state: vm.memberState,
+            memberId: vm.memberId,
+            address: vm.memberAddress,
+            joinedAt: isoOrNull(vm.memberJoinedAt),
+            onlineAt: isoOrNull(vm.memberOnlineAt),
+            drainingAt: isoOrNull(vm.memberDrainingAt),
+            removedAt: isoOrNull(vm.memberRemovedAt),
+          },
   };
 }
 

@@ -36,6 +36,15 @@ export const schemaLimits = {
     eventLoopDelayMs: { minimum: 0 },
     uptimeSeconds: { minimum: 0 },
   },
+  LoadBalancerMembershipDto: {
+    drainSeconds: { minimum: 0, maximum: 3600, default: 30 },
+    monitorAddress: { minLength: 1, maxLength: 64 },
+    monitorPort: { minimum: 1, maximum: 65535 },
+    poolId: { minLength: 1, maxLength: 255 },
+    protocolPort: { minimum: 1, maximum: 65535 },
+    subnetId: { minLength: 1, maxLength: 255 },
+    weight: { minimum: 0, maximum: 256, default: 1 },
+  },
   LoadBalancerPoolDto: {
     memberCount: { minimum: 0 },
   },

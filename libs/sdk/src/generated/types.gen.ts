@@ -601,6 +601,7 @@ export type LaunchOptionsDto = {
      * them from the VM name). Lower-case letters, digits and `-`, 1-50 characters, not starting or ending with `-`.
      */
     hostnamePrefix?: string;
+    loadBalancer?: LoadBalancerMembershipDto;
 };
 
 export type LivenessDto = {
@@ -643,6 +644,43 @@ export type LoadBalancerDto = {
      * Ids of its pools (`GET /v1/load-balancers/{id}/pools` describes them).
      */
     poolIds: Array<string>;
+};
+
+export type LoadBalancerMembershipDto = {
+    /**
+     * The Octavia pool (id) of the schedule's project.
+     */
+    poolId: string;
+    /**
+     * The port the VMs serve on (1-65535).
+     */
+    protocolPort: number;
+    /**
+     * The subnet (id) whose address of each VM becomes the member's; it must be on one of the schedule's networks.
+     * Default: the VIP subnet of the pool's load balancer.
+     */
+    subnetId?: string;
+    /**
+     * The members' weight (0-256; default 1).
+     */
+    weight?: number;
+    /**
+     * Where the health monitor checks each member, when not at its own address.
+     */
+    monitorAddress?: string;
+    /**
+     * The port the health monitor checks, when not `protocolPort` (1-65535).
+     */
+    monitorPort?: number;
+    /**
+     * Count a VM ready (and the run `active`) only once Octavia sees its member ONLINE. Default: true when the pool has
+     * a health monitor (without one, members are NO_MONITOR and a VM counts as ready when it joined).
+     */
+    waitForOnline?: boolean;
+    /**
+     * Seconds a leaving member keeps weight 0 before it is removed (0-3600; default 30).
+     */
+    drainSeconds?: number;
 };
 
 export const LoadBalancerOperatingStatus = {
@@ -732,6 +770,24 @@ export const ManagedFlavorRole = { STANDARD: 'standard', LARGE: 'large' } as con
  * Set when this is one of the two flavors the product manages.
  */
 export type ManagedFlavorRole = typeof ManagedFlavorRole[keyof typeof ManagedFlavorRole];
+
+/**
+ * `pending` (not a member yet), `member` (in the pool, not yet seen ONLINE by the health monitor), `online`,
+ * `draining` (weight 0: no new connections, its own finishing), `removed` (left the pool; then the VM is deleted).
+ */
+export const MemberState = {
+    PENDING: 'pending',
+    MEMBER: 'member',
+    ONLINE: 'online',
+    DRAINING: 'draining',
+    REMOVED: 'removed'
+} as const;
+
+/**
+ * `pending` (not a member yet), `member` (in the pool, not yet seen ONLINE by the health monitor), `online`,
+ * `draining` (weight 0: no new connections, its own finishing), `removed` (left the pool; then the VM is deleted).
+ */
+export type MemberState = typeof MemberState[keyof typeof MemberState];
 
 export type NetworkDto = {
     /**
@@ -1162,6 +1218,33 @@ export type RunVmDto = {
     createdAt: string | null;
     activeAt: string | null;
     deletedAt: string | null;
+    /**
+     * Its place in the run's load balancer pool; null when the run has none.
+     */
+    member: RunVmMemberDto | null;
+};
+
+export type RunVmMemberDto = {
+    /**
+     * `pending` (not a member yet), `member` (in the pool, not yet seen ONLINE by the health monitor), `online`,
+     * `draining` (weight 0: no new connections, its own finishing), `removed` (left the pool; then the VM is deleted).
+     */
+    state: MemberState;
+    /**
+     * The Octavia member id, once Octavia listed it.
+     */
+    memberId: string | null;
+    /**
+     * The VM's address the member points at.
+     */
+    address: string | null;
+    joinedAt: string | null;
+    onlineAt: string | null;
+    /**
+     * When its weight went to 0 (the drain began).
+     */
+    drainingAt: string | null;
+    removedAt: string | null;
 };
 
 export type SavedScheduleDto = {

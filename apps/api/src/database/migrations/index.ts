@@ -15,6 +15,7 @@ import { AuditLog1796800000000 } from './1796800000000-AuditLog';
 import { ExpectedShortfall1796850000000 } from './1796850000000-ExpectedShortfall';
 import { EventHistory1796950000000 } from './1796950000000-EventHistory';
 import { TeardownOverdue1797000000000 } from './1797000000000-TeardownOverdue';
+import { PoolMembership1797100000000 } from './1797100000000-PoolMembership';
 import { Webhooks1796900000000 } from './1796900000000-Webhooks';
 
 /** Every migration, in order. Add new ones here; name files `<timestamp>-PascalName.ts`. */
@@ -36,4 +37,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Webhooks1796900000000,
   EventHistory1796950000000,
   TeardownOverdue1797000000000,
+  PoolMembership1797100000000,
 ];

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
-import { SHORTFALL_REASONS, type ShortfallReason } from '../run-lifecycle';
+import { MEMBER_STATES, SHORTFALL_REASONS, type MemberState, type ShortfallReason } from '../run-lifecycle';
 import type { RunEntity } from './run.entity';
 
 /** One VM slot of a run: the Nova server behind it (once created), its status and its history. */
@@ -7,6 +7,7 @@ import type { RunEntity } from './run.entity';
 @Check('CHK_run_vm_attempts', `"attempts" >= 0`)
 @Check('CHK_run_vm_slot', `"slot" >= 1`)
 @Check('CHK_run_vm_shortfall_reason', `"shortfall_reason" IN (${SHORTFALL_REASONS.map((s) => `'${s}'`).join(', ')})`)
+@Check('CHK_run_vm_member_state', `"member_state" IN (${MEMBER_STATES.map((s) => `'${s}'`).join(', ')})`)
 @Unique('UQ_run_vm_run_slot', ['runId', 'slot'])
 export class RunVmEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_run_vm' })
@@ -62,4 +63,29 @@ export class RunVmEntity {
 
   @Column({ type: 'timestamptz', name: 'deleted_at', nullable: true })
   deletedAt!: Date | null;
+
+  /** The Octavia member of this VM, while its run has a pool (see `LoadBalancerMembership`). */
+  @Column({ type: 'text', name: 'member_id', nullable: true })
+  memberId!: string | null;
+
+  /** Null when the run has no pool. */
+  @Column({ type: 'text', name: 'member_state', nullable: true })
+  memberState!: MemberState | null;
+
+  /** The VM's address the member points at. */
+  @Column({ type: 'text', name: 'member_address', nullable: true })
+  memberAddress!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'member_joined_at', nullable: true })
+  memberJoinedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'member_online_at', nullable: true })
+  memberOnlineAt!: Date | null;
+
+  /** When its weight went to 0 (the drain's start). */
+  @Column({ type: 'timestamptz', name: 'member_draining_at', nullable: true })
+  memberDrainingAt!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'member_removed_at', nullable: true })
+  memberRemovedAt!: Date | null;
 }

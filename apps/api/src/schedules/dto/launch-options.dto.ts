@@ -73,6 +73,76 @@ export class BootVolumeDto {
 }
 
 /**
+ * Put the run's VMs behind an Octavia pool: each VM joins it once ACTIVE (a member at its address on `subnetId`),
+ * and leaves it gracefully before it is deleted: weight 0 (no new connections), `drainSeconds` for the connections
+ * it has, then the member is removed, and only once Octavia no longer lists it is the VM deleted.
+ */
+export class LoadBalancerMembershipDto {
+  /** The Octavia pool (id) of the schedule's project. */
+  @IsString()
+  @Length(1, 255)
+  @ApiProperty({ example: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f' })
+  poolId!: string;
+
+  /** The port the VMs serve on (1-65535). */
+  @ApiProperty({ type: 'integer', example: 8080 })
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  protocolPort!: number;
+
+  /**
+   * The subnet (id) whose address of each VM becomes the member's; it must be on one of the schedule's networks.
+   * Default: the VIP subnet of the pool's load balancer.
+   */
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  @ApiPropertyOptional({ example: 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d' })
+  subnetId?: string;
+
+  /** The members' weight (0-256; default 1). */
+  @ApiProperty({ type: 'integer', required: false, default: 1, example: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(256)
+  weight?: number;
+
+  /** Where the health monitor checks each member, when not at its own address. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @ApiPropertyOptional({ example: '10.0.0.5' })
+  monitorAddress?: string;
+
+  /** The port the health monitor checks, when not `protocolPort` (1-65535). */
+  @ApiProperty({ type: 'integer', required: false, example: 9090 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  monitorPort?: number;
+
+  /**
+   * Count a VM ready (and the run `active`) only once Octavia sees its member ONLINE. Default: true when the pool has
+   * a health monitor (without one, members are NO_MONITOR and a VM counts as ready when it joined).
+   */
+  @IsOptional()
+  @IsBoolean()
+  @ApiPropertyOptional({ example: true })
+  waitForOnline?: boolean;
+
+  /** Seconds a leaving member keeps weight 0 before it is removed (0-3600; default 30). */
+  @ApiProperty({ type: 'integer', required: false, default: 30, example: 30 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  drainSeconds?: number;
+}
+
+/**
  * How the VMs launch, as `openstack server create` would: every field optional, each checked against the cloud
  * (with the caller's token) before the schedule is saved. A change applies from the next window on: a live run keeps
  * the options it started with.
@@ -178,4 +248,11 @@ export class LaunchOptionsDto {
   })
   @ApiPropertyOptional({ example: 'analytics-worker' })
   hostnamePrefix?: string;
+
+  @ApiProperty({ type: LoadBalancerMembershipDto, required: false })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LoadBalancerMembershipDto)
+  loadBalancer?: LoadBalancerMembershipDto;
 }

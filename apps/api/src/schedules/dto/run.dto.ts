@@ -1,6 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { UserRefDto } from './user-ref.dto';
-import { RUN_STATES, SHORTFALL_REASONS, type RunState, type ShortfallReason } from '../../runs/run-lifecycle';
+import {
+  MEMBER_STATES,
+  RUN_STATES,
+  SHORTFALL_REASONS,
+  type MemberState,
+  type RunState,
+  type ShortfallReason,
+} from '../../runs/run-lifecycle';
 import { PageDto, PageQueryDto } from '../../common/page.dto';
 import { CapacityConflictDto } from '../../capacity/dto/capacity.dto';
 
@@ -59,6 +66,37 @@ export class RunErrorDto {
   at!: string | null;
 }
 
+/** A VM's membership of its run's load balancer pool (`launch.loadBalancer`). */
+export class RunVmMemberDto {
+  /**
+   * `pending` (not a member yet), `member` (in the pool, not yet seen ONLINE by the health monitor), `online`,
+   * `draining` (weight 0: no new connections, its own finishing), `removed` (left the pool; then the VM is deleted).
+   */
+  @ApiProperty({ enum: MEMBER_STATES, enumName: 'MemberState', example: 'online' })
+  state!: MemberState;
+
+  /** The Octavia member id, once Octavia listed it. */
+  @ApiProperty({ nullable: true, type: String, example: '957a1ace-1bd2-449b-8455-820b6e4b63f3' })
+  memberId!: string | null;
+
+  /** The VM's address the member points at. */
+  @ApiProperty({ nullable: true, type: String, example: '10.0.0.12' })
+  address!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-05-04T06:52:39.100Z' })
+  joinedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-05-04T06:52:45.200Z' })
+  onlineAt!: string | null;
+
+  /** When its weight went to 0 (the drain began). */
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
+  drainingAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
+  removedAt!: string | null;
+}
+
 /** One VM of a run. */
 export class RunVmDto {
   @ApiProperty({ format: 'uuid', example: '8d3f5a7b-1c2e-4f60-9a8b-7c6d5e4f3a2b' })
@@ -103,6 +141,10 @@ export class RunVmDto {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
   deletedAt!: string | null;
+
+  /** Its place in the run's load balancer pool; null when the run has none. */
+  @ApiProperty({ type: RunVmMemberDto, nullable: true })
+  member!: RunVmMemberDto | null;
 }
 
 /** One occurrence the engine acted on, with its VMs. */

@@ -16,7 +16,23 @@ export interface LaunchOptions {
   configDrive?: boolean;
   description?: string;
   hostnamePrefix?: string;
+  /** Octavia pool membership (see `LoadBalancerMembershipDto`); stored as given, with `weight` and `drainSeconds` filled in. */
+  loadBalancer?: LoadBalancerMembership;
 }
+
+export interface LoadBalancerMembership {
+  poolId: string;
+  protocolPort: number;
+  subnetId?: string;
+  weight: number;
+  monitorAddress?: string;
+  monitorPort?: number;
+  waitForOnline?: boolean;
+  drainSeconds: number;
+}
+
+/** A member's drain time when the schedule does not say (seconds). */
+export const DEFAULT_DRAIN_SECONDS = 30;
 
 /** What a run boots, copied from its schedule when the run opens: a change to the schedule applies to the next window. */
 export interface LaunchSpec {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { OpenStackClient } from '@peak/openstack-client';
-import { startSimulator, type RunningSimulator } from '@peak/openstack-sim';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@peak/openstack-sim';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -27,9 +27,10 @@ export async function startSchedulesTestKit(
   label: string,
   now = '2026-05-01T10:00:00Z',
   env: Record<string, string> = {},
+  simOptions: Omit<SimulatorOptions, 'port'> = {},
 ): Promise<SchedulesTestKit> {
   const db: TestDatabase = await createTestDatabase(label);
-  const sim = await startSimulator({ port: 0 });
+  const sim = await startSimulator({ ...simOptions, port: 0 });
   const clock = new ManualClock(new Date(now));
   const app = await createTestApp({
     databaseUrl: db.url,
