@@ -172,6 +172,46 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
     expect(await a.confirm()).toBe(false);
   });
 
+  it('shares confirmations among concurrent callers, each answered by a query sent after its call', async () => {
+    const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
+    a.start();
+    await until(() => a.isLeader, 'a to lead');
+    const internals = a as unknown as { leaseQuery(sql: string, params: unknown[]): Promise<unknown[]> };
+    const real = internals.leaseQuery.bind(a);
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    // The first confirmation reads the lease at once, but its answer arrives only when released.
+    const query = jest.spyOn(internals, 'leaseQuery').mockImplementation(async (sql, params) => {
+      const rows = await real(sql, params);
+      if (first) {
+        first = false;
+        await answered;
+      }
+      return rows;
+    });
+
+    const early = a.confirm();
+    await until(() => query.mock.calls.length === 1 && !first, 'the first check to have read the lease');
+    // A burst arriving meanwhile waits for one more check, not one each.
+    const burst = Array.from({ length: 50 }, () => a.confirm());
+    release();
+    expect(await early).toBe(true);
+    expect(await Promise.all(burst)).toEqual(Array(50).fill(true));
+    expect(query).toHaveBeenCalledTimes(2);
+
+    // The lease is taken while a check that read it before is still answering: a caller after the theft gets false.
+    first = true;
+    const stale = a.confirm();
+    await until(() => !first, 'the check to have read the lease');
+    await dataSource.query(`UPDATE engine_lease SET holder = 'thief', epoch = epoch + 1`);
+    const after = a.confirm();
+    release();
+    expect(await stale).toBe(true);
+    expect(await after).toBe(false);
+    expect(a.isLeader).toBe(false);
+  });
+
   it('does not confirm a lease that expired by the database clock', async () => {
     const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
     a.start();

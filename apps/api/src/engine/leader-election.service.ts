@@ -48,6 +48,9 @@ export class LeaderElectionService implements OnApplicationShutdown {
   /** The dedicated connection (a pool of one), opened on first use; only with a PostgreSQL server. */
   private leasePool?: Pool;
   private readonly leaseQueryTimeoutMs: number;
+  /** The confirmation in flight, and the one callers arriving meanwhile wait for (see {@link confirm}). */
+  private checking?: Promise<boolean>;
+  private nextCheck?: Promise<boolean>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -108,11 +111,36 @@ export class LeaderElectionService implements OnApplicationShutdown {
   }
 
   /**
-   * Whether this replica still holds the lease, in the same epoch, unexpired by the database's clock: one
-   * round trip, to call right before acting on the cloud. False at once (no query) when not leading. When the
-   * check fails (lease lost, or the database does not answer in time) this replica stops leading at once.
+   * Whether this replica still holds the lease, in the same epoch, unexpired by the database's clock: a round trip
+   * sent after the call, to call right before acting on the cloud. False at once (no query) when not leading. When
+   * the check fails (lease lost, or the database does not answer in time) this replica stops leading at once.
+   *
+   * Concurrent callers share checks: one arriving while a check is in flight waits for the next one, which starts
+   * when that one ends and answers everyone who came meanwhile. So each answer still comes from a query sent after
+   * its caller asked, and a burst of N cloud calls (500 creates at a window's start) costs two round trips on the
+   * lease's single connection instead of N in a row.
    */
-  async confirm(): Promise<boolean> {
+  confirm(): Promise<boolean> {
+    if (!this.isLeader) return Promise.resolve(false);
+    if (this.nextCheck) return this.nextCheck;
+    if (!this.checking) return this.startCheck();
+    this.nextCheck = this.checking.then(() => {
+      this.nextCheck = undefined;
+      return this.startCheck();
+    });
+    return this.nextCheck;
+  }
+
+  private startCheck(): Promise<boolean> {
+    const check: Promise<boolean> = this.checkLease().finally(() => {
+      if (this.checking === check) this.checking = undefined;
+    });
+    this.checking = check;
+    return check;
+  }
+
+  /** One confirmation query (never rejects). */
+  private async checkLease(): Promise<boolean> {
     if (!this.isLeader) return false;
     const epoch = this.heldEpoch;
     try {
