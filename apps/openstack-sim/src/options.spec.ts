@@ -45,6 +45,7 @@ describe(banner.name, () => {
   it('prints the endpoints and the demo credentials', () => {
     const text = banner('http://127.0.0.1:8700', 'http://127.0.0.1:8700');
     expect(text).toContain('identity  http://127.0.0.1:8700/identity/v3');
+    expect(text).toContain('octavia   http://127.0.0.1:8700/load-balancer');
     expect(text).toContain('admin   projects admin, demo   role admin');
     expect(text).toContain('OS_AUTH_URL=http://127.0.0.1:8700/identity/v3');
   });

@@ -56,6 +56,8 @@ export function banner(listening: string, base: string): string {
     `  compute   ${base}/compute/v2.1`,
     `  image     ${base}/image`,
     `  network   ${base}/network`,
+    `  volume    ${base}/volume/v3       (block storage)`,
+    `  octavia   ${base}/load-balancer   (load balancers, pools, members)`,
     `  control   ${base}/_sim           (latency, faults, quotas, request log, reset)`,
     '',
     'Demo credentials (domain Default, region RegionOne, password secret):',
