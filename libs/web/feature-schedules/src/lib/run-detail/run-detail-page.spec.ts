@@ -48,6 +48,7 @@ function aVm(slot: number, status: string, serverId: string | null, faultMessage
     createdAt: serverId ? '2026-12-01T06:57:06Z' : null,
     activeAt: serverId ? '2026-12-01T06:58:00Z' : null,
     deletedAt: serverId ? '2026-12-01T09:01:10Z' : null,
+    member: null,
   };
 }
 
@@ -192,6 +193,34 @@ describe(RunDetailPage.name, () => {
       ],
       ['2', 'peak-2', '—', 'FAILED', '3', '—', '—', '—', 'Quota exceeded for instances'],
     ]);
+    fixture.destroy();
+  });
+
+  it('shows each VM’s place in the load balancer pool: its state, address and the time of each step', async () => {
+    const fixture = await render();
+    http.expectOne('/v1/schedules/s-1').flush(aSchedule({ id: 's-1' }));
+    const online = {
+      state: 'online',
+      memberId: 'm-1',
+      address: '10.0.0.11',
+      joinedAt: '2026-12-01T06:58:05Z',
+      onlineAt: '2026-12-01T06:58:30Z',
+      drainingAt: null,
+      removedAt: null,
+    } as const;
+    const pending = { ...online, state: 'pending', memberId: null, address: null, joinedAt: null, onlineAt: null } as const;
+    const vms = [
+      { ...aVm(1, 'ACTIVE', 'srv-aaa'), member: online },
+      { ...aVm(2, 'BUILD', 'srv-bbb'), member: pending },
+    ];
+    (await runsRequest()).flush({ items: [aRun({ state: 'provisioning', vms })], total: 1, limit: 100, offset: 0 });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+
+    expect(texts(root, 'th')).toContain('Load balancer');
+    expect(texts(root, 'td.member peak-state-chip .label')).toEqual(['Online', 'Pending']);
+    expect(texts(root, 'td.member .address')).toEqual(['10.0.0.11']);
+    expect(texts(root, 'td.member .step')).toEqual(['Joined Tue, Dec 1, 2026, 07:58 AM GMT+1', 'Online Tue, Dec 1, 2026, 07:58 AM GMT+1']);
     fixture.destroy();
   });
 

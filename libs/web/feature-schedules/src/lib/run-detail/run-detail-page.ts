@@ -13,6 +13,7 @@ import { EMPTY, expand, last, map, Observable, switchMap, takeWhile } from 'rxjs
 import { pollState, reportFailures } from '../shared/poll';
 import { latenessText, LIVE_RUN_STATES, runWindowText, SHORTFALL_TEXT, shortfallText } from '../shared/schedule-text';
 import { RunProblems } from '../shared/run-problems';
+import { VmMember } from '../shared/vm-member';
 
 /** A live run changes within seconds; an ended one never again, and is then no longer polled. */
 const POLL_MS = 3000;
@@ -36,6 +37,7 @@ type FoundRun = RunDto | null;
     RouterLink,
     RunProblems,
     StateChip,
+    VmMember,
   ],
   templateUrl: './run-detail-page.html',
   styleUrl: './run-detail-page.scss',
@@ -83,7 +85,12 @@ export class RunDetailPage {
     const run = this.runValue();
     return run ? `Run ${runWindowText(run, this.timeZone())}` : 'Run';
   });
-  protected readonly vmColumns = ['slot', 'name', 'serverId', 'status', 'attempts', 'created', 'active', 'deleted', 'fault'];
+  /** The pool column only for a run whose VMs are in one. */
+  protected readonly vmColumns = computed(() => {
+    const inPool = this.runValue()?.vms.some((vm) => vm.member) ?? false;
+    return ['slot', 'name', 'serverId', 'status', ...(inPool ? ['member'] : []), 'attempts', 'created', 'active', 'deleted', 'fault'];
+  });
+  protected readonly memberTime = (instant: string) => this.time(instant);
 
   constructor() {
     // The route's title says "Run"; once known, the tab names the window and the schedule.

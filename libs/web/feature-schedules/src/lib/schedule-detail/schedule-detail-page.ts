@@ -10,6 +10,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import {
+  LoadBalancersService,
   LoadState,
   loadState,
   OccurrenceListDto,
@@ -25,6 +26,8 @@ import { browserTimeZone, DisplayZone, formatInZone, internalRoutes, Notifier, o
 import { combineLatest, distinctUntilChanged, exhaustMap, filter, map, merge, of, scan, share, Subject, switchMap, tap } from 'rxjs';
 import { CatalogNames } from '../shared/catalog-names';
 import { launchLines } from '../shared/launch-text';
+import { VmMember } from '../shared/vm-member';
+import { poolNameOf } from '../shared/pool-name';
 import { injectNow } from '../shared/page-clock';
 import { pollState, readOnEach, reportFailures } from '../shared/poll';
 import { ReadOnlyHint } from '../shared/read-only-hint';
@@ -69,6 +72,7 @@ const EVENTS_SHOWN = 10;
     RouterLink,
     ScheduleEvents,
     StateChip,
+    VmMember,
     VmProgress,
   ],
   templateUrl: './schedule-detail-page.html',
@@ -115,7 +119,17 @@ export class ScheduleDetailPage {
 
   protected readonly scheduleValue = computed(() => this.schedule().value);
   /** The launch options that are set, in words; none for Nova's defaults. */
-  protected readonly launchText = computed(() => launchLines(this.scheduleValue()?.launch ?? {}));
+  protected readonly launchText = computed(() => launchLines(this.scheduleValue()?.launch ?? {}, this.poolName()));
+  private readonly loadBalancers = inject(LoadBalancersService);
+  /** The name of the schedule's pool, looked up once per pool (not on each poll). */
+  private readonly poolName = toSignal(
+    this.schedule$.pipe(
+      map((state) => state.value?.launch?.loadBalancer?.poolId ?? null),
+      distinctUntilChanged(),
+      switchMap((poolId) => (poolId ? poolNameOf(this.loadBalancers, poolId) : of(null))),
+    ),
+    { initialValue: null },
+  );
 
   private readonly runs$ = this.id$.pipe(
     switchMap((id) => pollState(() => this.api.listRuns({ id, limit: RUNS_SHOWN }), POLL_MS, this.refresh$)),
@@ -198,7 +212,15 @@ export class ScheduleDetailPage {
   });
   protected readonly runItems = computed(() => this.runs().value?.items ?? []);
   protected readonly currentRun = computed(() => this.runItems().find((run) => LIVE_RUN_STATES.includes(run.state)) ?? null);
-  protected readonly vmColumns = ['name', 'status', 'fault'];
+  /** The pool column only for a run whose VMs are in one. */
+  protected vmColumns(run: RunDto): string[] {
+    return run.vms.some((vm) => vm.member) ? ['name', 'status', 'member', 'fault'] : ['name', 'status', 'fault'];
+  }
+  /** Times of the current window's VMs, in the zone its window is shown in. */
+  protected readonly memberTime = (instant: string) => {
+    const schedule = this.scheduleValue();
+    return schedule ? this.provisionText(instant, this.zone(schedule)) : this.auditTime(instant);
+  };
   protected readonly runColumns = ['window', 'state', 'vms', 'error'];
 
   /** Polls replace the objects: rows are kept by id. */

@@ -10,6 +10,9 @@ describe('field labels', () => {
     ['launch.securityGroups.1', 'recurring', 'Security groups'],
     ['launch.configDrive', 'recurring', 'Config drive'],
     ['launch.spreadAcrossZones', 'recurring', 'Spread across zones'],
+    ['launch.loadBalancer.poolId', 'recurring', 'Pool'],
+    ['launch.loadBalancer.subnetId', 'recurring', 'Subnet (id)'],
+    ['launch.loadBalancer.waitForOnline', 'recurring', 'Wait until the health monitor sees each VM ONLINE'],
     ['somethingElse', 'recurring', 'Something else'],
   ] as const)('names the API field %s (%s window) as the form shows it: %s', (field, kind, label) => {
     expect(fieldLabelOf(field, kind)).toBe(label);

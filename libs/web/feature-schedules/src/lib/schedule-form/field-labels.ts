@@ -1,6 +1,8 @@
 import { ServerGroupMode } from './launch-form.model';
 import { formFieldOf, ScheduleFormPath, WindowKind } from './schedule-form.model';
 
+const WAIT_FOR_ONLINE_LABEL = 'Wait until the health monitor sees each VM ONLINE';
+
 /** Each control of the form by the label it shows, for messages that name a field. */
 export const FIELD_LABELS: Readonly<Record<ScheduleFormPath, string>> = {
   name: 'Name',
@@ -40,12 +42,23 @@ export const FIELD_LABELS: Readonly<Record<ScheduleFormPath, string>> = {
   'launch.configDrive': 'Config drive',
   'launch.description': 'VM description',
   'launch.hostnamePrefix': 'Hostname prefix',
+  'launch.loadBalancer': 'Put the VMs behind a load balancer',
+  'launch.loadBalancerId': 'Load balancer',
+  'launch.poolId': 'Pool',
+  'launch.protocolPort': 'Port the VMs serve on',
+  'launch.memberSubnetId': 'Subnet (id)',
+  'launch.memberWeight': 'Weight',
+  'launch.monitorAddress': 'Monitor address',
+  'launch.monitorPort': 'Monitor port',
+  'launch.waitForOnline': WAIT_FOR_ONLINE_LABEL,
+  'launch.drainSeconds': 'Drain (seconds)',
 };
 
 /** Fields of the API the form edits without a control of that name (a mode, a checkbox without an error line). */
 const API_ONLY_LABELS: Readonly<Record<string, string>> = {
   'launch.configDrive': FIELD_LABELS['launch.configDrive'],
   'launch.spreadAcrossZones': 'Spread across zones',
+  'launch.loadBalancer.waitForOnline': WAIT_FOR_ONLINE_LABEL,
   launch: 'Advanced launch options',
   window: 'When',
 };

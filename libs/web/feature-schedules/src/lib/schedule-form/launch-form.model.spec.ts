@@ -29,6 +29,69 @@ const everything: LaunchOptionsDto = {
 };
 
 describe('launch options of the schedule form', () => {
+  describe('load balancer membership', () => {
+    const member = {
+      poolId: 'pool-1',
+      protocolPort: 8080,
+      subnetId: 'subnet-9',
+      weight: 5,
+      monitorAddress: '10.0.0.9',
+      monitorPort: 9090,
+      waitForOnline: false,
+      drainSeconds: 0,
+    };
+
+    it('gives back the membership it was opened with (round trip)', () => {
+      expect(launchOf(launchValueOf({ loadBalancer: member }))).toEqual({ loadBalancer: member });
+      expect(launchOf(launchValueOf({ loadBalancer: { poolId: 'pool-1', protocolPort: 80 } }))).toEqual({
+        loadBalancer: { poolId: 'pool-1', protocolPort: 80 },
+      });
+      expect(launchOf(launchValueOf({ ...everything, loadBalancer: member }))).toEqual({ ...everything, loadBalancer: member });
+    });
+
+    it('opens on the API defaults, following the pool for waiting until ONLINE', () => {
+      expect(emptyLaunchValue()).toMatchObject({ loadBalancer: false, memberWeight: 1, drainSeconds: 30, waitForOnline: null });
+      expect(launchValueOf({ loadBalancer: { poolId: 'pool-1', protocolPort: 80 } })).toMatchObject({
+        loadBalancer: true,
+        loadBalancerId: null,
+        poolId: 'pool-1',
+        protocolPort: 80,
+        memberSubnetId: '',
+        memberWeight: 1,
+        waitForOnline: null,
+        drainSeconds: 30,
+      });
+    });
+
+    it('sends nothing while off or incomplete, and leaves the defaults to the API', () => {
+      const on = { ...emptyLaunchValue(), loadBalancer: true, loadBalancerId: 'lb-1', poolId: 'pool-1', protocolPort: 443 };
+
+      expect(launchOf({ ...on, loadBalancer: false })).toEqual({});
+      expect(launchOf({ ...on, protocolPort: null })).toEqual({});
+      expect(launchOf(on)).toEqual({ loadBalancer: { poolId: 'pool-1', protocolPort: 443 } });
+      expect(launchOf({ ...on, waitForOnline: true, drainSeconds: 30, memberSubnetId: ' subnet-1 ' }).loadBalancer).toEqual({
+        poolId: 'pool-1',
+        protocolPort: 443,
+        subnetId: 'subnet-1',
+        waitForOnline: true,
+      });
+    });
+
+    it.each([
+      [['loadBalancer'], 'poolId'],
+      [['loadBalancer', 'poolId'], 'poolId'],
+      [['loadBalancer', 'protocolPort'], 'protocolPort'],
+      [['loadBalancer', 'subnetId'], 'memberSubnetId'],
+      [['loadBalancer', 'weight'], 'memberWeight'],
+      [['loadBalancer', 'monitorAddress'], 'monitorAddress'],
+      [['loadBalancer', 'monitorPort'], 'monitorPort'],
+      [['loadBalancer', 'drainSeconds'], 'drainSeconds'],
+      [['loadBalancer', 'waitForOnline'], null],
+    ] as const)('puts launch.%s on %s', (path, expected) => {
+      expect(launchFieldOf(path, 'none')).toBe(expected);
+    });
+  });
+
   describe('mapping', () => {
     it('gives back the launch options it was opened with (round trip)', () => {
       expect(launchOf(launchValueOf(everything))).toEqual(everything);

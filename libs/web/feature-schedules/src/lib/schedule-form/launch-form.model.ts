@@ -1,5 +1,5 @@
 import { AbstractControl, FormArray, ValidationErrors, ValidatorFn } from '@angular/forms';
-import { LaunchOptionsDto, schemaLimits, ServerGroupOptionDto } from '@peak/api-client';
+import { LaunchOptionsDto, LoadBalancerMembershipDto, schemaLimits, ServerGroupOptionDto } from '@peak/api-client';
 import { utf8Bytes } from '../shared/launch-text';
 
 export type PlacementMode = 'any' | 'zone' | 'spread';
@@ -34,6 +34,7 @@ export const launchRules = {
   securityGroups: schemaLimits.LaunchOptionsDto.securityGroups,
   bootVolumeSizeGiB: schemaLimits.BootVolumeDto.sizeGiB,
   deleteOnTermination: schemaLimits.BootVolumeDto.deleteOnTermination,
+  loadBalancer: schemaLimits.LoadBalancerMembershipDto,
 } as const;
 
 export interface MetadataRow {
@@ -60,6 +61,20 @@ export interface LaunchFormValue {
   configDrive: boolean;
   description: string;
   hostnamePrefix: string;
+  /** Membership of an Octavia pool (`launch.loadBalancer`): off by default. */
+  loadBalancer: boolean;
+  /** Only a picker's choice (the pools are listed per load balancer): the API takes the pool alone. */
+  loadBalancerId: string | null;
+  poolId: string | null;
+  protocolPort: number | null;
+  /** Empty: the load balancer's VIP subnet. */
+  memberSubnetId: string;
+  memberWeight: number | null;
+  monitorAddress: string;
+  monitorPort: number | null;
+  /** `null`: the API's default, which follows whether the pool has a health monitor. */
+  waitForOnline: boolean | null;
+  drainSeconds: number | null;
 }
 
 export type LaunchFormField = keyof LaunchFormValue;
@@ -84,6 +99,16 @@ export function emptyLaunchValue(): LaunchFormValue {
     configDrive: false,
     description: '',
     hostnamePrefix: '',
+    loadBalancer: false,
+    loadBalancerId: null,
+    poolId: null,
+    protocolPort: null,
+    memberSubnetId: '',
+    memberWeight: launchRules.loadBalancer.weight.default,
+    monitorAddress: '',
+    monitorPort: null,
+    waitForOnline: null,
+    drainSeconds: launchRules.loadBalancer.drainSeconds.default,
   };
 }
 
@@ -110,7 +135,51 @@ export function launchValueOf(launch: LaunchOptionsDto): LaunchFormValue {
     configDrive: launch.configDrive ?? false,
     description: launch.description ?? '',
     hostnamePrefix: launch.hostnamePrefix ?? '',
+    ...membershipValueOf(launch.loadBalancer),
   };
+}
+
+type MembershipField =
+  | 'loadBalancer'
+  | 'loadBalancerId'
+  | 'poolId'
+  | 'protocolPort'
+  | 'memberSubnetId'
+  | 'memberWeight'
+  | 'monitorAddress'
+  | 'monitorPort'
+  | 'waitForOnline'
+  | 'drainSeconds';
+
+/** The load balancer is not in the schedule: the form finds it from the pool once the load balancers are listed. */
+function membershipValueOf(member: LoadBalancerMembershipDto | undefined): Pick<LaunchFormValue, MembershipField> {
+  const empty = emptyLaunchValue();
+  return {
+    loadBalancer: member !== undefined,
+    loadBalancerId: null,
+    poolId: member?.poolId ?? null,
+    protocolPort: member?.protocolPort ?? null,
+    memberSubnetId: member?.subnetId ?? '',
+    memberWeight: member?.weight ?? empty.memberWeight,
+    monitorAddress: member?.monitorAddress ?? '',
+    monitorPort: member?.monitorPort ?? null,
+    waitForOnline: member?.waitForOnline ?? null,
+    drainSeconds: member?.drainSeconds ?? empty.drainSeconds,
+  };
+}
+
+/** `launch.loadBalancer` when on and complete; the API's defaults (weight 1, drain 30 s) are left to it. */
+function membershipOf(value: LaunchFormValue): LoadBalancerMembershipDto | null {
+  if (!value.loadBalancer || !value.poolId || value.protocolPort === null) return null;
+  const defaults = launchRules.loadBalancer;
+  const member: LoadBalancerMembershipDto = { poolId: value.poolId, protocolPort: value.protocolPort };
+  if (value.memberSubnetId.trim()) member.subnetId = value.memberSubnetId.trim();
+  if (value.memberWeight !== null && value.memberWeight !== defaults.weight.default) member.weight = value.memberWeight;
+  if (value.monitorAddress.trim()) member.monitorAddress = value.monitorAddress.trim();
+  if (value.monitorPort !== null) member.monitorPort = value.monitorPort;
+  if (value.waitForOnline !== null) member.waitForOnline = value.waitForOnline;
+  if (value.drainSeconds !== null && value.drainSeconds !== defaults.drainSeconds.default) member.drainSeconds = value.drainSeconds;
+  return member;
 }
 
 /** The `launch` object of a request: only what is set (`{}` is Nova's defaults); the hidden side of a mode is left out. */
@@ -136,6 +205,8 @@ export function launchOf(value: LaunchFormValue): LaunchOptionsDto {
   if (value.configDrive) launch.configDrive = true;
   if (value.description.trim()) launch.description = value.description.trim();
   if (value.hostnamePrefix) launch.hostnamePrefix = value.hostnamePrefix;
+  const member = membershipOf(value);
+  if (member) launch.loadBalancer = member;
   return launch;
 }
 
@@ -226,7 +297,30 @@ export function launchFieldOf(path: readonly string[], serverGroupMode: ServerGr
       return serverGroupMode === 'existing' ? 'serverGroupId' : 'serverGroupPolicy';
     case 'bootVolume':
       return sub === 'volumeType' ? 'volumeType' : 'bootVolumeSizeGiB';
+    case 'loadBalancer':
+      return membershipFieldOf(sub);
     default:
+      return null;
+  }
+}
+
+/** Where a field of `launch.loadBalancer` is edited; the whole object's problem goes to the pool. */
+function membershipFieldOf(sub: string | undefined): LaunchFormField | null {
+  switch (sub) {
+    case undefined:
+    case 'poolId':
+      return 'poolId';
+    case 'protocolPort':
+    case 'monitorAddress':
+    case 'monitorPort':
+    case 'drainSeconds':
+      return sub;
+    case 'subnetId':
+      return 'memberSubnetId';
+    case 'weight':
+      return 'memberWeight';
+    default:
+      // `waitForOnline` is a checkbox, without an error line: its reason goes above the form.
       return null;
   }
 }

@@ -713,7 +713,41 @@ describe(ScheduleFormPage.name, () => {
   });
 
   describe('advanced launch options', () => {
-    function flushLaunchCatalog(volumeTypes = [{ id: 'vt-1', name: 'ssd', description: 'Fast' }]) {
+    const webLb = {
+      id: 'lb-1',
+      name: 'web-lb',
+      description: '',
+      vipAddress: '10.0.0.3',
+      vipSubnetId: 'subnet-1',
+      provisioningStatus: 'ACTIVE',
+      operatingStatus: 'ONLINE',
+      poolIds: ['pool-1', 'pool-2'],
+    };
+    const pools = [
+      {
+        id: 'pool-1',
+        name: 'web-pool',
+        description: '',
+        protocol: 'HTTP',
+        lbAlgorithm: 'ROUND_ROBIN',
+        healthMonitorId: 'hm-1',
+        memberCount: 0,
+        provisioningStatus: 'ACTIVE',
+        operatingStatus: 'ONLINE',
+      },
+      {
+        id: 'pool-2',
+        name: 'tcp-pool',
+        description: '',
+        protocol: 'TCP',
+        lbAlgorithm: 'ROUND_ROBIN',
+        memberCount: 2,
+        provisioningStatus: 'ACTIVE',
+        operatingStatus: 'ONLINE',
+      },
+    ];
+
+    function flushLaunchCatalog(volumeTypes = [{ id: 'vt-1', name: 'ssd', description: 'Fast' }], loadBalancers: unknown[] = [webLb]) {
       http.expectOne('/v1/keypairs').flush([{ name: 'ops-key', type: 'ssh', fingerprint: 'aa:bb' }]);
       http.expectOne('/v1/security-groups').flush([
         { id: 'sg-1', name: 'default', description: 'Default group' },
@@ -722,7 +756,127 @@ describe(ScheduleFormPage.name, () => {
       http.expectOne('/v1/availability-zones').flush([{ name: 'az-1' }, { name: 'az-2' }]);
       http.expectOne('/v1/server-groups').flush([{ id: 'grp-1', name: 'spread', policy: 'anti-affinity', members: 2 }]);
       http.expectOne('/v1/volume-types').flush(volumeTypes);
+      http.expectOne('/v1/load-balancers').flush(loadBalancers);
     }
+
+    async function flushPools() {
+      await fixture.whenStable();
+      http.expectOne('/v1/load-balancers/lb-1/pools').flush(pools);
+      await fixture.whenStable();
+    }
+
+    async function optionsOf(control: string): Promise<(string | undefined)[]> {
+      const select = root.querySelector<HTMLElement>(`mat-select[formcontrolname="${control}"]`);
+      select?.querySelector<HTMLElement>('.mat-mdc-select-trigger')?.click();
+      await fixture.whenStable();
+      // Only this select's panel: a closed one may still be in the overlay while it animates away.
+      const panel = document.getElementById(select?.getAttribute('aria-controls') ?? '');
+      return [...(panel?.querySelectorAll('mat-option') ?? [])].map((o) => o.textContent?.trim());
+    }
+
+    function checkboxNamed(text: string): HTMLInputElement | null {
+      const box = [...root.querySelectorAll('mat-checkbox')].find((b) => b.textContent?.includes(text));
+      return box?.querySelector('input') ?? null;
+    }
+
+    it('puts the VMs behind a pool chosen from a load balancer, with its port, and sends it', async () => {
+      await render();
+      fillValid();
+      await openSection();
+      flushLaunchCatalog();
+      await fixture.whenStable();
+      expect(root.querySelector('mat-select[formcontrolname="poolId"]')).toBeNull();
+
+      checkboxNamed('Put the VMs behind a load balancer')?.click();
+      await fixture.whenStable();
+      expect(await optionsOf('loadBalancerId')).toEqual(['web-lb (10.0.0.3)']);
+      launchControl('loadBalancerId')?.setValue('lb-1');
+      await flushPools();
+      expect(await optionsOf('poolId')).toEqual(['web-pool (HTTP, health monitor)', 'tcp-pool (TCP, no health monitor)']);
+      launchControl('poolId')?.setValue('pool-1');
+      fixture.changeDetectorRef.markForCheck();
+      await fixture.whenStable();
+      expect(checkboxNamed('Wait until the health monitor')?.checked).toBe(true);
+      expect(root.querySelector('#wait-for-online-hint')?.textContent).toContain('Follows the pool: it has a health monitor');
+      expect(errorOf('Subnet (id)')).toBeUndefined();
+      await answerPreviews();
+
+      submit();
+      await fixture.whenStable();
+      expect(errorOf('Port the VMs serve on')).toBe('Required');
+      http.expectNone((req) => req.method === 'POST' && req.url === '/v1/schedules');
+
+      launchControl('protocolPort')?.setValue(8080);
+      checkboxNamed('Wait until the health monitor')?.click();
+      await answerPreviews();
+      submit();
+      const create = http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
+      expect(create.request.body.launch).toEqual({ loadBalancer: { poolId: 'pool-1', protocolPort: 8080, waitForOnline: false } });
+    });
+
+    it('puts a refused pool or subnet on its field', async () => {
+      await render();
+      fillValid();
+      form().get('launch')?.patchValue({ loadBalancer: true, poolId: 'pool-x', protocolPort: 80, memberSubnetId: 'subnet-x' });
+      await answerPreviews();
+
+      submit();
+      const create = http.expectOne((req) => req.method === 'POST' && req.url === '/v1/schedules');
+      expect(create.request.body.launch).toEqual({ loadBalancer: { poolId: 'pool-x', protocolPort: 80, subnetId: 'subnet-x' } });
+      create.flush(
+        {
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message: 'The schedule cannot be created',
+          errors: [
+            { field: 'launch.loadBalancer.poolId', reason: 'no pool pool-x in the project' },
+            { field: 'launch.loadBalancer.subnetId', reason: 'is not on one of the schedule networks' },
+            { field: 'launch.loadBalancer.waitForOnline', reason: 'needs a health monitor' },
+          ],
+        },
+        { status: 422, statusText: 'Unprocessable Entity' },
+      );
+      flushLaunchCatalog();
+      await fixture.whenStable();
+
+      expect(errorOf('Pool')).toBe('no pool pool-x in the project');
+      expect(errorOf('Subnet (id)')).toBe('is not on one of the schedule networks');
+      expect(root.querySelector('.banner')?.textContent).toContain(
+        'Wait until the health monitor sees each VM ONLINE: needs a health monitor',
+      );
+    });
+
+    it('says when there is no load balancer to join, and keeps the option off', async () => {
+      await render();
+      await openSection();
+      flushLaunchCatalog(undefined, []);
+      await fixture.whenStable();
+
+      const checkbox = checkboxNamed('Put the VMs behind a load balancer');
+      expect(checkbox?.disabled).toBe(true);
+      expect(root.querySelector('#no-load-balancers')?.textContent).toContain('no load balancer');
+      expect(checkbox?.getAttribute('aria-describedby')).toContain('no-load-balancers');
+      await answerPreviews();
+    });
+
+    it('opens a schedule with its pool selected under its load balancer, and saves it unchanged', async () => {
+      const launch = { loadBalancer: { poolId: 'pool-2', protocolPort: 5432, drainSeconds: 120 } };
+      await render('s-1');
+      http.expectOne('/v1/schedules/s-1').flush({ ...aSchedule({ id: 's-1', timeZone: 'UTC', launch }), version: 2 });
+      flushLaunchCatalog();
+      await flushPools();
+      await openSection();
+      await answerPreviews();
+
+      expect(launchControl('loadBalancerId')?.value).toBe('lb-1');
+      expect(root.querySelector('mat-select[formcontrolname="poolId"]')?.textContent).toContain('tcp-pool (TCP, no health monitor)');
+      expect(checkboxNamed('Wait until the health monitor')?.checked).toBe(false);
+      expect(fixture.componentInstance.hasUnsavedChanges()).toBe(false);
+
+      submit();
+      const patch = http.expectOne((req) => req.method === 'PATCH');
+      expect(patch.request.body.launch).toEqual(launch);
+    });
 
     async function openSection() {
       root.querySelector<HTMLElement>('mat-expansion-panel-header')?.click();

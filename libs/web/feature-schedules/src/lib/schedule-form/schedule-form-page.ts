@@ -341,6 +341,42 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
       configDrive: this.fb.control(this.initial.launch.configDrive),
       description: this.fb.control(this.initial.launch.description, Validators.maxLength(launchRules.description.maxLength)),
       hostnamePrefix: this.fb.control(this.initial.launch.hostnamePrefix, hostnamePrefixValidator),
+      loadBalancer: this.fb.control(this.initial.launch.loadBalancer),
+      loadBalancerId: this.fb.control<string | null>(this.initial.launch.loadBalancerId),
+      poolId: this.fb.control<string | null>(
+        this.initial.launch.poolId,
+        requiredWhen((l) => !!l.loadBalancer),
+      ),
+      protocolPort: this.fb.control<number | null>(this.initial.launch.protocolPort, [
+        requiredWhen((l) => !!l.loadBalancer),
+        integer,
+        Validators.min(launchRules.loadBalancer.protocolPort.minimum),
+        Validators.max(launchRules.loadBalancer.protocolPort.maximum),
+      ]),
+      memberSubnetId: this.fb.control(
+        this.initial.launch.memberSubnetId,
+        Validators.maxLength(launchRules.loadBalancer.subnetId.maxLength),
+      ),
+      memberWeight: this.fb.control<number | null>(this.initial.launch.memberWeight, [
+        integer,
+        Validators.min(launchRules.loadBalancer.weight.minimum),
+        Validators.max(launchRules.loadBalancer.weight.maximum),
+      ]),
+      monitorAddress: this.fb.control(
+        this.initial.launch.monitorAddress,
+        Validators.maxLength(launchRules.loadBalancer.monitorAddress.maxLength),
+      ),
+      monitorPort: this.fb.control<number | null>(this.initial.launch.monitorPort, [
+        integer,
+        Validators.min(launchRules.loadBalancer.monitorPort.minimum),
+        Validators.max(launchRules.loadBalancer.monitorPort.maximum),
+      ]),
+      waitForOnline: this.fb.control<boolean | null>(this.initial.launch.waitForOnline),
+      drainSeconds: this.fb.control<number | null>(this.initial.launch.drainSeconds, [
+        integer,
+        Validators.min(launchRules.loadBalancer.drainSeconds.minimum),
+        Validators.max(launchRules.loadBalancer.drainSeconds.maximum),
+      ]),
     }),
   });
   protected readonly launchForm = this.form.controls.launch;
@@ -425,6 +461,42 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
     const current = this.launch().serverGroupId;
     return current && !groups.some((g) => g.value === current) ? [{ value: current, label: current }, ...groups] : groups;
   });
+  protected readonly loadBalancerOn = computed(() => this.launch().loadBalancer);
+  /** The load balancers, named with their address (names may be empty or repeated in Octavia). */
+  protected readonly loadBalancerOptions = computed(() =>
+    (this.launchCatalog.loadBalancers().value ?? []).map((lb) => ({ value: lb.id, label: `${lb.name || lb.id} (${lb.vipAddress})` })),
+  );
+  private readonly selectedPool = computed(() => {
+    const id = this.launch().poolId;
+    return (this.launchCatalog.pools().value ?? []).find((pool) => pool.id === id) ?? null;
+  });
+  /** Each pool with its protocol and whether a health monitor checks its members; the schedule's own while unlisted. */
+  protected readonly poolOptions = computed(() => {
+    const pools = this.launch().loadBalancerId ? (this.launchCatalog.pools().value ?? []) : [];
+    const options = pools.map((pool) => ({
+      value: pool.id,
+      label: `${pool.name || pool.id} (${pool.protocol}, ${pool.healthMonitorId ? 'health monitor' : 'no health monitor'})`,
+    }));
+    const current = this.launch().poolId;
+    return current && !options.some((o) => o.value === current) ? [{ value: current, label: current }, ...options] : options;
+  });
+  /** What the checkbox shows: the choice made, else the API's default (on when the pool has a health monitor). */
+  protected readonly waitForOnlineShown = computed(() => {
+    const chosen = this.launch().waitForOnline;
+    if (chosen !== null) return chosen;
+    const pool = this.selectedPool();
+    return pool ? pool.healthMonitorId !== undefined : true;
+  });
+  protected readonly waitForOnlineHint = computed(() => {
+    if (this.launch().waitForOnline !== null) return 'Set for this schedule';
+    const pool = this.selectedPool();
+    if (!pool) return 'By default, on when the pool has a health monitor';
+    return pool.healthMonitorId ? 'Follows the pool: it has a health monitor' : 'Follows the pool: it has no health monitor';
+  });
+  protected readonly subnetHint = computed(() => {
+    const lb = (this.launchCatalog.loadBalancers().value ?? []).find((l) => l.id === this.launch().loadBalancerId);
+    return `Empty: the load balancer's VIP subnet${lb?.vipSubnetId ? ` (${lb.vipSubnetId})` : ''}`;
+  });
   protected readonly volumeTypeNames = computed(() => {
     const names = (this.launchCatalog.volumeTypes().value ?? []).map((t) => t.name);
     const current = this.launch().volumeType;
@@ -452,11 +524,35 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
       .subscribe(() => this.settleHiddenTiming());
     // The same for the launch options' modes.
     const launch = this.launchForm.controls;
-    merge(launch.placement.valueChanges, launch.serverGroupMode.valueChanges, launch.bootVolume.valueChanges)
+    merge(
+      launch.placement.valueChanges,
+      launch.serverGroupMode.valueChanges,
+      launch.bootVolume.valueChanges,
+      launch.loadBalancer.valueChanges,
+    )
       .pipe(takeUntilDestroyed())
       .subscribe(() => {
-        for (const name of ['availabilityZone', 'serverGroupId', 'bootVolumeSizeGiB'] as const) launch[name].updateValueAndValidity();
+        for (const name of ['availabilityZone', 'serverGroupId', 'bootVolumeSizeGiB', 'poolId', 'protocolPort'] as const) {
+          launch[name].updateValueAndValidity();
+        }
       });
+    // Without Octavia (or a load balancer in the project) there is no pool to join: the option stays off.
+    effect(() => {
+      const toggle = this.launchForm.controls.loadBalancer;
+      if (this.launchCatalog.noLoadBalancers() && !untracked(() => toggle.value)) toggle.disable();
+    });
+    // A saved schedule names its pool only: its load balancer is the one that lists the pool.
+    effect(() => {
+      const balancers = this.launchCatalog.loadBalancers().value;
+      const { poolId, loadBalancerId } = this.launch();
+      if (!balancers || !poolId || loadBalancerId) return;
+      const owner = balancers.find((lb) => lb.poolIds.includes(poolId));
+      if (owner) untracked(() => this.launchForm.controls.loadBalancerId.setValue(owner.id));
+    });
+    effect(() => {
+      const id = this.launch().loadBalancerId;
+      if (id) untracked(() => this.launchCatalog.loadPools(id));
+    });
     // Without block storage there is nothing to boot from: the option stays off (a schedule that has one keeps it).
     effect(() => {
       const toggle = this.launchForm.controls.bootVolume;
@@ -512,6 +608,22 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
   protected openLaunch(): void {
     this.launchExpanded.set(true);
     this.launchCatalog.load();
+  }
+
+  /** Another load balancer: its pools are listed, and the pool chosen before is not one of them. */
+  protected loadBalancerChosen(): void {
+    this.launchForm.controls.poolId.setValue(null);
+  }
+
+  /** Another pool: whether to wait for ONLINE follows its health monitor again, unless chosen below. */
+  protected poolChosen(): void {
+    this.launchForm.controls.waitForOnline.setValue(null);
+  }
+
+  protected setWaitForOnline(checked: boolean): void {
+    const control = this.launchForm.controls.waitForOnline;
+    control.setValue(checked);
+    control.markAsDirty();
   }
 
   protected addMetadataRow(): void {

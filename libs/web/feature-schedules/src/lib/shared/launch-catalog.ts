@@ -4,6 +4,9 @@ import {
   AvailabilityZoneDto,
   KeypairDto,
   LaunchOptionsService,
+  LoadBalancerDto,
+  LoadBalancerPoolDto,
+  LoadBalancersService,
   LOADING,
   loadState,
   LoadState,
@@ -15,12 +18,13 @@ import { SelectOption } from '@peak/web/ui';
 import { Observable } from 'rxjs';
 
 /**
- * The cloud's key pairs, security groups, zones, server groups and volume types, for the pickers of the advanced
+ * The cloud's key pairs, security groups, zones, server groups, volume types and load balancers, for the pickers of the advanced
  * launch options. Loaded on the first `load()` (when the section is first opened), not with the page.
  */
 @Injectable()
 export class LaunchCatalog {
   private readonly api = inject(LaunchOptionsService);
+  private readonly loadBalancerApi = inject(LoadBalancersService);
   private readonly destroyRef = inject(DestroyRef);
   private started = false;
 
@@ -29,13 +33,23 @@ export class LaunchCatalog {
   readonly zones = signal<LoadState<AvailabilityZoneDto[]>>(LOADING as LoadState<AvailabilityZoneDto[]>);
   readonly serverGroups = signal<LoadState<ServerGroupDto[]>>(LOADING as LoadState<ServerGroupDto[]>);
   readonly volumeTypes = signal<LoadState<VolumeTypeDto[]>>(LOADING as LoadState<VolumeTypeDto[]>);
+  readonly loadBalancers = signal<LoadState<LoadBalancerDto[]>>(LOADING as LoadState<LoadBalancerDto[]>);
+  /** The pools of the load balancer last asked for (`loadPools`). */
+  readonly pools = signal<LoadState<LoadBalancerPoolDto[]>>(LOADING as LoadState<LoadBalancerPoolDto[]>);
+  private poolsOf: string | null = null;
 
-  readonly loading = computed(() =>
-    [this.keypairs(), this.securityGroups(), this.zones(), this.serverGroups(), this.volumeTypes()].some((s) => s.status === 'loading'),
-  );
+  private readonly lists = computed(() => [
+    this.keypairs(),
+    this.securityGroups(),
+    this.zones(),
+    this.serverGroups(),
+    this.volumeTypes(),
+    this.loadBalancers(),
+  ]);
+  readonly loading = computed(() => this.lists().some((s) => s.status === 'loading'));
   /** The first failure's message, if any list could not be loaded. */
   readonly problem = computed(() => {
-    for (const state of [this.keypairs(), this.securityGroups(), this.zones(), this.serverGroups(), this.volumeTypes()]) {
+    for (const state of this.lists()) {
       if (state.status === 'error') return state.problem.message;
     }
     return null;
@@ -64,6 +78,24 @@ export class LaunchCatalog {
     return state.status === 'ok' && state.value.length === 0;
   });
 
+  /** Once loaded: none means the cloud has no Octavia, or the project no load balancer. */
+  readonly noLoadBalancers = computed(() => {
+    const state = this.loadBalancers();
+    return state.status === 'ok' && state.value.length === 0;
+  });
+
+  /** Lists the pools of one load balancer (again only when it is another one). */
+  loadPools(loadBalancerId: string): void {
+    if (this.poolsOf === loadBalancerId) return;
+    this.poolsOf = loadBalancerId;
+    this.pools.set(LOADING as LoadState<LoadBalancerPoolDto[]>);
+    loadState(this.loadBalancerApi.listPools({ id: loadBalancerId }))
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((state) => {
+        if (this.poolsOf === loadBalancerId) this.pools.set(state);
+      });
+  }
+
   /** Starts loading the lists, once. */
   load(): void {
     if (this.started) return;
@@ -73,6 +105,7 @@ export class LaunchCatalog {
     this.follow(this.api.listAvailabilityZones(), this.zones);
     this.follow(this.api.listServerGroups(), this.serverGroups);
     this.follow(this.api.listVolumeTypes(), this.volumeTypes);
+    this.follow(this.loadBalancerApi.listLoadBalancers(), this.loadBalancers);
   }
 
   private follow<T>(call: Observable<T>, target: WritableSignal<LoadState<T>>): void {

@@ -1,4 +1,4 @@
-import { LaunchOptionsDto } from '@peak/api-client';
+import { LaunchOptionsDto, LoadBalancerMembershipDto, schemaLimits } from '@peak/api-client';
 
 /** One launch option as the detail page lists it. */
 export interface LaunchLine {
@@ -15,8 +15,11 @@ const POLICY_TEXT: Readonly<Record<string, string>> = {
   'soft-affinity': 'soft affinity',
 };
 
-/** The launch options that are set, in words, in the form's order; none for `{}` (Nova's defaults). */
-export function launchLines(launch: LaunchOptionsDto): LaunchLine[] {
+/**
+ * The launch options that are set, in words, in the form's order; none for `{}` (Nova's defaults). The pool is
+ * named by `poolName` when known (the schedule holds only its id).
+ */
+export function launchLines(launch: LaunchOptionsDto, poolName?: string | null): LaunchLine[] {
   const lines: LaunchLine[] = [];
   const add = (label: string, value: string) => lines.push({ label, value });
   if (launch.keyName) add('Key pair', launch.keyName);
@@ -39,7 +42,25 @@ export function launchLines(launch: LaunchOptionsDto): LaunchLine[] {
   if (launch.configDrive) add('Config drive', 'Yes');
   if (launch.description) add('VM description', launch.description);
   if (launch.hostnamePrefix) add('Hostnames', `${launch.hostnamePrefix}-1, ${launch.hostnamePrefix}-2…`);
+  if (launch.loadBalancer) add('Load balancer', membershipText(launch.loadBalancer, poolName));
   return lines;
+}
+
+/** `behind pool web-pool:8080, drain 30 s`, then what differs from the API's defaults. */
+export function membershipText(member: LoadBalancerMembershipDto, poolName?: string | null): string {
+  const defaults = schemaLimits.LoadBalancerMembershipDto;
+  const parts = [
+    `behind pool ${poolName || member.poolId}:${member.protocolPort}`,
+    `drain ${number.format(member.drainSeconds ?? defaults.drainSeconds.default)} s`,
+  ];
+  if (member.weight !== undefined && member.weight !== defaults.weight.default) parts.push(`weight ${member.weight}`);
+  if (member.subnetId) parts.push(`subnet ${member.subnetId}`);
+  if (member.monitorAddress || member.monitorPort !== undefined) {
+    parts.push(`monitored at ${member.monitorAddress ?? 'its address'}${member.monitorPort !== undefined ? `:${member.monitorPort}` : ''}`);
+  }
+  if (member.waitForOnline === true) parts.push('ready once ONLINE');
+  if (member.waitForOnline === false) parts.push('ready once joined');
+  return parts.join(', ');
 }
 
 /** `1,234 bytes, first line “#cloud-config”`. */
