@@ -114,11 +114,7 @@ sed -e "s|@RABBIT@|$RABBIT|g" -e "s|@HOSTIP@|$HOSTIP|g" -e "s|@API_PORT@|$API_PO
     -e "s|@HM_PORT@|$HM_PORT|g" -e "s|@DB_URL@|$DB_URL|g" -e "s|@KS_URL@|$KS_URL|g" \
     -e "s|@PW@|$PW|g" -e "s|@ETC@|$ETC|g" -e "s|@STATE@|$STATE|g" \
     "$HERE/octavia.conf.in" > "$ETC/octavia.conf.new"
-mv "$ETC/octavia.conf.new" "$ETC/octavia.conf"
-chmod 600 "$ETC/octavia.conf"
-CONF=(--config-file "$ETC/octavia.conf")
-
-cat > "$ETC/octavia-api-uwsgi.ini" <<EOF
+cat > "$ETC/octavia-api-uwsgi.ini.new" <<EOF
 [uwsgi]
 plugins = python3
 http-socket = $HOSTIP:$API_PORT
@@ -135,6 +131,17 @@ need-app = true
 buffer-size = 65535
 add-header = Connection: close
 EOF
+changed=0
+for f in octavia.conf octavia-api-uwsgi.ini; do
+  cmp -s "$ETC/$f.new" "$ETC/$f" || changed=1
+  mv "$ETC/$f.new" "$ETC/$f"
+done
+chmod 600 "$ETC/octavia.conf"
+CONF=(--config-file "$ETC/octavia.conf")
+if [ $changed = 1 ] && ls "$RUN"/octavia-*.pid >/dev/null 2>&1; then
+  log "configuration changed: restarting the Octavia services"
+  "$HERE/down.sh"
+fi
 
 # ------------------------------------------------------------- migrations ---
 log "octavia-db-manage upgrade head"
@@ -143,43 +150,7 @@ octavia-db-manage "${CONF[@]}" upgrade head >>"$LOGS/octavia-db-manage.log" 2>&1
 
 # --------------------------------------------------------------- keystone ---
 log "keystone: octavia user, roles, load-balancer service and endpoints"
-"$PY" - <<EOF
-import openstack
-c = openstack.connect(auth_url="$KS_URL", username="admin", password="$PW",
-    project_name="admin", user_domain_name="Default", project_domain_name="Default",
-    region_name="RegionOne", identity_api_version="3")
-idn = c.identity
-first = lambda it: next(iter(it), None)   # list-by-name: no 404 noise in keystone.log
-def role(name):
-    return first(idn.roles(name=name)) or idn.create_role(name=name)
-service = first(idn.projects(name="service", domain_id="default"))
-demo = first(idn.projects(name="demo", domain_id="default"))
-assert service and demo, "harness projects service/demo missing: run the harness's up.sh"
-u = first(idn.users(name="octavia", domain_id="default")) or idn.create_user(
-    name="octavia", password="$PW", domain_id="default", default_project_id=service.id)
-idn.assign_project_role_to_user(service, u, role("admin"))
-idn.assign_project_role_to_user(service, u, role("service"))
-# Octavia Zed's default policy: writing needs role load-balancer_member (with the
-# old defaults, in the object's project; with the new ones, also role member).
-lb_member = role("load-balancer_member")
-for name in ("load-balancer_observer", "load-balancer_global_observer",
-             "load-balancer_quota_admin", "load-balancer_admin"):
-    role(name)
-d = first(idn.users(name="demo", domain_id="default"))
-idn.assign_project_role_to_user(demo, d, lb_member)
-url = "http://$HOSTIP:$API_PORT"
-svc = next((s for s in idn.services() if s.type == "load-balancer"), None) \
-    or idn.create_service(name="octavia", type="load-balancer", is_enabled=True,
-                          description="Octavia load-balancer v2 (no-op drivers)")
-have = {e.interface: e for e in idn.endpoints(service_id=svc.id)}
-for itf in ("public", "internal", "admin"):
-    e = have.get(itf)
-    if e is None:
-        idn.create_endpoint(service_id=svc.id, interface=itf, url=url, region_id="RegionOne")
-    elif e.url != url:
-        idn.update_endpoint(e, url=url)
-print("octavia identity ok")
-EOF
+KS_URL=$KS_URL OS_PASSWORD_ALL=$PW OCTAVIA_URL=http://$HOSTIP:$API_PORT "$PY" "$HERE/keystone.py"
 
 # --------------------------------------------------------------- services ---
 start_bg octavia-api uwsgi --ini "$ETC/octavia-api-uwsgi.ini"
@@ -193,11 +164,19 @@ done
 [ $i -lt 90 ] || die "octavia-api did not answer on $HOSTIP:$API_PORT (see $LOGS/octavia-api.log)"
 # The worker must consume its RPC topic before the API casts to it (a cast to a
 # queue nobody declared yet is lost).
-for ((i = 0; i < 60; i++)); do
-  rabbitmqctl -q list_queues name consumers 2>/dev/null \
-    | awk '$1=="octavia_provisioning_v2" && $2>0 {f=1} END {exit !f}' && break
-  sleep 1
-done
+# rabbitmqctl finds the machine's RabbitMQ with its default environment, the
+# harness's own (started when the machine had none) with the harness's env file.
+consuming() {
+  local env
+  for env in "" /etc/real-openstack/rabbitmq-env.conf; do
+    { [ -z "$env" ] || [ -f "$env" ]; } || continue
+    env ${env:+RABBITMQ_CONF_ENV_FILE=$env} ERL_EPMD_ADDRESS=$HOSTIP \
+      rabbitmqctl -q list_queues name consumers 2>/dev/null \
+      | awk '$1=="octavia_provisioning_v2" && $2>0 {f=1} END {exit !f}' && return 0
+  done
+  return 1
+}
+for ((i = 0; i < 60; i++)); do consuming && break; sleep 1; done
 [ $i -lt 60 ] || die "octavia-worker is not consuming octavia_provisioning_v2 (see $LOGS/octavia-worker.log)"
 for s in octavia-api octavia-worker octavia-health-manager octavia-housekeeping; do
   alive "$s" || die "$s exited (see $LOGS/$s.log)"
@@ -206,50 +185,7 @@ done
 # ----------------------------------------------------------------- fixture ---
 if [ "${OCTAVIA_NO_FIXTURE:-}" != 1 ]; then
   log "demo: load balancer peak-lb, HTTP listener :80, pool peak-pool with an HTTP health monitor"
-  "$PY" - <<EOF
-import time, openstack
-c = openstack.connect(auth_url="$KS_URL", username="demo", password="$PW",
-    project_name="demo", user_domain_name="Default", project_domain_name="Default",
-    region_name="RegionOne", identity_api_version="3")
-lbp = c.load_balancer
-def wait_active(lb_id, what):
-    t = time.time()
-    while True:
-        lb = lbp.get_load_balancer(lb_id)
-        if lb.provisioning_status == "ACTIVE":
-            return lb
-        if lb.provisioning_status == "ERROR" or time.time() - t > 120:
-            raise SystemExit("peak-lb is %s after %s" % (lb.provisioning_status, what))
-        time.sleep(0.5)
-subnet = c.network.find_subnet("private-subnet", ignore_missing=False)
-lb = lbp.find_load_balancer("peak-lb")
-if lb is not None and lb.provisioning_status == "ERROR":
-    print("peak-lb is in ERROR: deleting it (cascade) to make it again")
-    lbp.delete_load_balancer(lb.id, cascade=True)
-    t = time.time()
-    while lbp.find_load_balancer(lb.id) is not None and time.time() - t < 120:
-        time.sleep(0.5)
-    lb = None
-if lb is None:
-    lb = lbp.create_load_balancer(name="peak-lb", vip_subnet_id=subnet.id)
-lb = wait_active(lb.id, "create")
-listener = next((l for l in lbp.listeners(load_balancer_id=lb.id) if l.name == "peak-listener"), None)
-if listener is None:
-    listener = lbp.create_listener(name="peak-listener", load_balancer_id=lb.id,
-                                   protocol="HTTP", protocol_port=80)
-    wait_active(lb.id, "listener create")
-pool = next((p for p in lbp.pools(loadbalancer_id=lb.id) if p.name == "peak-pool"), None)
-if pool is None:
-    pool = lbp.create_pool(name="peak-pool", listener_id=listener.id, protocol="HTTP",
-                           lb_algorithm="ROUND_ROBIN")
-    wait_active(lb.id, "pool create")
-pool = lbp.get_pool(pool.id)
-if not pool.health_monitor_id:
-    lbp.create_health_monitor(name="peak-hm", pool_id=pool.id, type="HTTP", delay=5,
-                              timeout=3, max_retries=3, url_path="/", expected_codes="200")
-    wait_active(lb.id, "health monitor create")
-print("peak-lb %s ACTIVE (vip %s), listener %s, pool %s" % (lb.id, lb.vip_address, listener.id, pool.id))
-EOF
+  KS_URL=$KS_URL OS_PASSWORD_ALL=$PW "$PY" "$HERE/fixture.py"
 fi
 
 log "up: octavia-api http://$HOSTIP:$API_PORT (pids in $RUN)"
