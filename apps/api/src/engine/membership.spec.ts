@@ -121,6 +121,22 @@ describe('load balancer membership', () => {
       }),
     ]);
 
+    // Without subnetId the members' subnet is the VIP subnet (private): the schedule must be on its network.
+    const offVip = await kit
+      .http()
+      .post('/v1/schedules')
+      .send(
+        onceBody(kit, {
+          ...bootable,
+          networkIds: [publicSubnet?.networkId],
+          launch: { loadBalancer: { poolId: pools.web, protocolPort: 80 } },
+        }),
+      );
+    expect(offVip.status).toBe(422);
+    expect(offVip.body.errors).toEqual([
+      expect.objectContaining({ field: 'launch.loadBalancer.poolId', reason: expect.stringContaining('give subnetId') }),
+    ]);
+
     const badPort = await kit
       .http()
       .post('/v1/schedules')

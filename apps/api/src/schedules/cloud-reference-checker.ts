@@ -215,8 +215,11 @@ function loadBalancerProbes(
         const loadBalancerId = pool.loadBalancerIds[0];
         if (loadBalancerId === undefined) return `pool ${poolId} is on no load balancer`;
         if (subnetId !== undefined) return null;
-        const vipNetwork = (await client.loadBalancer.getLoadBalancer(loadBalancerId, options)).vipNetworkId;
-        return vipNetwork === undefined || networks.includes(vipNetwork)
+        // The VIP subnet's own network (a load balancer's `vip_network_id` can be its provider's, not Neutron's).
+        const vipSubnet = (await client.loadBalancer.getLoadBalancer(loadBalancerId, options)).vipSubnetId;
+        if (vipSubnet === undefined) return `the pool's load balancer has no VIP subnet: give subnetId`;
+        const vipNetwork = (await client.network.getSubnet(vipSubnet, options)).networkId;
+        return networks.includes(vipNetwork)
           ? null
           : `the load balancer's VIP subnet is on network ${vipNetwork}, not one of the schedule's networks: give subnetId`;
       },
