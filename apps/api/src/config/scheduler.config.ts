@@ -25,6 +25,11 @@ export const schedulerConfig = defineConfig('scheduler', (env) => ({
    * through (`TRUST_ROLES`, default `member`: enough to create and delete servers in the project).
    */
   trustRoles: env.list('TRUST_ROLES', ['member']),
+  /**
+   * Roles delegated too when the creator has them on the project (`TRUST_OPTIONAL_ROLES`, default
+   * `load-balancer_member`: Octavia's default policy before new defaults wants it to change pool members).
+   */
+  trustOptionalRoles: env.list('TRUST_OPTIONAL_ROLES', ['load-balancer_member']),
   /** Days until such a trust expires (`TRUST_EXPIRY_DAYS`, default 0: never; an expired trust fails the next run). */
   trustExpiryDays: env.int('TRUST_EXPIRY_DAYS', 0, { min: 0, max: 3650 }),
   /** Days ahead the capacity check compares the schedules' windows with the quota (`CAPACITY_HORIZON_DAYS`, default 30). */

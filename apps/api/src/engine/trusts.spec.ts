@@ -1,4 +1,5 @@
 import { OpenStackClient } from '@peak/openstack-client';
+import { defaultSeed } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
@@ -22,7 +23,28 @@ describe('VMs made through the creator’s trust', () => {
   let body: (name: string, startInMinutes: number) => Record<string, unknown>;
 
   beforeAll(async () => {
-    kit = await startSchedulesTestKit('trusts', T0, { ENGINE_ENABLED: 'true', ENGINE_LEASE_RENEW_MS: '100', ENGINE_RETRY_BASE_MS: '20' });
+    kit = await startSchedulesTestKit(
+      'trusts',
+      T0,
+      { ENGINE_ENABLED: 'true', ENGINE_LEASE_RENEW_MS: '100', ENGINE_RETRY_BASE_MS: '20' },
+      // Octavia's legacy role, held by the `lb` user of project demo only.
+      {
+        seed: {
+          roles: [...defaultSeed().roles, 'load-balancer_member'],
+          users: [
+            ...defaultSeed().users,
+            {
+              name: 'lb',
+              password: 'secret',
+              roles: [
+                { project: 'demo', role: 'member' },
+                { project: 'demo', role: 'load-balancer_member' },
+              ],
+            },
+          ],
+        },
+      },
+    );
     sut = kit.app.get(EngineService);
     demo = (await keystoneToken(kit.sim.authUrl, { name: 'demo', password: 'secret', project: 'demo' })).token;
     const client = kit.app.get(OpenStackClient);
@@ -87,6 +109,36 @@ describe('VMs made through the creator’s trust', () => {
     expect(await kit.sim.control.servers({ tag: OWNER_TAG })).toHaveLength(0);
     await kit.http().delete(`/v1/schedules/${schedule.id}`).set('x-auth-token', demo).expect(204);
     expect((await keystone('GET', `/OS-TRUST/trusts/${trustId}`, demo)).status).toBe(404);
+  });
+
+  it("delegates Octavia's legacy role when the creator has it, and puts the VMs in the project's pool through the trust", async () => {
+    kit.clock.set(T0);
+    const lb = (await keystoneToken(kit.sim.authUrl, { name: 'lb', password: 'secret', project: 'demo' })).token;
+    const pool = (await kit.sim.control.loadBalancers()).flatMap((l) => l.pools).find((p) => p.name === 'web-pool');
+    const created = await kit
+      .http()
+      .post('/v1/schedules')
+      .set('x-auth-token', lb)
+      .send({
+        ...body('pooled', 5),
+        launch: { loadBalancer: { poolId: pool?.id, protocolPort: 80, waitForOnline: false, drainSeconds: 0 } },
+      });
+    expect(created.status).toBe(201);
+    const trustId = await trustOf(created.body.id);
+    const trust = (await (await keystone('GET', `/OS-TRUST/trusts/${trustId}`, lb)).json()) as { trust: { roles: { name: string }[] } };
+    expect(trust.trust.roles.map((r) => r.name).sort()).toEqual(['load-balancer_member', 'member']);
+
+    kit.clock.advance(5 * 60_000);
+    await settle(async () => (await runOf(created.body.id))?.state === 'active', 'active, in the pool');
+    const members = () =>
+      kit.sim.control.loadBalancers().then((all) => all.flatMap((l) => l.pools).find((p) => p.id === pool?.id)?.members ?? []);
+    const servers = (await kit.sim.control.servers({ tag: OWNER_TAG })).filter((s) => !s.deleting);
+    expect((await members()).map((m) => m.address).sort()).toEqual(servers.map((s) => s.addresses['private']?.[0]).sort());
+
+    kit.clock.advance(30 * 60_000);
+    await settle(async () => (await runOf(created.body.id))?.state === 'completed', 'completed');
+    expect(await members()).toEqual([]);
+    await kit.http().delete(`/v1/schedules/${created.body.id}`).set('x-auth-token', lb).expect(204);
   });
 
   it('fails the run with a clear error when the trust was deleted behind its back, and says so in readiness', async () => {

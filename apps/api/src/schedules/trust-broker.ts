@@ -33,21 +33,23 @@ export class TrustBroker {
           '(unless the credential is unrestricted). Log in with your password, or use an unrestricted application credential.',
       );
     if (!caller.projectId) throw unprocessable('A schedule needs a token scoped to its project');
+    const held = new Set(caller.identity.roles);
+    const roles = [
+      ...new Set([...this.config.trustRoles, ...this.config.trustOptionalRoles.filter((role) => held.has(role.toLowerCase()))]),
+    ];
     try {
       const trust = await this.openstack.identity.createTrust(
         {
           trustorUserId: caller.userId,
           trusteeUserId: service.user.id,
           projectId: caller.projectId,
-          roles: [...this.config.trustRoles],
+          roles,
           impersonation: true,
           expiresAt: this.config.trustExpiryDays > 0 ? new Date(Date.now() + this.config.trustExpiryDays * 86_400_000) : null,
         },
         { authToken: caller.token },
       );
-      this.logger.log(
-        `Trust ${trust.id}: ${caller.userName} delegates ${this.config.trustRoles.join(', ')} in project ${caller.projectId}`,
-      );
+      this.logger.log(`Trust ${trust.id}: ${caller.userName} delegates ${roles.join(', ')} in project ${caller.projectId}`);
       return trust.id;
     } catch (error) {
       if (isOpenStackError(error) && error.status >= 400 && error.status < 500)
