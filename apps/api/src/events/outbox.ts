@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { bulkInsert } from '../database/bulk-insert';
 import { EventEntity } from './event.entity';
 import type { EventType } from './event-types';
 
@@ -28,11 +29,9 @@ export async function appendEvents(manager: EntityManager, events: readonly NewE
   if (events.length === 0) return;
   if (!manager.queryRunner?.isTransactionActive) throw new Error('appendEvents needs the transaction of the change it announces');
   await manager.query(OUTBOX_LOCK_SQL);
-  await manager
-    .createQueryBuilder()
-    .insert()
-    .into(EventEntity)
-    .values(events.map((event) => ({ ...event, id: randomUUID(), fannedOutAt: null })))
-    .updateEntity(false)
-    .execute();
+  await bulkInsert(
+    manager,
+    EventEntity,
+    events.map((event) => ({ ...event, id: randomUUID(), fannedOutAt: null })),
+  );
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { RunVmEntity } from './entities/run-vm.entity';
+import { bulkInsert } from '../database/bulk-insert';
 import { RunEntity } from './entities/run.entity';
 import { LIVE_STATES_SQL, STATES_WITH_VMS_SQL } from './latest-run.sql';
 import { FINAL_RUN_STATES, LIVE_RUN_STATES, type RunState } from './run-lifecycle';
@@ -137,21 +138,21 @@ export class RunsRepository {
       const names = new Map(usable.map((row) => [row.id, row]));
       const wanted = candidates.filter((c) => names.has(c.run.scheduleId));
       if (wanted.length === 0) return [];
-      const result = await tx
-        .createQueryBuilder()
-        .insert()
-        .into(RunEntity)
-        .values(wanted.map((c) => ({ ...c.run, ...labelOf(names.get(c.run.scheduleId)) })))
-        .orIgnore()
-        .returning(['id'])
-        // Skipped rows return nothing, so TypeORM would pair the returned ids with the wrong values: leave them be.
-        .updateEntity(false)
-        .execute();
-      const inserted = new Set((result.raw as { id: string }[]).map((row) => row.id));
+      // One statement each, whatever the count (see bulkInsert); a window that already has a run is skipped.
+      const inserted = new Set(
+        await bulkInsert(
+          tx,
+          RunEntity,
+          wanted.map((c) => ({ ...c.run, ...labelOf(names.get(c.run.scheduleId)) })),
+          { onConflictDoNothing: true, returning: 'id' },
+        ),
+      );
       const opened = wanted.filter((c) => inserted.has(c.run.id));
-      const vms = opened.flatMap((c) => c.vms);
-      // Chunked: PostgreSQL takes at most 65,535 parameters per statement.
-      for (let i = 0; i < vms.length; i += 1000) await tx.getRepository(RunVmEntity).insert(vms.slice(i, i + 1000));
+      await bulkInsert(
+        tx,
+        RunVmEntity,
+        opened.flatMap((c) => c.vms),
+      );
       await appendEvents(
         tx,
         opened.flatMap((c) => {
