@@ -50,6 +50,7 @@ const vm = (name: string, status: string, faultMessage: string | null = null) =>
   createdAt: null,
   activeAt: status === 'ACTIVE' ? '2026-12-01T06:56:00Z' : null,
   deletedAt: null,
+  member: null,
 });
 
 const event = (overrides: Partial<ScheduleEventDto>): ScheduleEventDto => ({
