@@ -118,7 +118,7 @@ export class OpenStackError extends Error {
 }
 
 /**
- * Octavia's 409 for a write while the load balancer (or the pool) is `PENDING_*`: "Load Balancer {id} is immutable
+ * Octavia's 409 for a write while the load balancer (or the pool) is `PENDING_*`: "Pool {id} is immutable
  * and cannot be updated." Nothing was changed; try again once the load balancer is `ACTIVE`. Still an `OpenStackError`
  * (status 409, `isConflict`), so code that only knows the base type treats it as a conflict.
  */

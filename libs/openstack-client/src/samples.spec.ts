@@ -790,6 +790,32 @@ describe('OpenStack API samples: load balancer (Octavia)', () => {
     expect(parseLoadBalancerBody(sample('loadbalancer-create-response.json')).vipSubnetId).toBe(request.loadbalancer['vip_subnet_id']);
   });
 
+  it('a status tree as the real Zed Octavia sends it: pools under their listener, the monitor as health_monitor', () => {
+    const pool = { id: 'p', name: 'peak-pool', provisioning_status: 'ACTIVE', operating_status: 'OFFLINE', members: [] };
+    const monitor = { id: 'hm', name: 'peak-hm', type: 'HTTP', provisioning_status: 'ACTIVE', operating_status: 'ONLINE' };
+    const sut = parseLoadBalancerStatusBody({
+      statuses: {
+        loadbalancer: {
+          id: 'lb',
+          name: 'peak-lb',
+          provisioning_status: 'ACTIVE',
+          operating_status: 'OFFLINE',
+          listeners: [
+            {
+              id: 'l',
+              name: 'peak-listener',
+              provisioning_status: 'ACTIVE',
+              operating_status: 'OFFLINE',
+              pools: [{ ...pool, health_monitor: monitor }],
+            },
+          ],
+        },
+      },
+    });
+    expect(sut.pools).toEqual([]);
+    expect(sut.listeners[0]?.pools[0]?.healthMonitor).toEqual({ id: 'hm', name: 'peak-hm', type: 'HTTP', provisioningStatus: 'ACTIVE' });
+  });
+
   it('loadbalancer-status-response.json', () => {
     const sut = parseLoadBalancerStatusBody(sample('loadbalancer-status-response.json'));
     const httpPool = {

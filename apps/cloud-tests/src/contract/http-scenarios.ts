@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { type Json, call, joinUrl } from '../support/http';
 import { DEMO, passwordAuthBody } from '../support/target';
 import { ZED_MAX, deleteServer, imageId, networkId, waitForServer, waitForServerGone } from './helpers';
+import { OCTAVIA_SCENARIOS } from './octavia-scenarios';
 import type { Scenario } from './scenario';
 
 /**
@@ -828,6 +829,7 @@ export const HTTP_SCENARIOS: Scenario[] = [
       expect(gone.status).toBe(404);
     },
   },
+  ...OCTAVIA_SCENARIOS,
 ];
 
 /** A fresh ed25519 public key in OpenSSH form (`ssh-ed25519 <base64 of the key blob>`). */

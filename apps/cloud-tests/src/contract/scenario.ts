@@ -43,7 +43,7 @@ export interface ScenarioResult {
   durationMs: number;
 }
 
-const SERVICES: ServiceType[] = ['identity', 'compute', 'image', 'network'];
+const SERVICES: ServiceType[] = ['identity', 'compute', 'image', 'network', 'load-balancer'];
 
 export async function runScenario(target: CloudTarget, admin: Session, scenario: Scenario): Promise<ScenarioResult> {
   const started = Date.now();

@@ -8,7 +8,7 @@ import { type CallOptions, type HttpResult, type Json, call, joinUrl } from './h
  */
 export type TargetKind = 'simulator' | 'real';
 
-export type ServiceType = 'identity' | 'compute' | 'image' | 'network';
+export type ServiceType = 'identity' | 'compute' | 'image' | 'network' | 'load-balancer';
 
 export interface Credentials {
   username: string;
@@ -29,6 +29,9 @@ export interface TargetFixtures {
   privateNetwork: string;
   /** Nova's quota for instances in the admin project. */
   instanceQuota: number;
+  /** Octavia: a load balancer of project demo on its private subnet, with one HTTP pool that has a health monitor. */
+  loadBalancerName: string;
+  poolName: string;
 }
 
 export interface CloudTarget {
@@ -44,6 +47,11 @@ export interface CloudTarget {
   osEnv(credentials?: Credentials): Record<string, string>;
   /** A user with only the `reader` role on the admin project (created on the real cloud, seeded in the simulator). */
   reader(): Promise<Credentials>;
+  /**
+   * The simulator only: keeps a load balancer `PENDING_UPDATE` for that long (0 releases it), as a slow amphora would.
+   * The real cloud has no such knob; there a write right after another one meets a busy load balancer.
+   */
+  holdLoadBalancer?(id: string, seconds: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +73,9 @@ export const REAL_CLOUD = {
     publicNetwork: 'public',
     privateNetwork: 'private',
     instanceQuota: 10,
+    // tools/cloud/octavia/up.sh's fixture (Octavia with no-op drivers, added by tools/cloud/run.sh).
+    loadBalancerName: 'peak-lb',
+    poolName: 'peak-pool',
   },
 } as const;
 
@@ -76,6 +87,8 @@ const SIM_FIXTURES: TargetFixtures = {
   publicNetwork: 'public',
   privateNetwork: 'private',
   instanceQuota: 10,
+  loadBalancerName: 'web-lb',
+  poolName: 'web-pool',
 };
 
 /** A project-scoped token, its catalog, and calls made with it. */
@@ -110,7 +123,7 @@ export class Session {
 
   /** The versioned base that resource paths are appended to. */
   base(type: ServiceType): string {
-    const version = { identity: 'v3', compute: 'v2.1', image: 'v2', network: 'v2.0' }[type];
+    const version = { identity: 'v3', compute: 'v2.1', image: 'v2', network: 'v2.0', 'load-balancer': 'v2' }[type];
     return `${this.root(type)}/${version}`;
   }
 
@@ -177,6 +190,9 @@ export async function simulatorTarget(): Promise<CloudTarget> {
     login: (credentials = admin) => login(sim.authUrl, region, credentials),
     osEnv: (credentials = admin) => osEnv(sim.authUrl, region, credentials),
     reader: () => Promise.resolve({ username: 'viewer', password: 'secret', project: 'admin' }),
+    holdLoadBalancer: async (id, seconds) => {
+      await sim.control.holdLoadBalancer(id, seconds);
+    },
     close: () => sim.close(),
   };
 }

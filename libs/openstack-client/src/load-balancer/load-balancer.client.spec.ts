@@ -146,7 +146,7 @@ describe(LoadBalancerClient.name, () => {
       fault: 'Client',
       method: 'POST',
       path: '/lbaas/pools/{poolId}/members',
-      message: `Load Balancer ${lbId} is immutable and cannot be updated.`,
+      message: `Pool ${poolId} is immutable and cannot be updated.`,
       requestId: expect.stringMatching(/^req-/),
     });
     expect(isConflict(error) && isLoadBalancerImmutable(error)).toBe(true);

@@ -335,8 +335,10 @@ function parseMemberStatus(raw: unknown): MemberStatus {
 
 function parsePoolStatus(raw: unknown): PoolStatus {
   const p = asObject(raw, 'pool');
-  // Octavia sends `"healthmonitor": {}` for a pool without one.
-  const monitor = isObject(p['healthmonitor']) && typeof p['healthmonitor']['id'] === 'string' ? p['healthmonitor'] : undefined;
+  // The key is `health_monitor` (Zed's tree, checked against the real cloud; `healthmonitor` is read too), `{}` or
+  // missing for a pool without one.
+  const given = p['health_monitor'] ?? p['healthmonitor'];
+  const monitor = isObject(given) && typeof given['id'] === 'string' ? given : undefined;
   return {
     ...statusHead(p, 'pool'),
     healthMonitor: monitor && {

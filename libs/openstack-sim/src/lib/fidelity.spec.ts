@@ -319,11 +319,16 @@ describe('API shapes against the upstream samples', () => {
       return body;
     };
     let memberId: string;
+    /**
+     * The samples are of a later Octavia. Zed (checked against the real one, apps/cloud-tests) still shows the
+     * deprecated `tenant_id` beside `project_id`, and has no `vnic_type`/`vip_vnic_type` yet.
+     */
+    const ZED_MEMBER = ['member.tenant_id: not in sample', 'member.vnic_type: missing'];
 
     beforeAll(async () => {
       const created = await octavia('POST', `/pools/${POOL}/members`, onOurSubnet(lbSample('member-create-request.json')));
       expect(created.status).toBe(201);
-      expect(compareShape(created.body, lbSample('member-create-response.json'))).toEqual([]);
+      expect(compareShape(created.body, lbSample('member-create-response.json'))).toEqual(ZED_MEMBER);
       memberId = created.body.member.id;
     });
 
@@ -333,31 +338,43 @@ describe('API shapes against the upstream samples', () => {
         // Octavia shows the id lists of its listeners and pools; the sample leaves them out.
         'loadbalancer.listeners: not in sample',
         'loadbalancer.pools: not in sample',
+        'loadbalancer.tenant_id: not in sample',
+        'loadbalancer.vip_vnic_type: missing',
       ]);
     });
 
     it('GET /v2/lbaas/loadbalancers/{id}/status', async () => {
       const response = await octavia('GET', `/loadbalancers/${LB}/status`);
-      expect(compareShape(response.body, lbSample('loadbalancer-status-response.json'))).toEqual([]);
+      // The sample names a pool's monitor `healthmonitor`; Zed's tree says `health_monitor` (checked on the real one).
+      expect(compareShape(response.body, lbSample('loadbalancer-status-response.json'))).toEqual([
+        'statuses.loadbalancer.pools[].health_monitor: not in sample',
+        'statuses.loadbalancer.pools[].healthmonitor: missing',
+      ]);
     });
 
     it('GET /v2/lbaas/pools/{id}', async () => {
       const response = await octavia('GET', `/pools/${POOL}`);
-      expect(compareShape(response.body, lbSample('pool-show-response.json'))).toEqual([]);
+      expect(compareShape(response.body, lbSample('pool-show-response.json'))).toEqual(['pool.tenant_id: not in sample']);
     });
 
     it('GET /v2/lbaas/pools/{id}/members/{id} and the list', async () => {
       const shown = await octavia('GET', `/pools/${POOL}/members/${memberId}`);
-      expect(compareShape(shown.body, lbSample('member-show-response.json'))).toEqual([]);
+      expect(compareShape(shown.body, lbSample('member-show-response.json'))).toEqual(ZED_MEMBER);
       const listed = await octavia('GET', `/pools/${POOL}/members`);
       // Octavia always sends the (empty) links of a listing; the sample omits them.
-      expect(compareShape(listed.body, lbSample('members-list-response.json'))).toEqual(['members_links: not in sample']);
+      expect(compareShape(listed.body, lbSample('members-list-response.json'))).toEqual([
+        'members[].tenant_id: not in sample',
+        'members[].vnic_type: missing',
+        'members_links: not in sample',
+      ]);
     });
 
     it('GET /v2/lbaas/healthmonitors/{id}', async () => {
       const [monitor] = (await octavia('GET', '/healthmonitors')).body.healthmonitors;
       const response = await octavia('GET', `/healthmonitors/${monitor.id}`);
-      expect(compareShape(response.body, lbSample('healthmonitor-create-response.json'))).toEqual([]);
+      expect(compareShape(response.body, lbSample('healthmonitor-create-response.json'))).toEqual([
+        'healthmonitor.tenant_id: not in sample',
+      ]);
     });
 
     it('PUT /v2/lbaas/pools/{id}/members (the sample batch)', async () => {

@@ -11,7 +11,7 @@ const LB = stableUuid('loadbalancer', 'web-lb');
 const POOL = stableUuid('pool', 'web-lb/web-pool');
 const MONITOR = stableUuid('healthmonitor', 'web-lb/web-pool');
 
-const IMMUTABLE = { faultcode: 'Client', faultstring: `Load Balancer ${LB} is immutable and cannot be updated.`, debuginfo: null };
+const IMMUTABLE = { faultcode: 'Client', faultstring: `Pool ${POOL} is immutable and cannot be updated.`, debuginfo: null };
 
 describe(loadBalancerService.name, () => {
   let sim: RunningSimulator;
@@ -159,7 +159,7 @@ describe(loadBalancerService.name, () => {
     expect(tree.pools[0]).toMatchObject({
       id: POOL,
       operating_status: 'DEGRADED',
-      healthmonitor: { id: MONITOR, type: 'HTTP', provisioning_status: 'ACTIVE' },
+      health_monitor: { id: MONITOR, type: 'HTTP', provisioning_status: 'ACTIVE', operating_status: 'ONLINE' },
     });
     expect(tree.pools[0].members.map((m: Json) => [m.address, m.operating_status])).toEqual([
       [address, 'ONLINE'],

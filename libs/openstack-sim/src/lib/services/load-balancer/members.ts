@@ -102,7 +102,7 @@ function readMember(call: LbCall, raw: unknown, what: string, mode: 'create' | '
 /** Octavia refuses any write under a load balancer that is `PENDING_*` (409, and nothing changes). */
 function assertMutable(call: LbCall, pool: LbPool): void {
   const lb = call.sim.state.loadBalancers.get(pool.loadBalancerId);
-  if (lb && loadBalancerBusy(lb, call.now)) throw octaviaError(409, `Load Balancer ${lb.id} is immutable and cannot be updated.`);
+  if (lb && loadBalancerBusy(lb, call.now)) throw octaviaError(409, `Pool ${pool.id} is immutable and cannot be updated.`);
 }
 
 /** The load balancer and the pool turn `PENDING_UPDATE` for `loadBalancerUpdateDelayMs`, the changed members with them. */

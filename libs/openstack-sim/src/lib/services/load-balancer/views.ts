@@ -24,6 +24,8 @@ export function loadBalancerView(sim: Simulation, lb: LoadBalancer, now: number)
     description: lb.description,
     admin_state_up: true,
     project_id: lb.projectId,
+    // Zed still shows the deprecated `tenant_id` beside `project_id` on every object.
+    tenant_id: lb.projectId,
     provisioning_status: loadBalancerProvisioning(lb, now),
     flavor_id: null,
     vip_subnet_id: lb.vipSubnetId,
@@ -40,7 +42,6 @@ export function loadBalancerView(sim: Simulation, lb: LoadBalancer, now: number)
     vip_qos_policy_id: null,
     availability_zone: null,
     tags: [...lb.tags],
-    vip_vnic_type: 'normal',
     listeners: [],
     pools: ids(sim.state.poolsOf(lb.id)),
   };
@@ -61,6 +62,7 @@ export function poolView(sim: Simulation, pool: LbPool, now: number): Record<str
     members: ids(membersOf(sim, pool.id)),
     healthmonitor_id: sim.state.healthMonitorOf(pool.id)?.id ?? null,
     project_id: pool.projectId,
+    tenant_id: pool.projectId,
     id: pool.id,
     operating_status: poolOperatingStatus(sim, pool, now),
     name: pool.name,
@@ -79,6 +81,7 @@ export function memberView(sim: Simulation, member: LbMember, now: number): Reco
   return {
     monitor_port: member.monitorPort,
     project_id: member.projectId,
+    tenant_id: member.projectId,
     name: member.name,
     weight: member.weight,
     backup: member.backup,
@@ -93,13 +96,13 @@ export function memberView(sim: Simulation, member: LbMember, now: number): Reco
     id: member.id,
     operating_status: memberOperatingStatus(sim, member, now),
     tags: [...member.tags],
-    vnic_type: 'normal',
   };
 }
 
 export function healthMonitorView(monitor: LbHealthMonitor): Record<string, unknown> {
   return {
     project_id: monitor.projectId,
+    tenant_id: monitor.projectId,
     name: monitor.name,
     admin_state_up: true,
     pools: [{ id: monitor.poolId }],
@@ -122,14 +125,19 @@ export function healthMonitorView(monitor: LbHealthMonitor): Record<string, unkn
   };
 }
 
-/** `GET /v2/lbaas/loadbalancers/{id}/status`: no listeners are simulated, so the pools are only at the top level. */
+/**
+ * `GET /v2/lbaas/loadbalancers/{id}/status`: no listeners are simulated, so the pools are at the top level (Octavia
+ * lists a pool only under its listener). A pool's monitor is `health_monitor`, with its operating status.
+ */
 export function statusTreeView(sim: Simulation, lb: LoadBalancer, now: number): Record<string, unknown> {
   const pools = sim.state.poolsOf(lb.id).map((pool) => {
     const monitor = sim.state.healthMonitorOf(pool.id);
     return {
       name: pool.name,
       provisioning_status: poolProvisioning(sim, pool, now),
-      healthmonitor: monitor ? { type: monitor.type, id: monitor.id, name: monitor.name, provisioning_status: 'ACTIVE' } : {},
+      health_monitor: monitor
+        ? { type: monitor.type, id: monitor.id, name: monitor.name, provisioning_status: 'ACTIVE', operating_status: 'ONLINE' }
+        : {},
       members: membersOf(sim, pool.id).map((m) => ({
         name: m.name,
         provisioning_status: memberProvisioning(sim, m, now),
