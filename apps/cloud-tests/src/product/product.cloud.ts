@@ -60,6 +60,9 @@ describe('the product against the real cloud', () => {
       // One create at a time, so a SIGKILL lands between creates of one peak.
       ENGINE_CONCURRENCY: '1',
       ENGINE_CREATE_GRACE_MS: '10000',
+      // Octavia's default policies (Zed) want load-balancer_member for pools and members: a trust with only member
+      // gets 403 from Octavia (found here), so the engine could not manage a demo schedule's pool membership.
+      TRUST_ROLES: 'member,load-balancer_member',
     };
   });
 
@@ -316,6 +319,136 @@ describe('the product against the real cloud', () => {
     expect((await asDemo('DELETE', `/schedules/${scheduleId}`)).status).toBe(204);
     expect((await demo.call('identity', 'GET', `OS-TRUST/trusts/${trustId}`)).status).toBe(404);
   });
+  /**
+   * `launch.loadBalancer` against the real Octavia (tools/cloud/octavia/up.sh: no-op drivers, `peak-pool` of project
+   * demo behind `peak-lb`). Its members never go ONLINE (no amphora reports health), hence `waitForOnline: false`.
+   * Servers, then members, are sampled all along: a member of ours must never outlive its VM (a member seen in a
+   * sample had its VM, not being deleted, in the sample just before), and in the end neither is left.
+   */
+  it('puts the VMs of a demo schedule in the real Octavia pool at their addresses, and removes the members before the VMs', async () => {
+    const live = [a, b].find((p) => p.child.exitCode === null && p.child.signalCode === null);
+    if (!live) throw new Error('no API process left');
+    const demo = await target.login(DEMO);
+    const asDemo = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${live.url}/v1${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-auth-token': demo.token },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const pool = ((await demo.call('load-balancer', 'GET', 'lbaas/pools?name=peak-pool')).body.pools as Json[])[0];
+    if (!pool) throw new Error('no pool peak-pool in project demo: tools/cloud/octavia/up.sh makes it');
+    const privateNet = ((await demo.call('network', 'GET', 'networks?name=private')).body.networks as Json[])[0];
+    const subnetId = String(privateNet.subnets[0]);
+    const name = `${TEST_PREFIX}lb-${run}`;
+    const startAt = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
+    const endAt = new Date(startAt.getTime() + WINDOW_MS);
+    const created = await asDemo('POST', '/schedules', {
+      name,
+      imageId: bootable.imageId,
+      flavorId: bootable.flavorId,
+      networkIds: [privateNet.id],
+      instanceCount: 2,
+      timeZone: 'UTC',
+      leadTimeMinutes: 0,
+      window: { type: 'once', startAt: startAt.toISOString(), endAt: endAt.toISOString() },
+      launch: { loadBalancer: { poolId: pool.id, protocolPort: 80, subnetId, waitForOnline: false, drainSeconds: 5 } },
+    });
+    if (created.status !== 201) throw new Error(`POST /v1/schedules as demo: ${created.status} ${JSON.stringify(created.body)}`);
+    const scheduleId = created.body.id as string;
+
+    const serversNow = async () =>
+      (
+        (
+          await admin.call('compute', 'GET', `servers/detail?all_tenants=True&tags=${OWNER_TAG},${SCHEDULE_TAG(scheduleId)}`, {
+            microversion: '2.93',
+          })
+        ).body.servers as Json[]
+      ).filter((s) => s.name.startsWith(`${name}-`));
+    const membersNow = async () =>
+      ((await demo.call('load-balancer', 'GET', `lbaas/pools/${pool.id}/members`)).body.members as Json[]).filter(
+        (m) => (m.tags as string[]).includes(OWNER_TAG) && String(m.name).startsWith(`${name}-`),
+      );
+    const addressesOf = (server: Json) =>
+      Object.values(server.addresses as Record<string, Json[]>).flatMap((list) => list.map((x) => x.addr));
+
+    const violations: string[] = [];
+    let seenBoth: { servers: Json[]; members: Json[]; portIps: Map<string, string | undefined> } | undefined;
+    /** The VM's fixed IP on the subnet, as its Neutron port has it (read while the VMs exist). */
+    const portIp = async (serverId: string) => {
+      const ports = (await admin.call('network', 'GET', `ports?device_id=${serverId}`)).body.ports as Json[];
+      return ports.flatMap((p) => p.fixed_ips as Json[]).find((f) => f.subnet_id === subnetId)?.ip_address as string | undefined;
+    };
+    let samples = 0;
+    let last = '';
+    const cycle = waitFor(
+      'the members and then the VMs of the load-balanced schedule to come and go',
+      async () => {
+        // Servers first, then members: a member still listed after the servers were read existed when they were.
+        const servers = await serversNow();
+        const members = await membersNow();
+        samples++;
+        last = JSON.stringify({
+          servers: servers.map((s) => [s.name, s.status, s['OS-EXT-STS:task_state']]),
+          members: members.map((m) => [m.name, m.address, m.provisioning_status]),
+        });
+        for (const member of members) {
+          const vm = servers.find((s) => addressesOf(s).includes(member.address));
+          if (!vm) violations.push(`member ${member.name} (${member.address}) listed while no VM of ours had that address`);
+          else if (vm['OS-EXT-STS:task_state'] === 'deleting') violations.push(`VM ${vm.name} being deleted while its member is listed`);
+        }
+        const active = servers.filter((s) => s.status === 'ACTIVE' && s['OS-EXT-STS:task_state'] !== 'deleting');
+        if (!seenBoth && active.length === 2 && members.length === 2 && members.every((m) => m.provisioning_status === 'ACTIVE')) {
+          seenBoth = {
+            servers: active,
+            members,
+            portIps: new Map(await Promise.all(active.map(async (v) => [v.id, await portIp(v.id)] as const))),
+          };
+        }
+        return seenBoth && servers.length === 0 && members.length === 0 ? true : undefined;
+      },
+      endAt.getTime() - Date.now() + 240_000,
+      500,
+    );
+    await cycle.catch(async (error: unknown) => {
+      const runs = (await asDemo('GET', `/schedules/${scheduleId}/runs`)).body;
+      throw new Error(`${String(error)}; last sample ${last}; runs ${JSON.stringify(runs).slice(0, 2000)}`);
+    });
+    expect(violations).toEqual([]);
+    if (!seenBoth) throw new Error('never saw both VMs ACTIVE with their members');
+    expect(samples).toBeGreaterThan(10);
+    // Each member is at its VM's fixed IP on the subnet: Neutron's port of the VM, and Nova's view of it.
+    for (const server of seenBoth.servers) {
+      const ip = seenBoth.portIps.get(server.id);
+      expect(ip).toEqual(expect.any(String));
+      expect(addressesOf(server)).toContain(ip);
+      const member = seenBoth.members.find((m) => m.address === ip);
+      expect(member).toMatchObject({ protocol_port: 80, subnet_id: subnetId, weight: 1, name: server.name });
+      expect(member.tags).toEqual(expect.arrayContaining([OWNER_TAG, 'peak-slot:' + server.metadata['peak-scheduler:slot']]));
+    }
+    const runs = await waitFor(
+      'the load-balanced run to complete',
+      async () => {
+        const r = await asDemo('GET', `/schedules/${scheduleId}/runs`);
+        return r.body.items[0]?.state === 'completed' ? r.body.items : undefined;
+      },
+      60_000,
+      1000,
+    );
+    expect(runs).toHaveLength(1);
+    const vms = runs[0].vms as Json[];
+    expect(vms).toHaveLength(2);
+    for (const vm of vms) {
+      expect(vm.member).toMatchObject({ state: 'removed', memberId: expect.any(String), address: expect.any(String) });
+      expect(vm.member.drainingAt <= vm.member.removedAt).toBe(true);
+    }
+    expect(vms.map((vm) => vm.member.address).sort()).toEqual(seenBoth.members.map((m) => m.address).sort());
+    expect((await asDemo('DELETE', `/schedules/${scheduleId}`)).status).toBe(204);
+  });
+
   /**
    * Launch options on the real Nova and Neutron: key pair, two security groups, user data, metadata, tags and a
    * soft-anti-affinity group made for the run, read back with `openstack server show`. Not checked here: boot volumes
