@@ -160,6 +160,8 @@ describeInBrowser('login in Chromium', () => {
     await stack.loginInBrowser(ADMIN);
     await page.goto(`${webUrl}/catalog`);
     await page.getByRole('heading', { name: 'Catalog', level: 1 }).waitFor();
+    // The page's own reads done first: one still on its way after the revocation would end the session before Refresh.
+    await page.waitForFunction(() => document.querySelectorAll('mat-progress-bar[mode="indeterminate"]').length === 0);
 
     // Revoked at Keystone behind the console's and the API's back (an operator, another tool).
     const token = (await sessionToken(page)) ?? '';
