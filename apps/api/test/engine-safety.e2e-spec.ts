@@ -20,6 +20,8 @@ interface Schedule {
 interface RunItem {
   id: string;
   state: string;
+  readyAt: string | null;
+  vms: { slot: number; serverId: string | null; member: { state: string; memberId: string | null; address: string | null } | null }[];
 }
 
 /** Every server of ours the simulator ever listed: the first and the latest view of each. */
@@ -309,6 +311,84 @@ describe('engine safety, as real processes', () => {
     expect(duplicates).toBe(0);
   });
 
+  it('load balancer: an API SIGKILLed after Octavia made its members but before it heard so leaves no orphan member', async () => {
+    const cloud = await simulator({
+      buildDelayMs: 500,
+      deleteDelayMs: 200,
+      loadBalancerUpdateDelayMs: 200,
+      memberOnlineDelayMs: 300,
+      seed: { loadBalancers: [{ name: 'peak-lb', project: 'admin', network: 'private', pools: [{ name: 'web' }] }] },
+    });
+    const sim = cloud.sim;
+    const poolId = (await sim.control.loadBalancers()).flatMap((lb) => lb.pools).find((p) => p.name === 'web')?.id as string;
+    const membersPath = `/load-balancer/v2/lbaas/pools/${poolId}/members`;
+    const members = async () => (await sim.control.loadBalancers()).flatMap((lb) => lb.pools).find((p) => p.id === poolId)?.members ?? [];
+    const env = {
+      ...cloud.env(await database('safety_pool')),
+      ENGINE_LEASE_TTL_MS: '2000',
+      ENGINE_LEASE_RENEW_MS: '300',
+      ENGINE_POLL_INTERVAL_MS: '250',
+      ENGINE_SAFETY_INTERVAL_MS: '500',
+      ENGINE_CHANGE_POLL_MS: '250',
+    };
+    const n = 2;
+    // Octavia applies the members' batch at once but its answer is held for a minute: the API never hears back.
+    await sim.control.setLatency([{ service: 'load-balancer', method: 'PUT', path: membersPath, delayMs: 60_000, phase: 'response' }]);
+
+    const a = await start(env);
+    const schedule = await cloud.createSchedule(a.url, 'pooled', n, 2000, 30_000, {
+      launch: { loadBalancer: { poolId, protocolPort: 8080, drainSeconds: 1 } },
+    });
+    // The batch holds the VMs ACTIVE in that pass: usually all, one on a busy machine; the pass waits for its answer.
+    await until(async () => (await members()).length > 0, 'Octavia lists members');
+    const made = (await members()).map((m) => m.id).sort();
+    const [batch] = await sim.control.requests({ method: 'PUT', path: membersPath });
+    expect(batch?.status).toBeNull(); // unanswered: no process has heard of these members
+    const [before] = await runsOf(cloud, a, schedule.id);
+    expect(before?.vms.map((vm) => vm.member?.memberId ?? null)).toEqual(Array.from({ length: n }, () => null));
+    await a.kill();
+    await sim.control.setLatency([]);
+    const killedAt = Date.now();
+
+    // The next process finds the members by their tags and keeps them: none twice, none left behind.
+    const b = await start(env);
+    await until(async () => {
+      const [run] = await runsOf(cloud, b, schedule.id);
+      return run?.state === 'active' && run.vms.every((vm) => vm.member?.state === 'online');
+    }, 'the run serving, every VM an ONLINE member');
+    const [serving] = await runsOf(cloud, b, schedule.id);
+    // Those made before the kill kept (by id), the others joined after it; one member per VM, at its address.
+    const ids = (serving?.vms ?? []).map((vm) => vm.member?.memberId as string).sort();
+    expect(ids).toEqual(expect.arrayContaining(made));
+    const servers = await live(sim, OWNER_TAG);
+    const listed = await members();
+    expect(listed.map((m) => m.id).sort()).toEqual(ids);
+    const memberOf = new Map(servers.map((s) => [s.id, listed.find((m) => Object.values(s.addresses).flat().includes(m.address))?.id]));
+    expect([...memberOf.values()].sort()).toEqual(ids);
+    // No member sent again: one batch for those missing, none when the first batch had them all.
+    expect((await sim.control.requests({ method: 'POST', path: membersPath })).length).toBe(0);
+    const joinsAfter = (await sim.control.requests({ method: 'PUT', path: membersPath })).filter((r) => r.receivedAt >= killedAt);
+    expect(joinsAfter.length).toBe(made.length === n ? 0 : 1);
+
+    // At the window's end: each member goes before its VM, and nothing is left.
+    await until(
+      async () => (await runsOf(cloud, b, schedule.id))[0]?.state === 'completed',
+      'the run completed',
+      schedule.endAt.getTime() - Date.now() + 30_000,
+    );
+    expect(await members()).toEqual([]);
+    expect(await sim.control.servers({ tag: OWNER_TAG })).toEqual([]);
+    const deleted = async (path: string) =>
+      new Map((await sim.control.requests({ method: 'DELETE', path })).map((r) => [r.path.split('/').pop(), r.receivedAt]));
+    const memberDeletes = await deleted(`${membersPath}/*`);
+    const serverDeletes = await deleted(`${SERVERS}/*`);
+    expect([...memberDeletes.keys()].sort()).toEqual(ids);
+    expect([...serverDeletes.keys()].sort()).toEqual(servers.map((s) => s.id).sort());
+    for (const [serverId, memberId] of memberOf) {
+      expect(serverDeletes.get(serverId)).toBeGreaterThan(memberDeletes.get(memberId as string) as number);
+    }
+  });
+
   it('webhooks: an API SIGKILLed while it sends peak.run.ready loses no event and sends that one again once, with its id', async () => {
     const cloud = await simulator({ buildDelayMs: 300, deleteDelayMs: 100 });
     const env = {
@@ -432,8 +512,15 @@ class Cloud {
     });
   }
 
-  /** A one-off window starting `startInMs` from now (rounded up to a whole second), `durationMs` long. */
-  async createSchedule(base: string, name: string, count: number, startInMs: number, durationMs: number): Promise<Schedule> {
+  /** A one-off window starting `startInMs` from now (rounded up to a whole second), `durationMs` long; `extra` fields added. */
+  async createSchedule(
+    base: string,
+    name: string,
+    count: number,
+    startInMs: number,
+    durationMs: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<Schedule> {
     const startAt = new Date(Math.ceil((Date.now() + startInMs) / 1000) * 1000);
     const endAt = new Date(startAt.getTime() + durationMs);
     const res = await this.request('POST', `${base}/v1/schedules`, {
@@ -442,6 +529,7 @@ class Cloud {
       instanceCount: count,
       leadTimeMinutes: 0,
       window: { type: 'once', startAt: startAt.toISOString(), endAt: endAt.toISOString() },
+      ...extra,
     });
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
     return { id: ((await res.json()) as { id: string }).id, name, count, startAt, endAt };

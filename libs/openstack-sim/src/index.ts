@@ -13,6 +13,7 @@ export {
   DEFAULT_BEHAVIOUR,
   type ActiveFault,
   type FaultRule,
+  type LatencyPhase,
   type LatencyRule,
   type RouteMatch,
   type SimBehaviour,

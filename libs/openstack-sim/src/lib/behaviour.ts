@@ -23,11 +23,18 @@ export interface RouteMatch {
   path?: string;
 }
 
-/** Adds `delayMs` (plus up to `jitterMs`, uniformly) before matching requests are handled. Matching rules add up. */
+/**
+ * Adds `delayMs` (plus up to `jitterMs`, uniformly) to matching requests. Matching rules of one phase add up.
+ * `phase` `request` (default) waits before the request is handled (nothing has changed yet); `response` handles it at
+ * once and holds the answer, as a slow network back would: the change is made, the caller does not know yet.
+ */
 export interface LatencyRule extends RouteMatch {
   delayMs: number;
   jitterMs?: number;
+  phase?: LatencyPhase;
 }
+
+export type LatencyPhase = 'request' | 'response';
 
 /**
  * Makes matching requests fail. With `count`, only the next N matching calls fail; with `durationMs`, every matching
@@ -197,10 +204,13 @@ function validateMatch(rule: Record<string, unknown>): string[] {
 export function validateLatencyRule(input: unknown): string[] {
   if (!isRecord(input)) return ['must be an object'];
   const problems = validateMatch(input);
-  const known = new Set(['service', 'method', 'path', 'delayMs', 'jitterMs']);
+  const known = new Set(['service', 'method', 'path', 'delayMs', 'jitterMs', 'phase']);
   for (const key of Object.keys(input)) if (!known.has(key)) problems.push(`unknown field '${key}'`);
   if (!isNonNegative(input['delayMs'])) problems.push(`'delayMs' must be a number >= 0`);
   if (input['jitterMs'] !== undefined && !isNonNegative(input['jitterMs'])) problems.push(`'jitterMs' must be a number >= 0`);
+  if (input['phase'] !== undefined && input['phase'] !== 'request' && input['phase'] !== 'response') {
+    problems.push(`'phase' must be 'request' or 'response'`);
+  }
   return problems;
 }
 

@@ -3,6 +3,7 @@ import {
   type ActiveFault,
   DEFAULT_BEHAVIOUR,
   type FaultRule,
+  type LatencyPhase,
   type SimBehaviour,
   type SimService,
   createRandom,
@@ -103,11 +104,11 @@ export class Simulation {
     return undefined;
   }
 
-  /** Total injected latency for this request, in ms (matching rules add up). */
-  latencyFor(service: SimService, method: string, path: string): number {
+  /** Total injected latency of one phase for this request, in ms (matching rules add up). */
+  latencyFor(service: SimService, method: string, path: string, phase: LatencyPhase = 'request'): number {
     let total = 0;
     for (const rule of this.behaviour.latency) {
-      if (!routeMatches(rule, service, method, path)) continue;
+      if ((rule.phase ?? 'request') !== phase || !routeMatches(rule, service, method, path)) continue;
       total += rule.delayMs + (rule.jitterMs ? this.random() * rule.jitterMs : 0);
     }
     return total;

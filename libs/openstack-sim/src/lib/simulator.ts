@@ -151,15 +151,7 @@ class SimulatorApp {
       return;
     }
 
-    const latency = this.sim.latencyFor(service.name, method, path);
-    if (latency > 0) {
-      try {
-        await delay(latency, undefined, { signal: this.aborter.signal });
-      } catch {
-        res.destroy();
-        return;
-      }
-    }
+    if (!(await this.wait(this.sim.latencyFor(service.name, method, path), res))) return;
 
     const fault = this.sim.faultFor(service.name, method, path);
     if (fault && entry) entry.faultId = fault.id;
@@ -182,7 +174,20 @@ class SimulatorApp {
       }
     }
     if (entry) entry.microversion = response.headers?.['X-OpenStack-Nova-API-Version'];
+    if (!(await this.wait(this.sim.latencyFor(service.name, method, path, 'response'), res))) return;
     this.send(res, response, requestId, method, service.name);
+  }
+
+  /** Injected latency: false when the simulator closed meanwhile (the connection is dropped then). */
+  private async wait(ms: number, res: ServerResponse): Promise<boolean> {
+    if (ms <= 0) return true;
+    try {
+      await delay(ms, undefined, { signal: this.aborter.signal });
+      return true;
+    } catch {
+      res.destroy();
+      return false;
+    }
   }
 
   /** `GET /`: a small index for humans poking at the port. */

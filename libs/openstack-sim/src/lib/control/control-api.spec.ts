@@ -69,6 +69,27 @@ describe(ControlApi.name, () => {
       // Delays long enough that a busy machine's scheduling noise cannot make an undelayed call look delayed.
       expect(await timed(() => admin.call('GET', '/image/v2/images'))).toBeLessThan(1490);
     }, 20_000);
+
+    it('in the response phase, makes the change at once and holds only the answer', async () => {
+      await sut.setLatency([{ service: 'compute', method: 'POST', path: '/compute/v2.1/servers', delayMs: 1500, phase: 'response' }]);
+      const answered = createServer('held');
+      // The server exists while its creator still waits for the answer.
+      let seen: string[] = [];
+      const deadline = Date.now() + 1400;
+      while (seen.length === 0 && Date.now() < deadline) {
+        seen = (await sut.servers({ name: 'held' })).map((s) => s.name);
+      }
+      expect(seen).toEqual(['held']);
+      const [entry] = await sut.requests({ method: 'POST', path: '/compute/v2.1/servers' });
+      expect(entry?.status).toBeNull(); // not answered yet
+      expect((await answered).status).toBe(202);
+      expect((await sut.requests({ method: 'POST', path: '/compute/v2.1/servers' }))[0]?.durationMs).toBeGreaterThanOrEqual(1495);
+    }, 20_000);
+
+    it('refuses an unknown phase', async () => {
+      const error = await sut.setLatency([{ delayMs: 1, phase: 'later' } as never]).catch((e: unknown) => e);
+      expect((error as SimControlRequestError).body?.problems).toEqual(["latency[0]: 'phase' must be 'request' or 'response'"]);
+    });
   });
 
   describe('faults', () => {
