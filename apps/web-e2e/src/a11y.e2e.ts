@@ -7,6 +7,7 @@ import { browserAvailable, startStack, type Stack } from './support/stack';
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 const PHONE = { width: 390, height: 844 };
+const DEMO = { username: 'demo', password: 'secret', projectName: 'demo' } as const;
 const DESKTOP = { width: 1366, height: 900 };
 
 /** The page as it is now, scanned in the light and in the dark colour scheme (the console follows the system's). */
@@ -19,6 +20,20 @@ async function scan(page: Page, label: string): Promise<void> {
   } finally {
     await page.emulateMedia({ colorScheme: 'light' });
   }
+}
+
+/** Logs the browser out, if it is logged in, and in as `user`. */
+async function switchUser(stack: Stack, user?: { username: string; password: string; projectName?: string }): Promise<void> {
+  const { page, webUrl } = stack;
+  await page.goto(`${webUrl}/schedules`);
+  const logOut = page.getByRole('button', { name: 'Log out' });
+  const loginForm = page.getByRole('heading', { name: 'Log in to Peak Scheduler' });
+  await logOut.or(loginForm).waitFor();
+  if (await logOut.isVisible()) {
+    await logOut.click();
+    await loginForm.waitFor();
+  }
+  await stack.loginInBrowser(user);
 }
 
 /** Waits until the schedule's first run exists and returns its id. */
@@ -172,6 +187,31 @@ describeInBrowser('accessibility of every console page (axe-core, serious and cr
     await tags.press('Enter');
     await page.locator('peak-text-chips mat-chip-row').waitFor();
     await scan(page, 'the new-schedule form with its launch options and chips');
+  });
+
+  it("the new-schedule form's load balancer part, filled, as the user whose project has one", async () => {
+    const { page, webUrl } = stack;
+    // The simulator's `web-lb` (pool `web-pool`, with a health monitor) is in the `demo` project.
+    await switchUser(stack, DEMO);
+    try {
+      await page.goto(`${webUrl}/schedules/new`);
+      await page.getByRole('list', { name: 'Next occurrences' }).locator('li').first().waitFor();
+      await page.getByRole('button', { name: /Advanced launch options/ }).click();
+      await page.getByRole('checkbox', { name: 'Put the VMs behind a load balancer' }).check();
+      const balancer = page.getByRole('combobox', { name: 'Load balancer' });
+      await balancer.click();
+      await page.getByRole('option', { name: /^web-lb/ }).waitFor();
+      await scan(page, 'the new-schedule form with its load balancers listed');
+      await page.getByRole('option', { name: /^web-lb/ }).click();
+      await page.getByRole('combobox', { name: 'Pool' }).click();
+      await page.getByRole('option', { name: 'web-pool (HTTP, health monitor)' }).click();
+      await page.getByLabel('Port the VMs serve on').fill('8080');
+      await page.getByLabel('Drain (seconds)').fill('5');
+      await page.locator('#wait-for-online-hint', { hasText: 'Follows the pool: it has a health monitor' }).waitFor();
+      await scan(page, 'the new-schedule form with a pool of a load balancer chosen');
+    } finally {
+      await switchUser(stack);
+    }
   });
 
   it('a schedule, its edit form, and the page of one of its runs', async () => {
