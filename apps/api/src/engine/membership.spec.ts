@@ -233,6 +233,37 @@ describe('load balancer membership', () => {
     await kit.sim.control.holdLoadBalancer(loadBalancerId, 300);
     kit.clock.advance(MINUTE);
     await settle(async () => (await vmsOf(window.id)).filter((v) => v.status === 'ACTIVE').length === 2, 'VMs ACTIVE');
+    // Another schedule's window starts meanwhile: its creates go out first, the wait for the busy load balancer after.
+    const otherStart = new Date(kit.clock.now().getTime() + MINUTE);
+    const other = await kit
+      .http()
+      .post('/v1/schedules')
+      .send(
+        onceBody(kit, {
+          ...bootable,
+          instanceCount: 1,
+          leadTimeMinutes: 0,
+          window: { type: 'once', startAt: otherStart.toISOString(), endAt: new Date(otherStart.getTime() + 30 * MINUTE).toISOString() },
+        }),
+      );
+    expect(other.status).toBe(201);
+    const since = Date.now();
+    kit.clock.advance(MINUTE);
+    await settle(async () => (await vmsOf(other.body.id)).length === 1, "the other window's VM created");
+    // Passes run one at a time, each opening with its server listing. In the pass that created the other VM, the
+    // load balancer was looked at before the create only for the pools' facts (each after its pool), never by the
+    // busy wait's repeated looks.
+    const log = await kit.sim.control.requests({ since });
+    const createdAt = log.findIndex((r) => r.method === 'POST' && r.path === '/compute/v2.1/servers');
+    const passStart = log
+      .slice(0, createdAt)
+      .map((r) => r.method === 'GET' && r.path === '/compute/v2.1/servers/detail')
+      .lastIndexOf(true);
+    expect(passStart).toBeGreaterThanOrEqual(0);
+    const beforeCreate = log.slice(passStart, createdAt).filter((r) => r.method === 'GET');
+    const looks = beforeCreate.filter((r) => r.path === `/load-balancer/v2/lbaas/loadbalancers/${loadBalancerId}`);
+    const poolReads = beforeCreate.filter((r) => /^\/load-balancer\/v2\/lbaas\/pools\/[^/]+$/.test(r.path));
+    expect(looks.length).toBeLessThanOrEqual(poolReads.length);
     await sut.runPassNow();
     // Nothing got through while held (Octavia answers 409 then): no member yet, the run not ready.
     expect(await membersOf(pools.web)).toEqual([]);
@@ -242,6 +273,8 @@ describe('load balancer membership', () => {
     await settle(async () => (await runOf(window.id))?.state === 'active', 'window serving after the hold');
     expect(Date.now()).toBeGreaterThanOrEqual(heldUntil);
     expect(await membersOf(pools.web)).toHaveLength(2);
+    expect((await kit.http().delete(`/v1/schedules/${other.body.id}`)).status).toBe(202); // its VM goes first
+    await settle(async () => (await vmsOf(other.body.id)).length === 0, "the other window's VM deleted");
 
     kit.clock.set(window.end);
     await settle(async () => (await runOf(window.id))?.state === 'completed', 'run completed');

@@ -48,12 +48,17 @@ interface PoolPass {
   removals: { member: Member; done: () => void }[];
 }
 
-/** What `apply` decided for the pass. */
+/** What `prepare` decided for the pass, and its Octavia writes, to send once the pass's Nova calls are out. */
 export interface MembershipPass {
   /** The plan's actions, without the deletes of VMs still in a pool (they wait for their member to drain and go). */
   actions: Action[];
   /** Something is under way (a drain, a member waiting to come online, a busy load balancer): look again soon. */
   unsettled: boolean;
+  /**
+   * Sends the decided joins, drains and removals (each pool's in sequence) and records their outcome on the slots;
+   * false when some are left for the next pass (a busy load balancer, an error, the lease lost).
+   */
+  write(guard: LeaseGuard): Promise<boolean>;
 }
 
 /**
@@ -86,7 +91,7 @@ export class MembershipService {
    * One pass: `runs` are the open runs as the plan left them (its `track` actions applied); `schedulePools`, the pools
    * schedules name (searched for members of ours whose run is over); `trustOf` the trust a schedule acts through.
    */
-  async apply(input: {
+  async prepare(input: {
     actions: readonly Action[];
     runs: readonly RunRecord[];
     servers: readonly Server[];
@@ -96,9 +101,8 @@ export class MembershipService {
     /** Whether Nova was asked to delete this server (by an earlier pass: the plan does not repeat it for a while). */
     deleteRequested: (serverId: string) => boolean;
     now: Date;
-    guard: LeaseGuard;
   }): Promise<MembershipPass> {
-    const { now, guard } = input;
+    const { now } = input;
     const tracked = new Map(input.runs.map((run) => [run.id, run]));
     for (const action of input.actions) if (action.kind === 'track') tracked.set(action.run.id, action.run);
     const pooled = [...tracked.values()].filter((run) => membershipOf(run));
@@ -108,7 +112,7 @@ export class MembershipService {
     if (poolIds.size === 0) {
       this.waits.clear();
       this.metrics.setPoolMembers([]);
-      return { actions: [...input.actions], unsettled: false };
+      return { actions: [...input.actions], unsettled: false, write: () => Promise.resolve(true) };
     }
 
     const pools = new Map<string, PoolPass | null>();
@@ -141,11 +145,13 @@ export class MembershipService {
     for (const pool of pools.values()) if (pool) this.collectOrphans(pool, open, tracked);
     for (const run of [...this.waits.keys()]) if (!tracked.has(run)) this.waits.delete(run);
 
-    const written = await Promise.all([...pools.values()].map((pool) => (pool ? this.write(pool, guard) : Promise.resolve(true))));
-    if (written.includes(false)) unsettled = true;
-    this.metrics.setPoolMembers(countStates(pooled, input.scheduleName));
     if (held.size > 0) unsettled = true;
-    return { actions: input.actions.filter((a) => !(a.kind === 'delete' && held.has(a.serverId))), unsettled };
+    const write = async (guard: LeaseGuard) => {
+      const written = await Promise.all([...pools.values()].map((pool) => (pool ? this.write(pool, guard) : Promise.resolve(true))));
+      this.metrics.setPoolMembers(countStates(pooled, input.scheduleName));
+      return !written.includes(false);
+    };
+    return { actions: input.actions.filter((a) => !(a.kind === 'delete' && held.has(a.serverId))), unsettled, write };
   }
 
   /**

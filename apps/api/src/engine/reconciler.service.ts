@@ -89,7 +89,8 @@ export class ReconcilerService {
 
     const planned = plan({ now, t, desired, runs: open, servers, backoff: this.executor.backoffs, limits: this.config }, randomUUID);
     // Load balancer pools: VMs join once ACTIVE, and a VM in a pool is deleted only after its member drained and left.
-    const membership = await this.membership.apply({
+    // Decided now (Octavia read); written after the Nova calls, so a busy load balancer never delays a window's creates.
+    const membership = await this.membership.prepare({
       actions: planned,
       runs: open,
       servers,
@@ -98,11 +99,11 @@ export class ReconcilerService {
       scheduleName: (scheduleId) => this.schedules.get(scheduleId)?.entity.name ?? scheduleId,
       deleteRequested: (serverId) => this.executor.backoffs.deleteRequestedAt(serverId) !== undefined,
       now,
-      guard: options.guard,
     });
     if (membership.unsettled) report.unsettled = true;
     const actions = membership.actions;
     const done = await this.executor.execute(actions, open, now, options.guard);
+    if (!done.fenced && !(await membership.write(options.guard))) report.unsettled = true;
     report.created = done.created;
     report.deleted = done.deleted;
     report.quotaRefusals.push(...done.quotaRefusals);
