@@ -147,4 +147,16 @@ describe(disableQuestion.name, () => {
       ['stop-now', false, true],
     ]);
   });
+
+  it('says that VMs behind a load balancer are drained from its pool before they go', () => {
+    const pooled = (drainSeconds: number) =>
+      disableQuestion({ ...LIVE, launch: { ...LIVE.launch, loadBalancer: { poolId: 'p', protocolPort: 80, drainSeconds } } }).paragraphs[2];
+
+    expect(pooled(45)).toBe(
+      "Stop now: the VMs leave their load balancer's pool (drained for 45 s first), then are deleted, and the run is recorded as stopped by you.",
+    );
+    expect(pooled(0)).toBe(
+      "Stop now: the VMs leave their load balancer's pool, then are deleted, and the run is recorded as stopped by you.",
+    );
+  });
 });

@@ -74,6 +74,16 @@ function vmsText(schedule: ScheduleDto): string {
   return `${run.activeCount} of ${run.desiredCount} VM${run.desiredCount === 1 ? '' : 's'}`;
 }
 
+/** What stopping now does to the VMs: deleted at once, or first drained from their load balancer's pool. */
+function stopText(schedule: ScheduleDto): string {
+  const pool = schedule.launch?.loadBalancer;
+  if (!pool) return 'the VMs are deleted at once';
+  const drain = pool.drainSeconds ?? 30;
+  return drain > 0
+    ? `the VMs leave their load balancer's pool (drained for ${drain} s first), then are deleted`
+    : `the VMs leave their load balancer's pool, then are deleted`;
+}
+
 /** The question asked before disabling during a window. */
 export function disableQuestion(schedule: ScheduleDto): ChoiceDialogData<DisableChoice> {
   const end = endOfWindow(schedule, schedule.latestRun?.windowEnd);
@@ -82,7 +92,7 @@ export function disableQuestion(schedule: ScheduleDto): ChoiceDialogData<Disable
     paragraphs: [
       `A peak window is in progress until ${end}, with ${vmsText(schedule)} up.`,
       `After this window: the VMs keep serving until ${end}, then go; no later window starts until you enable it again.`,
-      'Stop now: the VMs are deleted at once, and the run is recorded as stopped by you.',
+      `Stop now: ${stopText(schedule)}, and the run is recorded as stopped by you.`,
     ],
     choices: [
       { label: 'After this window', value: 'after-window', primary: true },
@@ -95,7 +105,7 @@ function stopQuestion(schedule: ScheduleDto): ChoiceDialogData<'stop-now'> {
   return {
     title: `Stop the window of “${schedule.name}” now?`,
     paragraphs: [
-      `Its VMs were to stay until ${endOfWindow(schedule, schedule.vmsKeptUntil)}. Stopping now deletes them at once, and the run is recorded as stopped by you.`,
+      `Its VMs were to stay until ${endOfWindow(schedule, schedule.vmsKeptUntil)}. Stop now: ${stopText(schedule)}, and the run is recorded as stopped by you.`,
     ],
     choices: [{ label: 'Stop now', value: 'stop-now', primary: true, destructive: true }],
   };
