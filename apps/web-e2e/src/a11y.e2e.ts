@@ -1,5 +1,4 @@
-import type { Page } from 'playwright-core';
-import { expectNoSeriousA11yViolations, seriousA11yViolations } from './support/a11y';
+import { expectNoSeriousA11yViolations, expectNoSeriousA11yViolationsInBothSchemes as scan, seriousA11yViolations } from './support/a11y';
 import { apiCall, catalogIds, type CatalogIds, createRecurringSchedule, waitForAuditRecords } from './support/api';
 import { pick } from './support/form';
 import { browserAvailable, startStack, type Stack } from './support/stack';
@@ -9,18 +8,6 @@ const describeInBrowser = browserAvailable() ? describe : describe.skip;
 const PHONE = { width: 390, height: 844 };
 const DEMO = { username: 'demo', password: 'secret', projectName: 'demo' } as const;
 const DESKTOP = { width: 1366, height: 900 };
-
-/** The page as it is now, scanned in the light and in the dark colour scheme (the console follows the system's). */
-async function scan(page: Page, label: string): Promise<void> {
-  await page.emulateMedia({ colorScheme: 'light' });
-  await expectNoSeriousA11yViolations(page, `${label} (light)`);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  try {
-    await expectNoSeriousA11yViolations(page, `${label} (dark)`);
-  } finally {
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
-}
 
 /** Logs the browser out, if it is logged in, and in as `user`. */
 async function switchUser(stack: Stack, user?: { username: string; password: string; projectName?: string }): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { expectNoSeriousA11yViolations } from './support/a11y';
+import { expectNoSeriousA11yViolations, expectNoSeriousA11yViolationsInBothSchemes as scanBothSchemes } from './support/a11y';
 import { apiCall, type ApiTarget, catalogIds, login, QUIET_HOUR, QUIET_TIME } from './support/api';
 import { pick } from './support/form';
 import { browserAvailable, startStack, type Stack } from './support/stack';
@@ -31,18 +31,6 @@ async function members(page: Page, table: string): Promise<{ label: string; addr
       steps: [...node.querySelectorAll('.step')].map((step) => step.textContent?.trim().split(' ')[0] ?? ''),
     })),
   );
-}
-
-/** The page in the light and in the dark colour scheme. */
-async function scanBothSchemes(page: Page, label: string): Promise<void> {
-  await page.emulateMedia({ colorScheme: 'light' });
-  await expectNoSeriousA11yViolations(page, `${label} (light)`);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  try {
-    await expectNoSeriousA11yViolations(page, `${label} (dark)`);
-  } finally {
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
 }
 
 describeInBrowser('load balancer membership in the console', () => {

@@ -257,16 +257,7 @@ describe('the product against the real cloud', () => {
     const live = [a, b].find((p) => p.child.exitCode === null && p.child.signalCode === null);
     if (!live) throw new Error('no API process left');
     const demo = await target.login(DEMO);
-    const asDemo = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${live.url}/v1${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-auth-token': demo.token },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const asDemo = callerOf(live.url, demo.token);
     const privateNet = ((await demo.call('network', 'GET', 'networks?name=private')).body.networks as Json[])[0];
     if (!privateNet) throw new Error("the harness's demo project has no network named private");
     const startAt = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
@@ -329,16 +320,7 @@ describe('the product against the real cloud', () => {
     const live = [a, b].find((p) => p.child.exitCode === null && p.child.signalCode === null);
     if (!live) throw new Error('no API process left');
     const demo = await target.login(DEMO);
-    const asDemo = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${live.url}/v1${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-auth-token': demo.token },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const asDemo = callerOf(live.url, demo.token);
     const pool = ((await demo.call('load-balancer', 'GET', 'lbaas/pools?name=peak-pool')).body.pools as Json[])[0];
     if (!pool) throw new Error('no pool peak-pool in project demo: tools/cloud/octavia/up.sh makes it');
     const privateNet = ((await demo.call('network', 'GET', 'networks?name=private')).body.networks as Json[])[0];
@@ -526,6 +508,20 @@ describe('the product against the real cloud', () => {
     }
   });
 });
+
+/** Calls the API at `url` (`/v1` paths) with `token`: the status and the parsed body. */
+function callerOf(url: string, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-auth-token': token },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
 
 function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');

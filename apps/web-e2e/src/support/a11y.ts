@@ -95,3 +95,15 @@ export async function expectNoSeriousA11yViolations(page: Page, label: string): 
     throw new Error(`Accessibility violations on ${label} (${page.url()}):\n${describeViolations(violations)}`);
   }
 }
+
+/** The page as it is now, scanned in the light and in the dark colour scheme (the console follows the system's). */
+export async function expectNoSeriousA11yViolationsInBothSchemes(page: Page, label: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expectNoSeriousA11yViolations(page, `${label} (light)`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await expectNoSeriousA11yViolations(page, `${label} (dark)`);
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+}
