@@ -120,9 +120,60 @@ describe(EngineSchedules.name, () => {
     await repo.insert([row(), row({ timeZone: 'Mars/Olympus_Mons' })]);
     await sut.loadAll();
     expect(sut.size).toBe(1);
-    const findSpy = jest.spyOn(dataSource.getRepository(ScheduleEntity), 'find');
+    const loadSpy = jest.spyOn(dataSource.getRepository(ScheduleEntity), 'createQueryBuilder');
     expect(await sut.refresh()).toEqual([]);
     expect(await sut.refresh()).toEqual([]);
-    expect(findSpy).not.toHaveBeenCalled(); // no full reload: the unusable row is accounted for
+    expect(loadSpy).not.toHaveBeenCalled(); // no full reload: the unusable row is accounted for
+  });
+
+  it('loads every row when there are more than one page of them', async () => {
+    const rows = Array.from({ length: 4_500 }, () => row());
+    const repo = dataSource.getRepository(ScheduleEntity);
+    for (let i = 0; i < rows.length; i += 500) await repo.insert(rows.slice(i, i + 500));
+    await sut.loadAll();
+    expect(sut.size).toBe(4_500);
+    expect(rows.filter((r) => sut.get(r.id)?.entity.name !== r.name)).toEqual([]);
+    expect(await sut.refresh()).toEqual([]);
+  });
+
+  it('keeps apart the schedules being deleted and those behind a load balancer, as their rows change', async () => {
+    const repo = dataSource.getRepository(ScheduleEntity);
+    const pooled = row({ launch: { loadBalancer: { poolId: 'pool-1', protocolPort: 80 } } as ScheduleEntity['launch'] });
+    const leaving = row({ deletingSince: t0 });
+    const plain = row();
+    await repo.insert([pooled, leaving, plain]);
+    await sut.loadAll();
+    expect(sut.deleting().map((s) => s.entity.id)).toEqual([leaving.id]);
+    expect(sut.pools()).toEqual(new Map([['pool-1', pooled.id]]));
+
+    await repo.update(pooled.id, { launch: {}, version: 2 });
+    await repo.update(plain.id, { deletingSince: t0, version: 2 });
+    await repo.delete(leaving.id);
+    await sut.refresh();
+    expect(sut.deleting().map((s) => s.entity.id)).toEqual([plain.id]);
+    expect(sut.pools()).toEqual(new Map());
+  });
+
+  it('tells which schedules are inside a window, from their rows as they change', async () => {
+    const repo = dataSource.getRepository(ScheduleEntity);
+    // 10:00 UTC on a Friday is 11:00 in Rome: inside a 10:30–12:30 window, not inside a 09:00–10:00 one.
+    const inside = row({ cron: '30 10 * * 1-5', durationMinutes: 120 });
+    const outside = row({ cron: '0 9 * * 1-5', durationMinutes: 60 });
+    await repo.insert([inside, outside]);
+    await sut.loadAll();
+    const at = sut.plansAt(t0);
+    expect(at.inWindow.map((w) => w.schedule.entity.id)).toEqual([inside.id]);
+    expect(at.inWindow[0].plan.current?.start).toEqual(new Date('2026-11-27T09:30:00Z'));
+    // The earliest change: the 09:00 Rome window of Monday less its 5 minutes of lead time is later than 12:30 today.
+    expect(at.nextBoundary).toEqual(new Date('2026-11-27T11:30:00Z'));
+
+    await repo.update(outside.id, { cron: '0 10 * * 1-5', durationMinutes: 120, version: 2 });
+    await sut.refresh();
+    expect(
+      sut
+        .plansAt(new Date(t0.getTime() + 1000))
+        .inWindow.map((w) => w.schedule.entity.id)
+        .sort(),
+    ).toEqual([inside.id, outside.id].sort());
   });
 });

@@ -94,7 +94,7 @@ export class ReconcilerService {
       actions: planned,
       runs: open,
       servers,
-      schedulePools: this.schedulePools(),
+      schedulePools: this.schedules.pools(),
       trustOf: (scheduleId) => this.schedules.get(scheduleId)?.entity.trustId ?? null,
       scheduleName: (scheduleId) => this.schedules.get(scheduleId)?.entity.name ?? scheduleId,
       deleteRequested: (serverId) => this.executor.backoffs.deleteRequestedAt(serverId) !== undefined,
@@ -153,16 +153,6 @@ export class ReconcilerService {
     return listed.filter((server) => isVisibleTo(server, this.installation.id, (runId) => openIds.has(runId) || known.has(runId)));
   }
 
-  /** The pools schedules name, with a schedule naming each (its trust reads the pool). */
-  private schedulePools(): Map<string, string> {
-    const pools = new Map<string, string>();
-    for (const { entity } of this.schedules.all()) {
-      const poolId = entity.launch?.loadBalancer?.poolId;
-      if (poolId) pools.set(poolId, entity.id);
-    }
-    return pools;
-  }
-
   /** Forgets in-memory backoffs (when leadership is lost, the next leader starts fresh). */
   reset(): void {
     this.executor.backoffs.clear();
@@ -173,17 +163,19 @@ export class ReconcilerService {
     // A broken trust replaced since (a member took the delegation over) is no longer a problem.
     for (const [scheduleId, { trustId }] of this.executor.trustProblems)
       if (this.schedules.get(scheduleId)?.entity.trustId !== trustId) this.executor.trustProblems.delete(scheduleId);
-    for (const { entity, compiled } of this.schedules.all()) {
-      const at = compiled.planAt(now);
-      if (at.nextBoundary && (!report.nextBoundary || at.nextBoundary < report.nextBoundary)) report.nextBoundary = at.nextBoundary;
-      if (entity.deletingSince || !at.current || !(entity.enabled || keepsWindow(entity, at.current.start))) continue;
+    const { inWindow, nextBoundary } = this.schedules.plansAt(now);
+    report.nextBoundary = nextBoundary;
+    for (const { schedule, plan } of inWindow) {
+      const { entity } = schedule;
+      const current = plan.current;
+      if (entity.deletingSince || !current || !(entity.enabled || keepsWindow(entity, current.start))) continue;
       desired.set(entity.id, {
         scheduleId: entity.id,
         scheduleName: entity.name,
         instanceCount: entity.instanceCount,
-        windowStart: at.current.start,
-        windowEnd: at.current.end,
-        provisionAt: at.current.provisionAt,
+        windowStart: current.start,
+        windowEnd: current.end,
+        provisionAt: current.provisionAt,
         launch: {
           imageId: entity.imageId,
           flavorId: entity.flavorId,
@@ -320,8 +312,7 @@ export class ReconcilerService {
 
   /** A schedule marked for deletion goes once none of its runs is live and none of its VMs is in the cloud. */
   private async finishDeletions(open: RunRecord[], servers: Server[], settled: Map<string, RunRecord>): Promise<void> {
-    for (const { entity } of [...this.schedules.all()]) {
-      if (!entity.deletingSince) continue;
+    for (const { entity } of this.schedules.deleting()) {
       const busy = open.some((r) => r.scheduleId === entity.id && isLiveRunState((settled.get(r.id) ?? r).state));
       const leftovers = servers.some((s) => ownershipOf(s)?.scheduleId === entity.id);
       if (busy || leftovers) continue;
@@ -357,6 +348,6 @@ export class ReconcilerService {
 }
 
 /** A schedule disabled "after this window" still serves that one window (see `disableAfterCurrentWindow`). */
-function keepsWindow(entity: ScheduleEntity, windowStart: Date): boolean {
+function keepsWindow(entity: Pick<ScheduleEntity, 'keptWindowStart'>, windowStart: Date): boolean {
   return entity.keptWindowStart !== null && entity.keptWindowStart.getTime() === windowStart.getTime();
 }
