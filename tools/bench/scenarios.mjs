@@ -303,7 +303,7 @@ export async function scale(ctx) {
       readyMs <= 15_000,
       'from the process start to /v1/health/ready answering 200',
     ),
-    await planningPass(ctx, n, planningFigure),
+    ...(await planningPass(ctx, n, planningFigure)),
   ];
   rows.push(...(await listUnderLoad(ctx, listFigure, memoryFigure)));
   return rows;
@@ -340,40 +340,66 @@ async function copySchedules(ctx, prefix, count) {
   return rows.length;
 }
 
-/** Mean duration of the engine's planning passes that saw every schedule, from its own histogram. */
+/**
+ * The engine's planning passes, from its own histogram: the first pass after the start, which plans every schedule,
+ * and then the mean of the next passes (what every pass costs while the engine runs), as two figures.
+ */
 async function planningPass(ctx, n, figure) {
   const target = `≤ ${planningTargetMs(n)} ms`;
+  const firstFigure = `engine's first planning pass after start-up, ${n.toLocaleString('en')} schedules`;
   const before = await ctx.api.metrics();
   if (metricValue(before, 'peak_engine_planning_seconds_count') === undefined) {
-    return pending('3', figure, target, 'the engine does not report peak_engine_planning_seconds yet');
+    return [pending('3', figure, target, 'the engine does not report peak_engine_planning_seconds yet')];
   }
+  const passesOverAll = async (waitMs) => {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const metrics = await ctx.api.metrics();
+      const planned = metricValue(metrics, 'peak_engine_planned_schedules') ?? 0;
+      const count = metricValue(metrics, 'peak_engine_planning_seconds_count') ?? 0;
+      const sum = metricValue(metrics, 'peak_engine_planning_seconds_sum') ?? 0;
+      if ((planned >= n && count > 0) || Date.now() >= deadline) return { planned, count, sum };
+      await sleep(200);
+    }
+  };
+  ctx.log("scale: waiting for the engine's first pass over every schedule");
+  const first = await passesOverAll(60_000);
+  if (first.planned < n || first.count === 0)
+    return [pending('3', figure, target, `no pass over every schedule within 60 s (the last over ${first.planned})`)];
   const wanted = ctx.options.planningPasses;
-  ctx.log(`scale: waiting for ${wanted} engine pass(es) over every schedule (the safety pass runs every 15 s by default)`);
-  const c0 = metricValue(before, 'peak_engine_planning_seconds_count');
-  const s0 = metricValue(before, 'peak_engine_planning_seconds_sum');
-  // An engine that reports its passes has reported some by now (one per schedule change); one that has not
-  // reported any is not wired to EngineMetrics, and a shorter wait tells the same.
-  const waitMs = c0 > 0 ? 45_000 : 20_000;
-  const deadline = Date.now() + waitMs;
-  let after = before;
-  while (Date.now() < deadline) {
+  ctx.log(`scale: waiting for ${wanted} more engine pass(es) (the safety pass runs every 15 s by default)`);
+  const deadline = Date.now() + 45_000;
+  let after = first;
+  while (Date.now() < deadline && after.count < first.count + wanted) {
     await sleep(1000);
-    after = await ctx.api.metrics();
-    const planned = metricValue(after, 'peak_engine_planned_schedules') ?? 0;
-    if (metricValue(after, 'peak_engine_planning_seconds_count') >= c0 + wanted && planned >= n) break;
+    after = await passesOverAll(0);
   }
-  const passes = metricValue(after, 'peak_engine_planning_seconds_count') - c0;
-  const planned = metricValue(after, 'peak_engine_planned_schedules') ?? 0;
-  if (passes < 1 || planned < n) {
-    const why =
-      c0 === 0 && passes === 0
-        ? 'the engine reports no planning pass (EngineMetrics.observePlanningPass) yet'
-        : `${passes} pass(es) in ${waitMs / 1000} s, the last over ${planned} schedules`;
-    return pending('3', figure, target, why);
-  }
-  const meanMs = ((metricValue(after, 'peak_engine_planning_seconds_sum') - s0) / passes) * 1000;
-  ctx.details.planning = { passes, plannedSchedules: planned, meanMs };
-  return row('3', figure, target, fmtMs(meanMs), meanMs <= planningTargetMs(n), `mean of ${passes} pass(es) over ${planned} schedules`);
+  const passes = after.count - first.count;
+  const firstMs = (first.sum / first.count) * 1000;
+  const rows = [
+    row(
+      '3',
+      firstFigure,
+      '',
+      fmtMs(firstMs),
+      null,
+      first.count === 1 ? 'plans every schedule' : `mean of the first ${first.count} passes (the last of them over every schedule)`,
+    ),
+  ];
+  if (passes < 1) return [...rows, pending('3', figure, target, `no pass in 45 s after the first over ${first.planned} schedules`)];
+  const meanMs = ((after.sum - first.sum) / passes) * 1000;
+  ctx.details.planning = { firstPasses: first.count, firstMeanMs: firstMs, passes, plannedSchedules: after.planned, meanMs };
+  return [
+    ...rows,
+    row(
+      '3',
+      figure,
+      target,
+      fmtMs(meanMs),
+      meanMs <= planningTargetMs(n),
+      `mean of the ${passes} pass(es) after the first, over ${after.planned} schedules`,
+    ),
+  ];
 }
 
 async function listUnderLoad(ctx, listFigure, memoryFigure) {
