@@ -53,6 +53,8 @@ describeInBrowser('schedule form in Chromium', () => {
 
       // One-off: a typo past the preview's debounce, then a valid time that is taken.
       await page.getByRole('radio', { name: 'One-off' }).click();
+      // The one-off fields replace the recurring ones: typing before they are there would go to the old input.
+      await page.getByLabel('Start date', { exact: true }).waitFor();
       await page.getByLabel('Start time').fill('25:99');
       await page.getByLabel('Start time').blur();
       await fieldError(page, 'Start time').waitFor();
