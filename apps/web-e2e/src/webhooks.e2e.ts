@@ -90,7 +90,11 @@ describeInBrowser('the webhooks page in Chromium', () => {
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(await secretDialog.textContent()).toContain('it will not be shown again');
     await secretDialog.getByRole('button', { name: 'Copy secret' }).click();
-    expect(await secretDialog.getByRole('status').textContent()).toMatch(/clipboard|copy/);
+    // The status line is there (empty) before the click; its text comes with the next render, so wait for it.
+    await secretDialog
+      .getByRole('status')
+      .filter({ hasText: /clipboard|copy/ })
+      .waitFor();
     // Not closed by Escape or a stray click: only on purpose.
     await page.keyboard.press('Escape');
     await secretDialog.getByRole('button', { name: 'I have stored it' }).click();
