@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { bulkInsert } from './bulk-insert';
+import { bulkInsert, bulkUpdate } from './bulk-insert';
 import { typeormOptions } from './typeorm.options';
 
 /** Rows through one JSON parameter come back as TypeORM would have written them: types, nulls, arrays, JSON. */
-describe('bulkInsert', () => {
+describe('bulkInsert and bulkUpdate', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
 
@@ -83,5 +83,34 @@ describe('bulkInsert', () => {
     expect(ids).toEqual([fresh.id]);
     expect((await dataSource.getRepository(ScheduleEntity).findOneByOrFail({ id: kept.id })).name).toBe('kept');
     await expect(bulkInsert(dataSource.manager, ScheduleEntity, [kept])).rejects.toThrow(/duplicate key/);
+  });
+
+  it('updates each row with its own values in one statement, and leaves the other columns and rows alone', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => schedule(`to-update-${i}`));
+    const untouched = schedule('untouched');
+    await bulkInsert(dataSource.manager, ScheduleEntity, [...rows, untouched]);
+    const [a, b, c] = rows.map((row) => row.id);
+    await bulkUpdate(dataSource.manager, ScheduleEntity, [
+      { id: a, instanceCount: 7, nextWindowStart: new Date('2026-06-01T08:00:00.250Z'), networkIds: ['only'] },
+      { id: b, instanceCount: 1, nextWindowStart: null, networkIds: ['n'] },
+      { id: c, instanceCount: 2, nextWindowStart: new Date('2026-06-02T08:00:00Z'), networkIds: ['x', 'y'] },
+    ]);
+    const read = async (id: string | undefined) => dataSource.getRepository(ScheduleEntity).findOneByOrFail({ id });
+    expect(await read(a)).toMatchObject({
+      instanceCount: 7,
+      nextWindowStart: new Date('2026-06-01T08:00:00.250Z'),
+      networkIds: ['only'],
+      name: 'to-update-0',
+    });
+    expect(await read(b)).toMatchObject({ instanceCount: 1, nextWindowStart: null, networkIds: ['n'], cron: '0 9 * * 1-5' });
+    expect(await read(c)).toMatchObject({ instanceCount: 2, networkIds: ['x', 'y'] });
+    expect(await read(untouched.id)).toMatchObject({ instanceCount: 3, networkIds: ['net-a', 'net-b'] });
+    await expect(
+      bulkUpdate(dataSource.manager, ScheduleEntity, [
+        { id: a, instanceCount: 4 },
+        { id: a, instanceCount: 5 },
+      ]),
+    ).rejects.toThrow(/given twice/);
+    expect((await read(a)).instanceCount).toBe(7);
   });
 });

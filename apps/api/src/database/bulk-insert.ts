@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
  * Inserts many rows of an entity in one statement with a single parameter: the rows as one JSON array, which
@@ -17,22 +18,62 @@ export async function bulkInsert<T extends ObjectLiteral>(
   const first = rows[0];
   if (first === undefined) return [];
   const metadata = manager.connection.getMetadata(target);
-  const driver = manager.connection.driver;
   const columns = metadata.columns.filter((column) => !column.isGenerated && first[column.propertyName as keyof T] !== undefined);
-  const quoted = columns.map((column) => `"${column.databaseName}"`);
-  const record = columns.map((column) => `"${column.databaseName}" ${driver.normalizeType(column)}${column.isArray ? '[]' : ''}`);
-  const json = rows.map((row) =>
-    Object.fromEntries(columns.map((column) => [column.databaseName, row[column.propertyName as keyof T] ?? null])),
-  );
+  const { quoted, record, json } = recordset(manager, columns, rows);
   const returning = options.returning ? metadata.findColumnWithPropertyName(options.returning)?.databaseName : undefined;
   const sql =
     `INSERT INTO "${metadata.tableName}" (${quoted.join(', ')}) ` +
     `SELECT ${quoted.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${record.join(', ')})` +
     (options.onConflictDoNothing ? ' ON CONFLICT DO NOTHING' : '') +
     (returning ? ` RETURNING "${returning}"` : '');
-  const result: unknown = await manager.query(sql, [JSON.stringify(json)]);
+  const result: unknown = await manager.query(sql, [json]);
   if (!returning) return [];
   // TypeORM answers an INSERT ... RETURNING with its rows.
   const returned = (Array.isArray(result) ? result : []) as Record<string, unknown>[];
   return returned.map((row) => String(row[returning]));
+}
+
+/**
+ * Updates many rows of an entity in one statement, the same way: every row names its primary key and the same other
+ * columns (those of the first row), and each row gets its own values. A row given twice in one call is refused:
+ * PostgreSQL would apply only one of the two, which one unsaid.
+ */
+export async function bulkUpdate<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly Partial<T>[],
+): Promise<void> {
+  const first = rows[0];
+  if (first === undefined) return;
+  const metadata = manager.connection.getMetadata(target);
+  const [key, ...more] = metadata.primaryColumns;
+  if (!key || more.length > 0) throw new Error(`bulkUpdate needs a single primary key column (${metadata.tableName})`);
+  const ids = rows.map((row) => row[key.propertyName as keyof T]);
+  if (new Set(ids).size !== ids.length) throw new Error(`bulkUpdate: a row of ${metadata.tableName} is given twice`);
+  const changed = metadata.columns.filter((column) => !column.isPrimary && first[column.propertyName as keyof T] !== undefined);
+  if (changed.length === 0) return;
+  const { quoted, record, json } = recordset(manager, [key, ...changed], rows);
+  const keyName = `"${key.databaseName}"`;
+  const sql =
+    `UPDATE "${metadata.tableName}" AS t SET ${quoted
+      .slice(1)
+      .map((column) => `${column} = x.${column}`)
+      .join(', ')} ` + `FROM jsonb_to_recordset($1::jsonb) AS x(${record.join(', ')}) WHERE t.${keyName} = x.${keyName}`;
+  await manager.query(sql, [json]);
+}
+
+/** The columns' quoted names, their record definition for `jsonb_to_recordset`, and the rows as its JSON argument. */
+function recordset<T extends ObjectLiteral>(
+  manager: EntityManager,
+  columns: readonly ColumnMetadata[],
+  rows: readonly Partial<T>[],
+): { quoted: string[]; record: string[]; json: string } {
+  const driver = manager.connection.driver;
+  return {
+    quoted: columns.map((column) => `"${column.databaseName}"`),
+    record: columns.map((column) => `"${column.databaseName}" ${driver.normalizeType(column)}${column.isArray ? '[]' : ''}`),
+    json: JSON.stringify(
+      rows.map((row) => Object.fromEntries(columns.map((column) => [column.databaseName, row[column.propertyName as keyof T] ?? null]))),
+    ),
+  };
 }

@@ -6,9 +6,11 @@ import { engineConfig } from '../config/engine.config';
 import { InstallationService } from '../installation/installation.service';
 import { EngineMetrics } from '../metrics/engine-metrics';
 import { describeError } from '../openstack/describe-error';
-import { RunsRepository } from '../runs/runs.repository';
+import { RunsRepository, type SlotUpdate } from '../runs/runs.repository';
 import { Backoffs } from './backoffs';
 import { mapWithConcurrency } from './concurrency';
+import { CreateIntents } from './create-intents';
+import { SlotWrites } from './slot-writes';
 import { installationTag, OWNER_TAG, ownershipMetadata, ownershipOf, ownershipTags, RUN_TAG_PREFIX } from './ownership';
 import { recordRunError, VM_STATUS, type Action, type Launch, type RunRecord, type SlotRecord } from './planner';
 import { runServerGroupName, serverRequest, zoneForSlot } from './launch-request';
@@ -50,6 +52,9 @@ export class RunExecutor {
   /** Schedules whose trust failed their last create: that trust and the reason (shown by the readiness probe). */
   readonly trustProblems = new Map<string, { trustId: string; reason: string }>();
 
+  /** Slot writes, grouped into one statement per turn (a window's burst of creates). */
+  private readonly slotWrites: SlotWrites;
+
   constructor(
     private readonly openstack: OpenStackClient,
     private readonly runs: RunsRepository,
@@ -59,6 +64,7 @@ export class RunExecutor {
     @Inject(engineConfig.KEY) private readonly config: ConfigType<typeof engineConfig>,
   ) {
     this.backoffs = new Backoffs(config.retryBaseMs);
+    this.slotWrites = new SlotWrites((rows) => this.runs.updateSlots(rows));
   }
 
   async execute(actions: readonly Action[], runs: readonly RunRecord[], now: Date, guard: LeaseGuard): Promise<ExecutionReport> {
@@ -88,6 +94,10 @@ export class RunExecutor {
     }
     calls.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'create' ? -1 : 1));
     const report: ExecutionReport = { runs: working, created: 0, deleted: 0, fenced: false, quotaRefusals: [] };
+    const intents = this.intentsOf(calls, working, now);
+    // A create's outcome (its server's id) is written beside the next creates, not before them; the pass waits for
+    // them all before it saves its runs.
+    const outcomes: Promise<void>[] = [];
     let dropped = 0;
     const results = await mapWithConcurrency(calls, this.config.concurrency, async (call) => {
       // Fencing: a replica that lost the lease (paused, partitioned, its renewal starved) sends nothing more.
@@ -96,8 +106,9 @@ export class RunExecutor {
         dropped++;
         return false;
       }
-      return call.kind === 'create' ? this.create(call, working, now, report) : this.remove(call, working, now);
+      return call.kind === 'create' ? this.create(call, working, now, report, intents, outcomes) : this.remove(call, working, now);
     });
+    await Promise.all(outcomes);
     results.forEach((result, i) => {
       if (result.status === 'fulfilled' && result.value) report[calls[i]?.kind === 'create' ? 'created' : 'deleted']++;
     });
@@ -106,6 +117,23 @@ export class RunExecutor {
       this.logger.warn(`Lease lost during the pass: ${dropped} cloud call(s) not sent; the new leader takes over`);
     }
     return report;
+  }
+
+  /**
+   * The creates of new slots (not a retry that must first look for the VM an earlier attempt may have made): their
+   * intents are written in chunks of the engine's concurrency, in the order the creates go out.
+   */
+  private intentsOf(calls: readonly CloudAction[], runs: Map<string, RunRecord>, now: Date): CreateIntents {
+    const fresh: SlotRecord[] = [];
+    for (const call of calls) {
+      if (call.kind !== 'create' || call.knownServerId) continue;
+      const vm = runs.get(call.runId)?.vms.find((slot) => slot.id === call.slotId);
+      if (vm && vm.status !== VM_STATUS.creating) fresh.push(vm);
+    }
+    return new CreateIntents(fresh, this.config.concurrency, async (chunk) => {
+      for (const vm of chunk) markCreating(vm, now);
+      await this.runs.updateSlots(chunk.map((vm) => intentOf(vm, now)));
+    });
   }
 
   /** Saves a run as the pass left it; a closed run's backoffs are forgotten. */
@@ -120,19 +148,21 @@ export class RunExecutor {
     runs: Map<string, RunRecord>,
     now: Date,
     report: ExecutionReport,
+    intents: CreateIntents,
+    outcomes: Promise<void>[],
   ): Promise<boolean> {
     const run = runs.get(action.runId);
     const vm = run?.vms.find((slot) => slot.id === action.slotId);
     if (!run || !vm) return false;
-    if (action.knownServerId && (await this.stillExists(action.knownServerId))) return false;
-    // An earlier create of this slot got no answer (timeout, crash): look for its VM by tags and slot before
-    // sending another, so a slow cloud never gets the same VM twice.
-    if (vm.status === VM_STATUS.creating && (await this.adoptUnanswered(run, vm))) return false;
-    vm.attempts++;
-    vm.status = VM_STATUS.creating;
-    vm.createdAt = now;
-    vm.serverId = null;
-    await this.runs.updateSlot(vm.id, { attempts: vm.attempts, status: vm.status, createdAt: now, serverId: null });
+    if (intents.has(vm.id)) await intents.ready(vm.id);
+    else {
+      if (action.knownServerId && (await this.stillExists(action.knownServerId))) return false;
+      // An earlier create of this slot got no answer (timeout, crash): look for its VM by tags and slot before
+      // sending another, so a slow cloud never gets the same VM twice.
+      if (vm.status === VM_STATUS.creating && (await this.adoptUnanswered(run, vm))) return false;
+      markCreating(vm, now);
+      await this.slotWrites.write(intentOf(vm, now));
+    }
     try {
       // In the schedule's project, through the trust its creator gave the service user (none: the service's own project).
       const { trustId, options } = action.launch;
@@ -153,8 +183,13 @@ export class RunExecutor {
       this.trustProblems.delete(run.scheduleId);
       vm.serverId = created.id;
       vm.status = 'BUILD';
-      // The last fault stays: beside attempts > 1 it says why this VM is a replacement.
-      await this.runs.updateSlot(vm.id, { serverId: created.id, status: vm.status });
+      // The last fault stays: beside attempts > 1 it says why this VM is a replacement. Should this write fail, the
+      // pass's save of the run writes it (and a crash before that leaves the intent, which finds the VM by tags).
+      outcomes.push(
+        this.slotWrites
+          .write({ id: vm.id, serverId: created.id, status: vm.status })
+          .catch((error: unknown) => this.logger.warn(`Could not record server ${created.id} of ${vm.name} yet: ${describeError(error)}`)),
+      );
       return true;
     } catch (error) {
       if (isOpenStackError(error) && error.isQuotaExceeded) report.quotaRefusals.push(action.launch.project);
@@ -252,7 +287,7 @@ export class RunExecutor {
     vm.serverId = found.id;
     vm.status = found.status;
     vm.createdAt = found.created ?? vm.createdAt;
-    await this.runs.updateSlot(vm.id, { serverId: found.id, status: vm.status, createdAt: vm.createdAt });
+    await this.slotWrites.write({ id: vm.id, serverId: found.id, status: vm.status, createdAt: vm.createdAt });
     return true;
   }
 
@@ -294,7 +329,8 @@ export class RunExecutor {
       isOpenStackError(error) ? (error.requestId ?? null) : null,
       now,
     );
-    await this.runs.updateSlot(vm.id, {
+    await this.slotWrites.write({
+      id: vm.id,
       attempts: vm.attempts,
       status: vm.status,
       createdAt: vm.createdAt,
@@ -324,4 +360,17 @@ export class RunExecutor {
       return false;
     }
   }
+}
+
+/** A slot about to be created: CREATING, one attempt more, with no server yet. */
+function markCreating(vm: SlotRecord, now: Date): void {
+  vm.attempts++;
+  vm.status = VM_STATUS.creating;
+  vm.createdAt = now;
+  vm.serverId = null;
+}
+
+/** The write that records a create's intent, before its `POST /servers`. */
+function intentOf(vm: SlotRecord, now: Date): SlotUpdate {
+  return { id: vm.id, attempts: vm.attempts, status: vm.status, createdAt: now, serverId: null };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { RunVmEntity } from './entities/run-vm.entity';
-import { bulkInsert } from '../database/bulk-insert';
+import { bulkInsert, bulkUpdate } from '../database/bulk-insert';
 import { RunEntity } from './entities/run.entity';
 import { LIVE_STATES_SQL, STATES_WITH_VMS_SQL } from './latest-run.sql';
 import { FINAL_RUN_STATES, LIVE_RUN_STATES, type RunState } from './run-lifecycle';
@@ -73,6 +73,9 @@ type StopFields = 'stoppedAt' | 'stoppedById' | 'stoppedByName';
 export type RunChanges = Pick<RunEntity, 'id'> & Partial<Omit<RunEntity, 'id' | 'vms' | 'scheduleName' | 'projectId' | StopFields>>;
 
 /** Who ended a window early, and when. */
+/** A slot's id and the fields to write to it. */
+export type SlotUpdate = Pick<RunVmEntity, 'id'> & Partial<Omit<RunVmEntity, 'id' | 'run'>>;
+
 export interface StopMark {
   at: Date;
   userId: string;
@@ -204,9 +207,12 @@ export class RunsRepository {
     });
   }
 
-  /** Writes one slot's fields (the engine's create intent and its outcome). */
-  async updateSlot(id: string, changes: Partial<Omit<RunVmEntity, 'id' | 'run'>>): Promise<void> {
-    await this.dataSource.getRepository(RunVmEntity).update(id, changes);
+  /**
+   * Writes slots' fields (the engine's create intents and their outcomes), in one statement: each row its slot's id
+   * and the same fields (the engine's `SlotWrites` groups them).
+   */
+  async updateSlots(rows: readonly SlotUpdate[]): Promise<void> {
+    await bulkUpdate(this.dataSource.manager, RunVmEntity, rows);
   }
 
   /** Saves a run's fields and its slots (new ones included) as the engine last derived them. */

@@ -1,0 +1,174 @@
+import { OpenStackClient } from '@peak/openstack-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { RunVmEntity } from '../runs/entities/run-vm.entity';
+import { RunsRepository, type SlotUpdate } from '../runs/runs.repository';
+import { onceBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { CreateIntents } from './create-intents';
+import { EngineService } from './engine.service';
+import { VM_STATUS, type SlotRecord } from './planner';
+import { SlotWrites } from './slot-writes';
+
+const slot = (id: string): SlotRecord => ({ id }) as SlotRecord;
+
+describe('CreateIntents', () => {
+  it('writes a chunk once, when the first of its slots is asked for, and only that chunk', async () => {
+    const written: string[][] = [];
+    const intents = new CreateIntents(['a', 'b', 'c', 'd', 'e'].map(slot), 2, async (chunk) => {
+      written.push(chunk.map((s) => s.id));
+    });
+    expect(intents.has('c')).toBe(true);
+    expect(intents.has('z')).toBe(false);
+    await intents.ready('b');
+    expect(written).toEqual([['a', 'b']]);
+    await Promise.all([intents.ready('a'), intents.ready('b')]);
+    expect(written).toEqual([['a', 'b']]);
+    await Promise.all([intents.ready('d'), intents.ready('c')]);
+    await intents.ready('z'); // not one of them: nothing to wait for
+    expect(written).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    await intents.ready('e');
+    expect(written).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it("fails every create of a chunk whose write failed, and no other chunk's", async () => {
+    const intents = new CreateIntents(['a', 'b', 'c'].map(slot), 2, async (chunk) => {
+      if (chunk.some((s) => s.id === 'a')) throw new Error('database gone');
+    });
+    await expect(intents.ready('a')).rejects.toThrow('database gone');
+    await expect(intents.ready('b')).rejects.toThrow('database gone');
+    await expect(intents.ready('c')).resolves.toBeUndefined();
+  });
+});
+
+describe('SlotWrites', () => {
+  const recorder = () => {
+    const statements: SlotUpdate[][] = [];
+    let fail: ((rows: readonly SlotUpdate[]) => boolean) | undefined;
+    const writes = new SlotWrites(async (rows) => {
+      statements.push([...rows]);
+      if (fail?.(rows)) throw new Error('refused');
+    });
+    return { statements, writes, failWhen: (f: typeof fail) => (fail = f) };
+  };
+
+  it('sends the writes of one turn together, one statement per set of fields, each caller waiting for its own', async () => {
+    const { statements, writes } = recorder();
+    const done: string[] = [];
+    const asked = [
+      writes.write({ id: 'a', status: 'BUILD', serverId: 's-a' }).then(() => done.push('a')),
+      writes.write({ id: 'b', status: 'BUILD', serverId: 's-b' }).then(() => done.push('b')),
+      writes.write({ id: 'c', attempts: 1, status: VM_STATUS.creating }).then(() => done.push('c')),
+      // A field given as undefined is not written: same statement as the first two.
+      writes.write({ id: 'd', status: 'BUILD', serverId: 's-d', faultMessage: undefined }).then(() => done.push('d')),
+    ];
+    expect(statements).toEqual([]); // nothing before the turn ends
+    await Promise.all(asked);
+    expect(statements.map((rows) => rows.map((r) => r.id))).toEqual([['a', 'b', 'd'], ['c']]);
+    expect(done.sort()).toEqual(['a', 'b', 'c', 'd']);
+    // The next turn is a statement of its own.
+    await writes.write({ id: 'a', status: 'ACTIVE', serverId: 's-a' });
+    expect(statements).toHaveLength(3);
+  });
+
+  it('writes a slot asked twice in one turn twice, in the order asked', async () => {
+    const { statements, writes } = recorder();
+    await Promise.all([
+      writes.write({ id: 'a', status: 'one' }),
+      writes.write({ id: 'b', status: 'one' }),
+      writes.write({ id: 'a', status: 'two' }),
+    ]);
+    expect(statements).toEqual([
+      [
+        { id: 'a', status: 'one' },
+        { id: 'b', status: 'one' },
+      ],
+      [{ id: 'a', status: 'two' }],
+    ]);
+  });
+
+  it('fails the writes of a statement that failed, and only those', async () => {
+    const { writes, failWhen } = recorder();
+    failWhen((rows) => rows.some((r) => r.status === 'bad'));
+    const results = await Promise.allSettled([
+      writes.write({ id: 'a', status: 'bad' }),
+      writes.write({ id: 'b', status: 'bad' }),
+      writes.write({ id: 'c', attempts: 2 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+  });
+});
+
+const T0 = '2026-11-23T07:00:00Z';
+
+/**
+ * A window of 8 VMs at a concurrency of 3 (the simulated project's quota is 10 instances), against the simulator and PostgreSQL: each `POST /servers` goes out after
+ * its slot is recorded CREATING on the database (read there at the moment of the call), the intents take one
+ * statement per 3 creates, and after the pass every slot has its server.
+ */
+describe('the creates of a window, against the database', () => {
+  jest.setTimeout(120_000);
+  let kit: SchedulesTestKit;
+  let sut: EngineService;
+
+  beforeAll(async () => {
+    kit = await startSchedulesTestKit('create_intents', T0, {
+      ENGINE_ENABLED: 'true',
+      ENGINE_LEASE_RENEW_MS: '100',
+      ENGINE_CONCURRENCY: '3',
+    });
+    sut = kit.app.get(EngineService);
+    for (const deadline = Date.now() + 10_000; sut.role !== 'leader'; await sleep(20))
+      if (Date.now() > deadline) throw new Error('never became leader');
+  });
+
+  afterAll(() => kit?.close());
+
+  it('records each intent before its create, three to a statement', async () => {
+    const client = kit.app.get(OpenStackClient);
+    const slots = kit.app.get(DataSource).getRepository(RunVmEntity);
+    const image = (await client.image.listImages()).find((i) => i.name.startsWith('cirros'));
+    const flavor = await client.compute.findFlavorByName('m1.tiny');
+    const start = new Date(new Date(T0).getTime() + 60_000);
+    const res = await kit
+      .http()
+      .post('/v1/schedules')
+      .send(
+        onceBody(kit, {
+          imageId: image?.id,
+          flavorId: flavor?.id,
+          instanceCount: 8,
+          leadTimeMinutes: 0,
+          window: { type: 'once', startAt: start.toISOString(), endAt: new Date(start.getTime() + 3600_000).toISOString() },
+        }),
+      );
+    expect(res.status).toBe(201);
+
+    const seenAtPost: { name: string; status?: string; attempts?: number }[] = [];
+    const create = client.compute.createServer.bind(client.compute);
+    const posts = jest.spyOn(client.compute, 'createServer').mockImplementation(async (request) => {
+      const row = await slots.findOneBy({ name: request.name });
+      seenAtPost.push({ name: request.name, status: row?.status, attempts: row?.attempts });
+      return create(request);
+    });
+    const writes = jest.spyOn(kit.app.get(RunsRepository), 'updateSlots');
+    try {
+      kit.clock.set(start);
+      await sut.runPassNow();
+    } finally {
+      posts.mockRestore();
+    }
+
+    expect(seenAtPost).toHaveLength(8);
+    expect(seenAtPost.filter((s) => s.status === VM_STATUS.creating && s.attempts === 1)).toHaveLength(8);
+    const intentStatements = writes.mock.calls.filter(([rows]) => rows.every((r) => r.status === VM_STATUS.creating));
+    writes.mockRestore();
+    expect(intentStatements.map(([rows]) => rows.length)).toEqual([3, 3, 2]);
+    const written = await kit.app
+      .get(DataSource)
+      .query<{ n: number }[]>(`SELECT count(DISTINCT server_id)::int AS n FROM run_vm WHERE server_id IS NOT NULL`);
+    expect(written[0]?.n).toBe(8);
+  });
+});

@@ -1,0 +1,68 @@
+import type { SlotUpdate } from '../runs/runs.repository';
+
+interface Waiting {
+  readonly row: SlotUpdate;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The executor's slot writes, grouped: the writes asked for during one turn of the event loop go out together, one
+ * statement for each set of fields (a burst of creates at a window's start writes its intents together, then its
+ * outcomes together), instead of one statement each. Each caller still waits for its own row: a create's intent is
+ * on the database before its `POST /servers` is sent, as before. A statement that fails fails each write in it.
+ *
+ * Two writes to the same slot in one turn go out one after the other, in the order asked (the executor never does
+ * that: a slot's writes follow its own cloud call).
+ */
+export class SlotWrites {
+  private waiting: Waiting[] = [];
+
+  constructor(private readonly send: (rows: readonly SlotUpdate[]) => Promise<void>) {}
+
+  write(row: SlotUpdate): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ row, resolve, reject });
+      // After the turn's other callbacks: the creates whose answers came in the same turn join this write.
+      if (this.waiting.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    for (const group of statements(batch))
+      await this.send(group.map((w) => w.row)).then(
+        () => group.forEach((w) => w.resolve()),
+        (error: unknown) => group.forEach((w) => w.reject(error)),
+      );
+  }
+}
+
+/**
+ * The batch as statements, in order: each the writes of the same fields, a slot at most once in each. A write whose
+ * slot is already in an earlier group starts the groups over after it, so the later write goes out later.
+ */
+function statements(batch: readonly Waiting[]): Waiting[][] {
+  const done: Waiting[][] = [];
+  let groups = new Map<string, Waiting[]>();
+  let slots = new Set<string>();
+  for (const waiting of batch) {
+    if (slots.has(waiting.row.id)) {
+      done.push(...groups.values());
+      groups = new Map();
+      slots = new Set();
+    }
+    slots.add(waiting.row.id);
+    const row = waiting.row as Record<string, unknown>;
+    const fields = Object.keys(row)
+      .filter((key) => row[key] !== undefined)
+      .sort()
+      .join(',');
+    const group = groups.get(fields);
+    if (group) group.push(waiting);
+    else groups.set(fields, [waiting]);
+  }
+  done.push(...groups.values());
+  return done;
+}
