@@ -3,7 +3,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
  * Inserts many rows of an entity in one statement with a single parameter: the rows as one JSON array, which
- * PostgreSQL turns back into typed rows (`jsonb_to_recordset`). TypeORM's insert builder binds every value of every
+ * PostgreSQL turns back into typed rows (`json_to_recordset`). TypeORM's insert builder binds every value of every
  * row (500 runs: 15,000 parameters, escaped one by one in Node), which made opening 500 runs at a window's start take
  * most of a second; this sends one string. Columns are the entity's, less generated ones, given in the first row;
  * a row without one of them inserts NULL there (not the column's default). Returns the `returning` column of each
@@ -23,7 +23,7 @@ export async function bulkInsert<T extends ObjectLiteral>(
   const returning = options.returning ? metadata.findColumnWithPropertyName(options.returning)?.databaseName : undefined;
   const sql =
     `INSERT INTO "${metadata.tableName}" (${quoted.join(', ')}) ` +
-    `SELECT ${quoted.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${record.join(', ')})` +
+    `SELECT ${quoted.join(', ')} FROM json_to_recordset($1::json) AS x(${record.join(', ')})` +
     (options.onConflictDoNothing ? ' ON CONFLICT DO NOTHING' : '') +
     (returning ? ` RETURNING "${returning}"` : '');
   const result: unknown = await manager.query(sql, [json]);
@@ -58,11 +58,11 @@ export async function bulkUpdate<T extends ObjectLiteral>(
     `UPDATE "${metadata.tableName}" AS t SET ${quoted
       .slice(1)
       .map((column) => `${column} = x.${column}`)
-      .join(', ')} ` + `FROM jsonb_to_recordset($1::jsonb) AS x(${record.join(', ')}) WHERE t.${keyName} = x.${keyName}`;
+      .join(', ')} ` + `FROM json_to_recordset($1::json) AS x(${record.join(', ')}) WHERE t.${keyName} = x.${keyName}`;
   await manager.query(sql, [json]);
 }
 
-/** The columns' quoted names, their record definition for `jsonb_to_recordset`, and the rows as its JSON argument. */
+/** The columns' quoted names, their record definition for `json_to_recordset`, and the rows as its JSON argument. */
 function recordset<T extends ObjectLiteral>(
   manager: EntityManager,
   columns: readonly ColumnMetadata[],
