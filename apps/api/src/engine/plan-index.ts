@@ -52,7 +52,8 @@ export class PlanIndex {
 
   /**
    * The plans at `at`: the schedules inside a window (id → plan), and the earliest boundary of any schedule
-   * (null when none has one). Returns how many schedules were planned afresh, for the pass's report.
+   * (null when none has one). Also returns how many schedules were planned afresh: the pass does not report it;
+   * the spec reads it to check that a look plans only the schedules that are due or changed.
    */
   look(at: Date): { inWindow: ReadonlyMap<string, Plan>; nextBoundary: Date | null; planned: number } {
     const t = at.getTime();
