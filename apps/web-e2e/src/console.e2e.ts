@@ -183,7 +183,8 @@ describeInBrowser('console in Chromium', () => {
 
     await row.getByRole('button', { name: 'Delete To be deleted' }).click();
     const dialog = page.getByRole('dialog');
-    expect(await dialog.textContent()).toContain('No VMs of this schedule are running');
+    // The dialog's frame is in the page before its words are rendered: wait for them.
+    await dialog.getByText('No VMs of this schedule are running').waitFor();
     await dialog.getByRole('button', { name: 'Delete schedule' }).click();
 
     await page.locator('mat-snack-bar-container', { hasText: '“To be deleted” deleted.' }).waitFor();
