@@ -1,9 +1,8 @@
 import { OpenStackClient } from '@peak/openstack-client';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunVmEntity } from '../runs/entities/run-vm.entity';
 import { RunsRepository, type SlotUpdate } from '../runs/runs.repository';
-import { onceBody, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { bootableRefs, onceBody, startSchedulesTestKit, untilLeader, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { CreateIntents } from './create-intents';
 import { EngineService } from './engine.service';
 import { VM_STATUS, type SlotRecord } from './planner';
@@ -104,9 +103,9 @@ describe('SlotWrites', () => {
 const T0 = '2026-11-23T07:00:00Z';
 
 /**
- * A window of 8 VMs at a concurrency of 3 (the simulated project's quota is 10 instances), against the simulator and PostgreSQL: each `POST /servers` goes out after
- * its slot is recorded CREATING on the database (read there at the moment of the call), the intents take one
- * statement per 3 creates, and after the pass every slot has its server.
+ * A window of 8 VMs at a concurrency of 3 (the simulated project's quota is 10 instances), against the simulator and
+ * PostgreSQL: each `POST /servers` goes out after its slot is recorded CREATING on the database (read there at the
+ * moment of the call), the intents take one statement per 3 creates, and after the pass every slot has its server.
  */
 describe('the creates of a window, against the database', () => {
   jest.setTimeout(120_000);
@@ -120,8 +119,7 @@ describe('the creates of a window, against the database', () => {
       ENGINE_CONCURRENCY: '3',
     });
     sut = kit.app.get(EngineService);
-    for (const deadline = Date.now() + 10_000; sut.role !== 'leader'; await sleep(20))
-      if (Date.now() > deadline) throw new Error('never became leader');
+    await untilLeader(sut);
   });
 
   afterAll(() => kit?.close());
@@ -129,16 +127,13 @@ describe('the creates of a window, against the database', () => {
   it('records each intent before its create, three to a statement', async () => {
     const client = kit.app.get(OpenStackClient);
     const slots = kit.app.get(DataSource).getRepository(RunVmEntity);
-    const image = (await client.image.listImages()).find((i) => i.name.startsWith('cirros'));
-    const flavor = await client.compute.findFlavorByName('m1.tiny');
     const start = new Date(new Date(T0).getTime() + 60_000);
     const res = await kit
       .http()
       .post('/v1/schedules')
       .send(
         onceBody(kit, {
-          imageId: image?.id,
-          flavorId: flavor?.id,
+          ...(await bootableRefs(kit)),
           instanceCount: 8,
           leadTimeMinutes: 0,
           window: { type: 'once', startAt: start.toISOString(), endAt: new Date(start.getTime() + 3600_000).toISOString() },
