@@ -52,7 +52,7 @@ export class RunExecutor {
   /** Schedules whose trust failed their last create: that trust and the reason (shown by the readiness probe). */
   readonly trustProblems = new Map<string, { trustId: string; reason: string }>();
 
-  /** Slot writes, grouped into one statement per turn (a window's burst of creates). */
+  /** Slot writes, grouped into one statement per turn (the outcomes of a window's burst of creates). */
   private readonly slotWrites: SlotWrites;
 
   constructor(

@@ -8,9 +8,10 @@ interface Waiting {
 
 /**
  * The executor's slot writes, grouped: the writes asked for during one turn of the event loop go out together, one
- * statement for each set of fields (a burst of creates at a window's start writes its intents together, then its
- * outcomes together), instead of one statement each. Each caller still waits for its own row: a create's intent is
- * on the database before its `POST /servers` is sent, as before. A statement that fails fails each write in it.
+ * statement for each set of fields (the outcomes of creates answered in the same turn, the intents of retries),
+ * instead of one statement each. New slots' intents do not come here: `CreateIntents` writes them by chunk. Each
+ * caller still waits for its own row: a retry's intent is on the database before its `POST /servers` is sent. A
+ * statement that fails fails each write in it.
  *
  * Two writes to the same slot in one turn go out one after the other, in the order asked (the executor never does
  * that: a slot's writes follow its own cloud call).
