@@ -1,4 +1,4 @@
-import { Agent, fetch, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { OpenStackError, type ServiceType } from '../errors';
 import { silentLogger, type OpenStackLogger, type RequestHook } from '../logger';
 import { parseErrorBody, parseRetryAfter } from './parse-error';
@@ -61,7 +61,7 @@ export interface TransportOptions {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * HTTP for every OpenStack call: undici's fetch on one keep-alive `Agent`, a deadline on every attempt,
+ * HTTP for every OpenStack call: requests on one keep-alive undici `Agent`, a deadline on every attempt,
  * retries with backoff for idempotent requests only, and OpenStack faults turned into `OpenStackError`.
  * Never logs bodies or headers, so tokens and passwords cannot leak through it.
  */
@@ -165,18 +165,21 @@ export class HttpTransport {
       let text: string;
       let responseHeaders: Headers;
       try {
-        const response = await fetch(request.url, {
+        // The dispatcher's own request rather than fetch: a fraction of fetch's CPU per call (the engine's burst of
+        // creates is bound by it), the same pooled sockets, and no redirect is ever followed either way.
+        const url = new URL(request.url);
+        const response = await this.dispatcher.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
           method: request.method,
           headers,
           body,
           signal,
-          dispatcher: this.dispatcher,
-          redirect: 'manual',
         });
-        status = response.status;
-        responseHeaders = response.headers as unknown as Headers;
+        status = response.statusCode;
+        responseHeaders = headersOf(response.headers);
         requestId = requestIdOf(responseHeaders);
-        text = await response.text();
+        text = await response.body.text();
       } catch (error) {
         if (timeout.aborted) {
           fault = 'Timeout';
@@ -280,6 +283,16 @@ function parseJson(text: string, request: HttpRequest, status: number, requestId
       message: `${request.service} answered ${status} with a body that is not JSON`,
     });
   }
+}
+
+/** The answer's headers as WHATWG `Headers`, what callers read (`x-subject-token`, `retry-after`). */
+function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const each of value) headers.append(name, each);
+    else if (value !== undefined) headers.append(name, value);
+  }
+  return headers;
 }
 
 function requestIdOf(headers: Headers): string | undefined {
