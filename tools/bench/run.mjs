@@ -2,15 +2,16 @@
 // `npm run bench`: builds the API and the simulator, starts both from dist/ on a fresh database of the local
 // PostgreSQL, runs the scenarios of docs/benchmarks.md, prints the table and rewrites that file.
 // Everything listens on 127.0.0.1 on ephemeral ports; nothing is sent anywhere else.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { ApiClient } from './lib/api.mjs';
 import { CREDENTIALS, keystoneLogin, pickBootReferences, SimControl } from './lib/openstack.mjs';
 import { freePort, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
+import { describeMachine, renderTable, verdict } from './lib/report.mjs';
 import { dispatchPrecision, fanOut, idleMemory, scale, THROUGHPUT_SECONDS } from './scenarios.mjs';
 
 const require = createRequire(import.meta.url);
@@ -249,57 +250,6 @@ async function main() {
     log('a partial run: docs/benchmarks.md left as it is (--out FILE writes this report)');
   }
   return rows;
-}
-
-function describeMachine(postgresVersion) {
-  const cpu = cpus();
-  const git = (argv) => {
-    try {
-      return execFileSync('git', argv, { encoding: 'utf8' }).trim();
-    } catch {
-      return 'unknown';
-    }
-  };
-  let os = 'unknown';
-  try {
-    os = /^PRETTY_NAME="?(.*?)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
-  } catch {
-    // not Linux
-  }
-  const info = {
-    cpu: `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}`,
-    memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-    os: `${os}, kernel ${kernelRelease()}`,
-    node: process.version,
-    postgres: postgresVersion,
-    commit: `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--untracked-files=no']) ? ' (with uncommitted changes)' : ''}`,
-  };
-  return {
-    ...info,
-    summary: `${info.cpu}, ${info.memory}, ${info.os}, Node ${info.node}, PostgreSQL ${info.postgres}, commit ${info.commit}`,
-  };
-}
-
-function kernelRelease() {
-  try {
-    return readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-const verdict = (pass) => (pass === true ? 'pass' : pass === false ? 'FAIL' : '—');
-
-function renderTable(rows) {
-  const header = ['#', 'figure', 'target', 'measured', 'result', 'note'];
-  const cells = rows.map((r) => [String(r.scenario), r.figure, r.target || '—', r.measured, verdict(r.pass), r.note || '']);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) =>
-    c
-      .map((v, i) => v.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
 function renderReport({ rows, details, machine, command, started, finished }) {

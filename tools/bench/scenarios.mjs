@@ -8,14 +8,12 @@ import { endpointOf, sequentialCreateAndWait } from './lib/openstack.mjs';
 import { constantRate } from './lib/load.mjs';
 import { writeFileSync } from 'node:fs';
 import { cpuSeconds, freePort, rssBytes, sampleRss, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
-import { max, median, percentile } from './lib/stats.mjs';
+import { fmtMs, max, median, percentile } from './lib/stats.mjs';
 
 const MB = 1_000_000;
 export const THROUGHPUT_SECONDS = 10;
 /** The first benchmark's planning target was 100 ms for 10,000 schedules; issue 24's is 50 ms for 100,000. */
 const planningTargetMs = (n) => (n >= 100_000 ? 50 : 100);
-const fmtMs = (ms) =>
-  ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
 const fmtMb = (bytes) => `${(bytes / MB).toFixed(1)} MB`;
 
 function row(scenario, figure, target, measured, pass, note = '') {

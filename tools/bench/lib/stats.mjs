@@ -21,3 +21,7 @@ export function min(values) {
 }
 
 export const mib = (bytes) => bytes / (1024 * 1024);
+
+/** A duration as the reports print it: ms below a second, seconds above. */
+export const fmtMs = (ms) =>
+  ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
