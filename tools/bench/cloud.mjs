@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ApiClient } from './lib/api.mjs';
-import { CREDENTIALS, endpointOf, keystoneLogin, sequentialCreateAndWait } from './lib/openstack.mjs';
+import { endpointOf, keystoneLogin, osEnvOf, sequentialCreateAndWait } from './lib/openstack.mjs';
 import { freePort, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
 import { describeMachine, renderTable } from './lib/report.mjs';
 import { fmtMs, median } from './lib/stats.mjs';
@@ -59,16 +59,7 @@ const stamp = started.getTime().toString(36);
 const log = (message) => console.log(`[bench:cloud ${((Date.now() - started.getTime()) / 1000).toFixed(1).padStart(6)} s] ${message}`);
 
 /** The harness's admin, as its openrc sets it, for the CLI and the API alike. */
-const osEnv = {
-  OS_AUTH_URL: AUTH_URL,
-  OS_USERNAME: CREDENTIALS.username,
-  OS_PASSWORD: CREDENTIALS.password,
-  OS_PROJECT_NAME: CREDENTIALS.project,
-  OS_USER_DOMAIN_NAME: CREDENTIALS.domain,
-  OS_PROJECT_DOMAIN_NAME: CREDENTIALS.domain,
-  OS_REGION_NAME: CREDENTIALS.region,
-  OS_IDENTITY_API_VERSION: '3',
-};
+const osEnv = osEnvOf(AUTH_URL);
 
 let api;
 let db;

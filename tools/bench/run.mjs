@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { ApiClient } from './lib/api.mjs';
-import { CREDENTIALS, keystoneLogin, pickBootReferences, SimControl } from './lib/openstack.mjs';
+import { keystoneLogin, osEnvOf, pickBootReferences, SimControl } from './lib/openstack.mjs';
 import { freePort, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
 import { describeMachine, renderTable, verdict } from './lib/report.mjs';
 import { dispatchPrecision, fanOut, idleMemory, scale, THROUGHPUT_SECONDS } from './scenarios.mjs';
@@ -161,13 +161,7 @@ async function main() {
     HOST: '127.0.0.1',
     PORT: String(apiPort),
     DATABASE_URL: db.url,
-    OS_AUTH_URL: `${simUrl}/identity/v3`,
-    OS_USERNAME: CREDENTIALS.username,
-    OS_PASSWORD: CREDENTIALS.password,
-    OS_PROJECT_NAME: CREDENTIALS.project,
-    OS_USER_DOMAIN_NAME: CREDENTIALS.domain,
-    OS_PROJECT_DOMAIN_NAME: CREDENTIALS.domain,
-    OS_REGION_NAME: CREDENTIALS.region,
+    ...osEnvOf(`${simUrl}/identity/v3`),
     // The fan-out scenario asks for 100 VMs in one window; the product's default ceiling is 50.
     SCHEDULER_MAX_INSTANCE_COUNT: String(Math.max(options.vms, 50)),
     // Ready means the cloud answers and both managed flavors exist: the scenarios start from there.

@@ -4,6 +4,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const CREDENTIALS = { username: 'admin', password: 'secret', project: 'admin', domain: 'Default', region: 'RegionOne' };
 
+/** \`OS_*\` variables for CREDENTIALS at a Keystone, as an openrc sets them (for the API and the \`openstack\` CLI). */
+export function osEnvOf(authUrl) {
+  return {
+    OS_AUTH_URL: authUrl,
+    OS_USERNAME: CREDENTIALS.username,
+    OS_PASSWORD: CREDENTIALS.password,
+    OS_PROJECT_NAME: CREDENTIALS.project,
+    OS_USER_DOMAIN_NAME: CREDENTIALS.domain,
+    OS_PROJECT_DOMAIN_NAME: CREDENTIALS.domain,
+    OS_REGION_NAME: CREDENTIALS.region,
+    OS_IDENTITY_API_VERSION: '3',
+  };
+}
+
 async function json(res, what) {
   const text = await res.text();
   if (!res.ok) throw new Error(`${what}: ${res.status} ${text.slice(0, 500)}`);
