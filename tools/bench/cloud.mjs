@@ -134,9 +134,9 @@ function cliStartupMs() {
 }
 
 /**
- * nova-api's workers answer their first \`POST /servers\` in about 5 s (they set up their Glance and Neutron clients),
- * later ones in about 1.3 s: whichever way ran first would pay for it. Two creates at once (the harness runs two
- * workers), deleted again, before any way is measured.
+ * nova-api's workers answered their first `POST /servers` after the harness started in about 5 s, later ones in
+ * about 1.3 s: whichever way ran first would pay for it. Two creates at once (the harness runs two workers), deleted
+ * again, before any way is measured.
  */
 async function warmUp(nova, refs) {
   const name = `peak-bench-warmup-${stamp}`;
@@ -226,19 +226,18 @@ async function main() {
       `the admin project already has ${already.length} server(s) (${already.map((s) => s.name).join(', ')}): the ways need its quota`,
     );
   nova = compute;
-  const byName = async (path, key, wanted) => {
-    const url = `${endpointOf(keystone.catalog, path === 'images' ? 'image' : 'network')}/${path === 'images' ? 'v2/images' : 'v2.0/networks'}`;
-    const body = await (await fetch(`${url}?name=${wanted}`, { headers: { 'X-Auth-Token': keystone.token } })).json();
-    const found = body[key]?.[0];
-    if (!found) throw new Error(`the harness has no ${path.slice(0, -1)} named ${wanted}`);
-    return found.id;
+  const idNamed = async (url, key, name) => {
+    const body = await (await fetch(`${url}?name=${encodeURIComponent(name)}`, { headers: { 'X-Auth-Token': keystone.token } })).json();
+    const id = body[key]?.[0]?.id;
+    if (!id) throw new Error(`the harness has no ${key.slice(0, -1)} named ${name}`);
+    return id;
   };
   const flavor = (await nova.call('GET', '/flavors')).flavors.find((f) => f.name === BOOT.flavor);
   if (!flavor) throw new Error(`the harness has no flavor ${BOOT.flavor}`);
   const refs = {
-    imageId: await byName('images', 'images', BOOT.image),
+    imageId: await idNamed(`${endpointOf(keystone.catalog, 'image')}/v2/images`, 'images', BOOT.image),
     flavorId: flavor.id,
-    networkId: await byName('networks', 'networks', BOOT.network),
+    networkId: await idNamed(`${endpointOf(keystone.catalog, 'network')}/v2.0/networks`, 'networks', BOOT.network),
   };
   flavorsBefore = new Set((await nova.call('GET', '/flavors?is_public=None')).flavors.map((f) => f.id));
 
