@@ -169,14 +169,16 @@ function osEnv(authUrl: string, region: string, credentials: Credentials): Recor
 
 /**
  * The simulator configured as the harness's Zed: its maximum microversion (so `latest` and the version documents
- * mean the same) and its legacy policy defaults; short but visible build and delete phases.
+ * mean the same) and its legacy policy defaults; short but visible build and delete phases. The build lasts 2 s: a
+ * scenario reads a new server as BUILD right after creating it, and under CI's load more than 400 ms once passed
+ * between the two (it read ACTIVE). A delete that ends before it is seen is retried by its scenario.
  */
 export async function simulatorTarget(): Promise<CloudTarget> {
   const sim: RunningSimulator = await startSimulator({
     port: 0,
     computeMaxMicroversion: '2.93',
     policyDefaults: 'legacy',
-    buildDelayMs: 400,
+    buildDelayMs: 2000,
     deleteDelayMs: 400,
   });
   const admin: Credentials = { username: 'admin', password: 'secret', project: 'admin' };
