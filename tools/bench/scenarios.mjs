@@ -349,19 +349,22 @@ async function planningPass(ctx, n, figure) {
   if (metricValue(before, 'peak_engine_planning_seconds_count') === undefined) {
     return [pending('3', figure, target, 'the engine does not report peak_engine_planning_seconds yet')];
   }
-  const passesOverAll = async (waitMs) => {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const metrics = await ctx.api.metrics();
-      const planned = metricValue(metrics, 'peak_engine_planned_schedules') ?? 0;
-      const count = metricValue(metrics, 'peak_engine_planning_seconds_count') ?? 0;
-      const sum = metricValue(metrics, 'peak_engine_planning_seconds_sum') ?? 0;
-      if ((planned >= n && count > 0) || Date.now() >= deadline) return { planned, count, sum };
-      await sleep(200);
-    }
+  // The engine's passes so far: how many, their summed length, and how many schedules the last one planned.
+  const passes = async () => {
+    const metrics = await ctx.api.metrics();
+    return {
+      planned: metricValue(metrics, 'peak_engine_planned_schedules') ?? 0,
+      count: metricValue(metrics, 'peak_engine_planning_seconds_count') ?? 0,
+      sum: metricValue(metrics, 'peak_engine_planning_seconds_sum') ?? 0,
+    };
   };
   ctx.log("scale: waiting for the engine's first pass over every schedule");
-  const first = await passesOverAll(60_000);
+  const firstDeadline = Date.now() + 60_000;
+  let first = await passes();
+  while (!(first.planned >= n && first.count > 0) && Date.now() < firstDeadline) {
+    await sleep(200);
+    first = await passes();
+  }
   if (first.planned < n || first.count === 0)
     return [pending('3', figure, target, `no pass over every schedule within 60 s (the last over ${first.planned})`)];
   const wanted = ctx.options.planningPasses;
@@ -370,9 +373,9 @@ async function planningPass(ctx, n, figure) {
   let after = first;
   while (Date.now() < deadline && after.count < first.count + wanted) {
     await sleep(1000);
-    after = await passesOverAll(0);
+    after = await passes();
   }
-  const passes = after.count - first.count;
+  const passCount = after.count - first.count;
   const firstMs = (first.sum / first.count) * 1000;
   const rows = [
     row(
@@ -384,9 +387,9 @@ async function planningPass(ctx, n, figure) {
       first.count === 1 ? 'plans every schedule' : `mean of the first ${first.count} passes (the last of them over every schedule)`,
     ),
   ];
-  if (passes < 1) return [...rows, pending('3', figure, target, `no pass in 45 s after the first over ${first.planned} schedules`)];
-  const meanMs = ((after.sum - first.sum) / passes) * 1000;
-  ctx.details.planning = { firstPasses: first.count, firstMeanMs: firstMs, passes, plannedSchedules: after.planned, meanMs };
+  if (passCount < 1) return [...rows, pending('3', figure, target, `no pass in 45 s after the first over ${first.planned} schedules`)];
+  const meanMs = ((after.sum - first.sum) / passCount) * 1000;
+  ctx.details.planning = { firstPasses: first.count, firstMeanMs: firstMs, passes: passCount, plannedSchedules: after.planned, meanMs };
   return [
     ...rows,
     row(
@@ -395,7 +398,7 @@ async function planningPass(ctx, n, figure) {
       target,
       fmtMs(meanMs),
       meanMs <= planningTargetMs(n),
-      `mean of the ${passes} pass(es) after the first, over ${after.planned} schedules`,
+      `mean of the ${passCount} pass(es) after the first, over ${after.planned} schedules`,
     ),
   ];
 }
@@ -414,14 +417,14 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
   const cpu = () => ({ api: cpuSeconds(ctx.apiProc.child.pid), db: backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0) });
   const cpuBefore = cpu();
   const sampler = sampleRss(ctx.apiProc.child.pid, 200);
-  const result = await constantRate({ ...load, seconds: ctx.options.loadSeconds });
+  const result = await withLoopDelay(ctx, () => constantRate({ ...load, seconds: ctx.options.loadSeconds }));
   const cpuAfter = cpu();
   // A backend that ended during the run reads 0 s afterwards: never report a negative cost.
   const perRequestMs = (seconds) => Number(((Math.max(0, seconds) * 1000) / Math.max(1, result.completed)).toFixed(2));
   const failed = result.errors + result.non2xx;
   // Issue 24's rate: the same open loop at 1,000 requests/s.
   ctx.log(`scale: the same at 1,000 req/s for ${ctx.options.loadSeconds} s`);
-  const atThousand = await constantRate({ url, rate: 1000, headers, seconds: ctx.options.loadSeconds });
+  const atThousand = await withLoopDelay(ctx, () => constantRate({ url, rate: 1000, headers, seconds: ctx.options.loadSeconds }));
   const failedAtThousand = atThousand.errors + atThousand.non2xx;
 
   // Throughput: autocannon, 20 connections, as fast as the API answers.
@@ -474,7 +477,7 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
       '≤ 20 ms',
       `${result.latencyMs.p99} ms`,
       result.latencyMs.p99 <= 20 && sustained,
-      `p50 ${result.latencyMs.p50} ms, max ${result.latencyMs.max} ms, ${result.achievedRate.toFixed(0)} req/s achieved, ${failed} failed; CPU per request: API ${cpuPerRequestMs.api} ms, PostgreSQL ${cpuPerRequestMs.postgres} ms`,
+      `p50 ${result.latencyMs.p50} ms, max ${result.latencyMs.max} ms, ${result.achievedRate.toFixed(0)} req/s achieved, ${failed} failed; CPU per request: API ${cpuPerRequestMs.api} ms, PostgreSQL ${cpuPerRequestMs.postgres} ms; ${stallsOf(result)}`,
     ),
     row(
       '3',
@@ -482,7 +485,7 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
       '≤ 10 ms',
       `${atThousand.latencyMs.p99} ms`,
       atThousand.latencyMs.p99 <= 10 && sustainedThousand,
-      `p50 ${atThousand.latencyMs.p50} ms, max ${atThousand.latencyMs.max} ms, ${atThousand.achievedRate.toFixed(0)} req/s achieved, ${failedAtThousand} failed`,
+      `p50 ${atThousand.latencyMs.p50} ms, max ${atThousand.latencyMs.max} ms, ${atThousand.achievedRate.toFixed(0)} req/s achieved, ${failedAtThousand} failed; ${stallsOf(atThousand)}`,
     ),
     row(
       '3',
@@ -517,6 +520,25 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
       `median ${fmtMb(median(rss))}; idle now ${fmtMb(rssBytes(ctx.apiProc.child.pid))}`,
     ),
   ];
+}
+
+/**
+ * Runs `load` and adds what tells a slow answer's cause: the API's longest event-loop delay during the run (Node's
+ * own histogram, which prom-client resets at each read of /metrics: one read before, one after) and the
+ * generator's own longest lateness in sending (`maxSendLagMs`, from the load).
+ */
+async function withLoopDelay(ctx, load) {
+  await ctx.api.metrics();
+  const result = await load();
+  const metrics = await ctx.api.metrics();
+  const seconds = metricValue(metrics, 'nodejs_eventloop_lag_max_seconds');
+  return { ...result, apiLoopDelayMaxMs: seconds === undefined ? undefined : Number((seconds * 1000).toFixed(1)) };
+}
+
+/** The causes `withLoopDelay` measured, for a figure's note. */
+function stallsOf(result) {
+  const loop = result.apiLoopDelayMaxMs === undefined ? 'not measured' : `${result.apiLoopDelayMaxMs} ms`;
+  return `longest API event-loop delay ${loop}, longest late send by the load generator ${result.maxSendLagMs} ms`;
 }
 
 /**
