@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const CREDENTIALS = { username: 'admin', password: 'secret', project: 'admin', domain: 'Default', region: 'RegionOne' };
 
-/** \`OS_*\` variables for CREDENTIALS at a Keystone, as an openrc sets them (for the API and the \`openstack\` CLI). */
+/** `OS_*` variables for CREDENTIALS at a Keystone, as an openrc sets them (for the API and the `openstack` CLI). */
 export function osEnvOf(authUrl) {
   return {
     OS_AUTH_URL: authUrl,
