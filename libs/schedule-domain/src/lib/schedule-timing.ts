@@ -74,6 +74,8 @@ interface Start {
   readonly excluded: boolean;
 }
 
+/** The excluded dates of a schedule without any: one set for all of them (the engine holds every schedule compiled). */
+const NO_DATES: ReadonlySet<string> = new Set();
 const NO_LIMIT_BEFORE = -8.64e15;
 const NO_LIMIT_AFTER = 8.64e15;
 /** Safety net against a library bug turning a scan into an endless loop. */
@@ -103,13 +105,13 @@ export class CompiledSchedule {
       this.durationMs = window.endAt.getTime() - window.startAt.getTime();
       this.notBefore = window.startAt.getTime();
       this.notAfter = window.startAt.getTime() + 1;
-      this.excluded = new Set();
+      this.excluded = NO_DATES;
     } else {
       this.cron = FloatingCron.of(window.cron.trim().split(/\s+/).join(' '));
       this.durationMs = window.durationMinutes * MINUTE_MS;
       this.notBefore = window.validFrom?.getTime() ?? NO_LIMIT_BEFORE;
       this.notAfter = window.validUntil?.getTime() ?? NO_LIMIT_AFTER;
-      this.excluded = new Set(window.excludedDates ?? []);
+      this.excluded = window.excludedDates?.length ? new Set(window.excludedDates) : NO_DATES;
     }
   }
 
