@@ -14,15 +14,19 @@ import type { RunState } from '../runs/run-lifecycle';
 
 /** The timing of a stored schedule, for `@peak/schedule-domain`. */
 export function scheduleTiming(schedule: ScheduleEntity): ScheduleTiming {
-  const common = { timeZone: schedule.timeZone, leadTimeMinutes: schedule.leadTimeMinutes };
+  // Plain literals, not `{ ...common, window }`: V8 gave each spread copy a hidden class of its own, which took
+  // about 20 MB of the engine's heap with 100,000 schedules (measured on a heap snapshot).
+  const { timeZone, leadTimeMinutes } = schedule;
   if (schedule.windowType === 'once') {
     return {
-      ...common,
+      timeZone,
+      leadTimeMinutes,
       window: { type: 'once', startAt: required(schedule.startAt, 'start_at'), endAt: required(schedule.endAt, 'end_at') },
     };
   }
   return {
-    ...common,
+    timeZone,
+    leadTimeMinutes,
     window: {
       type: 'recurring',
       cron: required(schedule.cron, 'cron'),
