@@ -212,6 +212,9 @@ export class EngineSchedules {
 
   private put(row: ScheduleEntity): void {
     try {
+      // The compiled timing keeps the zone and the cron expression: one copy of each for all schedules sharing them.
+      row.timeZone = this.shared.of(row.timeZone);
+      if (row.cron !== null) row.cron = this.shared.of(row.cron);
       this.byId.set(row.id, { entity: this.engineRow(row), compiled: compileSchedule(row) });
       this.unusable.delete(row.id);
       this.plans.touch(row.id);
