@@ -12,7 +12,7 @@ const MAX_MISSED_PER_PASS = 20;
 export function missedWindows(schedule: EngineSchedule, since: Date, now: Date, newId: () => string): MissedRun[] {
   const { entity, compiled } = schedule;
   if (!entity.enabled || entity.deletingSince) return [];
-  const from = new Date(Math.max(since.getTime(), entity.createdAt.getTime()));
+  const from = new Date(Math.max(since.getTime(), entity.createdAtMs));
   const rows: MissedRun[] = [];
   for (
     let window = compiled.windowStartingAfter(new Date(from.getTime() - 1));
