@@ -97,6 +97,18 @@ describe(PlanIndex.name, () => {
     expect(look(boundary + 1).planned).toBe(1);
   });
 
+  it('leaves no plan memoised in the schedules it planned: it keeps their boundaries, and whole plans only in a window', () => {
+    const at = new Date(t0 + 20 * MINUTE);
+    const { inWindow } = sut.look(at);
+    expect(inWindow.size).toBeGreaterThan(0);
+    // A schedule that still held its memo would answer with the very plan the index returned.
+    for (const [id, plan] of inWindow) {
+      const again = compiled.get(id)?.planAt(at);
+      expect(again).not.toBe(plan);
+      expect(again).toEqual(plan);
+    }
+  });
+
   it('forgets a removed schedule and gives no boundary when nothing is left to plan', () => {
     for (const id of [...compiled.keys()]) change(id, undefined);
     expect(look(t0)).toEqual({ inWindow: [], nextBoundary: null, planned: 300 });

@@ -1,30 +1,36 @@
 import type { Plan } from '@peak/schedule-domain';
 
-/** What the index needs of a schedule: its plan at an instant (memoised by the schedule until its boundary). */
+/** What the index needs of a schedule: its plan at an instant, and a way to drop the plan it memoised. */
 export interface Plannable {
   planAt(at: Date): Plan;
+  /** Drops the schedule's own memo of its last plan: the index keeps what it needs of it. */
+  forgetPlan?(): void;
 }
 
 interface Entry {
   /** The instant the plan stops holding (its `nextBoundary`). */
   readonly until: number;
   readonly id: string;
-  /** The plan it belongs to; an entry of an older plan of the same schedule is stale and skipped. */
-  readonly plan: Plan;
+  /** The number of the plan it belongs to; an entry of an older plan of the same schedule is stale and skipped. */
+  readonly seq: number;
 }
 
 /**
  * Which schedules are inside a window now, and when the next one's plan changes, without asking every schedule on
- * every pass. A plan holds from the instant it was made until its `nextBoundary`; the index keeps the plans in a
- * min-heap on that boundary, so a pass re-plans only the schedules whose boundary has passed and those that changed
+ * every pass. A plan holds from the instant it was made until its `nextBoundary`; the index keeps those boundaries
+ * in a min-heap, so a pass re-plans only the schedules whose boundary has passed and those that changed
  * since (`touch`). With 100,000 schedules a pass then costs what the few due ones cost, not a walk over all of them.
  *
  * The clock going back (a wall-clock step) could make held plans wrong: the index then plans everything again.
  */
 export class PlanIndex {
   private readonly heap: Entry[] = [];
-  /** The latest plan of each planned schedule. */
-  private readonly plans = new Map<string, Plan>();
+  /**
+   * The number of the latest plan of each planned schedule. Only the plans with a current window are kept whole
+   * (`inWindow`): a plan is a few objects and up to six Dates, and most schedules are outside their windows.
+   */
+  private readonly plans = new Map<string, number>();
+  private seq = 0;
   /** Schedules whose plan has a current window. */
   private readonly inWindow = new Map<string, Plan>();
   /** Schedules to plan at the next look: added, changed or removed since. */
@@ -61,13 +67,13 @@ export class PlanIndex {
     this.lastAt = t;
     while (this.heap.length > 0 && this.heap[0].until <= t) {
       const entry = this.pop();
-      if (this.plans.get(entry.id) === entry.plan) this.dirty.add(entry.id);
+      if (this.plans.get(entry.id) === entry.seq) this.dirty.add(entry.id);
     }
     const planned = this.dirty.size;
     for (const id of this.dirty) this.plan(id, at);
     this.dirty.clear();
     if (this.heap.length > 2 * this.plans.size + 1024) this.compact();
-    while (this.heap.length > 0 && this.plans.get(this.heap[0].id) !== this.heap[0].plan) this.pop();
+    while (this.heap.length > 0 && this.plans.get(this.heap[0].id) !== this.heap[0].seq) this.pop();
     return { inWindow: this.inWindow, nextBoundary: this.heap.length > 0 ? new Date(this.heap[0].until) : null, planned };
   }
 
@@ -79,15 +85,17 @@ export class PlanIndex {
       return;
     }
     const plan = schedule.planAt(at);
-    this.plans.set(id, plan);
+    schedule.forgetPlan?.();
+    const seq = ++this.seq;
+    this.plans.set(id, seq);
     if (plan.current) this.inWindow.set(id, plan);
     else this.inWindow.delete(id);
-    if (plan.nextBoundary) this.push({ until: plan.nextBoundary.getTime(), id, plan });
+    if (plan.nextBoundary) this.push({ until: plan.nextBoundary.getTime(), id, seq });
   }
 
   /** Drops stale entries (of plans replaced before their boundary) once they outnumber the live ones. */
   private compact(): void {
-    const live = this.heap.filter((entry) => this.plans.get(entry.id) === entry.plan);
+    const live = this.heap.filter((entry) => this.plans.get(entry.id) === entry.seq);
     this.heap.length = 0;
     for (const entry of live) this.push(entry);
   }

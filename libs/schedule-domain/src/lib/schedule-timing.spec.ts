@@ -355,6 +355,15 @@ describe(CompiledSchedule.name, () => {
       expect(compiled.planAt(d('2026-06-01T14:59:59Z'))).toBe(first);
       expect(compiled.planAt(d('2026-06-01T15:00:00Z'))).not.toBe(first);
     });
+
+    it('forgets its memo when asked: the next answer is computed afresh, and the same', () => {
+      const compiled = sut();
+      const first = compiled.planAt(d('2026-06-01T10:00:00Z'));
+      compiled.forgetPlan();
+      const again = compiled.planAt(d('2026-06-01T14:59:59Z'));
+      expect(again).not.toBe(first);
+      expect(again).toEqual(first);
+    });
   });
 
   describe('one-off windows', () => {

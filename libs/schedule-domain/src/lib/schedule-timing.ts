@@ -146,6 +146,14 @@ export class CompiledSchedule {
   }
 
   /**
+   * Drops the memo of the last plan. For a holder that keeps what it needs of the plans itself (the engine's index
+   * of 100,000 schedules), so that a plan is not held twice, or at all once it is no longer needed.
+   */
+  forgetPlan(): void {
+    this.memo = undefined;
+  }
+
+  /**
    * The next `count` windows that have not ended at `from`, in order, with skipped (excluded) dates
    * listed where they fall: the first window of each excluded date, at most `count` of them.
    */
