@@ -30,6 +30,16 @@ interface SerializedResponse {
   statusCode: number;
 }
 
+/**
+ * The completion line names the caller once the auth guard knows them (refused and public requests have none). It
+ * goes into the line's own object: pino-http's `customProps` would cost a child logger per request, two when set.
+ */
+function withCaller(req: IncomingMessage, value: Record<string, unknown>): Record<string, unknown> {
+  const userId = (req as AuthenticatedRequest).auth?.identity.user.id;
+  if (userId !== undefined) value['userId'] = userId;
+  return value;
+}
+
 export function buildLoggerParams(level: string, destination: DestinationStream): Params {
   return {
     forRoutes: [ALL_ROUTES],
@@ -59,11 +69,6 @@ export function buildLoggerParams(level: string, destination: DestinationStream)
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // The completion line names the caller once the auth guard knows them (refused and public requests have none).
-      customProps: (req) => {
-        const userId = (req as AuthenticatedRequest).auth?.identity.user.id;
-        return userId === undefined ? {} : { userId };
-      },
       // In-request lines carry only `reqId`; the full request is logged once, on completion.
       quietReqLogger: true,
       customLogLevel: (req, res, error) => {
@@ -74,10 +79,9 @@ export function buildLoggerParams(level: string, destination: DestinationStream)
       },
       // pino-http invents an Error ("failed with status code 503") with its own stack for every 5xx; Nest has
       // already logged the real cause, so the completion line keeps the status and the time only.
-      customErrorObject: (_req, _res, _error, value: Record<string, unknown>) => ({
-        res: value['res'],
-        responseTime: value['responseTime'],
-      }),
+      customErrorObject: (req, _res, _error, value: Record<string, unknown>) =>
+        withCaller(req, { res: value['res'], responseTime: value['responseTime'] }),
+      customSuccessObject: (req, _res, value: Record<string, unknown>) => withCaller(req, value),
       customSuccessMessage: (req, res, responseTime) => `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode} ${responseTime} ms`,
       customErrorMessage: (req, res) => `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode}`,
     },
