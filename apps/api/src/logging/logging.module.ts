@@ -18,16 +18,14 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 /** Health probes and scrapes arrive every few seconds from machines; at `info` they would drown everything else. */
 const PROBE_PATH = /^\/(?:metrics|livez|readyz|v1\/health)(?:[/?]|$)/;
 
-interface SerializedRequest {
+/** What the request serializer reads of Express's request (the raw object: see `wrapSerializers`). */
+interface LoggedRequest {
   id: unknown;
-  method: string;
-  url: string;
+  method?: string;
+  originalUrl?: string;
+  url?: string;
   headers: Record<string, unknown>;
-  remoteAddress?: string;
-}
-
-interface SerializedResponse {
-  statusCode: number;
+  socket?: { remoteAddress?: string };
 }
 
 /**
@@ -53,16 +51,20 @@ export function buildLoggerParams(level: string, destination: DestinationStream)
         // password deep inside a logged body cannot reach the stream.
         log: (object) => redactDeep(object) as Record<string, unknown>,
       },
+      // The serializers get the request and the response themselves. pino-http's default wrappers first copy each
+      // into an object of their own, parsing the query string and copying the response's headers on every request,
+      // for fields these serializers then drop.
+      wrapSerializers: false,
       serializers: {
-        req: (req: SerializedRequest) => ({
+        req: (req: LoggedRequest) => ({
           id: req.id,
           method: req.method,
-          url: redactUrl(req.url),
+          url: redactUrl(req.originalUrl ?? req.url ?? ''),
           headers: redactHeaders(req.headers),
-          remoteAddress: req.remoteAddress,
+          remoteAddress: req.socket?.remoteAddress,
         }),
         // Response headers add bytes to every line and nothing an operator looks for; the id is the request's.
-        res: (res: SerializedResponse) => ({ statusCode: res.statusCode }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const id = requestIdOf(req.headers['x-request-id']);
