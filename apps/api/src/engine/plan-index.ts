@@ -4,7 +4,7 @@ import type { Plan } from '@peak/schedule-domain';
 export interface Plannable {
   planAt(at: Date): Plan;
   /** Drops the schedule's own memo of its last plan: the index keeps what it needs of it. */
-  forgetPlan?(): void;
+  forgetPlan(): void;
 }
 
 interface Entry {
@@ -85,7 +85,7 @@ export class PlanIndex {
       return;
     }
     const plan = schedule.planAt(at);
-    schedule.forgetPlan?.();
+    schedule.forgetPlan();
     const seq = ++this.seq;
     this.plans.set(id, seq);
     if (plan.current) this.inWindow.set(id, plan);
