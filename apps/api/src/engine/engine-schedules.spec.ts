@@ -10,11 +10,13 @@ describe(EngineSchedules.name, () => {
   let dataSource: DataSource;
   let sut: EngineSchedules;
   const t0 = new Date('2026-11-27T10:00:00Z');
+  // Names are unique (case-insensitively): a counter, not a random suffix, which 4,500 rows can draw twice.
+  let made = 0;
 
   function row(overrides: Partial<ScheduleEntity> = {}): ScheduleEntity {
     return Object.assign(new ScheduleEntity(), {
       id: randomUUID(),
-      name: `s-${randomUUID().slice(0, 8)}`,
+      name: `s-${++made}`,
       description: '',
       imageId: 'img',
       flavorId: 'flv',
