@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { FieldErrorDto } from './api-error.dto';
 
 /** Flattens class-validator's tree into `{ field, reason }` rows with dotted paths. */
@@ -19,8 +19,54 @@ function stripProperty(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
+/** Distinct query strings remembered per query DTO; past it the memory starts over (searches can vary without end). */
+export const QUERY_MEMO_SIZE = 500;
+
+/**
+ * The global pipe: class-transformer and class-validator on every body, query and parameter with a DTO type.
+ *
+ * A query is a small bag of strings from the URL, and its DTO's rules are pure functions of it, so the hot GETs (a
+ * console polling a list asks the same thing over and over) validate each distinct query once: the result is
+ * remembered per DTO and each request gets its own copy, which it may change. A query that fails is not
+ * remembered; it is validated, and refused, each time.
+ */
+export class PeakValidationPipe extends ValidationPipe {
+  private readonly queries = new Map<ArgumentMetadata['metatype'], Map<string, object>>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'query' || !metadata.metatype || !this.toValidate(metadata)) return super.transform(value, metadata);
+    let memo = this.queries.get(metadata.metatype);
+    if (!memo) this.queries.set(metadata.metatype, (memo = new Map()));
+    const key = JSON.stringify(value ?? null);
+    const known = memo.get(key);
+    if (known) return copyOf(known);
+    const validated: unknown = await super.transform(value, metadata);
+    if (isFlat(validated)) {
+      if (memo.size >= QUERY_MEMO_SIZE) memo.clear();
+      memo.set(key, copyOf(validated));
+    }
+    return validated;
+  }
+}
+
+/** A DTO whose fields are primitives or arrays of them: what a query DTO holds, and all a shallow copy can keep apart. */
+function isFlat(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).every((field) => (Array.isArray(field) ? field.every((item) => !isObject(item)) : !isObject(field)));
+}
+
+function isObject(value: unknown): boolean {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+function copyOf<T extends object>(dto: T): T {
+  const copy = Object.create(Object.getPrototypeOf(dto) as object | null) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(dto)) copy[field] = Array.isArray(value) ? [...(value as unknown[])] : value;
+  return copy as T;
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new PeakValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
