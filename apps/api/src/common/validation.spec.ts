@@ -1,6 +1,7 @@
 import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
 import { IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { Transform, Type } from 'class-transformer';
+import { PageQueryDto } from './page.dto';
 import { createValidationPipe, QUERY_MEMO_SIZE } from './validation';
 
 class WindowDto {
@@ -19,14 +20,8 @@ class BodyDto {
   window!: WindowDto;
 }
 
-class ListQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
+/** A page (the product's own) and a list filter, as the list routes' queries have. */
+class ListQueryDto extends PageQueryDto {
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
   @IsArray()
