@@ -2,7 +2,7 @@ import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
 import { IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { Transform, Type } from 'class-transformer';
 import { PageQueryDto } from './page.dto';
-import { createValidationPipe, QUERY_MEMO_SIZE } from './validation';
+import { createValidationPipe, QUERY_MEMO_KEY_LIMIT, QUERY_MEMO_SIZE } from './validation';
 
 class WindowDto {
   @IsInt()
@@ -101,6 +101,13 @@ describe('createValidationPipe', () => {
       validations.mockClear();
       await pipe.transform({ limit: '1' }, query);
       expect(validations).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not remember a long query', async () => {
+      const long = { state: Array.from({ length: QUERY_MEMO_KEY_LIMIT / 4 }, () => 'active').join(',') };
+      await pipe.transform(long, query);
+      await expect(pipe.transform(long, query)).resolves.toBeInstanceOf(ListQueryDto);
+      expect(validations).toHaveBeenCalledTimes(2);
     });
 
     it('leaves bodies to be validated on every request', async () => {

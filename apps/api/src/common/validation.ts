@@ -21,6 +21,8 @@ function stripProperty(message: string, property: string): string {
 
 /** Distinct query strings remembered per query DTO; past it the memory starts over (searches can vary without end). */
 export const QUERY_MEMO_SIZE = 500;
+/** Longer queries (as JSON) are validated every time: the memory stays small whatever a client sends (500 × 1 KB). */
+export const QUERY_MEMO_KEY_LIMIT = 1024;
 
 /**
  * The global pipe: class-transformer and class-validator on every body, query and parameter with a DTO type.
@@ -41,7 +43,7 @@ export class PeakValidationPipe extends ValidationPipe {
     const known = memo.get(key);
     if (known) return copyOf(known);
     const validated: unknown = await super.transform(value, metadata);
-    if (isFlat(validated)) {
+    if (key.length <= QUERY_MEMO_KEY_LIMIT && isFlat(validated)) {
       if (memo.size >= QUERY_MEMO_SIZE) memo.clear();
       memo.set(key, copyOf(validated));
     }
