@@ -54,11 +54,9 @@ export class PeakValidationPipe extends ValidationPipe {
 /** A DTO whose fields are primitives or arrays of them: what a query DTO holds, and all a shallow copy can keep apart. */
 function isFlat(value: unknown): value is object {
   if (typeof value !== 'object' || value === null) return false;
-  return Object.values(value).every((field) => (Array.isArray(field) ? field.every((item) => !isObject(item)) : !isObject(field)));
-}
-
-function isObject(value: unknown): boolean {
-  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+  return Object.values(value)
+    .flat()
+    .every((item) => typeof item !== 'object' || item === null);
 }
 
 function copyOf<T extends object>(dto: T): T {
