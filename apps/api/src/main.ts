@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppModule } from './app/app.module';
 import { configureApp } from './app/configure-app';
+import { limitHeapGrowth } from './app/heap-growth';
 import { buildOpenApiDocument } from './app/openapi';
 import { appConfig } from './config/app.config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
@@ -31,7 +32,11 @@ async function bootstrap(): Promise<void> {
   }
 
   const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
-  const { host, port } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const { host, port, heapGrowthPercent } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  if (heapGrowthPercent > 0) {
+    limitHeapGrowth(heapGrowthPercent);
+    logger.log(`HEAP_GROWTH_PERCENT=${heapGrowthPercent}: V8 collects the heap once it is ${heapGrowthPercent} % above its live size`);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
