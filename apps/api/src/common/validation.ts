@@ -56,7 +56,7 @@ function isFlat(value: unknown): value is object {
   if (typeof value !== 'object' || value === null) return false;
   return Object.values(value)
     .flat()
-    .every((item) => typeof item !== 'object' || item === null);
+    .every((item) => (typeof item !== 'object' || item === null) && typeof item !== 'function');
 }
 
 function copyOf<T extends object>(dto: T): T {
