@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppModule } from './app/app.module';
 import { configureApp } from './app/configure-app';
+import { PeakExpressAdapter } from './app/express-adapter';
 import { limitHeapGrowth } from './app/heap-growth';
 import { buildOpenApiDocument } from './app/openapi';
 import { appConfig } from './config/app.config';
@@ -15,7 +16,7 @@ const logger = new Logger('Main');
 
 /** `main.js --export-openapi <file>`: writes the spec without connecting to anything. */
 async function exportOpenApi(file: string): Promise<void> {
-  const app = await NestFactory.create(AppModule, { preview: true, logger: false });
+  const app = await NestFactory.create(AppModule, new PeakExpressAdapter(), { preview: true, logger: false });
   configureApp(app);
   writeFileSync(file, JSON.stringify(buildOpenApiDocument(app), null, 2) + '\n');
   await app.close();
@@ -31,7 +32,7 @@ async function bootstrap(): Promise<void> {
     process.env['DATABASE_EMBEDDED'] = 'true';
   }
 
-  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
+  const app = configureApp(await NestFactory.create(AppModule, new PeakExpressAdapter(), { bufferLogs: true }));
   const { host, port, heapGrowthPercent } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   if (heapGrowthPercent > 0) {
     limitHeapGrowth(heapGrowthPercent);

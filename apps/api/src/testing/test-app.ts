@@ -4,6 +4,7 @@ import { OpenStackClient } from '@peak/openstack-client';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app/app.module';
 import { configureApp } from '../app/configure-app';
+import { PeakExpressAdapter } from '../app/express-adapter';
 import { buildOpenApiDocument } from '../app/openapi';
 import { ResponseContract } from './response-contract';
 
@@ -63,7 +64,7 @@ export async function createTestApp(options: TestAppOptions): Promise<INestAppli
   let builder = Test.createTestingModule({ imports: [AppModule] });
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication(new PeakExpressAdapter(), { logger: ['error', 'warn'] });
   // Nobody answers at the unreachable cloud, so nobody can log in there: its tests use public routes only.
   const reachable = process.env['OS_AUTH_URL'] !== UNREACHABLE_CLOUD['OS_AUTH_URL'];
   if ((options.auth ?? (reachable ? 'cloud-user' : 'none')) === 'cloud-user') {
