@@ -135,22 +135,23 @@ describe('PeakExpressAdapter', () => {
     expect(JSON.parse(missing.body)).toMatchObject({ statusCode: 404 });
   });
 
-  // Node 20's V8 (11.3) keeps the objects of a request whose prototype Express swapped through a young collection.
-  // Node 24's (13.6) does not: a bare Express app there promotes nothing either way. With only 4-6 young collections
-  // in this test's run, its figure is not steady there (13-21 bytes a request for both adapters in two runs, 4-8 KB in
-  // a third), so the difference is measured on Node 20, where it exists.
-  const swapPromotes = process.versions.node.startsWith('20.');
+  it('lets young collections free what a request leaves behind, instead of promoting it to the old generation', () => {
+    const ours = promotedPerRequest('PeakExpressAdapter');
 
-  (swapPromotes ? it : it.skip)(
-    "lets young collections free what a request leaves behind, where Nest's own adapter has them promote it",
+    // Measured: about 25 bytes a request on Node 20, 8 on Node 24.
+    expect(ours.collections).toBeGreaterThan(5);
+    expect(ours.perRequest).toBeLessThan(1024);
+  });
+
+  // The measurement's control. Node 20's V8 (11.3) keeps the objects of a request whose prototype Express swapped
+  // through young collections; Node 24's (13.6) does not (12 bytes a request there with Nest's own adapter).
+  (process.versions.node.startsWith('20.') ? it : it.skip)(
+    "finds what Nest's own adapter has young collections promote on Node 20 (10.5-11 KB a request)",
     () => {
-      // Measured: about 25 bytes a request with this adapter, 10.5-11 KB with Nest's own.
-      const ours = promotedPerRequest('PeakExpressAdapter');
       const nests = promotedPerRequest('ExpressAdapter');
 
       expect(nests.collections).toBeGreaterThan(5);
-      expect(ours.collections).toBeGreaterThan(5);
-      expect(ours.perRequest).toBeLessThan(nests.perRequest / 4);
+      expect(nests.perRequest).toBeGreaterThan(4096);
     },
   );
 });
