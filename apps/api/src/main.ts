@@ -1,3 +1,5 @@
+// First, before any other module loads: see young-generation.ts.
+import { releaseYoungGeneration } from './app/young-generation';
 import { Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -53,6 +55,8 @@ async function bootstrap(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
 
   await app.listen(port, host);
+  // Started: from now on V8 grows the young generation when a load needs it.
+  releaseYoungGeneration();
   if (embedded) warnIfLocalDataForRealCloud(app.get(InstallationService).id);
   logger.log(`Peak Scheduler API on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/v1 (docs at /docs)`);
 }
