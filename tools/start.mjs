@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolve } from 'node:path';
+import { apiProcessEnv } from './api-env.mjs';
 import { startWebServer } from './web-server.mjs';
 
 const API_PORT = Number(process.env.PORT ?? 8080);
@@ -114,7 +115,7 @@ async function main() {
   });
   if (build.status !== 0) throw new Error('build failed');
 
-  const apiEnv = { ...process.env, PORT: String(API_PORT) };
+  const apiEnv = { ...apiProcessEnv(), PORT: String(API_PORT) };
   const useSimulator = !process.env.OS_CLOUD && !process.env.OS_AUTH_URL;
   if (useSimulator) {
     const simUrl = `http://127.0.0.1:${SIM_PORT}`;

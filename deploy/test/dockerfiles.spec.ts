@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { exposedPorts, healthcheckCommand, lintDockerfile, parseDockerfile, parseImage, stages } from './dockerfile-rules';
-import { DEPLOY, read } from './files';
+import { DEPLOY, read, ROOT } from './files';
 
 const DOCKERFILES = ['Dockerfile.api', 'Dockerfile.web', 'Dockerfile.openstack-sim'];
 
@@ -33,6 +33,18 @@ describe('our Dockerfiles', () => {
     expect(ci).toBeGreaterThan(-1);
     expect(lock).toBeGreaterThan(-1);
     expect(lock).toBeLessThan(ci);
+  });
+
+  it("Dockerfile.api's image starts the API with the environment the quick start and the benchmark give it", () => {
+    const all = stages(parseDockerfile(read(join(DEPLOY, 'Dockerfile.api'))));
+    const runtimeEnv = Object.fromEntries(
+      (all[all.length - 1]?.instructions ?? [])
+        .filter((instruction) => instruction.keyword === 'ENV')
+        .flatMap((instruction) => instruction.args.split(/\s+/).map((pair) => pair.split('=', 2))),
+    );
+    const expected = JSON.parse(read(join(ROOT, 'tools/api-env.json'))) as Record<string, string>;
+    expect(Object.keys(expected)).not.toHaveLength(0);
+    expect(runtimeEnv).toMatchObject(expected);
   });
 });
 

@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
+import { API_PROCESS_ENV, apiProcessEnv } from '../api-env.mjs';
 import { ApiClient } from './lib/api.mjs';
 import { keystoneLogin, osEnvOf, pickBootReferences, SimControl } from './lib/openstack.mjs';
 import { freePort, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
@@ -156,7 +157,8 @@ async function main() {
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const apiEnv = {
-    ...process.env,
+    // As the image starts it (tools/api-env.json).
+    ...apiProcessEnv(),
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(apiPort),
@@ -249,12 +251,16 @@ async function main() {
 function renderReport({ rows, details, machine, command, started, finished }) {
   const md = (text) => String(text).replace(/\|/g, '\\|');
   const nonDefault = Object.entries(DEFAULTS).filter(([k, v]) => options[k] !== v);
+  const imageEnv = Object.entries(API_PROCESS_ENV)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return `# Benchmarks
 
 Produced by \`${command}\` (see the README's *Benchmarks* section); rewritten by every run. Real measurements of one
 run: the API and the OpenStack simulator run from \`dist/\` as separate processes on 127.0.0.1, the API on a fresh
 database of the local PostgreSQL, with the product's default settings (engine concurrency, poll interval, log level
-\`info\`) except \`SCHEDULER_MAX_INSTANCE_COUNT\`, raised to the fan-out's VM count.
+\`info\`) except \`SCHEDULER_MAX_INSTANCE_COUNT\`, raised to the fan-out's VM count, and with the environment its image
+sets (\`tools/api-env.json\`: \`${imageEnv}\`).
 
 - **Run**: ${started.toISOString()} to ${finished.toISOString()}${nonDefault.length ? ` (non-default options: ${nonDefault.map(([k]) => `${k}=${options[k]}`).join(', ')})` : ''}
 - **Machine**: ${machine.cpu}, ${machine.memory} RAM, ${machine.os}
