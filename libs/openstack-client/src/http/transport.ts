@@ -1,4 +1,12 @@
-import { Agent, type Dispatcher } from 'undici';
+// Every project that compiles this file (the API, the SDK, the CLI...) needs these declarations, not only this library.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./undici-parts.d.ts" />
+import type { Dispatcher } from 'undici';
+// undici's Agent and its `request`, not the package's entry point: that one also loads fetch, WebSocket, the cache,
+// the mocks and the proxy agents, none of which the transport uses (110 modules and 4.2 MB of heap in a fresh Node,
+// against 31 and 1.3 MB). Both files are where they are since undici 7.0.0 (the SDK's range).
+import Agent from 'undici/lib/dispatcher/agent.js';
+import undiciRequest from 'undici/lib/api/api-request.js';
 import { OpenStackError, type ServiceType } from '../errors';
 import { silentLogger, type OpenStackLogger, type RequestHook } from '../logger';
 import { parseErrorBody, parseRetryAfter } from './parse-error';
@@ -168,7 +176,7 @@ export class HttpTransport {
         // The dispatcher's own request rather than fetch: about a third of fetch's CPU per call (fetch was about 9 %
         // of the API's CPU in a burst of creates), the same pooled sockets, and no redirect is ever followed either way.
         const url = new URL(request.url);
-        const response = await this.dispatcher.request({
+        const response = await undiciRequest.call(this.dispatcher, {
           origin: url.origin,
           path: url.pathname + url.search,
           method: request.method,
