@@ -11,36 +11,72 @@ import { SlotWrites } from './slot-writes';
 const slot = (id: string): SlotRecord => ({ id }) as SlotRecord;
 
 describe('CreateIntents', () => {
-  it('writes a chunk once, when the first of its slots is asked for, and only that chunk', async () => {
+  it('writes a chunk once, when the first of its slots is asked for, then the next one, and no further ahead', async () => {
     const written: string[][] = [];
-    const intents = new CreateIntents(['a', 'b', 'c', 'd', 'e'].map(slot), 2, async (chunk) => {
+    const intents = new CreateIntents(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(slot), 2, async (chunk) => {
       written.push(chunk.map((s) => s.id));
     });
     expect(intents.has('c')).toBe(true);
     expect(intents.has('z')).toBe(false);
+    expect(written).toEqual([]); // nothing before a create asks
     await intents.ready('b');
-    expect(written).toEqual([['a', 'b']]);
-    await Promise.all([intents.ready('a'), intents.ready('b')]);
-    expect(written).toEqual([['a', 'b']]);
-    await Promise.all([intents.ready('d'), intents.ready('c')]);
-    await intents.ready('z'); // not one of them: nothing to wait for
+    // The chunk asked for, and the next one once it is written (its creates will find their intents there).
+    await flushTurns();
     expect(written).toEqual([
       ['a', 'b'],
       ['c', 'd'],
     ]);
-    await intents.ready('e');
-    expect(written).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    await Promise.all([intents.ready('a'), intents.ready('b')]);
+    await flushTurns();
+    expect(written).toHaveLength(2); // asking again writes nothing more
+    await Promise.all([intents.ready('d'), intents.ready('c')]);
+    await intents.ready('z'); // not one of them: nothing to wait for
+    await flushTurns();
+    expect(written).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+    ]);
+    await intents.ready('g'); // the last chunk: nothing after it
+    await flushTurns();
+    expect(written).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f'], ['g']]);
   });
 
-  it("fails every create of a chunk whose write failed, and no other chunk's", async () => {
+  it('writes the next chunk only after the one asked for is on the database', async () => {
+    const written: string[][] = [];
+    let release: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => (release = resolve));
     const intents = new CreateIntents(['a', 'b', 'c'].map(slot), 2, async (chunk) => {
-      if (chunk.some((s) => s.id === 'a')) throw new Error('database gone');
+      written.push(chunk.map((s) => s.id));
+      if (chunk[0]?.id === 'a') await first;
+    });
+    const ready = intents.ready('a');
+    await flushTurns();
+    expect(written).toEqual([['a', 'b']]);
+    release();
+    await ready;
+    await flushTurns();
+    expect(written).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it("fails every create of a chunk whose write failed, and no other chunk's; a failed chunk starts no other", async () => {
+    const written: string[][] = [];
+    const intents = new CreateIntents(['a', 'b', 'c', 'd', 'e'].map(slot), 2, async (chunk) => {
+      written.push(chunk.map((s) => s.id));
+      if (chunk.some((s) => s.id === 'a' || s.id === 'c')) throw new Error('database gone');
     });
     await expect(intents.ready('a')).rejects.toThrow('database gone');
     await expect(intents.ready('b')).rejects.toThrow('database gone');
-    await expect(intents.ready('c')).resolves.toBeUndefined();
+    await flushTurns();
+    expect(written).toEqual([['a', 'b']]);
+    // Written ahead or not, a failed chunk fails its own creates only.
+    await expect(intents.ready('c')).rejects.toThrow('database gone');
+    await expect(intents.ready('e')).resolves.toBeUndefined();
   });
 });
+
+/** Lets the writes started by settled promises begin (a few turns of the microtask queue and one of the loop). */
+const flushTurns = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('SlotWrites', () => {
   const recorder = () => {
@@ -86,6 +122,48 @@ describe('SlotWrites', () => {
       ],
       [{ id: 'a', status: 'two' }],
     ]);
+  });
+
+  it('sends the writes asked for while a statement is on its way together, right after it', async () => {
+    const statements: string[][] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const writes = new SlotWrites(async (rows) => {
+      statements.push(rows.map((r) => r.id));
+      if (statements.length === 1) await held;
+    });
+    const first = writes.write({ id: 'a', status: 'BUILD' });
+    await flushTurns();
+    expect(statements).toEqual([['a']]);
+    // Three more answers arrive, in three turns, while the first statement is still out.
+    const later: Promise<void>[] = [];
+    for (const id of ['b', 'c', 'd']) {
+      later.push(writes.write({ id, status: 'BUILD' }));
+      await flushTurns();
+    }
+    expect(statements).toEqual([['a']]);
+    release();
+    await Promise.all([first, ...later]);
+    expect(statements).toEqual([['a'], ['b', 'c', 'd']]);
+    // Idle again: the next write is a statement of its own, in its turn.
+    await writes.write({ id: 'e', status: 'ACTIVE' });
+    expect(statements).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+  });
+
+  it('goes on writing after a statement failed', async () => {
+    const statements: string[][] = [];
+    const writes = new SlotWrites(async (rows) => {
+      statements.push(rows.map((r) => r.id));
+      if (statements.length === 1) throw new Error('refused');
+    });
+    const first = writes.write({ id: 'a', status: 'BUILD' });
+    const second = (async () => {
+      await flushTurns();
+      return writes.write({ id: 'b', status: 'BUILD' });
+    })();
+    await expect(first).rejects.toThrow('refused');
+    await expect(second).resolves.toBeUndefined();
+    expect(statements).toEqual([['a'], ['b']]);
   });
 
   it('fails the writes of a statement that failed, and only those', async () => {

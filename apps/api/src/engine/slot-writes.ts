@@ -13,30 +13,40 @@ interface Waiting {
  * caller still waits for its own row: a retry's intent is on the database before its `POST /servers` is sent. A
  * statement that fails fails each write in it.
  *
+ * One batch is written at a time: the writes asked for while a batch is on its way go out together right after it
+ * (during a window's burst of creates, one statement per database round trip rather than one per answer).
+ *
  * Two writes to the same slot in one turn go out one after the other, in the order asked (the executor never does
  * that: a slot's writes follow its own cloud call).
  */
 export class SlotWrites {
   private waiting: Waiting[] = [];
+  /** A batch is due or on its way: new writes wait for the next one. */
+  private busy = false;
 
   constructor(private readonly send: (rows: readonly SlotUpdate[]) => Promise<void>) {}
 
   write(row: SlotUpdate): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ row, resolve, reject });
+      if (this.busy) return;
+      this.busy = true;
       // After the turn's other callbacks: the creates whose answers came in the same turn join this write.
-      if (this.waiting.length === 1) setImmediate(() => void this.flush());
+      setImmediate(() => void this.flush());
     });
   }
 
   private async flush(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    for (const group of statements(batch))
-      await this.send(group.map((w) => w.row)).then(
-        () => group.forEach((w) => w.resolve()),
-        (error: unknown) => group.forEach((w) => w.reject(error)),
-      );
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      for (const group of statements(batch))
+        await this.send(group.map((w) => w.row)).then(
+          () => group.forEach((w) => w.resolve()),
+          (error: unknown) => group.forEach((w) => w.reject(error)),
+        );
+    }
+    this.busy = false;
   }
 }
 
