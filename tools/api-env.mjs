@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 
 export const API_PROCESS_ENV = JSON.parse(readFileSync(new URL('./api-env.json', import.meta.url), 'utf8'));
 
-/** `env` (default: this process's) over the API's defaults. */
-export function apiProcessEnv(env = process.env) {
-  return { ...API_PROCESS_ENV, ...env };
+/** This process's environment over the API's defaults. */
+export function apiProcessEnv() {
+  return { ...API_PROCESS_ENV, ...process.env };
 }

@@ -14,6 +14,7 @@ class AsciiOutputPlugin {
       compilation.hooks.processAssets.tap({ name: 'AsciiOutputPlugin', stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE }, () => {
         for (const asset of compilation.getAssets().filter(({ name }) => name.endsWith('.js'))) {
           const text = asset.source.source().toString();
+          if (!/[\u0080-\uffff]/.test(text)) continue;
           const escaped = new sources.ReplaceSource(asset.source);
           for (const { index, 0: unit } of text.matchAll(/[\u0080-\uffff]/g)) {
             escaped.replace(index, index, `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
