@@ -37,16 +37,19 @@ export class SlotWrites {
   }
 
   private async flush(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting;
-      this.waiting = [];
-      for (const group of statements(batch))
-        await this.send(group.map((w) => w.row)).then(
-          () => group.forEach((w) => w.resolve()),
-          (error: unknown) => group.forEach((w) => w.reject(error)),
-        );
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting;
+        this.waiting = [];
+        for (const group of statements(batch))
+          await this.send(group.map((w) => w.row)).then(
+            () => group.forEach((w) => w.resolve()),
+            (error: unknown) => group.forEach((w) => w.reject(error)),
+          );
+      }
+    } finally {
+      this.busy = false;
     }
-    this.busy = false;
   }
 }
 
