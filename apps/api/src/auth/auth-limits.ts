@@ -1,9 +1,9 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createHmac, randomBytes } from 'node:crypto';
 import type { ApiErrorDto } from '../common/api-error.dto';
 import { Clock } from '../common/clock';
 import { authConfig } from './auth.config';
+import { LookupKeys } from './lookup-keys';
 
 /** Most keys each table remembers; the least recently touched go first, so a flood of new addresses costs bounded memory. */
 const MAX_KEYS = 50_000;
@@ -122,15 +122,15 @@ class UserLockout {
  *   behind the same proxy.
  *
  * The client address is Express's `req.ip`: the connecting address, or behind a proxy listed in `TRUST_PROXY` the
- * right-most address in `X-Forwarded-For` that is not a trusted proxy. Keys are HMAC digests (no user names or
- * addresses kept in clear), and durations run on the monotonic clock.
+ * right-most address in `X-Forwarded-For` that is not a trusted proxy. Keys are salted digests (no user names or
+ * addresses kept in clear: {@link LookupKeys}), and durations run on the monotonic clock.
  */
 @Injectable()
 export class AuthLimits {
   private readonly loginsByAddress: FailureWindows;
   private readonly tokensByAddress: FailureWindows;
   private readonly lockout: UserLockout;
-  private readonly hmacKey = randomBytes(32);
+  private readonly keys = new LookupKeys();
 
   constructor(
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
@@ -163,7 +163,7 @@ export class AuthLimits {
 
   /** Throws a 429 when this address has failed token authentication too often in the current window. */
   checkToken(address: string): void {
-    // Every authenticated request comes here: spare it the HMAC while no address has failed at all.
+    // Every authenticated request comes here: spare it the digest while no address has failed at all.
     if (this.tokensByAddress.isEmpty) return;
     const wait = this.tokensByAddress.blockedFor(this.keyOf('address', address), this.clock.monotonicMs());
     if (wait > 0) throw tooMany('Too many failed authentications from this address', wait);
@@ -174,7 +174,7 @@ export class AuthLimits {
   }
 
   private keyOf(kind: 'address' | 'user', value: string): string {
-    return createHmac('sha256', this.hmacKey).update(`${kind}\0${value.toLowerCase()}`).digest('base64url');
+    return this.keys.of(`${kind}\0${value.toLowerCase()}`);
   }
 }
 

@@ -1,5 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import type { AuthIdentity } from './auth-identity';
+import { LookupKeys } from './lookup-keys';
 
 interface Entry {
   identity: AuthIdentity;
@@ -24,11 +24,11 @@ export interface TokenCacheOptions {
  * - An entry lives until the token's expiry or the TTL, whichever is sooner.
  * - At most `maxEntries` tokens; the least recently used one is dropped first (a Map iterates in insertion order,
  *   and a hit re-inserts its key).
- * - Keys are HMAC-SHA256 digests under a key made at start-up, never tokens: a heap dump or a debugger shows
- *   nothing that can be replayed against Keystone.
+ * - Keys are salted digests ({@link LookupKeys}), never tokens: a heap dump or a debugger shows nothing that can
+ *   be replayed against Keystone.
  * - Concurrent misses for one token share a single Keystone call.
  * - A token Keystone does not know (`reject`) is remembered for `negativeTtlMs` only, in a table of its own
- *   (same bound, same HMAC keys), so a flood of one bad token costs Keystone one call per interval. Other
+ *   (same bound, same keys), so a flood of one bad token costs Keystone one call per interval. Other
  *   failures (Keystone down) are never remembered.
  */
 export class TokenCache {
@@ -36,7 +36,7 @@ export class TokenCache {
   private readonly inFlight = new Map<string, Promise<AuthIdentity>>();
   /** Digests of tokens Keystone called unknown, with the epoch ms until which that answer stands. */
   private readonly rejected = new Map<string, number>();
-  private readonly hmacKey = randomBytes(32);
+  private readonly keys = new LookupKeys();
   private readonly now: () => number;
 
   constructor(private readonly options: TokenCacheOptions) {
@@ -126,6 +126,6 @@ export class TokenCache {
   }
 
   private keyOf(token: string): string {
-    return createHmac('sha256', this.hmacKey).update(token).digest('base64url');
+    return this.keys.of(token);
   }
 }
