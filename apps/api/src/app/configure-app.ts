@@ -7,12 +7,13 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { STATUS_CODES } from 'node:http';
 import { Logger } from 'nestjs-pino';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder, openAuditContext } from '../audit/audit-recorder';
 import { authConfig } from '../auth/auth.config';
 import type { ApiErrorDto } from '../common/api-error.dto';
 import { createValidationPipe } from '../common/validation';
 import { redactUrl } from '../logging/redact';
 import { requestIdOf } from '../logging/request-id';
+import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { OpenStackExceptionFilter } from '../openstack/openstack-exception.filter';
 import { API_PREFIX, buildOpenApiDocument, DOCS_PATH } from './openapi';
 
@@ -76,6 +77,11 @@ function hardenHttp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.use(bodyErrorHandler(config.bodyLimit));
+  // Our request-wide middleware, mounted once at the root rather than through Nest's `forRoutes()`: that mounts each
+  // middleware as six routes (the global prefix, its wildcard, and each route excluded from the prefix), all of which
+  // every request tests in turn. After the body parsers, which a request the parsers refused does not reach.
+  app.use(app.get(HttpMetricsMiddleware).use);
+  app.use(openAuditContext);
 }
 
 const BODY_ERRORS: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -112,16 +112,13 @@ export class AuditRecorder implements BeforeApplicationShutdown {
 }
 
 /**
- * Puts the request's draft in reach of the services (`recordChange`). A Nest middleware, so it runs after the body
+ * Puts the request's draft in reach of the services (`recordChange`). `configureApp` mounts it after the body
  * parsers: a context opened before them would be lost on the way through the request stream's events.
  */
-@Injectable()
-export class AuditContextMiddleware implements NestMiddleware {
-  use(req: Request, _res: Response, next: NextFunction): void {
-    const draft = (req as AuditedRequest)[DRAFT];
-    if (draft) runWithAuditDraft(draft, next);
-    else next();
-  }
+export function openAuditContext(req: Request, _res: Response, next: NextFunction): void {
+  const draft = (req as AuditedRequest)[DRAFT];
+  if (draft) runWithAuditDraft(draft, next);
+  else next();
 }
 
 function pathOf(req: Request): string {

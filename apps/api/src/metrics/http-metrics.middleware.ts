@@ -1,4 +1,4 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram, Registry } from 'prom-client';
 
@@ -27,13 +27,13 @@ export class HttpMetrics {
 /**
  * Times every HTTP request from arrival to the last byte, labelled with the route template (`/v1/schedules/:id`),
  * never the raw path. Middleware rather than an interceptor, so requests refused before a handler runs (unknown
- * routes, guards) are counted too.
+ * routes, guards) are counted too. `configureApp` mounts it at the root, after the body parsers.
  */
 @Injectable()
-export class HttpMetricsMiddleware implements NestMiddleware {
+export class HttpMetricsMiddleware {
   constructor(private readonly metrics: HttpMetrics) {}
 
-  use(req: Request, res: Response, next: NextFunction): void {
+  readonly use = (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     // 'close' also fires for a client that hung up before the answer; count such a request once, as it ended.
     let done = false;
@@ -46,7 +46,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     res.once('finish', observe);
     res.once('close', observe);
     next();
-  }
+  };
 }
 
 interface ExpressRoute {
@@ -56,8 +56,8 @@ interface ExpressRoute {
 
 /**
  * The matched route's template as Express saw it (global prefix included), or {@link UNMATCHED_ROUTE}. Nest mounts
- * middleware as `all()` routes (`/v1/{*path}`, one route answering every method), so a request that no handler
- * matched is left with such a route; each handler is a route of its own method (we have no `@All()`).
+ * the request log's middleware as `all()` routes (`/v1/{*path}`, one route answering every method), so a request
+ * that no handler matched is left with such a route; each handler is a route of its own method (we have no `@All()`).
  */
 function routeTemplate(req: Request): string {
   const route = req.route as ExpressRoute | undefined;

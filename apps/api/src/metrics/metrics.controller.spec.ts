@@ -53,6 +53,9 @@ describe(MetricsController.name, () => {
     await request(sut.getHttpServer()).get('/v1/health').expect(200);
     await request(sut.getHttpServer()).get('/v1/no-such-thing/42').expect(404);
     await request(sut.getHttpServer()).post('/v1/elsewhere').expect(404);
+    // Outside the global prefix as well: the middleware is mounted at the root, ahead of every route.
+    await request(sut.getHttpServer()).get('/elsewhere').expect(404);
+    await request(sut.getHttpServer()).get('/docs-json').expect(200);
 
     const after = await scrape(sut);
     expect(after.get('http_request_duration_seconds')?.type).toBe('histogram');
@@ -61,7 +64,8 @@ describe(MetricsController.name, () => {
       total(after, 'http_request_duration_seconds_count', labels) - total(before, 'http_request_duration_seconds_count', labels);
     expect(added(health)).toBe(2);
     expect(total(after, 'http_request_duration_seconds_sum', health)).toBeGreaterThan(0);
-    expect(added({ method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(added({ method: 'GET', route: 'unmatched', status: '404' })).toBe(2);
+    expect(added({ method: 'GET', route: '/docs-json', status: '200' })).toBe(1);
     expect(added({ method: 'POST', route: 'unmatched', status: '404' })).toBe(1);
     const routes = samplesOf(after, 'http_request_duration_seconds_count').map((s) => s.labels['route']);
     expect(routes.filter((route) => route?.includes('no-such-thing') || route?.includes('elsewhere') || route?.includes('*'))).toEqual([]);

@@ -1,6 +1,5 @@
-import { Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { ALL_ROUTES } from '../common/all-routes';
 import { CapacityMetrics } from './capacity-metrics';
 import { EngineMetrics } from './engine-metrics';
 import { HttpMetrics, HttpMetricsMiddleware } from './http-metrics.middleware';
@@ -20,15 +19,12 @@ import { WebhookMetrics } from './webhook-metrics';
   providers: [
     { provide: Registry, useFactory: createMetricsRegistry },
     HttpMetrics,
+    HttpMetricsMiddleware,
     OpenStackMetrics,
     EngineMetrics,
     CapacityMetrics,
     WebhookMetrics,
   ],
-  exports: [Registry, OpenStackMetrics, EngineMetrics, CapacityMetrics, WebhookMetrics],
+  exports: [Registry, HttpMetricsMiddleware, OpenStackMetrics, EngineMetrics, CapacityMetrics, WebhookMetrics],
 })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes(ALL_ROUTES);
-  }
-}
+export class MetricsModule {}
