@@ -42,7 +42,8 @@ export function configureApp(app: INestApplication): INestApplication {
 
 /**
  * Security headers (helmet), CORS for the configured origins only, body size limits and the proxies to trust.
- * Registered before any route, so they apply to every answer, `/docs` and refused requests included.
+ * Registered before any route, so they apply to every answer, `/docs` and refused requests included. The audit
+ * recorder and, after the body parsers, the request metrics and the audit context are mounted here too.
  */
 function hardenHttp(app: NestExpressApplication): void {
   // Absent when the app is only previewed to export the OpenAPI document: no request is served then.
