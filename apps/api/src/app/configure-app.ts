@@ -12,7 +12,7 @@ import { authConfig } from '../auth/auth.config';
 import type { ApiErrorDto } from '../common/api-error.dto';
 import { createValidationPipe } from '../common/validation';
 import { redactUrl } from '../logging/redact';
-import { requestIdOf } from '../logging/request-id';
+import { RequestLog } from '../logging/request-log';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { OpenStackExceptionFilter } from '../openstack/openstack-exception.filter';
 import { API_PREFIX, buildOpenApiDocument, DOCS_PATH } from './openapi';
@@ -42,15 +42,18 @@ export function configureApp(app: INestApplication): INestApplication {
 
 /**
  * Security headers (helmet), CORS for the configured origins only, body size limits and the proxies to trust.
- * Registered before any route, so they apply to every answer, `/docs` and refused requests included. The audit
- * recorder and, after the body parsers, the request metrics and the audit context are mounted here too.
+ * Registered before any route, so they apply to every answer, `/docs` and refused requests included. The request
+ * log, the audit recorder and, after the body parsers, the request metrics and the audit context are mounted here
+ * too.
  */
 function hardenHttp(app: NestExpressApplication): void {
   // Absent when the app is only previewed to export the OpenAPI document: no request is served then.
   const config = app.get<ConfigType<typeof authConfig> | undefined>(authConfig.KEY, { strict: false });
   if (!config) return;
   app.set('trust proxy', config.trustProxy);
-  // First, so that every write is audited however it ends: refused by the body parsers, the guard or a handler.
+  // First of all: every answer gets its request id, and every request its line, whoever answers it.
+  app.use(app.get(RequestLog).middleware);
+  // Next, so that every write is audited however it ends: refused by the body parsers, the guard or a handler.
   app.use(app.get(AuditRecorder).middleware());
   app.use(
     helmet({
@@ -109,10 +112,8 @@ function bodyErrorHandler(limit: string) {
       type === 'entity.too.large'
         ? `The request body is larger than ${limit}`
         : (BODY_ERRORS[type] ?? 'The request body could not be read');
-    // Refused before the request log's middleware runs: the id is given, and the refusal logged, here.
-    const reqId = requestIdOf(req.headers['x-request-id']);
-    res.setHeader('X-Request-Id', reqId);
-    logger.warn(`${req.method} ${redactUrl(req.originalUrl)} ${status}: ${message} (request ${reqId})`);
+    // The request log's line says that the request was refused; this one says why (with the same `reqId`).
+    logger.warn(`${req.method} ${redactUrl(req.originalUrl)} ${status}: ${message}`);
     res.status(status).json({ statusCode: status, error: STATUS_CODES[status] ?? 'Bad Request', message } satisfies ApiErrorDto);
   };
 }

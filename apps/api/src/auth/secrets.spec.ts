@@ -3,6 +3,7 @@ import { defaultSeed, startSimulator, stableHexId, type RunningSimulator } from 
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { LOG_DESTINATION } from '../logging/logging.module';
+import { eventually } from '../testing/eventually';
 import { keystoneToken } from '../testing/keystone-token';
 import { simulatorEnv } from '../testing/simulator-env';
 import { createTestApp } from '../testing/test-app';
@@ -36,11 +37,13 @@ describe('secrets in logs and error bodies', () => {
   let app: INestApplication;
   /** Every answer's body, with the one token it is entitled to carry (a login's own). */
   const answers: { what: string; text: string; allowedToken?: string }[] = [];
+  const requestIds: string[] = [];
   const secrets: string[] = [SERVICE_PASSWORD, VIEWER_PASSWORD, WRONG_PASSWORD, APP_SECRET, BOGUS_TOKEN, SHORT_PASSWORD];
 
   async function send(what: string, req: request.Test): Promise<request.Response> {
     const res = await req;
     answers.push({ what, text: res.text, allowedToken: typeof res.body?.token === 'string' ? res.body.token : undefined });
+    requestIds.push(String(res.headers['x-request-id']));
     return res;
   }
 
@@ -128,7 +131,11 @@ describe('secrets in logs and error bodies', () => {
     await send('after logout', http().get('/v1/schedules').set('X-Auth-Token', viewerToken).expect(401));
 
     secrets.push(viewerToken, toolToken, outageToken);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // pino-http logs on 'finish'
+    // Each request's line is written when its response closes, which may come after the client has read it.
+    await eventually(
+      () => (requestIds.every((id) => capture.text.includes(`"reqId":"${id}","req":`)) ? true : undefined),
+      'a request log line for every request',
+    );
 
     // Not vacuous: the requests were logged, headers included (names kept, values redacted).
     expect(capture.text).toContain('"x-auth-token":"[Redacted]"');

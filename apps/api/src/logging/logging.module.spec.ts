@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { simulatorEnv } from '../testing/simulator-env';
 import { createTestApp } from '../testing/test-app';
+import { eventually } from '../testing/eventually';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import { LOG_DESTINATION, LoggingModule } from './logging.module';
 import { loggingConfig } from './logging.config';
@@ -25,20 +26,19 @@ class LogCapture implements DestinationStream {
       .map((line) => JSON.parse(line) as LogLine);
   }
 
-  /** The line(s) pino-http wrote when a request finished (the only ones with `req`). */
+  /** The line(s) the request log wrote when a request's response closed (the only ones with `req`). */
   completions(reqId: string): LogLine[] {
     return this.lines.filter((l) => l.reqId === reqId && 'req' in l);
   }
-}
 
-/** pino-http logs on the response's 'finish', which may come after the client has read the answer. */
-async function eventually<T>(read: () => T | undefined, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for a log line');
-    await new Promise((r) => setTimeout(r, 10));
+  /** The one completion line of a request, once written. */
+  async completion(reqId: string): Promise<LogLine> {
+    const lines = await eventually(() => {
+      const found = this.completions(reqId);
+      return found.length > 0 ? found : undefined;
+    }, `the request log's line of ${reqId}`);
+    expect(lines).toHaveLength(1);
+    return lines[0] as LogLine;
   }
 }
 
@@ -96,9 +96,7 @@ describe(LoggingModule.name, () => {
     const res = await request(app.getHttpServer()).get('/v1/flavors?refresh=true').set('X-Request-Id', 'ops-check-42').expect(200);
     expect(res.headers['x-request-id']).toBe('ops-check-42');
 
-    const [done] = await eventually(() =>
-      capture.completions('ops-check-42').length > 0 ? capture.completions('ops-check-42') : undefined,
-    );
+    const done = await capture.completion('ops-check-42');
     expect(done).toMatchObject({
       level: 'info',
       msg: expect.stringMatching(/^GET \/v1\/flavors\?refresh=true 200 \d+ ms$/),
@@ -142,12 +140,53 @@ describe(LoggingModule.name, () => {
       .set('X-Auth-Token', token)
       .set('X-Request-Id', 'who-1')
       .expect(200);
-    const [known] = await eventually(() => (capture.completions('who-1').length > 0 ? capture.completions('who-1') : undefined));
+    const known = await capture.completion('who-1');
     expect(known['userId']).toBe((who.body as { user: { id: string } }).user.id);
 
     await request(app.getHttpServer()).get('/v1/auth/tokens').set('X-Auth-Token', 'not-a-token').set('X-Request-Id', 'who-2').expect(401);
-    const [refused] = await eventually(() => (capture.completions('who-2').length > 0 ? capture.completions('who-2') : undefined));
+    const refused = await capture.completion('who-2');
     expect(refused).not.toHaveProperty('userId');
+  });
+
+  it('gives every request an id and a line: one refused by the body parsers, a /docs page, an unknown path', async () => {
+    const server = app.getHttpServer();
+    await request(server)
+      .post('/v1/auth/tokens')
+      .set('X-Request-Id', 'bad-body-1')
+      .set('Content-Type', 'application/json')
+      .send('{"username": "demo", "password": s3cret-pw}')
+      .expect(400)
+      .expect('X-Request-Id', 'bad-body-1');
+    expect(await capture.completion('bad-body-1')).toMatchObject({
+      level: 'info',
+      msg: expect.stringMatching(/^POST \/v1\/auth\/tokens 400 \d+ ms$/),
+      res: { statusCode: 400 },
+    });
+    // Why it was refused, on a line of its own with the same id, and without the body.
+    expect(capture.lines.find((l) => l.reqId === 'bad-body-1' && l.context === 'Http')).toMatchObject({
+      level: 'warn',
+      msg: 'POST /v1/auth/tokens 400: The request body is not valid JSON',
+    });
+
+    // The Swagger UI's files are served by a router mounted at /docs, which strips its path from the request's URL.
+    await request(server).get('/docs/swagger-ui.css').set('X-Request-Id', 'docs-1').expect(200);
+    expect(await capture.completion('docs-1')).toMatchObject({ req: { url: '/docs/swagger-ui.css' }, res: { statusCode: 200 } });
+    await request(server).get('/nowhere').set('X-Request-Id', 'nowhere-1').expect(404).expect('X-Request-Id', 'nowhere-1');
+    expect(await capture.completion('nowhere-1')).toMatchObject({ level: 'info', res: { statusCode: 404 } });
+    expect(capture.text).not.toContain('s3cret-pw');
+  });
+
+  it('logs a failed request at error with its status only: the cause is logged where it happened', async () => {
+    const fault = await sim.control.failNext(10, { service: 'image', status: 503 });
+    try {
+      await request(app.getHttpServer()).get('/v1/images?refresh=true').set('X-Request-Id', 'down-1').expect(503);
+    } finally {
+      await sim.control.removeFault(fault.id).catch(() => undefined);
+    }
+    const done = await capture.completion('down-1');
+    expect(done).toMatchObject({ level: 'error', msg: 'GET /v1/images?refresh=true 503', res: { statusCode: 503 } });
+    // No error object of its own (pino-http invented one, with a stack, for every 5xx).
+    expect(Object.keys(done).sort()).toEqual(['hostname', 'level', 'msg', 'pid', 'req', 'reqId', 'res', 'responseTime', 'time', 'userId']);
   });
 
   it('replaces a missing or unsafe X-Request-Id with a UUID of its own', async () => {
@@ -158,7 +197,7 @@ describe(LoggingModule.name, () => {
       const id = String(res.headers['x-request-id']);
       expect(id).toMatch(UUID);
       // Probes are logged, at debug, so they do not drown the rest at info.
-      const [done] = await eventually(() => (capture.completions(id).length > 0 ? capture.completions(id) : undefined));
+      const done = await capture.completion(id);
       expect(done).toMatchObject({ level: 'debug', req: { id } });
     }
     expect(new Set([none, unsafe, long].map((r) => r.headers['x-request-id'])).size).toBe(3);
@@ -179,6 +218,8 @@ describe(LoggingModule.name, () => {
       .expect(201);
     const issued = String(login.body.token);
     expect(issued.length).toBeGreaterThan(10);
+    // Lines logged after the body was read still carry the request's id (the body parsers keep its context).
+    expect(capture.lines.filter((l) => l.reqId === 'login-ok' && l.context === 'OpenStack').length).toBeGreaterThan(0);
     // A refused login carrying a password of its own, and an application credential secret.
     await request(server).post('/v1/auth/tokens').set('X-Request-Id', 'login-bad').send({ username: 'demo', password }).expect(401);
     await request(server)
@@ -203,7 +244,7 @@ describe(LoggingModule.name, () => {
       upstream: [{ headers: { 'X-Subject-Token': issued, 'X-Auth-Token': direct } }],
     });
 
-    const [done] = await eventually(() => (capture.completions('whoami-1').length > 0 ? capture.completions('whoami-1') : undefined));
+    const done = await capture.completion('whoami-1');
     expect(done).toMatchObject({
       res: { statusCode: 200 },
       req: {
@@ -211,9 +252,9 @@ describe(LoggingModule.name, () => {
         headers: { 'x-auth-token': '[Redacted]', cookie: '[Redacted]' },
       },
     });
-    const [refused] = await eventually(() => (capture.completions('whoami-2').length > 0 ? capture.completions('whoami-2') : undefined));
+    const refused = await capture.completion('whoami-2');
     expect(refused).toMatchObject({ res: { statusCode: 401 }, req: { headers: { authorization: '[Redacted]' } } });
-    await eventually(() => (capture.completions('login-bad').length > 0 ? true : undefined));
+    await capture.completion('login-bad');
     const audit = capture.lines.find((l) => l.context === 'Audit');
     expect(audit).toMatchObject({
       body: { auth: { identity: { password: '[Redacted]', application_credential: { secret: '[Redacted]' } } } },
