@@ -35,16 +35,11 @@ export class HttpMetricsMiddleware {
 
   readonly use = (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
-    // 'close' also fires for a client that hung up before the answer; count such a request once, as it ended.
-    let done = false;
-    const observe = () => {
-      if (done) return;
-      done = true;
+    // Node emits 'close' once for every response: after the last byte, or when a client hung up before the answer.
+    res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.duration.observe({ method: req.method, route: routeTemplate(req), status: String(res.statusCode) }, seconds);
-    };
-    res.once('finish', observe);
-    res.once('close', observe);
+    });
     next();
   };
 }
@@ -55,9 +50,9 @@ interface ExpressRoute {
 }
 
 /**
- * The matched route's template as Express saw it (global prefix included), or {@link UNMATCHED_ROUTE}. Nest mounts
- * the request log's middleware as `all()` routes (`/v1/{*path}`, one route answering every method), so a request
- * that no handler matched is left with such a route; each handler is a route of its own method (we have no `@All()`).
+ * The matched route's template as Express saw it (global prefix included), or {@link UNMATCHED_ROUTE}. Each handler
+ * is a route of its own method (we have no `@All()`); a route answering every method would be a middleware mounted
+ * through Nest's `forRoutes()` (`/v1/{*path}`, none today), and a request that no handler matched is not its route.
  */
 function routeTemplate(req: Request): string {
   const route = req.route as ExpressRoute | undefined;
