@@ -35,8 +35,8 @@ class LogCapture implements DestinationStream {
   async completion(reqId: string): Promise<LogLine> {
     const lines = await eventually(() => {
       const found = this.completions(reqId);
-      return found.length > 0 ? found : undefined;
-    }, `the request log's line of ${reqId}`);
+      return found.length > 0 && found;
+    }, `the line of ${reqId}`);
     expect(lines).toHaveLength(1);
     return lines[0] as LogLine;
   }

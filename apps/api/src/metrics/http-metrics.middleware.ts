@@ -51,8 +51,8 @@ interface ExpressRoute {
 
 /**
  * The matched route's template as Express saw it (global prefix included), or {@link UNMATCHED_ROUTE}. Each handler
- * is a route of its own method (we have no `@All()`); a route answering every method would be a middleware mounted
- * through Nest's `forRoutes()` (`/v1/{*path}`, none today), and a request that no handler matched is not its route.
+ * is a route of its own method (we have no `@All()`); a route answering every method is a middleware mounted through
+ * Nest's `forRoutes()` (none today), not a template worth a label.
  */
 function routeTemplate(req: Request): string {
   const route = req.route as ExpressRoute | undefined;
