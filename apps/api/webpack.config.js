@@ -3,6 +3,10 @@ const { join } = require('path');
 const TerserPlugin = require('terser-webpack-plugin');
 const bundledPackages = require('./bundled-packages.cjs');
 
+/** TypeORM's drivers the API never opens, as its driver factory requires them: `./mysql/MysqlDriver`. */
+const UNUSED_TYPEORM_DRIVER =
+  /^\.\/(aurora-mysql|aurora-postgres|better-sqlite3|capacitor|cockroachdb|cordova|expo|mongodb|mysql|nativescript|oracle|react-native|sap|spanner|sqljs|sqlite|sqlserver)\/\w+Driver$/;
+
 /** The package a bare request names: `lodash` for `lodash/get`, `@nestjs/swagger` for `@nestjs/swagger/dist/x`. */
 const packageOf = (request) =>
   request
@@ -50,8 +54,23 @@ class CompactOutputPlugin {
   }
 }
 
+/** Builds in a stand-in (unused-typeorm-driver.cjs) for each TypeORM driver the API never opens. */
+class PostgresOnlyTypeOrmPlugin {
+  apply(compiler) {
+    const standIn = join(__dirname, 'unused-typeorm-driver.cjs');
+    new compiler.webpack.NormalModuleReplacementPlugin(UNUSED_TYPEORM_DRIVER, (resource) => {
+      if (/[\\/]typeorm[\\/]driver$/.test(resource.context)) resource.request = standIn;
+    }).apply(compiler);
+  }
+}
+
 module.exports = {
   externals: [externalUnlessBundled],
+  module: {
+    // Loads the database driver TypeORM is configured with (pg) by a name it is given: left as it is, its require() is
+    // Node's own at run time and finds pg in node_modules, with the API's other external packages.
+    noParse: /[\\/]typeorm[\\/]platform[\\/]PlatformTools\.js$/,
+  },
   output: {
     path: join(__dirname, '../../dist/apps/api'),
     clean: true,
@@ -82,5 +101,6 @@ module.exports = {
       ],
     }),
     new CompactOutputPlugin(),
+    new PostgresOnlyTypeOrmPlugin(),
   ],
 };

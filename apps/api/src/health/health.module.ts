@@ -10,6 +10,7 @@ import { healthConfig } from './health.config';
 import { HealthController, ProbesController } from './health.controller';
 import { HealthService } from './health.service';
 import { CloudHealthIndicator } from './indicators/cloud.indicator';
+import { DatabaseHealthIndicator } from './indicators/database.indicator';
 import { EngineHealthIndicator } from './indicators/engine.indicator';
 import { FlavorBootstrapHealthIndicator } from './indicators/flavor-bootstrap.indicator';
 import { QuotaHealthIndicator } from './indicators/quota.indicator';
@@ -27,6 +28,7 @@ import { QuotaHealthIndicator } from './indicators/quota.indicator';
   providers: [
     HealthService,
     EventLoopMonitor,
+    DatabaseHealthIndicator,
     CloudHealthIndicator,
     FlavorBootstrapHealthIndicator,
     EngineHealthIndicator,

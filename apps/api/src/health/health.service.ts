@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { TypeOrmHealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { Clock, SystemClock } from '../common/clock';
 import { healthConfig } from './health.config';
 import { EventLoopMonitor } from './event-loop-monitor';
 import { CloudHealthIndicator } from './indicators/cloud.indicator';
+import { DatabaseHealthIndicator } from './indicators/database.indicator';
 import { EngineHealthIndicator } from './indicators/engine.indicator';
 import { FlavorBootstrapHealthIndicator } from './indicators/flavor-bootstrap.indicator';
 import { ProbeCache } from './indicators/probe-cache';
@@ -49,7 +50,7 @@ export class HealthService {
   private readonly startedAt: number;
 
   constructor(
-    private readonly db: TypeOrmHealthIndicator,
+    private readonly db: DatabaseHealthIndicator,
     private readonly cloud: CloudHealthIndicator,
     private readonly flavors: FlavorBootstrapHealthIndicator,
     private readonly engine: EngineHealthIndicator,
@@ -95,7 +96,7 @@ export class HealthService {
   private async checkReadiness(): Promise<HealthReport> {
     const requireCloud = this.config.requireCloud;
     const checks: Array<{ required: boolean; run: () => Promise<HealthIndicatorResult> | HealthIndicatorResult }> = [
-      { required: true, run: () => this.db.pingCheck('database', { timeout: DATABASE_TIMEOUT_MS }) },
+      { required: true, run: () => this.db.check('database', DATABASE_TIMEOUT_MS) },
       { required: requireCloud, run: () => this.cloud.check('cloud') },
       { required: requireCloud, run: () => this.flavors.check('flavors', true) },
       { required: false, run: () => this.engine.check('engine') },
