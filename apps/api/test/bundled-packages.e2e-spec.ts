@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, startApiProcess, type ApiProcess } from '@peak/testing';
 import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
+import { simulatorEnv } from '../src/testing/simulator-env';
 
 // The packages the build bundles (see the file), shared with webpack.config.js.
 const BUNDLED: readonly string[] = require('../bundled-packages.cjs');
@@ -46,12 +47,7 @@ describe('the packages bundled into main.js', () => {
     api = await startApiProcess({
       NODE_OPTIONS: `--require ${record}`,
       DATABASE_URL: db.url,
-      OS_AUTH_URL: sim.authUrl,
-      OS_USERNAME: 'admin',
-      OS_PASSWORD: 'secret',
-      OS_PROJECT_NAME: 'admin',
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
+      ...simulatorEnv(sim),
       LOG_LEVEL: 'warn',
     });
     const { token } = await keystoneToken(sim.authUrl, ADMIN);
