@@ -1,5 +1,5 @@
 export { adminUrl, canConnect, createTestDatabase, resolveTestServer, withClient } from './postgres.cjs';
 export type { TestDatabase, TestServer } from './postgres.cjs';
-export { API_MAIN, startApiProcess, type ApiProcess } from './api-process';
+export { startApiProcess, type ApiProcess } from './api-process';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { seedPropertyTests } from './fast-check-seed';

@@ -40,8 +40,9 @@ class RequestStore implements Store {
  *
  * It does for the API what pino-http did under nestjs-pino, with the same lines and less work per request: that
  * made two child loggers per request (one serializing the request up front), three response listeners, and an
- * Error for every 5xx that the completion line then dropped (the commit that replaced it has the measurements). Mounted once at the root, first (see `configureApp`),
- * so refused requests, `/docs` and unknown paths get an id and a line too.
+ * Error for every 5xx that the completion line then dropped (the commit that replaced it has the measurements).
+ * Mounted once at the root, first (see `configureApp`), so refused requests, `/docs` and unknown paths get an id and
+ * a line too.
  */
 export class RequestLog {
   /** The completion line's fields are redacted where they are read; walking them again would only copy them. */
