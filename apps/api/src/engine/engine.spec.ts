@@ -3,6 +3,7 @@ import type { SimServerInfo } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
+import { eventually } from '../testing/eventually';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import {
   bootableRefs,
@@ -35,7 +36,7 @@ describe(EngineService.name, () => {
     });
     sut = kit.app.get(EngineService);
     bootable = await bootableRefs(kit);
-    await until(() => sut.role === 'leader', 'leadership');
+    await eventually(() => sut.role === 'leader', 'leadership', 10_000);
   });
 
   afterAll(() => kit?.close());
@@ -627,11 +628,3 @@ describe(EngineService.name, () => {
     }
   });
 });
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}

@@ -1,9 +1,9 @@
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, filter } from 'rxjs';
 import { DataSource } from 'typeorm';
 import type { EngineConfig } from '../config/engine.config';
 import { typeormOptions } from '../database/typeorm.options';
+import { eventually } from '../testing/eventually';
 import { createTestDatabase, TestDatabase } from '../testing/test-database';
 import { LeaderElectionService, type LeaseDatabaseSettings } from './leader-election.service';
 
@@ -13,15 +13,6 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
   let dataSource: DataSource;
   const config = { leaseTtlMs: 1000, leaseRenewIntervalMs: 200 } as EngineConfig;
   const services: LeaderElectionService[] = [];
-
-  /** Polls `condition` until it holds, failing after `timeoutMs`. */
-  async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!(await condition())) {
-      if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await sleep(20);
-    }
-  }
 
   async function leaseRow(): Promise<{ holder: string; epoch: number }> {
     const [row] = await dataSource.query('SELECT holder, epoch FROM engine_lease');
@@ -144,13 +135,13 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
   it('keeps the epoch when the leader releases the lease, so the next holder gets a higher one', async () => {
     const a = replica({ leaseTtlMs: 120_000 });
     a.start();
-    await until(() => a.isLeader, 'a to lead');
+    await eventually(() => a.isLeader, 'a to lead');
     expect(a.epoch).toBe(1);
     await a.release();
     expect(a.epoch).toBeNull();
     const b = replica({ leaseTtlMs: 120_000 });
     b.start();
-    await until(() => b.isLeader, 'b to lead');
+    await eventually(() => b.isLeader, 'b to lead');
     expect(b.epoch).toBe(2);
     expect(await leaseRow()).toEqual({ holder: b.holderId, epoch: 2 });
   });
@@ -159,7 +150,7 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
     // Renewals far apart: the confirmation, not a renewal, has to notice the theft.
     const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
     a.start();
-    await until(() => a.isLeader, 'a to lead');
+    await eventually(() => a.isLeader, 'a to lead');
     expect(await a.confirm()).toBe(true);
     expect(a.epoch).toBe(1);
 
@@ -175,7 +166,7 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
   it('shares confirmations among concurrent callers, each answered by a query sent after its call', async () => {
     const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
     a.start();
-    await until(() => a.isLeader, 'a to lead');
+    await eventually(() => a.isLeader, 'a to lead');
     const internals = a as unknown as { leaseQuery(sql: string, params: unknown[]): Promise<unknown[]> };
     const real = internals.leaseQuery.bind(a);
     let release!: () => void;
@@ -192,7 +183,7 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
     });
 
     const early = a.confirm();
-    await until(() => query.mock.calls.length === 1 && !first, 'the first check to have read the lease');
+    await eventually(() => query.mock.calls.length === 1 && !first, 'the first check to have read the lease');
     // A burst arriving meanwhile waits for one more check, not one each.
     const burst = Array.from({ length: 50 }, () => a.confirm());
     release();
@@ -203,7 +194,7 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
     // The lease is taken while a check that read it before is still answering: a caller after the theft gets false.
     first = true;
     const stale = a.confirm();
-    await until(() => !first, 'the check to have read the lease');
+    await eventually(() => !first, 'the check to have read the lease');
     await dataSource.query(`UPDATE engine_lease SET holder = 'thief', epoch = epoch + 1`);
     const after = a.confirm();
     release();
@@ -215,7 +206,7 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
   it('does not confirm a lease that expired by the database clock', async () => {
     const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
     a.start();
-    await until(() => a.isLeader, 'a to lead');
+    await eventually(() => a.isLeader, 'a to lead');
     await expireLease();
     expect(await a.confirm()).toBe(false);
     expect(a.isLeader).toBe(false);
@@ -240,7 +231,7 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
   it('times the lease with the monotonic clock: a wall-clock jump changes nothing', async () => {
     const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
     a.start();
-    await until(() => a.isLeader, 'a to lead');
+    await eventually(() => a.isLeader, 'a to lead');
     const now = Date.now();
     jest.spyOn(Date, 'now').mockReturnValue(now + 10 * 365 * 24 * 3600_000);
     expect(a.isLeader).toBe(true);

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { OpenStackClient } from '@peak/openstack-client';
 import { defaultSeed, startSimulator, type RunningSimulator } from '@peak/openstack-sim';
 import request from 'supertest';
+import { eventually } from '../testing/eventually';
 import { createTestApp } from '../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import { simulatorEnv } from '../testing/simulator-env';
@@ -103,7 +104,7 @@ describe('FlavorBootstrapService and GET /v1/flavors', () => {
     const app = await startApp();
     await request(app.getHttpServer()).get('/v1/health').expect(200);
     const bootstrap = app.get(FlavorBootstrapService);
-    await waitFor(() => bootstrap.getStatus().attempts >= 2);
+    await eventually(() => bootstrap.getStatus().attempts >= 2, 'a second attempt', 10_000);
     expect(bootstrap.getStatus()).toMatchObject({ phase: 'retrying', lastError: expect.stringContaining('503') });
 
     await sim.control.clearFaults();
@@ -112,11 +113,3 @@ describe('FlavorBootstrapService and GET /v1/flavors', () => {
     expect(status.flavors.map((f) => f.state)).toEqual(['created', 'created']);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

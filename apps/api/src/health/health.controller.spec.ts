@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { startSimulator, type RunningSimulator } from '@peak/openstack-sim';
 import request from 'supertest';
 import { FlavorBootstrapService } from '../flavors/flavor-bootstrap.service';
+import { eventually } from '../testing/eventually';
 import { ADMIN, keystoneToken } from '../testing/keystone-token';
 import { simulatorEnv } from '../testing/simulator-env';
 import { createTestApp } from '../testing/test-app';
@@ -126,10 +127,15 @@ describe(`${HealthController.name} readiness against a cloud`, () => {
     await sim.control.clearFaults();
     await app.get(FlavorBootstrapService).whenSettled();
     // The cloud probe caches its answer for 5 s: poll until the cached outage has aged out.
-    const ready = await waitFor(async () => {
-      const res = await http().get('/readyz').set('X-Auth-Token', adminToken);
-      return res.body.details?.cloud?.status === 'up' ? res : undefined;
-    });
+    const ready = await eventually(
+      async () => {
+        const res = await http().get('/readyz').set('X-Auth-Token', adminToken);
+        return res.body.details?.cloud?.status === 'up' ? res : undefined;
+      },
+      'the cloud probe to answer up',
+      10_000,
+      250,
+    );
     expect(ready.status).toBe(200);
     expect(ready.body.details).toMatchObject({
       database: { status: 'up' },
@@ -183,18 +189,13 @@ describe('readiness with READINESS_REQUIRES_CLOUD', () => {
 });
 
 async function waitForStatus(call: () => request.Test, status: number, timeoutMs = 10_000): Promise<request.Response> {
-  return waitFor(async () => {
-    const res = await call();
-    return res.status === status ? res : undefined;
-  }, timeoutMs).catch(() => call());
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return eventually(
+    async () => {
+      const res = await call();
+      return res.status === status ? res : undefined;
+    },
+    `status ${status}`,
+    timeoutMs,
+    250,
+  ).catch(() => call());
 }

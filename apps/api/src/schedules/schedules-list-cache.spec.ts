@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { eventually } from '../testing/eventually';
 import { ScheduleEntity } from './entities/schedule.entity';
 import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
@@ -12,14 +13,6 @@ describe('GET /v1/schedules page cache', () => {
   });
 
   afterAll(() => kit?.close());
-
-  async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if (await condition()) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error('condition not met within 2 s');
-  }
 
   // Items, not `total`: totals are kept a second of their own.
   const total = async () => ((await kit.http().get('/v1/schedules').expect(200)).body as { items: unknown[] }).items.length;
@@ -42,7 +35,7 @@ describe('GET /v1/schedules page cache', () => {
     expect(await total()).toBe(2); // kept for up to a second
     kit.clock.advance(1000);
     expect(await total()).toBe(2); // expired: served once more while one read refreshes it
-    await waitFor(async () => (await total()) === 3);
+    await eventually(async () => (await total()) === 3, 'three schedules listed', 2000, 20);
   });
 
   it('waits for a fresh read once a kept page is twice its time old', async () => {
@@ -76,7 +69,7 @@ describe('GET /v1/schedules page cache', () => {
       await kit.http().post('/v1/schedules').send(onceBody(kit)).expect(201);
       release();
       // The clock stands still: a page put back now would be served for good.
-      await waitFor(async () => (await total()) === before + 1);
+      await eventually(async () => (await total()) === before + 1, 'the new schedule listed', 2000, 20);
       expect(await total()).toBe(before + 1);
     } finally {
       spy.mockRestore();
