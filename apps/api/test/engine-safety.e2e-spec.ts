@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, startApiProcess, type ApiProcess } from '@peak/testing';
 import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
+import { simulatorEnv } from '../src/testing/simulator-env';
 
 const OWNER_TAG = 'peak-scheduler';
 const SLOT_KEY = 'peak-scheduler:slot';
@@ -492,12 +493,7 @@ class Cloud {
   env(databaseUrl: string): Record<string, string> {
     return {
       DATABASE_URL: databaseUrl,
-      OS_AUTH_URL: this.sim.authUrl,
-      OS_USERNAME: 'admin',
-      OS_PASSWORD: 'secret',
-      OS_PROJECT_NAME: 'admin',
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
+      ...simulatorEnv(this.sim),
       FLAVOR_BOOTSTRAP: 'false',
       LOG_LEVEL: 'warn',
     };

@@ -2,6 +2,7 @@ import { startSimulator, type RunningSimulator, type SimServerInfo } from '@peak
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, startApiProcess, withClient, type ApiProcess } from '@peak/testing';
 import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
+import { simulatorEnv } from '../src/testing/simulator-env';
 
 const OWNER_TAG = 'peak-scheduler';
 
@@ -29,12 +30,7 @@ describe('engine, as real processes', () => {
     db = await createTestDatabase({ adminUrl, embedded: false }, 'engine_e2e');
     env = {
       DATABASE_URL: db.url,
-      OS_AUTH_URL: sim.authUrl,
-      OS_USERNAME: 'admin',
-      OS_PASSWORD: 'secret',
-      OS_PROJECT_NAME: 'admin',
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
+      ...simulatorEnv(sim),
       FLAVOR_BOOTSTRAP: 'false',
       LOG_LEVEL: 'warn',
       ENGINE_LEASE_TTL_MS: '2000',

@@ -2,6 +2,7 @@ import { startSimulator, type RunningSimulator } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, startApiProcess, withClient, type ApiProcess } from '@peak/testing';
 import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
+import { simulatorEnv } from '../src/testing/simulator-env';
 
 /**
  * Fencing, as real processes: a leader whose lease is taken from it in the middle of provisioning sends nothing more
@@ -44,12 +45,7 @@ describe('engine lease fencing', () => {
   it('sends no Nova call once its lease is taken mid-pass, and finishes without duplicates when it is back', async () => {
     api = await startApiProcess({
       DATABASE_URL: db.url,
-      OS_AUTH_URL: sim.authUrl,
-      OS_USERNAME: 'admin',
-      OS_PASSWORD: 'secret',
-      OS_PROJECT_NAME: 'admin',
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
+      ...simulatorEnv(sim),
       FLAVOR_BOOTSTRAP: 'false',
       LOG_LEVEL: 'warn',
       ENGINE_LEASE_TTL_MS: '3000',
