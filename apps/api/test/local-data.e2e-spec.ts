@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiProcess, type ApiProcess } from '@peak/testing';
+import { eventually } from '../src/testing/eventually';
 import { ADMIN, keystoneToken } from '../src/testing/keystone-token';
+import { simulatorEnv } from '../src/testing/simulator-env';
 
 /**
  * A real cloud and no DATABASE_URL (a laptop with the production clouds.yaml): the API says plainly that its data is
@@ -28,12 +30,7 @@ describe('the embedded database against a real cloud', () => {
   it('warns that the data is local, where it is, and which installation this is', async () => {
     api = await startApiProcess({
       EMBEDDED_DB_DIR: dataDir,
-      OS_AUTH_URL: sim.authUrl,
-      OS_USERNAME: 'admin',
-      OS_PASSWORD: 'secret',
-      OS_PROJECT_NAME: 'admin',
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
+      ...simulatorEnv(sim),
       FLAVOR_BOOTSTRAP: 'false',
     });
     // The installation id is part of the detail a cloud admin sees.
@@ -43,7 +40,9 @@ describe('the embedded database against a real cloud', () => {
     };
     const installationId = ready.details.engine.installationId;
     expect(installationId).toMatch(/^[0-9a-f-]{36}$/);
-    const output = api.output();
+    // Log lines reach stdout in batches (see LOG_FLUSH_MS), so the warning may follow readiness by a moment.
+    const { output: read } = api;
+    const output = await eventually(() => read().includes('This is installation') && read(), 'the warning');
     expect(output).toContain(`kept only on this machine, in the embedded database at ${dataDir}`);
     expect(output).toContain(`This is installation ${installationId}`);
   });
