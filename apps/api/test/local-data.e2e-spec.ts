@@ -40,7 +40,8 @@ describe('the embedded database against a real cloud', () => {
     };
     const installationId = ready.details.engine.installationId;
     expect(installationId).toMatch(/^[0-9a-f-]{36}$/);
-    // Log lines reach stdout in batches (see LOG_FLUSH_MS), so the warning may follow readiness by a moment.
+    // Log lines reach stdout in batches (apps/api/src/logging/logging.module.ts), so the warning may follow readiness
+    // by a moment.
     const { output: read } = api;
     const output = await eventually(() => read().includes('This is installation') && read(), 'the warning');
     expect(output).toContain(`kept only on this machine, in the embedded database at ${dataDir}`);
