@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { isOpenStackError, isServerDeleted, OpenStackClient, type Server } from '@peak/openstack-client';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { CapacityService } from '../capacity/capacity.service';
+import { CapacityService, type CompiledPlannedSchedule } from '../capacity/capacity.service';
 import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
 import { describeError } from '../openstack/describe-error';
@@ -257,13 +257,33 @@ export class ReconcilerService {
     const byProject = new Map<string, DesiredWindow[]>();
     for (const want of due) {
       const projectId = want.launch.project?.id;
-      if (projectId) byProject.set(projectId, [...(byProject.get(projectId) ?? []), want]);
+      if (!projectId) continue;
+      const windows = byProject.get(projectId);
+      if (windows) windows.push(want);
+      else byProject.set(projectId, [want]);
+    }
+    // Each project's enabled schedules, from the engine's own copy (refreshed as this pass began; one look over it
+    // for all the projects).
+    const plannedOf = new Map([...byProject.keys()].map((projectId) => [projectId, [] as CompiledPlannedSchedule[]]));
+    for (const { entity, compiled } of this.schedules.all()) {
+      const planned = entity.projectId === null ? undefined : plannedOf.get(entity.projectId);
+      if (!planned || !entity.enabled || entity.deletingSince) continue;
+      planned.push({
+        id: entity.id,
+        name: entity.name,
+        enabled: true,
+        timing: compiled.timing,
+        compiled,
+        instanceCount: entity.instanceCount,
+        flavorId: entity.flavorId,
+        volumeGb: entity.launch?.bootVolume?.sizeGiB ?? 0,
+      });
     }
     const found = new Map<string, ExpectedShortfall[]>();
     await Promise.all(
       [...byProject].map(async ([projectId, windows]) => {
         try {
-          const checked = await this.capacity.shortfallsOf(projectId, windows, now);
+          const checked = await this.capacity.shortfallsOf(projectId, windows, plannedOf.get(projectId) ?? [], now);
           for (const [scheduleId, conflicts] of checked ?? []) found.set(scheduleId, conflicts);
           if (!checked) this.logger.warn(`Capacity re-check of project ${projectId}: its quota could not be read; windows start unchecked`);
         } catch (error) {
