@@ -156,8 +156,8 @@ export class CapacityService {
    *
    * `planned`: the project's enabled schedules, as the engine holds them (compiled, in memory, refreshed as each pass
    * begins), so that a window's start does not wait for its project's schedules to be read from the database again:
-   * for 500 schedules starting together, that read took 30 ms before their first create. Those whose next window is not provisioned before the
-   * latest window's end are left out here, as `assess` leaves them out of its read.
+   * for 500 schedules starting together, that read took 30 ms before their first create. Those whose next window is
+   * not provisioned before the latest window's end are left out here, as `assess` leaves them out of its read.
    */
   async shortfallsOf(
     projectId: string,

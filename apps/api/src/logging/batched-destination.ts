@@ -12,6 +12,9 @@ export interface BatchOptions {
   readonly flushMs: number;
 }
 
+/** Ended (at exit) or destroyed: sonic-boom's own public flag, which its typings leave out. */
+const isDestroyed = (stream: BatchedDestination): boolean => (stream as { destroyed?: boolean }).destroyed === true;
+
 /**
  * pino's destination with its lines written in batches: held until `minBytes` are due (sonic-boom's `minLength`), or
  * written by a timer `flushMs` after a line comes. The timer is armed by a write and runs once more after the last
@@ -19,12 +22,10 @@ export interface BatchOptions {
  * an empty write when nothing is held, as long as the process lives.)
  *
  * A flush that falls while an earlier batch is still being written does nothing (sonic-boom's rule); the timer's one
- * extra turn after the last line writes what that left. On exit, however it comes (but not a SIGKILL), pino writes
- * what is still held: this is still the stream `pino.destination` made and registered for that.
+ * extra turn after the last line writes what that left (or the next line's timer does, should that write still be
+ * under way then). On exit, however it comes (but not a SIGKILL), pino writes what is still held: this is still the
+ * stream `pino.destination` made and registered for that.
  */
-/** Ended (at exit) or destroyed: sonic-boom's own public flag, which its typings leave out. */
-const isDestroyed = (stream: BatchedDestination): boolean => (stream as { destroyed?: boolean }).destroyed === true;
-
 export function batchedDestination({ dest, minBytes, flushMs }: BatchOptions): BatchedDestination {
   const stream = pino.destination({ dest, sync: false, minLength: minBytes });
   const write = stream.write.bind(stream);
