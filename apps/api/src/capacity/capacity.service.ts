@@ -42,6 +42,22 @@ export interface PlannedSchedule {
   readonly volumeGb: number;
 }
 
+/** A saved schedule (a row, or the engine's copy of one) as the fit check sees it, with its timing. */
+export function plannedSchedule(
+  row: Pick<ScheduleEntity, 'id' | 'name' | 'enabled' | 'instanceCount' | 'flavorId' | 'launch'>,
+  timing: ScheduleTiming,
+): PlannedSchedule {
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled,
+    timing,
+    instanceCount: row.instanceCount,
+    flavorId: row.flavorId,
+    volumeGb: row.launch?.bootVolume?.sizeGiB ?? 0,
+  };
+}
+
 /** A saved schedule with its timing already compiled: the engine holds every schedule so. */
 export interface CompiledPlannedSchedule extends PlannedSchedule {
   readonly compiled: CompiledSchedule;
@@ -167,7 +183,7 @@ export class CapacityService {
   ): Promise<Map<string, CapacityConflictDto[]> | null> {
     if (windows.length === 0) return new Map();
     const until = new Date(Math.max(...windows.map((w) => w.windowEnd.getTime())));
-    const occupying = planned.filter((s) => s.enabled && (s.compiled.nextWindow(now)?.provisionAt ?? until) < until);
+    const occupying = planned.filter((s) => (s.compiled.nextWindow(now)?.provisionAt ?? until) < until);
     const { quota, conflicts } = await this.assessPlanned(
       projectId,
       { compute: this.client.compute, blockStorage: this.client.blockStorage, projectId },
@@ -219,17 +235,7 @@ export class CapacityService {
       .andWhere(MAY_OCCUPY, { from, to })
       .orderBy('s.name', 'ASC')
       .getMany();
-    const planned: PlannedSchedule[] = saved
-      .filter((s) => s.id !== candidate?.id)
-      .map((s) => ({
-        id: s.id,
-        name: s.name,
-        enabled: s.enabled,
-        timing: scheduleTiming(s),
-        instanceCount: s.instanceCount,
-        flavorId: s.flavorId,
-        volumeGb: s.launch?.bootVolume?.sizeGiB ?? 0,
-      }));
+    const planned = saved.filter((s) => s.id !== candidate?.id).map((s) => plannedSchedule(s, scheduleTiming(s)));
     if (candidate) planned.push(candidate);
     return this.assessPlanned(projectId, view, planned, from, to);
   }

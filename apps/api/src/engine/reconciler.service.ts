@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { isOpenStackError, isServerDeleted, OpenStackClient, type Server } from '@peak/openstack-client';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { CapacityService, type CompiledPlannedSchedule } from '../capacity/capacity.service';
+import { CapacityService, plannedSchedule, type CompiledPlannedSchedule } from '../capacity/capacity.service';
 import { Clock } from '../common/clock';
 import { engineConfig } from '../config/engine.config';
 import { describeError } from '../openstack/describe-error';
@@ -268,16 +268,7 @@ export class ReconcilerService {
     for (const { entity, compiled } of this.schedules.all()) {
       const planned = entity.projectId === null ? undefined : plannedOf.get(entity.projectId);
       if (!planned || !entity.enabled || entity.deletingSince) continue;
-      planned.push({
-        id: entity.id,
-        name: entity.name,
-        enabled: true,
-        timing: compiled.timing,
-        compiled,
-        instanceCount: entity.instanceCount,
-        flavorId: entity.flavorId,
-        volumeGb: entity.launch?.bootVolume?.sizeGiB ?? 0,
-      });
+      planned.push({ ...plannedSchedule(entity, compiled.timing), compiled });
     }
     const found = new Map<string, ExpectedShortfall[]>();
     await Promise.all(
