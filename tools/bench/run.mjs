@@ -301,7 +301,9 @@ ${rows.map((r) => `| ${r.scenario} | ${md(r.figure)} | ${md(r.target || '—')} 
    the API answers, for ${options.throughputSeconds} s. The **ceiling ratio** divides it by the throughput of a bare \`node:http\` server
    (\`tools/bench/lib/ceiling-server.mjs\`, its own process, started right after) that answers every request with the very
    bytes the API answered for that page, from memory, under the same autocannon run: what Node itself can serve on this
-   machine at this moment, so the ratio holds whatever else the machine is doing. The row "autocannon --overallRate 500" is kept for comparison: autocannon lets each
+   machine at this moment, so the ratio holds whatever else the machine is doing. The same server then takes the
+   open loop at 1,000 requests/s for ${options.loadSeconds} s: it does no work of its own, so its p99 is the **floor** this machine and
+   this generator give that figure (timer and scheduling jitter on shared cores), printed beside the API's. The row "autocannon --overallRate 500" is kept for comparison: autocannon lets each
    connection send its share of the second back to back at the top of every second (a burst at full speed, then
    silence), and corrects for coordinated omission with a 1 ms interval, which adds a synthetic sample for every
    millisecond of each response; its p99 therefore describes bursts, not a steady 500 requests/s.

@@ -434,6 +434,7 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
   const cannonAtRate = await runAutocannon({ url, connections: 20, overallRate: 500, headers, duration: throughputSeconds });
   const rss = sampler.stop();
   const ceiling = await bareNodeCeiling(ctx, headers, throughputSeconds);
+  const floor = ceiling.atThousand;
 
   const summary = (r) => ({ p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average });
   ctx.details.listLoad = {
@@ -485,7 +486,15 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
       '≤ 10 ms',
       `${atThousand.latencyMs.p99} ms`,
       atThousand.latencyMs.p99 <= 10 && sustainedThousand,
-      `p50 ${atThousand.latencyMs.p50} ms, max ${atThousand.latencyMs.max} ms, ${atThousand.achievedRate.toFixed(0)} req/s achieved, ${failedAtThousand} failed; ${stallsOf(atThousand)}`,
+      `p50 ${atThousand.latencyMs.p50} ms, max ${atThousand.latencyMs.max} ms, ${atThousand.achievedRate.toFixed(0)} req/s achieved, ${failedAtThousand} failed; ${stallsOf(atThousand)}; the floor below: p99 ${floor.latencyMs.p99} ms`,
+    ),
+    row(
+      '3',
+      "the same open loop at 1,000 req/s against a bare node:http server sending the same bytes (this machine's floor)",
+      '',
+      `p99 ${floor.latencyMs.p99} ms`,
+      null,
+      `p50 ${floor.latencyMs.p50} ms, max ${floor.latencyMs.max} ms, ${floor.achievedRate.toFixed(0)} req/s achieved, ${floor.errors + floor.non2xx} failed; longest late send by the load generator ${floor.maxSendLagMs} ms`,
     ),
     row(
       '3',
@@ -543,7 +552,9 @@ function stallsOf(result) {
 
 /**
  * The ceiling: the same autocannon run (20 connections, `seconds`) against a bare node:http server in its own
- * process answering every request with the bytes the API just answered, from memory.
+ * process answering every request with the bytes the API just answered, from memory. Then the floor: the same open
+ * loop at 1,000 req/s as the API's (`atThousand`), against that server, which does no work of its own; what is left
+ * in its tail is the machine's (timer and scheduling jitter on shared cores) and the generator's.
  */
 async function bareNodeCeiling(ctx, headers, seconds) {
   const res = await fetch(`${ctx.api.baseUrl}/v1/schedules?limit=50`, { headers });
@@ -562,6 +573,8 @@ async function bareNodeCeiling(ctx, headers, seconds) {
     await waitForHttp(proc, url, { timeoutMs: 10_000 });
     ctx.log(`scale: the ceiling, a bare node:http server with the same ${body.length} bytes, autocannon 20 connections, ${seconds} s`);
     const result = await runAutocannon({ url, connections: 20, headers, duration: seconds });
+    ctx.log(`scale: the floor, the same server under the open loop at 1,000 req/s for ${ctx.options.loadSeconds} s`);
+    const atThousand = await constantRate({ url, rate: 1000, headers, seconds: ctx.options.loadSeconds });
     return {
       bodyBytes: body.length,
       connections: 20,
@@ -570,6 +583,7 @@ async function bareNodeCeiling(ctx, headers, seconds) {
       perSecond: result.requests.total / result.duration,
       failed: result.errors + result.timeouts + result.non2xx,
       latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+      atThousand,
     };
   } finally {
     await stopProcess(proc);
