@@ -478,7 +478,7 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
       '≤ 20 ms',
       `${result.latencyMs.p99} ms`,
       result.latencyMs.p99 <= 20 && sustained,
-      `p50 ${result.latencyMs.p50} ms, max ${result.latencyMs.max} ms, ${result.achievedRate.toFixed(0)} req/s achieved, ${failed} failed; CPU per request: API ${cpuPerRequestMs.api} ms, PostgreSQL ${cpuPerRequestMs.postgres} ms; ${stallsOf(result)}`,
+      `${openLoopSummary(result)}; CPU per request: API ${cpuPerRequestMs.api} ms, PostgreSQL ${cpuPerRequestMs.postgres} ms; ${stallsOf(result)}`,
     ),
     row(
       '3',
@@ -486,7 +486,7 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
       '≤ 10 ms',
       `${atThousand.latencyMs.p99} ms`,
       atThousand.latencyMs.p99 <= 10 && sustainedThousand,
-      `p50 ${atThousand.latencyMs.p50} ms, max ${atThousand.latencyMs.max} ms, ${atThousand.achievedRate.toFixed(0)} req/s achieved, ${failedAtThousand} failed; ${stallsOf(atThousand)}; the floor below: p99 ${floor.latencyMs.p99} ms`,
+      `${openLoopSummary(atThousand)}; ${stallsOf(atThousand)}; the floor below: p99 ${floor.latencyMs.p99} ms`,
     ),
     row(
       '3',
@@ -494,7 +494,7 @@ async function listUnderLoad(ctx, listFigure, memoryFigure) {
       '',
       `p99 ${floor.latencyMs.p99} ms`,
       null,
-      `p50 ${floor.latencyMs.p50} ms, max ${floor.latencyMs.max} ms, ${floor.achievedRate.toFixed(0)} req/s achieved, ${floor.errors + floor.non2xx} failed; longest late send by the load generator ${floor.maxSendLagMs} ms`,
+      `${openLoopSummary(floor)}; longest late send by the load generator ${floor.maxSendLagMs} ms`,
     ),
     row(
       '3',
@@ -542,6 +542,12 @@ async function withLoopDelay(ctx, load) {
   const metrics = await ctx.api.metrics();
   const seconds = metricValue(metrics, 'nodejs_eventloop_lag_max_seconds');
   return { ...result, apiLoopDelayMaxMs: seconds === undefined ? undefined : Number((seconds * 1000).toFixed(1)) };
+}
+
+/** An open-loop run (`constantRate`) in a figure's note: its median and worst latency, the rate it kept, its failures. */
+function openLoopSummary(result) {
+  const failed = result.errors + result.non2xx;
+  return `p50 ${result.latencyMs.p50} ms, max ${result.latencyMs.max} ms, ${result.achievedRate.toFixed(0)} req/s achieved, ${failed} failed`;
 }
 
 /** The causes `withLoopDelay` measured, for a figure's note. */
