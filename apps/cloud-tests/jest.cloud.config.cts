@@ -11,7 +11,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js'],
   // One file at a time: they share the real project's quota of 10 instances.
   maxWorkers: 1,
-  // Real servers take 4-14 s to build and 3-9 s to delete (tens of seconds on a loaded machine); a peak test waits out
-  // its 2-minute window.
+  // Real servers take 4-14 s to build and 3-9 s to delete (tens of seconds on a loaded machine); the first peak test
+  // waits out its 2-minute window.
   testTimeout: 480_000,
 };

@@ -9,8 +9,9 @@ import { type CloudTarget, DEMO, realCloudTarget, type Session, TEST_PREFIX } fr
 
 /**
  * How long each peak's window lasts. Every check made while the VMs are up must finish inside it, also on a loaded
- * machine where the real Nova takes tens of seconds to make a VM ACTIVE (the end of a window deletes them); the tests
- * then wait for the end to check the teardown, so a longer window costs time, never correctness.
+ * machine where the real Nova takes tens of seconds to make a VM ACTIVE (the end of a window deletes them). The first
+ * peak waits for its end, to check the teardown at a window's end; the others stop their window as soon as their
+ * checks are done (the console's "stop now"), so the window's length costs time only once, and never correctness.
  */
 const WINDOW_MS = 120_000;
 
@@ -145,24 +146,33 @@ describe('the product against the real cloud', () => {
     return servers;
   }
 
-  async function expectTornDown(base: string, schedule: { id: string; endAt: Date }): Promise<void> {
+  /**
+   * Waits for the servers of a schedule to be deleted and its run to close in `state`: `completed` at the window's end,
+   * `stopped` after {@link stopNow}. The closed run comes back.
+   */
+  async function expectTornDown(
+    base: string,
+    schedule: { id: string; endAt: Date },
+    state: 'completed' | 'stopped' = 'completed',
+  ): Promise<Json> {
     await waitFor(
-      `the servers of schedule ${schedule.id} to be deleted after the end`,
+      `the servers of schedule ${schedule.id} to be deleted`,
       async () =>
         (await admin.call('compute', 'GET', `servers?tags=${SCHEDULE_TAG(schedule.id)}`)).body.servers.length === 0 ? true : undefined,
       schedule.endAt.getTime() - Date.now() + 120_000,
       1000,
     );
     const runs = await waitFor(
-      'the run to complete',
+      `the run to close ${state}`,
       async () => {
         const r = await api(base, 'GET', `/schedules/${schedule.id}/runs`);
-        return r.body.items[0]?.state === 'completed' ? r.body.items : undefined;
+        return r.body.items[0]?.state === state ? r.body.items : undefined;
       },
       60_000,
       1000,
     );
     expect(runs).toHaveLength(1);
+    return runs[0];
   }
 
   let a: ApiProcess;
@@ -225,7 +235,7 @@ describe('the product against the real cloud', () => {
     await expectTornDown(b.url, schedule);
   });
 
-  it('a SIGKILL of the leader during provisioning still leaves exactly N VMs, and none after the end', async () => {
+  it('a SIGKILL of the leader during provisioning still leaves exactly N VMs, and none once stopped', async () => {
     const n = 4;
     const schedule = await createSchedule(b.url, `${TEST_PREFIX}kill-${run}`, n, 8_000, WINDOW_MS);
     const created = await waitFor(
@@ -250,7 +260,9 @@ describe('the product against the real cloud', () => {
     expect((await serversOf(schedule.id)).length).toBeLessThan(n);
     const survivor = leader === a ? b : a;
     await expectExactlyActive(schedule.id, n);
-    await expectTornDown(survivor.url, schedule);
+    // The survivor, now the leader, removes them when the window is stopped.
+    await stopNow(callerOf(survivor.url, admin.token), schedule.id);
+    await expectTornDown(survivor.url, schedule, 'stopped');
   });
 
   it('a member of demo schedules VMs without any admin: they are made in project demo, through a trust deleted with the schedule', async () => {
@@ -295,13 +307,19 @@ describe('the product against the real cloud', () => {
     // In the schedule's project, made as its creator (the trust impersonates the trustor).
     expect(servers.map((s) => s.tenant_id)).toEqual([demo.projectId, demo.projectId]);
     expect(servers.map((s) => s.user_id)).toEqual([demo.userId, demo.userId]);
-    await waitFor('the demo VMs removed after the end', async () => ((await inDemo()).length === 0 ? true : undefined), 180_000, 1000);
-    await waitFor(
-      'the demo run to complete',
-      async () => ((await asDemo('GET', `/schedules/${scheduleId}/runs`)).body.items[0]?.state === 'completed' ? true : undefined),
+    // The member stops their own window; the engine deletes the VMs through the same trust.
+    await stopNow(asDemo, scheduleId);
+    await waitFor('the demo VMs removed once stopped', async () => ((await inDemo()).length === 0 ? true : undefined), 180_000, 1000);
+    const closed = await waitFor(
+      'the demo run to close stopped',
+      async () => {
+        const latest = (await asDemo('GET', `/schedules/${scheduleId}/runs`)).body.items[0];
+        return latest?.state === 'stopped' ? latest : undefined;
+      },
       60_000,
       1000,
     );
+    expect(closed.stoppedBy).toMatchObject({ name: 'demo' });
     const trustId = await withClient(
       db.url,
       async (c) => (await c.query<{ trust_id: string }>('SELECT trust_id FROM schedule WHERE id = $1', [scheduleId])).rows[0]?.trust_id,
@@ -316,7 +334,7 @@ describe('the product against the real cloud', () => {
    * Servers, then members, are sampled all along: a member of ours must never outlive its VM (a member seen in a
    * sample had its VM, not being deleted, in the sample just before), and in the end neither is left.
    */
-  it('puts the VMs of a demo schedule in the real Octavia pool at their addresses, and removes the members before the VMs', async () => {
+  it('puts the VMs of a demo schedule in the real Octavia pool at their addresses, and removes the members before the VMs when stopped', async () => {
     const live = [a, b].find((p) => p.child.exitCode === null && p.child.signalCode === null);
     if (!live) throw new Error('no API process left');
     const demo = await target.login(DEMO);
@@ -389,6 +407,8 @@ describe('the product against the real cloud', () => {
             members,
             portIps: new Map(await Promise.all(active.map(async (v) => [v.id, await portIp(v.id)] as const))),
           };
+          // Both members seen: stop the window, and keep sampling while the engine drains, removes and deletes.
+          await stopNow(asDemo, scheduleId);
         }
         return seenBoth && servers.length === 0 && members.length === 0 ? true : undefined;
       },
@@ -412,10 +432,10 @@ describe('the product against the real cloud', () => {
       expect(member.tags).toEqual(expect.arrayContaining([OWNER_TAG, 'peak-slot:' + server.metadata['peak-scheduler:slot']]));
     }
     const runs = await waitFor(
-      'the load-balanced run to complete',
+      'the load-balanced run to close stopped',
       async () => {
         const r = await asDemo('GET', `/schedules/${scheduleId}/runs`);
-        return r.body.items[0]?.state === 'completed' ? r.body.items : undefined;
+        return r.body.items[0]?.state === 'stopped' ? r.body.items : undefined;
       },
       60_000,
       1000,
@@ -436,7 +456,7 @@ describe('the product against the real cloud', () => {
    * soft-anti-affinity group made for the run, read back with `openstack server show`. Not checked here: boot volumes
    * (the harness has no Cinder; the simulator's suite covers them) and config drives (the fake driver only records them).
    */
-  it('launches VMs with a key pair, security groups, user data, metadata, tags and a server group, and removes the group after', async () => {
+  it('launches VMs with a key pair, security groups, user data, metadata, tags and a server group, and removes the group when stopped', async () => {
     const live = [a, b].find((p) => p.child.exitCode === null && p.child.signalCode === null);
     if (!live) throw new Error('no API process left');
     const key = `${TEST_PREFIX}key-${run}`;
@@ -491,7 +511,8 @@ describe('the product against the real cloud', () => {
       expect(made).toMatchObject({ policy: 'soft-anti-affinity' });
       expect([...made.members].sort()).toEqual(servers.map((s) => s.id).sort());
 
-      await expectTornDown(live.url, { id: scheduleId, endAt });
+      await stopNow(callerOf(live.url, admin.token), scheduleId);
+      await expectTornDown(live.url, { id: scheduleId, endAt }, 'stopped');
       await waitFor(
         'the server group of the run deleted',
         async () => {
@@ -521,6 +542,17 @@ function callerOf(url: string, token: string) {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
+}
+
+/**
+ * Stops a schedule's window now, as the console's "stop now" does: `enabled: false` with the version just read. The
+ * engine deletes the window's VMs and closes its run `stopped`.
+ */
+async function stopNow(call: ReturnType<typeof callerOf>, scheduleId: string): Promise<void> {
+  const current = await call('GET', `/schedules/${scheduleId}`);
+  if (current.status !== 200) throw new Error(`GET /v1/schedules/${scheduleId}: ${current.status} ${JSON.stringify(current.body)}`);
+  const stopped = await call('PATCH', `/schedules/${scheduleId}`, { version: current.body.version, enabled: false });
+  if (stopped.status !== 200) throw new Error(`PATCH /v1/schedules/${scheduleId}: ${stopped.status} ${JSON.stringify(stopped.body)}`);
 }
 
 function b64(text: string): string {
