@@ -235,6 +235,8 @@ interface Context extends PlanInput {
 /** Inside the window: one good VM per slot, and none beyond the count. */
 function planKeep(run: RunRecord, want: DesiredWindow, owned: Server[], input: Context, actions: Action[], newId: () => string): void {
   const { now } = input;
+  // The window's end may have moved during it (a one-off's end changed, a recurring window's duration): the run follows.
+  run.windowEnd = want.windowEnd;
   // The count may have changed during the window: grow or shrink the slots.
   for (let slot = run.vms.length + 1; slot <= want.instanceCount; slot++)
     run.vms.push(newSlot(run.id, want.scheduleName, run.windowStart, slot, newId()));

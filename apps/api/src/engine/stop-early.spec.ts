@@ -1,18 +1,15 @@
-import { DataSource } from 'typeorm';
-import { RunEntity } from '../runs/entities/run.entity';
 import type { RunDto } from '../schedules/dto/run.dto';
 import type { ScheduleDto } from '../schedules/dto/schedule.dto';
 import {
   bootableRefs,
   onceBody,
   recurringBody,
-  settlePasses,
   startSchedulesTestKit,
   untilLeader,
   type SchedulesTestKit,
 } from '../schedules/testing/schedules-test-kit';
 import { EngineService } from './engine.service';
-import { OWNER_TAG } from './ownership';
+import { liveWindows } from './testing/live-window';
 
 const T0 = '2026-11-23T07:00:00Z';
 const MINUTE = 60_000;
@@ -27,6 +24,7 @@ describe('disabling or deleting a schedule during its window', () => {
   let kit: SchedulesTestKit;
   let sut: EngineService;
   let bootable: { imageId: string; flavorId: string };
+  let live: ReturnType<typeof liveWindows>;
 
   beforeAll(async () => {
     kit = await startSchedulesTestKit('stop-early', T0, {
@@ -38,59 +36,22 @@ describe('disabling or deleting a schedule during its window', () => {
     bootable = await bootableRefs(kit);
     await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30 });
     await untilLeader(sut);
+    live = liveWindows(kit, sut, bootable);
   });
 
   afterAll(() => kit?.close());
 
-  const runsOf = async (scheduleId: string) =>
-    kit.app
-      .get(DataSource)
-      .getRepository(RunEntity)
-      .find({ where: { scheduleId }, order: { windowStart: 'ASC' } });
-  const vmsOf = async (scheduleId: string) =>
-    (await kit.sim.control.servers({ tag: OWNER_TAG })).filter(
-      (s) => !s.deleting && s.metadata['peak-scheduler:schedule-id'] === scheduleId,
-    );
-  const settle = (done: () => Promise<boolean>, what: string) => settlePasses(kit, () => sut.runPassNow(), done, what);
-  const finalRun = async (scheduleId: string) => {
-    await settle(
-      async () => ['completed', 'partial', 'failed', 'stopped'].includes((await runsOf(scheduleId))[0]?.state ?? ''),
-      'run closed',
-    );
-    return (await runsOf(scheduleId))[0] as RunEntity;
-  };
-
-  /** A one-off window starting now (no lead time) for `minutes`, with 2 VMs up. */
-  async function liveOnce(minutes = 30): Promise<ScheduleDto> {
-    const start = new Date(kit.clock.now().getTime() + MINUTE);
-    const window = { type: 'once', startAt: start.toISOString(), endAt: new Date(start.getTime() + minutes * MINUTE).toISOString() };
-    const created = await kit
-      .http()
-      .post('/v1/schedules')
-      .send(onceBody(kit, { ...bootable, instanceCount: 2, leadTimeMinutes: 0, window }));
-    expect(created.status).toBe(201);
-    kit.clock.advance(MINUTE);
-    await settle(async () => (await runsOf(created.body.id))[0]?.state === 'active', 'window up');
-    return (await kit.http().get(`/v1/schedules/${created.body.id}`).expect(200)).body as ScheduleDto;
-  }
-
-  const patch = (schedule: ScheduleDto, body: Record<string, unknown>) =>
-    kit
-      .http()
-      .patch(`/v1/schedules/${schedule.id}`)
-      .send({ version: schedule.version, ...body });
-
   it('"stop now" deletes the VMs at once and records the run as stopped, by whom and when', async () => {
-    const schedule = await liveOnce();
+    const schedule = await live.liveOnce();
     const stoppedAt = kit.clock.now().toISOString();
-    const disabled = await patch(schedule, { enabled: false });
+    const disabled = await live.patch(schedule, { enabled: false });
     expect(disabled.status).toBe(200);
     expect(disabled.body).toMatchObject({ enabled: false, vmsKeptUntil: null });
 
-    const run = await finalRun(schedule.id);
+    const run = await live.finalRun(schedule.id);
     expect(run.state).toBe('stopped');
     expect(run.windowEnd.getTime()).toBeGreaterThan(kit.clock.now().getTime());
-    expect(await vmsOf(schedule.id)).toEqual([]);
+    expect(await live.vmsOf(schedule.id)).toEqual([]);
     const runs = (await kit.http().get(`/v1/schedules/${schedule.id}/runs`).expect(200)).body.items as RunDto[];
     expect(runs[0]).toMatchObject({ state: 'stopped', stoppedAt, stoppedBy: { name: 'admin' }, shortfallReason: null });
   });
@@ -112,10 +73,10 @@ describe('disabling or deleting a schedule during its window', () => {
       );
     expect(created.status).toBe(201);
     kit.clock.set('2026-11-23T09:00:00Z');
-    await settle(async () => (await runsOf(created.body.id))[0]?.state === 'active', 'window up');
+    await live.settle(async () => (await live.runsOf(created.body.id))[0]?.state === 'active', 'window up');
     const schedule = (await kit.http().get(`/v1/schedules/${created.body.id}`).expect(200)).body as ScheduleDto;
 
-    const disabled = await patch(schedule, { enabled: false, disableAfterCurrentWindow: true });
+    const disabled = await live.patch(schedule, { enabled: false, disableAfterCurrentWindow: true });
     expect(disabled.status).toBe(200);
     expect(disabled.body).toMatchObject({ enabled: false, vmsKeptUntil: '2026-11-23T09:30:00.000Z', state: 'active' });
 
@@ -124,66 +85,66 @@ describe('disabling or deleting a schedule during its window', () => {
       kit.clock.advance(MINUTE);
       await sut.runPassNow();
     }
-    expect(await vmsOf(schedule.id)).toHaveLength(2);
-    expect((await runsOf(schedule.id))[0]?.state).toBe('active');
+    expect(await live.vmsOf(schedule.id)).toHaveLength(2);
+    expect((await live.runsOf(schedule.id))[0]?.state).toBe('active');
 
     kit.clock.set('2026-11-23T09:30:00Z');
-    const run = await finalRun(schedule.id);
+    const run = await live.finalRun(schedule.id);
     expect(run).toMatchObject({ state: 'completed', stoppedAt: null });
-    expect(await vmsOf(schedule.id)).toEqual([]);
+    expect(await live.vmsOf(schedule.id)).toEqual([]);
     const after = (await kit.http().get(`/v1/schedules/${schedule.id}`).expect(200)).body as ScheduleDto;
     expect(after).toMatchObject({ enabled: false, vmsKeptUntil: null, state: 'disabled' });
 
     // The 10:00 window is not served: the schedule is off.
     kit.clock.set('2026-11-23T10:01:00Z');
     for (let i = 0; i < 5; i++) await sut.runPassNow();
-    expect(await runsOf(schedule.id)).toHaveLength(1);
-    expect(await vmsOf(schedule.id)).toEqual([]);
+    expect(await live.runsOf(schedule.id)).toHaveLength(1);
+    expect(await live.vmsOf(schedule.id)).toEqual([]);
   });
 
   it('keeps the window through an edit of other fields, and stops it on disableAfterCurrentWindow: false', async () => {
-    const schedule = await liveOnce();
-    const kept = await patch(schedule, { enabled: false, disableAfterCurrentWindow: true });
+    const schedule = await live.liveOnce();
+    const kept = await live.patch(schedule, { enabled: false, disableAfterCurrentWindow: true });
     expect(kept.body.vmsKeptUntil).toBe(new Date((schedule.window as { endAt: string }).endAt).toISOString());
     // An edit form sends `enabled: false` again with its other fields: the kept window stays.
-    const edited = await patch(kept.body as ScheduleDto, { enabled: false, description: 'renamed while kept' });
+    const edited = await live.patch(kept.body as ScheduleDto, { enabled: false, description: 'renamed while kept' });
     expect(edited.status).toBe(200);
     expect(edited.body.vmsKeptUntil).toBe(kept.body.vmsKeptUntil);
     for (let i = 0; i < 3; i++) await sut.runPassNow();
-    expect(await vmsOf(schedule.id)).toHaveLength(2);
+    expect(await live.vmsOf(schedule.id)).toHaveLength(2);
 
     // Asked explicitly: stop now.
-    const stopped = await patch(edited.body as ScheduleDto, { enabled: false, disableAfterCurrentWindow: false });
+    const stopped = await live.patch(edited.body as ScheduleDto, { enabled: false, disableAfterCurrentWindow: false });
     expect(stopped.status).toBe(200);
     expect(stopped.body.vmsKeptUntil).toBeNull();
-    const run = await finalRun(schedule.id);
+    const run = await live.finalRun(schedule.id);
     expect(run).toMatchObject({ state: 'stopped', stoppedByName: 'admin' });
   });
 
   it('records a window ended by deleting its schedule as stopped', async () => {
-    const schedule = await liveOnce();
+    const schedule = await live.liveOnce();
     const deleted = await kit.http().delete(`/v1/schedules/${schedule.id}`);
     expect(deleted.status).toBe(202);
-    const run = await finalRun(schedule.id);
+    const run = await live.finalRun(schedule.id);
     expect(run).toMatchObject({ state: 'stopped', stoppedByName: 'admin' });
-    await settle(async () => (await kit.http().get(`/v1/schedules/${schedule.id}`)).status === 404, 'schedule removed');
+    await live.settle(async () => (await kit.http().get(`/v1/schedules/${schedule.id}`)).status === 404, 'schedule removed');
   });
 
   it('refuses disableAfterCurrentWindow (400, naming the field) unless the schedule is being disabled', async () => {
     const created = await kit.http().post('/v1/schedules').send(recurringBody(kit)).expect(201);
-    const refused = await patch(created.body as ScheduleDto, { enabled: true, disableAfterCurrentWindow: true });
+    const refused = await live.patch(created.body as ScheduleDto, { enabled: true, disableAfterCurrentWindow: true });
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'disableAfterCurrentWindow', constraint: 'requiresDisable' })]);
-    const alone = await patch(created.body as ScheduleDto, { disableAfterCurrentWindow: true });
+    const alone = await live.patch(created.body as ScheduleDto, { disableAfterCurrentWindow: true });
     expect(alone.status).toBe(400);
   });
 
   it('disables a schedule outside any window at once, whichever choice, keeping no window', async () => {
     const created = (await kit.http().post('/v1/schedules').send(onceBody(kit)).expect(201)).body as ScheduleDto;
-    const disabled = await patch(created, { enabled: false, disableAfterCurrentWindow: true });
+    const disabled = await live.patch(created, { enabled: false, disableAfterCurrentWindow: true });
     expect(disabled.status).toBe(200);
     expect(disabled.body).toMatchObject({ enabled: false, vmsKeptUntil: null, state: 'disabled' });
-    const enabled = await patch(disabled.body as ScheduleDto, { enabled: true });
+    const enabled = await live.patch(disabled.body as ScheduleDto, { enabled: true });
     expect(enabled.body).toMatchObject({ enabled: true, vmsKeptUntil: null });
   });
 });

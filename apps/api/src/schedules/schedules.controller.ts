@@ -158,7 +158,9 @@ export class SchedulesController {
   @ApiOperation({
     summary: 'Change a schedule',
     description:
-      'Send the fields to change and the `version` you read. A `window` replaces the whole window. A changed reference is ' +
+      'Send the fields to change and the `version` you read. A `window` replaces the whole window; a one-off window that ' +
+      'has started keeps its start (send it unchanged) and may move its end, to no earlier than now, while it is under ' +
+      'way (the VMs stay until the new end). A changed reference is ' +
       `checked against the cloud. A stale version is a 409: read the schedule again and re-apply. ${CAPACITY}`,
   })
   @ApiOkResponse({ type: SavedScheduleDto, description: 'The schedule after the change, with the capacity check.' })

@@ -271,9 +271,11 @@ export class SchedulesService implements OnModuleDestroy {
     if (timingChanged) {
       const window = dto.window ?? mapWindowDto(current);
       const timing = timingOf(window, dto.timeZone ?? current.timeZone, dto.leadTimeMinutes ?? current.leadTimeMinutes);
-      // A one-off start may stay in the past when only the zone or lead time changes; a new start may not.
-      const checkPast = dto.window !== undefined || current.windowType !== 'once';
-      this.assertValid(timing, dto.instanceCount ?? current.instanceCount, now, checkPast);
+      // A one-off window that keeps its start is the same window, under way or over: its start may be past, its end
+      // may move (see `assertMovableEnd`). A new start may not be past.
+      const keepsStart = keepsOnceStart(current, timing);
+      this.assertValid(timing, dto.instanceCount ?? current.instanceCount, now, !keepsStart);
+      if (keepsStart) assertMovableEnd(current, timing, now);
       Object.assign(changes, windowColumns(timing));
       Object.assign(changes, cursorAt(Object.assign(new ScheduleEntity(), current, changes), now));
     } else if (dto.instanceCount !== undefined) {
@@ -435,7 +437,12 @@ export class SchedulesService implements OnModuleDestroy {
   async preview(dto: PreviewScheduleDto, query: OccurrencesQueryDto, caller: Caller): Promise<SchedulePreviewDto> {
     const now = this.clock.now();
     const timing = timingOf(dto.window, dto.timeZone ?? 'UTC', dto.leadTimeMinutes ?? this.config.defaultLeadTimeMinutes);
-    this.assertValid(timing, 1, now);
+    // An edit's preview: the saved schedule, so that a one-off window under way is judged as its save would be.
+    const saved = dto.scheduleId === undefined ? null : await this.repository.findById(dto.scheduleId);
+    if (dto.scheduleId !== undefined && (!saved || !sees(caller, saved.projectId))) throw scheduleNotFound(dto.scheduleId);
+    const keepsStart = saved !== null && keepsOnceStart(saved, timing);
+    this.assertValid(timing, 1, now, !keepsStart);
+    if (saved && keepsStart) assertMovableEnd(saved, timing, now);
     this.validLaunch(dto.launch);
     const normalized = windowColumns(timing);
     const from = query.from ? new Date(query.from) : now;
@@ -443,13 +450,8 @@ export class SchedulesService implements OnModuleDestroy {
     const preview: SchedulePreviewDto = this.listOccurrences(compiled, from, query.count ?? 10);
     if (dto.instanceCount === undefined || dto.flavorId === undefined || caller.projectId === null) return preview;
     this.assertInstanceCount(dto.instanceCount);
-    let projectId = caller.projectId;
-    if (dto.scheduleId !== undefined) {
-      // An edit: the saved version is replaced, in the saved schedule's project.
-      const saved = await this.repository.findById(dto.scheduleId);
-      if (!saved || !sees(caller, saved.projectId)) throw scheduleNotFound(dto.scheduleId);
-      projectId = saved.projectId ?? projectId;
-    }
+    // An edit: the saved version is replaced, in the saved schedule's project.
+    const projectId = saved?.projectId ?? caller.projectId;
     const candidate: PlannedSchedule = {
       id: dto.scheduleId ?? randomUUID(),
       name: dto.name ?? 'this schedule',
@@ -555,6 +557,30 @@ export class SchedulesService implements OnModuleDestroy {
     }
     if (missing.length) throw missingReferences(missing.map((m) => ({ ...m, constraint: 'existsInCloud' })));
   }
+}
+
+/** Whether a changed timing is the saved one-off window with its start unchanged (the same window). */
+function keepsOnceStart(saved: ScheduleEntity, timing: ScheduleTiming): boolean {
+  return timing.window.type === 'once' && saved.windowType === 'once' && saved.startAt?.getTime() === timing.window.startAt.getTime();
+}
+
+/**
+ * The end of a one-off window that keeps its start may move while the window is under way or to come (the engine
+ * keeps the run and its VMs until the new end), to no earlier than now. A window that is over stays over: a new
+ * window is a new start.
+ */
+function assertMovableEnd(saved: ScheduleEntity, timing: ScheduleTiming, now: Date): void {
+  if (timing.window.type !== 'once' || saved.endAt === null || saved.endAt.getTime() === timing.window.endAt.getTime()) return;
+  if (saved.endAt <= now)
+    throw invalidSchedule([
+      {
+        field: 'window.endAt',
+        reason: `cannot move: this one-off window ended at ${saved.endAt.toISOString()} (give a new startAt for a new window)`,
+        constraint: 'windowOver',
+      },
+    ]);
+  if (timing.window.endAt <= now)
+    throw invalidSchedule([{ field: 'window.endAt', reason: `is already past (now is ${now.toISOString()})`, constraint: 'schedule' }]);
 }
 
 function plannedOf(schedule: ScheduleEntity): PlannedSchedule {
