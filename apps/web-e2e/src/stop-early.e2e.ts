@@ -111,4 +111,32 @@ describeInBrowser('switching a schedule off during its window', () => {
     expect(await apiCall<{ enabled: boolean }>(stack.api, 'GET', `/v1/schedules/${id}`)).toMatchObject({ enabled: true });
     expect(await activeServers(id)).toHaveLength(2);
   });
+
+  it("extends a one-off window under way from its edit form: same start, a later end, the VMs kept and the run's end moved", async () => {
+    const { page, webUrl, api } = stack;
+    const id = await liveSchedule('Extend during window');
+    const before = await apiCall<{ window: { startAt: string; endAt: string } }>(api, 'GET', `/v1/schedules/${id}`);
+
+    await page.goto(`${webUrl}/schedules/${id}/edit`);
+    const duration = page.getByLabel('Duration (minutes)', { exact: true });
+    // The form holds the saved schedule once its duration reads 20.
+    await page.waitForFunction(
+      () => (document.querySelector('input[formcontrolname="durationMinutes"]') as HTMLInputElement | null)?.value === '20',
+    );
+    await duration.fill('50');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(`${webUrl}/schedules/${id}`);
+
+    // The start (with its seconds: the schedule was made through the API) is kept, the end is 30 minutes later.
+    const laterEnd = new Date(Date.parse(before.window.endAt) + 30 * 60_000).toISOString();
+    const after = await apiCall<{ window: { startAt: string; endAt: string } }>(api, 'GET', `/v1/schedules/${id}`);
+    expect(after.window).toEqual({ type: 'once', startAt: before.window.startAt, endAt: laterEnd });
+    // The engine's next pass moves the run's end too.
+    const runEnd = async () =>
+      (await apiCall<{ items: { windowEnd: string }[] }>(api, 'GET', `/v1/schedules/${id}/runs`)).items[0]?.windowEnd;
+    for (const deadline = Date.now() + 30_000; (await runEnd()) !== laterEnd && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await runEnd()).toBe(laterEnd);
+    expect(await activeServers(id)).toHaveLength(2);
+  });
 });

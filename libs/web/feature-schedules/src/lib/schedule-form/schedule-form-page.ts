@@ -385,6 +385,11 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
   protected readonly editing = computed(() => this.id() !== undefined);
   /** The schedule being edited, once loaded. */
   protected readonly original = signal<LoadState<ScheduleDto> | null>(null);
+  /** The schedule an edit changes, once loaded; `undefined` for a new one. */
+  private readonly savedSchedule = computed(() => {
+    const original = this.original();
+    return this.id() !== undefined && original?.status === 'ok' ? original.value : undefined;
+  });
   protected readonly saving = signal(false);
   /** Server problems the form has no field for (e.g. a stale version). */
   protected readonly formProblems = signal<readonly string[]>([]);
@@ -508,7 +513,7 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
     this.form.valueChanges.pipe(
       startWith(null),
       debounceTime(300),
-      map(() => previewOf(this.form.getRawValue(), this.id())),
+      map(() => previewOf(this.form.getRawValue(), this.savedSchedule())),
       distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
       switchMap((timing) => (timing ? loadState(this.api.previewSchedule({ body: timing, count: PREVIEW_COUNT })) : of(null))),
     ),
@@ -688,17 +693,16 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
     this.form.markAllAsTouched();
     this.formProblems.set([]);
     this.submitProblem.set(null);
-    const body = requestOf(this.form.getRawValue());
+    const saved = this.savedSchedule();
+    const body = requestOf(this.form.getRawValue(), saved);
     if (this.form.invalid || !body) {
       this.focusFirstInvalid();
       return;
     }
-    const original = this.original();
     const id = this.id();
-    const call =
-      id && original?.status === 'ok'
-        ? this.api.updateSchedule({ id, body: { ...body, version: original.value.version } })
-        : this.api.createSchedule({ body });
+    const call = saved
+      ? this.api.updateSchedule({ id: saved.id, body: { ...body, version: saved.version } })
+      : this.api.createSchedule({ body });
     this.saving.set(true);
     call.pipe(takeUntilDestroyed(this.destroyRef)).subscribe({
       next: (saved) => {

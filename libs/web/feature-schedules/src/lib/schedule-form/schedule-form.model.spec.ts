@@ -208,10 +208,32 @@ describe('schedule form model', () => {
   it('adds what the quota check needs to the preview once a flavor and a valid count are chosen; an edit names its schedule', () => {
     const value = formValueOf(base);
     const timing = timingOf(value);
-    expect(previewOf(value, base.id)).toEqual({ ...timing, flavorId: 'flv', instanceCount: 4, enabled: true, scheduleId: base.id });
+    expect(previewOf(value, base)).toEqual({ ...timing, flavorId: 'flv', instanceCount: 4, enabled: true, scheduleId: base.id });
     expect(previewOf(value)).toEqual({ ...timing, flavorId: 'flv', instanceCount: 4, enabled: true });
     expect(previewOf({ ...value, flavorId: null })).toEqual(timing);
     expect(previewOf({ ...value, instanceCount: 0 })).toEqual(timing);
+    // An edit always names its schedule, so that a one-off window under way is judged as its save would be.
+    expect(previewOf({ ...value, flavorId: null }, base)).toEqual({ ...timing, scheduleId: base.id });
     expect(previewOf({ ...value, timeZone: '' })).toBeNull();
+  });
+
+  it('keeps a saved one-off start with seconds while the form leaves it on its minute, so the end of a window under way can move', () => {
+    const saved: ScheduleDto = {
+      ...base,
+      timeZone: 'Europe/Paris',
+      window: { type: 'once', startAt: '2026-12-07T09:14:07.250Z', endAt: '2026-12-07T09:34:07.250Z' },
+    };
+    const value = formValueOf(saved);
+    expect(requestOf(value, saved)?.window).toEqual(saved.window);
+    // 30 minutes longer: the same start, the end 30 minutes later.
+    expect(requestOf({ ...value, durationMinutes: 50 }, saved)?.window).toEqual({ ...saved.window, endAt: '2026-12-07T10:04:07.250Z' });
+    expect(previewOf(value, saved)).toMatchObject({ window: saved.window, scheduleId: saved.id });
+    // A start moved to another minute is the form's, to the minute; so is a new schedule's.
+    expect(requestOf({ ...value, startTime: new Date(2026, 0, 1, 10, 20) }, saved)?.window).toEqual({
+      type: 'once',
+      startAt: '2026-12-07T09:20:00.000Z',
+      endAt: '2026-12-07T09:40:00.000Z',
+    });
+    expect(requestOf(value)?.window).toEqual({ type: 'once', startAt: '2026-12-07T09:14:00.000Z', endAt: '2026-12-07T09:34:00.000Z' });
   });
 });

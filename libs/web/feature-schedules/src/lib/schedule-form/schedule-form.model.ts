@@ -158,9 +158,9 @@ export function cronShapeProblem(cron: string): string | null {
 
 /**
  * The timing part of the request, and the launch options when some are set (the preview checks them too): what the
- * preview needs. `null` while the timing is incomplete.
+ * preview needs. `null` while the timing is incomplete. `saved`: the schedule an edit changes (see `keptStart`).
  */
-export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
+export function timingOf(value: ScheduleFormValue, saved?: ScheduleDto): PreviewScheduleDto | null {
   const { timeZone, durationMinutes, leadTimeMinutes } = value;
   if (!timeZone || durationMinutes === null || leadTimeMinutes === null) return null;
   const launch = launchOf(value.launch);
@@ -174,7 +174,7 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
       hour: value.startTime.getHours(),
       minute: value.startTime.getMinutes(),
     };
-    const start = instantOfWallTime(wall, timeZone);
+    const start = keptStart(instantOfWallTime(wall, timeZone), saved);
     const end = new Date(start.getTime() + durationMinutes * 60_000);
     return {
       timeZone,
@@ -201,12 +201,24 @@ export function timingOf(value: ScheduleFormValue): PreviewScheduleDto | null {
 }
 
 /**
- * The preview request: the timing, and once a flavor and a valid VM count are chosen, what the API needs to check the
- * schedule against the project's quota (an edit names the saved schedule, which the check then leaves out).
+ * The form edits a one-off start to the minute. A saved start with seconds (made through the API) that the form leaves
+ * on its minute stays the saved instant: a window under way then stays the same window, whose end may move.
  */
-export function previewOf(value: ScheduleFormValue, scheduleId?: string): PreviewScheduleDto | null {
-  const timing = timingOf(value);
-  if (!timing) return null;
+function keptStart(start: Date, saved: ScheduleDto | undefined): Date {
+  if (!saved || !isOnce(saved.window)) return start;
+  const savedStart = Date.parse(saved.window.startAt);
+  return Math.floor(savedStart / 60_000) * 60_000 === start.getTime() ? new Date(savedStart) : start;
+}
+
+/**
+ * The preview request: the timing, and once a flavor and a valid VM count are chosen, what the API needs to check the
+ * schedule against the project's quota. An edit names the saved schedule: the check then leaves it out, and a one-off
+ * window under way is judged as saving it would be (its start may be past).
+ */
+export function previewOf(value: ScheduleFormValue, saved?: ScheduleDto): PreviewScheduleDto | null {
+  const found = timingOf(value, saved);
+  if (!found) return null;
+  const timing = saved ? { ...found, scheduleId: saved.id } : found;
   const count = value.instanceCount;
   const countValid =
     count !== null &&
@@ -214,13 +226,7 @@ export function previewOf(value: ScheduleFormValue, scheduleId?: string): Previe
     count >= scheduleLimits.instanceCount.minimum &&
     count <= scheduleLimits.instanceCount.maximum;
   if (!value.flavorId || !countValid) return timing;
-  return {
-    ...timing,
-    flavorId: value.flavorId,
-    instanceCount: count,
-    enabled: value.enabled,
-    ...(scheduleId ? { scheduleId } : {}),
-  };
+  return { ...timing, flavorId: value.flavorId, instanceCount: count, enabled: value.enabled };
 }
 
 /** What the form says next to a one-off start: how long until it, and whether provisioning would begin in the past. */
@@ -248,10 +254,11 @@ export function oneOffNotesOf(value: ScheduleFormValue, now: Date): OneOffNotes 
 
 /**
  * The create (or full update) body; `null` while a required part is missing. It always has the whole `launch` object:
- * an update replaces the schedule's launch options with it (`{}` is back to Nova's defaults).
+ * an update replaces the schedule's launch options with it (`{}` is back to Nova's defaults). `saved`: the schedule an
+ * edit changes.
  */
-export function requestOf(value: ScheduleFormValue): CreateScheduleDto | null {
-  const timing = timingOf(value);
+export function requestOf(value: ScheduleFormValue, saved?: ScheduleDto): CreateScheduleDto | null {
+  const timing = timingOf(value, saved);
   if (!timing || !value.imageId || !value.flavorId || value.instanceCount === null) return null;
   return {
     name: value.name.trim(),
