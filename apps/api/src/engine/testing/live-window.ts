@@ -1,12 +1,12 @@
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../../runs/entities/run.entity';
+import { isFinalRunState } from '../../runs/run-lifecycle';
 import type { ScheduleDto } from '../../schedules/dto/schedule.dto';
 import { onceBody, settlePasses, type SchedulesTestKit } from '../../schedules/testing/schedules-test-kit';
 import type { EngineService } from '../engine.service';
 import { OWNER_TAG } from '../ownership';
 
 const MINUTE = 60_000;
-const CLOSED = ['completed', 'partial', 'failed', 'stopped'];
 
 /**
  * What the engine tests that change a schedule during its window share: a kit with the engine on (its passes run by
@@ -29,7 +29,10 @@ export function liveWindows(kit: SchedulesTestKit, engine: EngineService, bootab
     settle,
     /** Runs passes until the schedule's first run is closed, and returns it. */
     async finalRun(scheduleId: string): Promise<RunEntity> {
-      await settle(async () => CLOSED.includes((await runsOf(scheduleId))[0]?.state ?? ''), 'run closed');
+      await settle(async () => {
+        const state = (await runsOf(scheduleId))[0]?.state;
+        return state !== undefined && isFinalRunState(state);
+      }, 'run closed');
       return (await runsOf(scheduleId))[0] as RunEntity;
     },
     /** A one-off window starting a minute from the kit's clock (no lead time) for `minutes`, brought up with 2 VMs. */
