@@ -109,8 +109,12 @@ describe('moving the end of a one-off window under way', () => {
       description: 'one more',
     });
     expect(edited.status).toBe(200);
-    await live.settle(async () => (await live.vmsOf(schedule.id)).length === 3, 'third VM');
-    expect((await live.runsOf(schedule.id))[0]).toMatchObject({ state: expect.stringMatching(/provisioning|active/), desiredCount: 3 });
+    // The run is active again once the third VM is up; a window that ends before then would close it partial.
+    await live.settle(async () => {
+      const [run] = await live.runsOf(schedule.id);
+      return run?.desiredCount === 3 && run.state === 'active';
+    }, 'third VM up');
+    expect(await live.vmsOf(schedule.id)).toHaveLength(3);
     kit.clock.set(windowOf(schedule).endAt);
     expect((await live.finalRun(schedule.id)).state).toBe('completed');
   });
@@ -153,6 +157,46 @@ describe('moving the end of a one-off window under way', () => {
 
     expect((await live.patch(schedule, { enabled: false })).status).toBe(200);
     expect((await live.finalRun(schedule.id)).state).toBe('stopped');
+  });
+
+  it('moves the end a disabled schedule keeps its window until (disableAfterCurrentWindow) with the window', async () => {
+    const schedule = await live.liveOnce(30);
+    const oldEnd = new Date(windowOf(schedule).endAt);
+    const kept = await live.patch(schedule, { enabled: false, disableAfterCurrentWindow: true });
+    expect(kept.status).toBe(200);
+    expect((kept.body as ScheduleDto).vmsKeptUntil).toBe(oldEnd.toISOString());
+
+    // The console's form sends the schedule whole, `enabled: false` again, with the longer window.
+    const newEnd = new Date(oldEnd.getTime() + 20 * MINUTE);
+    const extended = await live.patch(kept.body as ScheduleDto, { ...withEnd(schedule, newEnd), enabled: false });
+    expect(extended.status).toBe(200);
+    expect((extended.body as ScheduleDto).vmsKeptUntil).toBe(newEnd.toISOString());
+
+    kit.clock.set(new Date(oldEnd.getTime() + MINUTE).toISOString());
+    for (let i = 0; i < 3; i++) await sut.runPassNow();
+    expect(await live.vmsOf(schedule.id)).toHaveLength(2);
+    const during = (await kit.http().get(`/v1/schedules/${schedule.id}`).expect(200)).body as ScheduleDto;
+    expect(during).toMatchObject({ enabled: false, vmsKeptUntil: newEnd.toISOString() });
+
+    kit.clock.set(newEnd.toISOString());
+    expect(await live.finalRun(schedule.id)).toMatchObject({ state: 'completed', stoppedAt: null });
+    expect(await live.vmsOf(schedule.id)).toEqual([]);
+    expect(((await kit.http().get(`/v1/schedules/${schedule.id}`).expect(200)).body as ScheduleDto).vmsKeptUntil).toBeNull();
+  });
+
+  it('lets a kept window go when an edit moves its start: it is no longer the window kept, and its VMs go', async () => {
+    const schedule = await live.liveOnce(30);
+    const kept = await live.patch(schedule, { enabled: false, disableAfterCurrentWindow: true });
+    expect(kept.status).toBe(200);
+    const later = new Date(kit.clock.now().getTime() + 120 * MINUTE);
+    const moved = await live.patch(kept.body as ScheduleDto, {
+      window: { type: 'once', startAt: later.toISOString(), endAt: new Date(later.getTime() + 30 * MINUTE).toISOString() },
+    });
+    expect(moved.status).toBe(200);
+    expect((moved.body as ScheduleDto).vmsKeptUntil).toBeNull();
+    const run = await live.finalRun(schedule.id);
+    expect(run.state).toBe('completed');
+    expect(await live.vmsOf(schedule.id)).toEqual([]);
   });
 
   // Last: it sets the clock to a fixed hour, later than where the tests above leave it.

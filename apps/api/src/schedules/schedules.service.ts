@@ -282,6 +282,10 @@ export class SchedulesService implements OnModuleDestroy {
       this.assertInstanceCount(dto.instanceCount);
     }
 
+    const keptStart = changes.keptWindowStart !== undefined ? changes.keptWindowStart : current.keptWindowStart;
+    if (timingChanged && keptStart)
+      Object.assign(changes, keptWindowAfter(Object.assign(new ScheduleEntity(), current, changes), keptStart, now));
+
     const refs: CloudReferences = {
       imageId: dto.imageId ?? current.imageId,
       flavorId: dto.flavorId ?? current.flavorId,
@@ -581,6 +585,18 @@ function assertMovableEnd(saved: ScheduleEntity, timing: ScheduleTiming, now: Da
     ]);
   if (timing.window.endAt <= now)
     throw invalidSchedule([{ field: 'window.endAt', reason: `is already past (now is ${now.toISOString()})`, constraint: 'schedule' }]);
+}
+
+/**
+ * A window kept after disabling (`disableAfterCurrentWindow`) is known by its start. When the timing changes, the
+ * kept window ends where the changed timing ends it (an extended peak keeps its VMs longer); a timing that no longer
+ * has that window under way (its start moved) keeps none, and the engine removes its VMs.
+ */
+function keptWindowAfter(changed: ScheduleEntity, keptStart: Date, now: Date): Pick<ScheduleEntity, 'keptWindowStart' | 'keptWindowEnd'> {
+  const window = compileSchedule(changed).planAt(now).current;
+  return window?.start.getTime() === keptStart.getTime()
+    ? { keptWindowStart: keptStart, keptWindowEnd: window.end }
+    : { keptWindowStart: null, keptWindowEnd: null };
 }
 
 function plannedOf(schedule: ScheduleEntity): PlannedSchedule {
