@@ -123,6 +123,7 @@ describeInBrowser('switching a schedule off during its window', () => {
     await page.waitForFunction(
       () => (document.querySelector('input[formcontrolname="durationMinutes"]') as HTMLInputElement | null)?.value === '20',
     );
+    expect(await page.locator('.starts-in').textContent()).toMatch(/^\s*Under way, started .+ ago: its end may move\s*$/);
     await duration.fill('50');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(`${webUrl}/schedules/${id}`);

@@ -406,7 +406,7 @@ export class ScheduleFormPage implements HoldsUnsavedChanges {
   protected readonly kind = computed(() => this.value().kind);
   /** The clock, read again every half minute for "starts in …". */
   private readonly now = toSignal(interval(30_000).pipe(map(() => this.clock())), { initialValue: this.clock() });
-  protected readonly oneOffNotes = computed(() => oneOffNotesOf(this.value(), this.now()));
+  protected readonly oneOffNotes = computed(() => oneOffNotesOf(this.value(), this.now(), this.savedSchedule()));
   protected readonly preset = computed(() => this.value().preset);
   protected readonly cronMeaning = computed(() => {
     const cron = this.value().cron.trim();

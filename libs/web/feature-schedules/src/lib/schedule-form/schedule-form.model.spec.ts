@@ -236,4 +236,30 @@ describe('schedule form model', () => {
     });
     expect(requestOf(value)?.window).toEqual({ type: 'once', startAt: '2026-12-07T09:14:00.000Z', endAt: '2026-12-07T09:34:00.000Z' });
   });
+
+  it("says a saved one-off window kept at its start is under way or over, and any other past start is the form's own", () => {
+    const saved: ScheduleDto = {
+      ...base,
+      timeZone: 'Europe/Paris',
+      window: { type: 'once', startAt: '2026-12-07T09:14:07.250Z', endAt: '2026-12-07T09:34:07.250Z' },
+    };
+    const value = formValueOf(saved);
+    const at = (iso: string) => new Date(iso);
+    expect(oneOffNotesOf(value, at('2026-12-07T09:14:30Z'), saved)?.hint).toBe(
+      'Under way, started less than a minute ago: its end may move',
+    );
+    expect(oneOffNotesOf(value, at('2026-12-07T09:26:10Z'), saved)).toEqual({
+      hint: 'Under way, started 12 min ago: its end may move',
+      warning: null,
+    });
+    // Still under way by the form's longer duration, but the saved end has passed: that window is over.
+    expect(oneOffNotesOf({ ...value, durationMinutes: 60 }, at('2026-12-07T09:40:00Z'), saved)?.hint).toBe(
+      'This window is over: a new start makes a new window',
+    );
+    // Without the saved schedule (a new one), or with the start moved to another past minute, it is a past start.
+    expect(oneOffNotesOf(value, at('2026-12-07T09:26:10Z'))?.hint).toBe('This start is in the past');
+    expect(oneOffNotesOf({ ...value, startTime: new Date(2026, 0, 1, 10, 10) }, at('2026-12-07T09:26:10Z'), saved)?.hint).toBe(
+      'This start is in the past',
+    );
+  });
 });

@@ -235,13 +235,16 @@ export interface OneOffNotes {
   readonly warning: string | null;
 }
 
-/** `null` for a recurring window or while the one-off's timing is incomplete. */
-export function oneOffNotesOf(value: ScheduleFormValue, now: Date): OneOffNotes | null {
-  const timing = value.kind === 'once' ? timingOf(value) : null;
+/**
+ * `null` for a recurring window or while the one-off's timing is incomplete. `saved`: the schedule an edit changes,
+ * whose window, kept at its start, may be under way or over.
+ */
+export function oneOffNotesOf(value: ScheduleFormValue, now: Date, saved?: ScheduleDto): OneOffNotes | null {
+  const timing = value.kind === 'once' ? timingOf(value, saved) : null;
   if (!timing || !isOnce(timing.window)) return null;
-  const left = Math.floor((Date.parse(timing.window.startAt) - now.getTime()) / 60_000);
-  // A start in the past is the API's to refuse (the preview says so).
-  if (left < 0) return { hint: 'This start is in the past', warning: null };
+  const start = Date.parse(timing.window.startAt);
+  const left = Math.floor((start - now.getTime()) / 60_000);
+  if (left < 0) return { hint: pastStartHint(start, now, saved), warning: null };
   const lead = timing.leadTimeMinutes ?? 0;
   return {
     hint: left === 0 ? 'Starts in less than a minute' : `Starts in ${formatMinutes(left)}`,
@@ -250,6 +253,17 @@ export function oneOffNotesOf(value: ScheduleFormValue, now: Date): OneOffNotes 
         ? `Provisioning would begin in the past: the lead time (${formatMinutes(lead)}) is longer than the ${formatMinutes(left)} left before the start, so the VMs may not be ready in time.`
         : null,
   };
+}
+
+/**
+ * A start already past. The saved window's own start means that window, under way (its end may move) or over; any
+ * other past start is the API's to refuse (the preview says so).
+ */
+function pastStartHint(start: number, now: Date, saved: ScheduleDto | undefined): string {
+  if (!saved || !isOnce(saved.window) || Date.parse(saved.window.startAt) !== start) return 'This start is in the past';
+  if (Date.parse(saved.window.endAt) <= now.getTime()) return 'This window is over: a new start makes a new window';
+  const since = Math.floor((now.getTime() - start) / 60_000);
+  return `Under way, started ${since === 0 ? 'less than a minute' : formatMinutes(since)} ago: its end may move`;
 }
 
 /**
