@@ -2,9 +2,10 @@ import { OpenStackClient } from '@peak/openstack-client';
 import { DataSource } from 'typeorm';
 import { RunVmEntity } from '../runs/entities/run-vm.entity';
 import { RunsRepository, type SlotUpdate } from '../runs/runs.repository';
-import { bootableRefs, onceBody, startSchedulesTestKit, untilLeader, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { bootableRefs, onceBody, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { CreateIntents } from './create-intents';
-import { EngineService } from './engine.service';
+import type { EngineService } from './engine.service';
+import { startEngineKit } from './testing/engine-kit';
 import { VM_STATUS, type SlotRecord } from './planner';
 import { SlotWrites } from './slot-writes';
 
@@ -191,13 +192,8 @@ describe('the creates of a window, against the database', () => {
   let sut: EngineService;
 
   beforeAll(async () => {
-    kit = await startSchedulesTestKit('create_intents', T0, {
-      ENGINE_ENABLED: 'true',
-      ENGINE_LEASE_RENEW_MS: '100',
-      ENGINE_CONCURRENCY: '3',
-    });
-    sut = kit.app.get(EngineService);
-    await untilLeader(sut);
+    // Retries at the product's own pace (2 s).
+    ({ kit, engine: sut } = await startEngineKit('create_intents', T0, { env: { ENGINE_CONCURRENCY: '3', ENGINE_RETRY_BASE_MS: '2000' } }));
   });
 
   afterAll(() => kit?.close());

@@ -3,18 +3,11 @@ import type { SimServerInfo } from '@peak/openstack-sim';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
-import { eventually } from '../testing/eventually';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
-import {
-  bootableRefs,
-  onceBody,
-  recurringBody,
-  settlePasses,
-  startSchedulesTestKit,
-  type SchedulesTestKit,
-} from '../schedules/testing/schedules-test-kit';
+import { bootableRefs, onceBody, recurringBody, settlePasses, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { EngineService } from './engine.service';
 import { OWNER_TAG, ownershipOf } from './ownership';
+import { startEngineKit } from './testing/engine-kit';
 
 const T0 = '2026-11-23T07:00:00Z'; // a Monday, 08:00 in Rome
 
@@ -27,16 +20,8 @@ describe(EngineService.name, () => {
   let bootable: { imageId: string; flavorId: string };
 
   beforeAll(async () => {
-    kit = await startSchedulesTestKit('engine', T0, {
-      ENGINE_ENABLED: 'true',
-      ENGINE_LEASE_RENEW_MS: '100',
-      ENGINE_RETRY_BASE_MS: '20',
-      ENGINE_CREATE_GRACE_MS: '200',
-      ENGINE_DELETE_RETRY_MS: '500',
-    });
-    sut = kit.app.get(EngineService);
+    ({ kit, engine: sut } = await startEngineKit('engine', T0, { env: { ENGINE_CREATE_GRACE_MS: '200', ENGINE_DELETE_RETRY_MS: '500' } }));
     bootable = await bootableRefs(kit);
-    await eventually(() => sut.role === 'leader', 'leadership', 10_000);
   });
 
   afterAll(() => kit?.close());

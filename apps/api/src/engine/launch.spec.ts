@@ -1,18 +1,12 @@
 import { OpenStackClient } from '@peak/openstack-client';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
-import {
-  bootableRefs,
-  onceBody,
-  settlePasses,
-  startSchedulesTestKit,
-  untilLeader,
-  type SchedulesTestKit,
-} from '../schedules/testing/schedules-test-kit';
+import { bootableRefs, onceBody, settlePasses, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { ADMIN, keystoneToken } from '../testing/keystone-token';
 import { createSecurityGroup, importKeypair } from '../testing/launch-fixtures';
-import { EngineService } from './engine.service';
+import type { EngineService } from './engine.service';
 import { OWNER_TAG } from './ownership';
+import { startEngineKit } from './testing/engine-kit';
 
 const T0 = '2026-11-23T07:00:00Z';
 const USER_DATA = '#cloud-config\nruncmd:\n  - [systemctl, start, exam-worker]\n';
@@ -30,20 +24,13 @@ describe('VMs launched with the schedule’s launch options', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    kit = await startSchedulesTestKit('launch-engine', T0, {
-      ENGINE_ENABLED: 'true',
-      ENGINE_LEASE_RENEW_MS: '100',
-      ENGINE_RETRY_BASE_MS: '20',
-    });
-    sut = kit.app.get(EngineService);
+    ({ kit, engine: sut } = await startEngineKit('launch-engine', T0, { behaviour: { buildDelayMs: 30, deleteDelayMs: 30 } }));
     cloud = kit.app.get(OpenStackClient);
     bootable = await bootableRefs(kit);
     const { token } = await keystoneToken(kit.sim.authUrl, ADMIN);
     adminToken = token;
     await importKeypair(kit.sim, token, 'ops');
     await createSecurityGroup(kit.sim, token, 'web');
-    await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30 });
-    await untilLeader(sut);
   });
 
   afterAll(() => kit?.close());

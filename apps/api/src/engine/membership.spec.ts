@@ -5,18 +5,12 @@ import { DataSource } from 'typeorm';
 import { RunVmEntity } from '../runs/entities/run-vm.entity';
 import { RunEntity } from '../runs/entities/run.entity';
 import type { RunDto } from '../schedules/dto/run.dto';
-import {
-  bootableRefs,
-  onceBody,
-  settlePasses,
-  startSchedulesTestKit,
-  untilLeader,
-  type SchedulesTestKit,
-} from '../schedules/testing/schedules-test-kit';
+import { bootableRefs, onceBody, settlePasses, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { InstallationService } from '../installation/installation.service';
-import { EngineService } from './engine.service';
+import type { EngineService } from './engine.service';
 import { memberTags } from './membership';
 import { OWNER_TAG } from './ownership';
+import { startEngineKit } from './testing/engine-kit';
 
 const T0 = '2026-11-23T07:00:00Z';
 const MINUTE = 60_000;
@@ -38,11 +32,8 @@ describe('load balancer membership', () => {
 
   beforeAll(async () => {
     const seed = defaultSeed();
-    kit = await startSchedulesTestKit(
-      'membership',
-      T0,
-      { ENGINE_ENABLED: 'true', ENGINE_LEASE_RENEW_MS: '100', ENGINE_RETRY_BASE_MS: '20' },
-      {
+    ({ kit, engine: sut } = await startEngineKit('membership', T0, {
+      sim: {
         seed: {
           loadBalancers: [
             ...seed.loadBalancers,
@@ -51,10 +42,9 @@ describe('load balancer membership', () => {
           ],
         },
       },
-    );
-    sut = kit.app.get(EngineService);
+      behaviour: { buildDelayMs: 30, deleteDelayMs: 30, loadBalancerUpdateDelayMs: 100, memberOnlineDelayMs: 300 },
+    }));
     bootable = await bootableRefs(kit);
-    await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30, loadBalancerUpdateDelayMs: 100, memberOnlineDelayMs: 300 });
     const lb = (await kit.sim.control.loadBalancers()).find((l) => l.name === 'peak-lb') as SimLoadBalancerInfo;
     loadBalancerId = lb.id;
     pools = {
@@ -62,7 +52,6 @@ describe('load balancer membership', () => {
       plain: lb.pools.find((p) => p.name === 'plain')?.id as string,
     };
     installationId = kit.app.get(InstallationService).id;
-    await untilLeader(sut);
   });
 
   afterAll(() => kit?.close());

@@ -1,13 +1,8 @@
 import type { RunDto } from '../schedules/dto/run.dto';
 import type { ScheduleDto } from '../schedules/dto/schedule.dto';
-import {
-  bootableRefs,
-  recurringBody,
-  startSchedulesTestKit,
-  untilLeader,
-  type SchedulesTestKit,
-} from '../schedules/testing/schedules-test-kit';
-import { EngineService } from './engine.service';
+import { bootableRefs, recurringBody, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import type { EngineService } from './engine.service';
+import { startEngineKit } from './testing/engine-kit';
 import { liveWindows } from './testing/live-window';
 
 const T0 = '2026-11-24T07:00:00Z';
@@ -30,14 +25,7 @@ describe('moving the end of a one-off window under way', () => {
   let bootable: { imageId: string; flavorId: string };
 
   beforeAll(async () => {
-    kit = await startSchedulesTestKit('moved-end', T0, {
-      ENGINE_ENABLED: 'true',
-      ENGINE_LEASE_RENEW_MS: '100',
-      ENGINE_RETRY_BASE_MS: '20',
-    });
-    sut = kit.app.get(EngineService);
-    await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30 });
-    await untilLeader(sut);
+    ({ kit, engine: sut } = await startEngineKit('moved-end', T0, { behaviour: { buildDelayMs: 30, deleteDelayMs: 30 } }));
     bootable = await bootableRefs(kit);
     live = liveWindows(kit, sut, bootable);
   });

@@ -1,14 +1,8 @@
 import type { RunDto } from '../schedules/dto/run.dto';
 import type { ScheduleDto } from '../schedules/dto/schedule.dto';
-import {
-  bootableRefs,
-  onceBody,
-  recurringBody,
-  startSchedulesTestKit,
-  untilLeader,
-  type SchedulesTestKit,
-} from '../schedules/testing/schedules-test-kit';
-import { EngineService } from './engine.service';
+import { bootableRefs, onceBody, recurringBody, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import type { EngineService } from './engine.service';
+import { startEngineKit } from './testing/engine-kit';
 import { liveWindows } from './testing/live-window';
 
 const T0 = '2026-11-23T07:00:00Z';
@@ -27,15 +21,8 @@ describe('disabling or deleting a schedule during its window', () => {
   let live: ReturnType<typeof liveWindows>;
 
   beforeAll(async () => {
-    kit = await startSchedulesTestKit('stop-early', T0, {
-      ENGINE_ENABLED: 'true',
-      ENGINE_LEASE_RENEW_MS: '100',
-      ENGINE_RETRY_BASE_MS: '20',
-    });
-    sut = kit.app.get(EngineService);
+    ({ kit, engine: sut } = await startEngineKit('stop-early', T0, { behaviour: { buildDelayMs: 30, deleteDelayMs: 30 } }));
     bootable = await bootableRefs(kit);
-    await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30 });
-    await untilLeader(sut);
     live = liveWindows(kit, sut, bootable);
   });
 

@@ -1,13 +1,13 @@
 import { OpenStackClient } from '@peak/openstack-client';
 import { defaultSeed } from '@peak/openstack-sim';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { RunEntity } from '../runs/entities/run.entity';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
-import { settlePasses, startSchedulesTestKit, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import { settlePasses, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
 import { keystoneToken } from '../testing/keystone-token';
-import { EngineService } from './engine.service';
+import type { EngineService } from './engine.service';
 import { OWNER_TAG } from './ownership';
+import { startEngineKit } from './testing/engine-kit';
 
 const T0 = '2026-11-23T07:00:00Z';
 
@@ -23,12 +23,9 @@ describe('VMs made through the creator’s trust', () => {
   let body: (name: string, startInMinutes: number) => Record<string, unknown>;
 
   beforeAll(async () => {
-    kit = await startSchedulesTestKit(
-      'trusts',
-      T0,
-      { ENGINE_ENABLED: 'true', ENGINE_LEASE_RENEW_MS: '100', ENGINE_RETRY_BASE_MS: '20' },
+    ({ kit, engine: sut } = await startEngineKit('trusts', T0, {
       // Octavia's legacy role, held by the `lb` user of project demo only.
-      {
+      sim: {
         seed: {
           roles: [...defaultSeed().roles, 'load-balancer_member'],
           users: [
@@ -44,8 +41,7 @@ describe('VMs made through the creator’s trust', () => {
           ],
         },
       },
-    );
-    sut = kit.app.get(EngineService);
+    }));
     demo = (await keystoneToken(kit.sim.authUrl, { name: 'demo', password: 'secret', project: 'demo' })).token;
     const client = kit.app.get(OpenStackClient);
     const image = (await client.image.listImages()).find((i) => i.name.startsWith('cirros'));
@@ -63,8 +59,6 @@ describe('VMs made through the creator’s trust', () => {
         window: { type: 'once', startAt: start.toISOString(), endAt: new Date(start.getTime() + 30 * 60_000).toISOString() },
       };
     };
-    for (const deadline = Date.now() + 10_000; sut.role !== 'leader'; await sleep(20))
-      if (Date.now() > deadline) throw new Error('never became leader');
   });
 
   afterAll(() => kit?.close());

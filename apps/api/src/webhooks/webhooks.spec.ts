@@ -9,16 +9,9 @@ import { RunEntity } from '../runs/entities/run.entity';
 import { RunsRepository } from '../runs/runs.repository';
 import { ScheduleEntity } from '../schedules/entities/schedule.entity';
 import { SchedulesRepository } from '../schedules/schedules.repository';
-import {
-  bootableRefs,
-  insertRun,
-  onceBody,
-  settlePasses,
-  startSchedulesTestKit,
-  untilLeader,
-  type SchedulesTestKit,
-} from '../schedules/testing/schedules-test-kit';
-import { EngineService } from '../engine/engine.service';
+import { bootableRefs, insertRun, onceBody, settlePasses, type SchedulesTestKit } from '../schedules/testing/schedules-test-kit';
+import type { EngineService } from '../engine/engine.service';
+import { startEngineKit } from '../engine/testing/engine-kit';
 import { keystoneToken } from '../testing/keystone-token';
 import { verifyStandardWebhook } from '../testing/standard-webhooks';
 import type { ScheduleEventListDto } from '../schedules/dto/schedule-event.dto';
@@ -66,18 +59,15 @@ describe('webhooks', () => {
   const receivers: { close(): Promise<void> }[] = [];
 
   beforeAll(async () => {
-    kit = await startSchedulesTestKit('webhooks', new Date().toISOString(), {
-      ENGINE_ENABLED: 'true',
-      ENGINE_LEASE_RENEW_MS: '100',
-      ENGINE_RETRY_BASE_MS: '20',
-      WEBHOOK_ALLOW_HTTP: 'true',
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      WEBHOOK_DISPATCH_INTERVAL_MS: '20',
-      WEBHOOK_RETRY_BASE_MS: '1000',
-    });
-    engine = kit.app.get(EngineService);
-    await kit.sim.control.configure({ buildDelayMs: 30, deleteDelayMs: 30 });
-    await untilLeader(engine);
+    ({ kit, engine } = await startEngineKit('webhooks', new Date().toISOString(), {
+      env: {
+        WEBHOOK_ALLOW_HTTP: 'true',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_DISPATCH_INTERVAL_MS: '20',
+        WEBHOOK_RETRY_BASE_MS: '1000',
+      },
+      behaviour: { buildDelayMs: 30, deleteDelayMs: 30 },
+    }));
     demo = (await keystoneToken(kit.sim.authUrl, { name: 'demo', password: 'secret', project: 'demo' })).token;
   });
 
