@@ -278,6 +278,9 @@ ${rows.map((r) => `| ${r.scenario} | ${md(r.figure)} | ${md(r.target || '—')} 
    before it (15 s before, or 60 ms per schedule when that is longer). The delay of each VM is the simulator's receipt
    time of its \`POST /servers\` (its request log, ms timestamps) minus the planned instant. Nearest-rank percentiles
    over the delays; every schedule must have got its VM (counted by the schedule tag on the simulator's servers).
+   Then all of them are deleted during their window (\`DELETE /v1/schedules/{id}\`, 8 at a time): the teardown row
+   gives the time from the first DELETE until the simulator has none of their VMs left, and until the database has
+   none of the schedules left (the engine closes their runs, then removes them). The next scenario starts after that.
 2. **Fan-out.** 300 ms of added latency on every Nova call and a 2 s build time in the simulator. Our engine: one
    schedule of ${options.vms} VMs starting 5 s after it is created; the time is from the planned start to the moment the last VM
    turned ACTIVE (the simulator's \`buildDoneAt\`). Sequential: the loop the seed ran (in \`tools/bench/lib/openstack.mjs\`),
