@@ -40,6 +40,13 @@ const base: ScheduleDto = {
   version: 3,
 };
 
+/** A one-off schedule made through the API: its start has seconds, which the form's time field does not show. */
+const onceWithSeconds: ScheduleDto = {
+  ...base,
+  timeZone: 'Europe/Paris',
+  window: { type: 'once', startAt: '2026-12-07T09:14:07.250Z', endAt: '2026-12-07T09:34:07.250Z' },
+};
+
 describe('schedule form model', () => {
   it('says how long until a one-off start on the schedule zone clock, and nothing for a recurring window', () => {
     const now = new Date('2026-06-01T10:00:00Z');
@@ -218,11 +225,7 @@ describe('schedule form model', () => {
   });
 
   it('keeps a saved one-off start with seconds while the form leaves it on its minute, so the end of a window under way can move', () => {
-    const saved: ScheduleDto = {
-      ...base,
-      timeZone: 'Europe/Paris',
-      window: { type: 'once', startAt: '2026-12-07T09:14:07.250Z', endAt: '2026-12-07T09:34:07.250Z' },
-    };
+    const saved = onceWithSeconds;
     const value = formValueOf(saved);
     expect(requestOf(value, saved)?.window).toEqual(saved.window);
     // 30 minutes longer: the same start, the end 30 minutes later.
@@ -238,11 +241,7 @@ describe('schedule form model', () => {
   });
 
   it("says a saved one-off window kept at its start is under way or over, and any other past start is the form's own", () => {
-    const saved: ScheduleDto = {
-      ...base,
-      timeZone: 'Europe/Paris',
-      window: { type: 'once', startAt: '2026-12-07T09:14:07.250Z', endAt: '2026-12-07T09:34:07.250Z' },
-    };
+    const saved = onceWithSeconds;
     const value = formValueOf(saved);
     const at = (iso: string) => new Date(iso);
     expect(oneOffNotesOf(value, at('2026-12-07T09:14:30Z'), saved)?.hint).toBe(
