@@ -114,6 +114,8 @@ export class ReconcilerService {
     if (done.fenced || !(await options.guard())) return fenced();
 
     const serversByRun = groupByRun(servers);
+    // The runs as this pass leaves them: a run closed now no longer holds its schedule's deletion back.
+    const settled = new Map<string, RunRecord>();
     for (const before of open) {
       const { run, closed } = settleRun(
         done.runs.get(before.id) ?? before,
@@ -129,9 +131,10 @@ export class ReconcilerService {
         );
       }
       await this.executor.save(run, closed, now);
+      settled.set(run.id, run);
       this.describe(before, run, closed, now, report);
     }
-    await this.finishDeletions(open, servers, done.runs);
+    await this.finishDeletions(open, servers, settled);
     await this.executor.releaseServerGroups(options.guard);
     const retryIn = this.executor.backoffs.nextRetryInMs(this.clock.monotonicMs());
     report.nextRetryAt = retryIn === null ? null : new Date(this.clock.now().getTime() + retryIn);
