@@ -215,15 +215,15 @@ async function dispatchOf(ctx, count) {
   // Check that the creates are one per schedule (not retries of a few): the engine tags each VM with its schedule.
   const mine = new Set(ids.map((id) => `peak-schedule:${id}`));
   const withVm = new Set((await ctx.sim.servers()).flatMap((s) => s.tags.filter((t) => mine.has(t))));
+  const teardown = await tearDown(ctx, ids);
   ctx.details[count === 50 ? 'dispatch' : `dispatch${count}`] = {
     count,
     seen: creates.length,
     schedulesWithVm: withVm.size,
     plannedAt: new Date(plannedAt).toISOString(),
     delaysMs: delays.map((d) => Number(d.toFixed(1))),
+    teardown,
   };
-  const teardown = await tearDown(ctx, ids);
-  ctx.details[count === 50 ? 'dispatch' : `dispatch${count}`].teardown = teardown;
   if (creates.length < count)
     return [pending('1', figure, target, `the simulator received ${creates.length}/${count} POST /servers within 60 s`)];
   const [p50, p99, worst] = [percentile(delays, 50), percentile(delays, 99), max(delays)];
