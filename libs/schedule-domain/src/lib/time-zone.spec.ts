@@ -60,6 +60,22 @@ describe(isValidTimeZone.name, () => {
     expect(isValidTimeZone(zone)).toBe(false);
   });
 
+  it('asks the runtime once per valid zone, whatever its spelling, and every time for an invalid one', () => {
+    const asked = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      expect(isValidTimeZone('Asia/Tokyo')).toBe(true);
+      const once = asked.mock.calls.length;
+      expect(isValidTimeZone('ASIA/TOKYO')).toBe(true);
+      expect(isValidTimeZone('asia/tokyo')).toBe(true);
+      expect(asked.mock.calls.length).toBe(once);
+      expect(isValidTimeZone('Asia/Tokio')).toBe(false);
+      expect(isValidTimeZone('Asia/Tokio')).toBe(false);
+      expect(asked.mock.calls.length).toBe(once + 2);
+    } finally {
+      asked.mockRestore();
+    }
+  });
+
   it('normalizes the case of canonical names and keeps aliases as typed', () => {
     expect(normalizeTimeZone('europe/rome')).toBe('Europe/Rome');
     expect(normalizeTimeZone('utc')).toBe('UTC');
