@@ -13,7 +13,7 @@ import { ApiClient } from './lib/api.mjs';
 import { keystoneLogin, osEnvOf, pickBootReferences, SimControl } from './lib/openstack.mjs';
 import { freePort, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
 import { describeMachine, renderTable, verdict } from './lib/report.mjs';
-import { dispatchPrecision, fanOut, idleMemory, scale, THROUGHPUT_SECONDS } from './scenarios.mjs';
+import { dispatchPrecision, fanOut, idleMemory, scale, THROUGHPUT_ROUNDS, THROUGHPUT_SECONDS } from './scenarios.mjs';
 
 const require = createRequire(import.meta.url);
 const postgres = require('../../libs/testing/src/postgres.cjs');
@@ -65,6 +65,7 @@ const options = {
   sampleSeconds: 5,
   warmupSeconds: 5,
   throughputSeconds: THROUGHPUT_SECONDS,
+  throughputRounds: THROUGHPUT_ROUNDS,
   planningPasses: 2,
   smoke: args.smoke,
 };
@@ -78,6 +79,7 @@ if (args.smoke) {
     sampleSeconds: 1,
     warmupSeconds: 1,
     throughputSeconds: 1,
+    throughputRounds: 1,
     planningPasses: 1,
   });
 }
@@ -301,10 +303,13 @@ ${rows.map((r) => `| ${r.scenario} | ${md(r.figure)} | ${md(r.target || '—')} 
    ${options.loadSeconds} s after ${options.warmupSeconds} s of warm-up, then at 1,000 requests/s for as long, open loop (\`tools/bench/lib/load.mjs\`): request *i* is due at *i* / rate
    whether or not earlier ones have answered, over a keep-alive pool, and its latency runs from that due instant to its
    last byte, so neither a stall nor a late sender is hidden. Throughput is autocannon's, 20 connections, as fast as
-   the API answers, for ${options.throughputSeconds} s. The **ceiling ratio** divides it by the throughput of a bare \`node:http\` server
-   (\`tools/bench/lib/ceiling-server.mjs\`, its own process, started right after) that answers every request with the very
-   bytes the API answered for that page, from memory, under the same autocannon run: what Node itself can serve on this
-   machine at this moment, so the ratio holds whatever else the machine is doing. The same server then takes the
+   the API answers, for ${options.throughputSeconds} s in all. The **ceiling ratio** divides it by the throughput of a bare \`node:http\` server
+   (\`tools/bench/lib/ceiling-server.mjs\`, its own process) that answers every request with the very bytes the API answered
+   for that page, from memory, under the same autocannon load: what Node itself can serve on this machine. The two are
+   measured in ${options.throughputRounds} rounds of ${options.throughputSeconds / options.throughputRounds} s each, taken in turn (API then server, then server then API, ...), after one
+   second of warm-up for the new server, and the ratio is the median of the rounds' ratios: on a shared machine what
+   Node can serve drifts from one second to the next (one ${options.throughputSeconds} s run of each, one after the other, gave 57 % and
+   110 % an hour apart on one machine, nothing changed on the list's path), and rounds seconds apart see the same machine. The same server then takes the
    open loop at 1,000 requests/s for ${options.loadSeconds} s: it does no work of its own, so its p99 is the **floor** this machine and
    this generator give that figure (timer and scheduling jitter on shared cores), printed beside the API's. The row "autocannon --overallRate 500" is kept for comparison: autocannon lets each
    connection send its share of the second back to back at the top of every second (a burst at full speed, then
