@@ -285,7 +285,8 @@ ${rows.map((r) => `| ${r.scenario} | ${md(r.figure)} | ${md(r.target || '—')} 
    none of the schedules left (the engine closes their runs, then removes them). The next scenario starts after that.
 2. **Fan-out.** 300 ms of added latency on every Nova call and a 2 s build time in the simulator. Our engine: one
    schedule of ${options.vms} VMs starting 5 s after it is created; the time is from the planned start to the moment the last VM
-   turned ACTIVE (the simulator's \`buildDoneAt\`). Sequential: the loop the seed ran (in \`tools/bench/lib/openstack.mjs\`),
+   turned ACTIVE (the simulator's \`buildDoneAt\`). The schedule is then deleted, and the sequential loop starts once its
+   VMs and the schedule itself are gone (both times in the note). Sequential: the loop the seed ran (in \`tools/bench/lib/openstack.mjs\`),
    straight against Nova: create one VM, poll it every 250 ms until ACTIVE, then the next; the time is from its first
    request to the last VM seen ACTIVE.
 3. **Scale.** ${options.schedules.toLocaleString('en')} schedules: the first 2,000 created through the API (half one-off windows, half weekday

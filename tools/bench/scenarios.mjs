@@ -160,19 +160,23 @@ async function fanOutEngine(ctx, count) {
   }
   const active = servers.filter((s) => s.status === 'ACTIVE');
   if (active.length < count) {
-    await deleteSchedules(ctx, [schedule.id]);
     const waited = Math.round((Date.now() - plannedAt) / 1000);
+    await tearDown(ctx, 'fan-out', [schedule.id]);
     return { why: `the engine had ${active.length}/${count} VMs ACTIVE ${waited} s after the planned start (${servers.length} created)` };
   }
   // The simulator records the instant each VM turned ACTIVE; the last of them ends the fan-out.
   const lastActive = Math.max(...active.map((s) => Date.parse(s.buildDoneAt)));
   const firstCreated = Math.min(...active.map((s) => Date.parse(s.createdAt)));
   const ms = lastActive - plannedAt;
-  ctx.details.fanOutEngine = { count, ms, firstCreateAfterMs: firstCreated - plannedAt };
-  ctx.log('fan-out: tearing the engine run down');
-  await deleteSchedules(ctx, [schedule.id]);
-  if (!(await waitForNoServers(ctx, 120_000))) ctx.log('fan-out: some VMs were still there after 120 s; going on');
-  return { ms, note: `first VM created ${fmtMs(firstCreated - plannedAt)} after the planned start` };
+  // The next scenario starts once the VMs and the schedule are gone, so that it measures a quiet engine.
+  const teardown = await tearDown(ctx, 'fan-out', [schedule.id]);
+  ctx.details.fanOutEngine = { count, ms, firstCreateAfterMs: firstCreated - plannedAt, teardown };
+  return {
+    ms,
+    note:
+      `first VM created ${fmtMs(firstCreated - plannedAt)} after the planned start; once the schedule was deleted, ` +
+      `its VMs were gone in ${secondsOrOver(teardown.vmsGoneMs)} and the schedule in ${secondsOrOver(teardown.schedulesGoneMs)}`,
+  };
 }
 
 // --- 1: dispatch precision -----------------------------------------------------------------------------------
@@ -217,7 +221,7 @@ async function dispatchOf(ctx, count) {
   // Check that the creates are one per schedule (not retries of a few): the engine tags each VM with its schedule.
   const mine = new Set(ids.map((id) => `peak-schedule:${id}`));
   const withVm = new Set((await ctx.sim.servers()).flatMap((s) => s.tags.filter((t) => mine.has(t))));
-  const teardown = await tearDown(ctx, ids);
+  const teardown = await tearDown(ctx, 'dispatch', ids);
   ctx.details[count === 50 ? 'dispatch' : `dispatch${count}`] = {
     count,
     seen: creates.length,
@@ -237,12 +241,12 @@ async function dispatchOf(ctx, count) {
 }
 
 /**
- * Deletes the dispatch's schedules during their window, as an operator would, and waits until the engine has removed
+ * Deletes a scenario's schedules during their window, as an operator would, and waits until the engine has removed
  * their VMs and then the schedules themselves (their runs closed), so that the next scenario starts on a quiet engine.
  * Times from the first DELETE; `null` for a stage that did not finish in 5 minutes.
  */
-async function tearDown(ctx, ids) {
-  ctx.log('dispatch: deleting the schedules, waiting for their VMs and then the schedules to go');
+async function tearDown(ctx, scenario, ids) {
+  ctx.log(`${scenario}: deleting the schedules, waiting for their VMs and then the schedules to go`);
   const started = Date.now();
   await deleteSchedules(ctx, ids);
   const vmsGoneMs = (await waitForNoServers(ctx, 300_000)) ? Date.now() - started : null;
@@ -254,16 +258,19 @@ async function tearDown(ctx, ids) {
     await sleep(250);
   }
   const schedulesGoneMs = left === 0 ? Date.now() - started : null;
-  if (schedulesGoneMs === null) ctx.log(`dispatch: ${left} schedule(s) still being deleted after 300 s; going on`);
+  if (vmsGoneMs === null) ctx.log(`${scenario}: some VMs were still there after 300 s; going on`);
+  if (schedulesGoneMs === null) ctx.log(`${scenario}: ${left} schedule(s) still being deleted after 300 s; going on`);
   return { vmsGoneMs, schedulesGoneMs, left };
 }
 
+/** A teardown stage's time, or that it did not finish within `tearDown`'s 5 minutes. */
+const secondsOrOver = (ms) => (ms === null ? 'over 300 s' : `${(ms / 1000).toFixed(1)} s`);
+
 function teardownRow(count, { vmsGoneMs, schedulesGoneMs, left }) {
   const figure = `deleting those ${count} schedules during their window: all VMs gone / all schedules removed`;
-  const fmt = (ms) => (ms === null ? 'over 300 s' : `${(ms / 1000).toFixed(1)} s`);
   const note =
     left === 0 ? 'from the first DELETE; the engine removes the VMs, closes the runs, then the schedules' : `${left} left after 300 s`;
-  return row('1', figure, '', `${fmt(vmsGoneMs)} / ${fmt(schedulesGoneMs)}`, null, note);
+  return row('1', figure, '', `${secondsOrOver(vmsGoneMs)} / ${secondsOrOver(schedulesGoneMs)}`, null, note);
 }
 
 // --- 3 and 4b: scale and memory under load --------------------------------------------------------------------
