@@ -28,6 +28,7 @@ const steps = [
   ],
   // After the process tests: their `nx e2e api` has built the API, so this step's build is a cache hit.
   ['the API on Node 24 (its jest suite, the built API started and stopped)', 'node', ['tools/node24/run.mjs']],
+  ['the load generator of the benchmarks, against node:http servers', 'node', ['--test', 'tools/bench/lib/']],
   // Also after the process tests: the API and the simulator it starts are cache hits of their builds.
   ['benchmark smoke run (every scenario at a tiny size; targets printed, not enforced)', 'npm', ['run', 'bench', '--', '--smoke']],
   ['console end-to-end tests in Chromium', 'npx', ['nx', 'e2e', 'web-e2e', '--outputStyle=stream']],
