@@ -303,7 +303,10 @@ ${rows.map((r) => `| ${r.scenario} | ${md(r.figure)} | ${md(r.target || '—')} 
    \`GET /v1/schedules?limit=50\` (with a Keystone token, as a console sends it) at a constant 500 requests/s for
    ${options.loadSeconds} s after ${options.warmupSeconds} s of warm-up, then at 1,000 requests/s for as long, open loop (\`tools/bench/lib/load.mjs\`): request *i* is due at *i* / rate
    whether or not earlier ones have answered, over a keep-alive pool, and its latency runs from that due instant to its
-   last byte, so neither a stall nor a late sender is hidden. Throughput is autocannon's, 20 connections, as fast as
+   last byte, so neither a stall nor a late sender is hidden. The generator reads each answer off its socket into one
+   buffer per connection, reused, and keeps none of it: with an HTTP client that handed over every answer as new
+   Buffers (undici, until 2026-12-07), 55 MB/s of them at 1,000 requests/s made V8 collect the generator's whole heap
+   about every 250 ms, pausing it up to 24 ms, and that alone set a floor of 9–21 ms (2–5 ms without it, on the same machine). Throughput is autocannon's, 20 connections, as fast as
    the API answers, for ${options.throughputSeconds} s in all. The **ceiling ratio** divides it by the throughput of a bare \`node:http\` server
    (\`tools/bench/lib/ceiling-server.mjs\`, its own process) that answers every request with the very bytes the API answered
    for that page, from memory, under the same autocannon load: what Node itself can serve on this machine. The two are
