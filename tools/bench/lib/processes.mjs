@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { max } from './stats.mjs';
 
 /** A free TCP port on the loopback interface (the OS picks it; we close before the child binds). */
 export function freePort() {
@@ -81,8 +82,17 @@ export function sampleRss(pid, intervalMs = 200) {
   };
   take();
   const timer = setInterval(take, intervalMs);
+  const marks = [];
   return {
     samples,
+    /** Ends a phase of the load: `maxByPhase` gives the largest sample of each. */
+    mark(phase) {
+      take();
+      marks.push({ phase, end: samples.length });
+    },
+    maxByPhase() {
+      return marks.map(({ phase, end }, i) => ({ phase, bytes: max(samples.slice(i === 0 ? 0 : marks[i - 1].end, end)) }));
+    },
     stop() {
       clearInterval(timer);
       take();
