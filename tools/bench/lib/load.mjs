@@ -20,14 +20,17 @@ import { max, percentile } from './stats.mjs';
 const MAX_HEAD_BYTES = 16 * 1024;
 const READ_BUFFER_BYTES = 64 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
+/** How long the run waits, after its last request is due, for the answers still out; those not in by then failed. */
+const ANSWER_TIMEOUT_MS = 30_000;
 
 /**
  * Sends GET `url` (plain http) at `rate` requests per second for `seconds`, over up to `connections` keep-alive
  * connections, one request at a time on each. Returns the latencies (ms, from the due instant to the last body byte)
  * and the failures. Answers must be framed by Content-Length, as Node's servers frame a body sent whole; any other
- * framing (chunked) counts as a failed request, as does a socket error or a connection closed mid-answer.
+ * framing (chunked) counts as a failed request, as does a socket error, a connection closed mid-answer, or no answer
+ * within `answerTimeoutMs` of the last request's due instant.
  */
-export async function constantRate({ url, rate, seconds, headers = {}, connections = 64 }) {
+export async function constantRate({ url, rate, seconds, headers = {}, connections = 64, answerTimeoutMs = ANSWER_TIMEOUT_MS }) {
   const target = new URL(url);
   if (target.protocol !== 'http:') throw new Error(`constantRate speaks plain HTTP only, not ${target.protocol}`);
   const request = Buffer.from(
@@ -49,12 +52,12 @@ export async function constantRate({ url, rate, seconds, headers = {}, connectio
   const waiting = []; // due instants of requests no connection was free for, oldest first
   let settle;
   const settled = new Promise((resolve) => (settle = resolve));
-  let answered = 0;
+  const answered = () => stats.completed + stats.errors + stats.non2xx;
 
   const finish = (dueAt, outcome) => {
     if (outcome === 'ok') latencies[stats.completed++] = performance.now() - dueAt;
     else stats[outcome]++;
-    if (++answered === total) settle();
+    if (answered() === total) settle();
   };
   const dispatch = (dueAt) => {
     const connection = idle.pop() ?? (open.size < connections ? openConnection() : undefined);
@@ -98,11 +101,12 @@ export async function constantRate({ url, rate, seconds, headers = {}, connectio
     // Wake for the next due request; timers fire no sooner than 1 ms, and a late wake is charged to the request.
     if (next < total) await sleep(Math.max(0, start + next * intervalMs - performance.now()));
   }
-  if (total > 0) await settled;
+  if (total > 0) await Promise.race([settled, sleep(answerTimeoutMs, undefined, { ref: false })]);
   const durationS = (performance.now() - start) / 1000;
   for (const connection of open) connection.close();
+  stats.errors += total - answered(); // still out when the run gave up on them
 
-  const measured = Array.from(latencies.subarray(0, stats.completed));
+  const measured = latencies.subarray(0, stats.completed);
   const round = (ms) => Number(ms.toFixed(2));
   return {
     requests: total,
@@ -124,8 +128,8 @@ export async function constantRate({ url, rate, seconds, headers = {}, connectio
 
 /**
  * One keep-alive connection carrying one request at a time: it writes the request's bytes and reads the answer's
- * head (status line and headers) into `head`, then counts down its Content-Length. The socket reads into `readBuffer`,
- * the same bytes every time, so an answer's body is never copied or kept.
+ * head (status line and headers) into `head`, then counts down its Content-Length. The socket reads into one buffer
+ * of its own (`onread`), the same bytes every time, so an answer's body is never copied or kept.
  */
 class Connection {
   #socket;

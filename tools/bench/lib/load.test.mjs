@@ -78,3 +78,10 @@ test('counts requests to a port nobody listens on as failed', async () => {
   assert.equal(result.errors, 10);
   assert.equal(result.completed, 0);
 });
+
+test('counts requests the server never answers as failed, once the answers are overdue', async () => {
+  const url = await serve((req) => req.resume());
+  const result = await constantRate({ url, rate: 50, seconds: 0.2, answerTimeoutMs: 300 });
+  assert.equal(result.errors, 10);
+  assert.equal(result.completed, 0);
+});
