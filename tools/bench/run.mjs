@@ -195,6 +195,7 @@ async function main() {
     refs,
     api: new ApiClient(apiUrl, keystone.token),
     apiProc: api,
+    simProc: sim,
     artifacts: ARTIFACTS,
     details: {},
   };
@@ -280,6 +281,11 @@ ${rows.map((r) => `| ${r.scenario} | ${md(r.figure)} | ${md(r.target || '—')} 
    before it (15 s before, or 60 ms per schedule when that is longer). The delay of each VM is the simulator's receipt
    time of its \`POST /servers\` (its request log, ms timestamps) minus the planned instant. Nearest-rank percentiles
    over the delays; every schedule must have got its VM (counted by the schedule tag on the simulator's servers).
+   The benchmark asks the simulator for its log only from 500 ms after the instant on, so that its own requests stay
+   off the cores during the first half second of the burst (before 2026-12-07 it polled every 250 ms throughout).
+   The CPU row reads, every 50 ms from \`/proc\`, the busy time of the whole machine and the CPU time of the API, of
+   the simulator and of the PostgreSQL backends of the API's connections, and gives what each used between the
+   samples nearest the instant and the last create, beside what the machine's cores could give in that span.
    Then all of them are deleted during their window (\`DELETE /v1/schedules/{id}\`, 8 at a time): the teardown row
    gives the time from the first DELETE until the simulator has none of their VMs left, and until the database has
    none of the schedules left (the engine closes their runs, then removes them). The next scenario starts after that.

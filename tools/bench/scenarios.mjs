@@ -7,7 +7,8 @@ import { metricValue } from './lib/api.mjs';
 import { endpointOf, sequentialCreateAndWait } from './lib/openstack.mjs';
 import { constantRate } from './lib/load.mjs';
 import { writeFileSync } from 'node:fs';
-import { cpuSeconds, freePort, rssBytes, sampleRss, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
+import { availableParallelism } from 'node:os';
+import { cpuSeconds, freePort, rssBytes, sampleCpu, sampleRss, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
 import { fmtMs, max, median, percentile } from './lib/stats.mjs';
 
 const MB = 1_000_000;
@@ -209,15 +210,23 @@ async function dispatchOf(ctx, count) {
   });
   if (Date.now() >= plannedAt) throw new Error('creating the dispatch schedules took longer than their lead; the machine is too busy');
 
+  // Where the two cores go from the instant to the last create: the whole machine, the API, the simulator (which
+  // stands in for Nova on the same cores) and the PostgreSQL backends of the API's connections.
+  const cpu = sampleCpu({ api: [ctx.apiProc.child.pid], simulator: [ctx.simProc.child.pid], postgres: await ctx.databaseBackends() });
   const isCreate = (r) => r.method === 'POST' && /\/servers$/.test(r.path);
   let creates = [];
   const deadline = plannedAt + 60_000;
+  // The creates are timed by the simulator as it receives them: the benchmark asks for them only once the burst
+  // is under way, so that its own requests do not share the cores with the first half second of it.
+  await sleep(Math.max(0, plannedAt + 500 - Date.now()));
   while (Date.now() < deadline) {
     creates = (await ctx.sim.requests(`?method=POST&since=${since}`)).filter(isCreate);
     if (creates.length >= count) break;
     await sleep(250);
   }
+  cpu.stop();
   const delays = creates.slice(0, count).map((r) => r.receivedAt - plannedAt);
+  const burst = creates.length > 0 ? cpu.between(plannedAt, plannedAt + max(delays)) : null;
   // Check that the creates are one per schedule (not retries of a few): the engine tags each VM with its schedule.
   const mine = new Set(ids.map((id) => `peak-schedule:${id}`));
   const withVm = new Set((await ctx.sim.servers()).flatMap((s) => s.tags.filter((t) => mine.has(t))));
@@ -228,6 +237,7 @@ async function dispatchOf(ctx, count) {
     schedulesWithVm: withVm.size,
     plannedAt: new Date(plannedAt).toISOString(),
     delaysMs: delays.map((d) => Number(d.toFixed(1))),
+    cpu: burst,
     teardown,
   };
   if (creates.length < count)
@@ -236,6 +246,7 @@ async function dispatchOf(ctx, count) {
   const note = `earliest ${fmtMs(Math.min(...delays))}; ${withVm.size}/${count} schedules got their VM`;
   return [
     row('1', figure, target, `${fmtMs(p50)} / ${fmtMs(p99)} / ${fmtMs(worst)}`, p99 <= targetMs && withVm.size === count, note),
+    burstCpuRow(count, burst),
     teardownRow(count, teardown),
   ];
 }
@@ -261,6 +272,23 @@ async function tearDown(ctx, scenario, ids) {
   if (vmsGoneMs === null) ctx.log(`${scenario}: some VMs were still there after 300 s; going on`);
   if (schedulesGoneMs === null) ctx.log(`${scenario}: ${left} schedule(s) still being deleted after 300 s; going on`);
   return { vmsGoneMs, schedulesGoneMs, left };
+}
+
+/**
+ * The CPU the machine spent from the planned instant to the last create (the samples nearest those instants, 50 ms
+ * apart), against what its cores could give in that time: how close the burst came to using them all, and who used it.
+ */
+function burstCpuRow(count, burst) {
+  const figure = `CPU, instant to last create (${count}): machine (of its cores' capacity) / API / simulator / PostgreSQL`;
+  const { spanMs, used } = burst;
+  const capacity = (availableParallelism() * spanMs) / 1000;
+  const s = (seconds) => `${seconds.toFixed(2)} s`;
+  const share = capacity > 0 ? ` (${((100 * used.machine) / capacity).toFixed(0)} %)` : '';
+  const measured = `${s(used.machine)} of ${s(capacity)}${share} / ${s(used.api)} / ${s(used.simulator)} / ${s(used.postgres)}`;
+  const perCreate = (seconds) => `${((1000 * seconds) / count).toFixed(2)} ms`;
+  const perCreates = `API ${perCreate(used.api)}, simulator ${perCreate(used.simulator)}, PostgreSQL ${perCreate(used.postgres)}`;
+  const note = `per create: ${perCreates}; over ${fmtMs(spanMs)}, ${availableParallelism()} cores`;
+  return row('1', figure, '', measured, null, note);
 }
 
 /** A teardown stage's time, or that it did not finish within `tearDown`'s 5 minutes. */

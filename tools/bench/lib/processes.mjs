@@ -101,6 +101,46 @@ export function sampleRss(pid, intervalMs = 200) {
   };
 }
 
+/** Busy CPU time of the whole machine so far (all cores, idle and iowait excluded), in seconds, from /proc/stat. */
+export function machineBusySeconds() {
+  // The first line adds up every core: user nice system idle iowait irq softirq steal ..., in clock ticks of 10 ms.
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+/**
+ * Reads the CPU time of the machine and of each named set of processes every `intervalMs` until `stop()`. Each
+ * sample: { at (epoch ms), machine, and one figure per name (seconds used so far) }. `between(from, to)` gives what
+ * each used between the samples nearest those instants, with the span actually covered.
+ */
+export function sampleCpu(pids, intervalMs = 50) {
+  const samples = [];
+  const take = () => {
+    const sample = { at: Date.now(), machine: machineBusySeconds() };
+    for (const [name, list] of Object.entries(pids)) sample[name] = list.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    samples.push(sample);
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  const nearest = (at) => samples.reduce((best, s) => (Math.abs(s.at - at) < Math.abs(best.at - at) ? s : best));
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+    },
+    between(from, to) {
+      const [a, b] = [nearest(from), nearest(to)];
+      const used = Object.fromEntries(
+        Object.keys(a)
+          .filter((k) => k !== 'at')
+          .map((k) => [k, Math.max(0, b[k] - a[k])]),
+      );
+      return { fromMs: a.at, toMs: b.at, spanMs: b.at - a.at, used };
+    },
+  };
+}
+
 /** CPU time (user + system) a process has used so far, in seconds, from /proc (clock ticks of 10 ms on Linux). */
 export function cpuSeconds(pid) {
   try {
