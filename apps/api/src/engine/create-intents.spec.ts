@@ -167,6 +167,51 @@ describe('SlotWrites', () => {
     expect(statements).toEqual([['a'], ['b']]);
   });
 
+  describe('with a gathering time (the outcomes of creates)', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('sends the writes asked for within that time as one statement, each caller waiting for its own', async () => {
+      const statements: string[][] = [];
+      const writes = new SlotWrites(async (rows) => void statements.push(rows.map((r) => r.id)), 50);
+      const done: string[] = [];
+      const asked = [writes.write({ id: 'a', status: 'BUILD' }).then(() => done.push('a'))];
+      await jest.advanceTimersByTimeAsync(20);
+      asked.push(writes.write({ id: 'b', status: 'BUILD' }).then(() => done.push('b')));
+      await jest.advanceTimersByTimeAsync(29);
+      expect(statements).toEqual([]);
+      expect(done).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      await Promise.all(asked);
+      expect(statements).toEqual([['a', 'b']]);
+      expect(done).toEqual(['a', 'b']);
+    });
+
+    it('gathers the writes asked for while a statement is out for that time again after it', async () => {
+      const statements: string[][] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const writes = new SlotWrites(async (rows) => {
+        statements.push(rows.map((r) => r.id));
+        if (statements.length === 1) await held;
+      }, 50);
+      const first = writes.write({ id: 'a', status: 'BUILD' });
+      await jest.advanceTimersByTimeAsync(50);
+      expect(statements).toEqual([['a']]);
+      const later = [writes.write({ id: 'b', status: 'BUILD' }), writes.write({ id: 'c', status: 'BUILD' })];
+      await jest.advanceTimersByTimeAsync(100);
+      expect(statements).toEqual([['a']]); // still out
+      release();
+      await first;
+      await jest.advanceTimersByTimeAsync(49);
+      expect(statements).toEqual([['a']]);
+      const last = writes.write({ id: 'd', status: 'BUILD' });
+      await jest.advanceTimersByTimeAsync(1);
+      await Promise.all([...later, last]);
+      expect(statements).toEqual([['a'], ['b', 'c', 'd']]);
+    });
+  });
+
   it('fails the writes of a statement that failed, and only those', async () => {
     const { writes, failWhen } = recorder();
     failWhen((rows) => rows.some((r) => r.status === 'bad'));

@@ -18,22 +18,33 @@ interface Waiting {
  *
  * Two writes to the same slot in one turn go out one after the other, in the order asked (the executor never does
  * that: a slot's writes follow its own cloud call).
+ *
+ * `gatherMs`: for writes nothing waits on but the end of the pass (the outcomes of creates), each batch gathers for
+ * that long before it goes out, and so does the next after it: a burst of creates then costs one statement per
+ * `gatherMs` instead of one per round trip.
  */
 export class SlotWrites {
   private waiting: Waiting[] = [];
   /** A batch is due or on its way: new writes wait for the next one. */
   private busy = false;
 
-  constructor(private readonly send: (rows: readonly SlotUpdate[]) => Promise<void>) {}
+  constructor(
+    private readonly send: (rows: readonly SlotUpdate[]) => Promise<void>,
+    private readonly gatherMs = 0,
+  ) {}
 
   write(row: SlotUpdate): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ row, resolve, reject });
       if (this.busy) return;
       this.busy = true;
-      // After the turn's other callbacks: the creates whose answers came in the same turn join this write.
-      setImmediate(() => void this.flush());
+      // After the turn's other callbacks (or `gatherMs`): the creates answered meanwhile join this write.
+      void this.gather().then(() => this.flush());
     });
+  }
+
+  private gather(): Promise<void> {
+    return new Promise((resolve) => (this.gatherMs > 0 ? setTimeout(resolve, this.gatherMs) : setImmediate(resolve)));
   }
 
   private async flush(): Promise<void> {
@@ -46,6 +57,7 @@ export class SlotWrites {
             () => group.forEach((w) => w.resolve()),
             (error: unknown) => group.forEach((w) => w.reject(error)),
           );
+        if (this.gatherMs > 0 && this.waiting.length > 0) await this.gather();
       }
     } finally {
       this.busy = false;
