@@ -229,21 +229,26 @@ async function dispatchOf(ctx, count) {
   const burst = creates.length > 0 ? cpu.between(plannedAt, plannedAt + max(delays)) : null;
   // Check that the creates are one per schedule (not retries of a few): the engine tags each VM with its schedule.
   const mine = new Set(ids.map((id) => `peak-schedule:${id}`));
-  const withVm = new Set((await ctx.sim.servers()).flatMap((s) => s.tags.filter((t) => mine.has(t))));
+  // A VM in ERROR (the cloud could not build it) does not serve its schedule.
+  const built = (await ctx.sim.servers()).filter((s) => s.status !== 'ERROR');
+  const withVm = new Set(built.flatMap((s) => s.tags.filter((t) => mine.has(t))));
   const teardown = await tearDown(ctx, 'dispatch', ids);
+  // Every create these schedules caused, the teardown's included: more than one each would be a VM made twice.
+  const allCreates = (await ctx.sim.requests(`?method=POST&since=${since}`)).filter(isCreate);
   ctx.details[count === 50 ? 'dispatch' : `dispatch${count}`] = {
     count,
     seen: creates.length,
     schedulesWithVm: withVm.size,
     plannedAt: new Date(plannedAt).toISOString(),
     delaysMs: delays.map((d) => Number(d.toFixed(1))),
+    createsInAll: allCreates.length,
     cpu: burst,
     teardown,
   };
   if (creates.length < count)
     return [pending('1', figure, target, `the simulator received ${creates.length}/${count} POST /servers within 60 s`)];
   const [p50, p99, worst] = [percentile(delays, 50), percentile(delays, 99), max(delays)];
-  const note = `earliest ${fmtMs(Math.min(...delays))}; ${withVm.size}/${count} schedules got their VM`;
+  const note = `earliest ${fmtMs(Math.min(...delays))}; ${withVm.size}/${count} schedules got their VM; ${allCreates.length} POST /servers in all`;
   return [
     row('1', figure, target, `${fmtMs(p50)} / ${fmtMs(p99)} / ${fmtMs(worst)}`, p99 <= targetMs && withVm.size === count, note),
     burstCpuRow(count, burst),

@@ -91,15 +91,17 @@ export class SimControl {
   }
 }
 
-/** Ids of the first image, a small flavor and the first network the admin project can use. */
-export async function pickBootReferences(catalog, token) {
+/** Ids of the first image, a small flavor and the network named `networkName` (or the first the admin project can use). */
+export async function pickBootReferences(catalog, token, networkName) {
   const headers = { 'X-Auth-Token': token };
   const images = await json(await fetch(`${endpointOf(catalog, 'image')}/v2/images`, { headers }), 'list images');
   const flavors = await json(await fetch(`${endpointOf(catalog, 'compute')}/flavors`, { headers }), 'list flavors');
   const networks = await json(await fetch(`${endpointOf(catalog, 'network')}/v2.0/networks`, { headers }), 'list networks');
   const image = images.images.find((i) => i.status === 'active') ?? images.images[0];
   const flavor = flavors.flavors.find((f) => f.name === 'm1.small') ?? flavors.flavors[0];
-  const network = networks.networks.find((n) => !n['router:external']) ?? networks.networks[0];
+  const network = networkName
+    ? networks.networks.find((n) => n.name === networkName)
+    : (networks.networks.find((n) => !n['router:external']) ?? networks.networks[0]);
   if (!image || !flavor || !network) throw new Error('the cloud has no image, flavor or network to boot from');
   return { imageId: image.id, flavorId: flavor.id, networkId: network.id };
 }
