@@ -85,6 +85,23 @@ describe('bulkInsert and bulkUpdate', () => {
     await expect(bulkInsert(dataSource.manager, ScheduleEntity, [kept])).rejects.toThrow(/duplicate key/);
   });
 
+  it('updates the rows whose key exists when asked (in the given columns only), and inserts the others', async () => {
+    const existing = schedule('existing');
+    await bulkInsert(dataSource.manager, ScheduleEntity, [existing]);
+    const fresh = schedule('upserted-fresh');
+    const withoutDescription = ({ description: _d, ...rest }: ScheduleEntity) => rest;
+    await bulkInsert(
+      dataSource.manager,
+      ScheduleEntity,
+      [withoutDescription({ ...existing, name: 'upserted', instanceCount: 9 }), withoutDescription(fresh)],
+      { onConflictUpdate: true },
+    );
+    const read = async (id: string) => dataSource.getRepository(ScheduleEntity).findOneByOrFail({ id });
+    // The column not given keeps its value on the updated row, and takes its default on the inserted one.
+    expect(await read(existing.id)).toMatchObject({ name: 'upserted', instanceCount: 9, description: existing.description });
+    expect(await read(fresh.id)).toMatchObject({ name: 'upserted-fresh', instanceCount: 3, description: '' });
+  });
+
   it('updates each row with its own values in one statement, and leaves the other columns and rows alone', async () => {
     const rows = Array.from({ length: 3 }, (_, i) => schedule(`to-update-${i}`));
     const untouched = schedule('untouched');

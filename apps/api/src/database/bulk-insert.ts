@@ -7,13 +7,14 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
  * row (500 runs: 15,000 parameters, escaped one by one in Node), which made opening 500 runs at a window's start take
  * most of a second; this sends one string. Columns are the entity's, less generated ones, given in the first row;
  * a row without one of them inserts NULL there (not the column's default). Returns the `returning` column of each
- * row inserted (rows skipped by `onConflictDoNothing` return nothing).
+ * row inserted (rows skipped by `onConflictDoNothing` return nothing). `onConflictUpdate`: a row whose primary key
+ * exists is updated instead, in the given columns.
  */
 export async function bulkInsert<T extends ObjectLiteral>(
   manager: EntityManager,
   target: EntityTarget<T>,
   rows: readonly Partial<T>[],
-  options: { onConflictDoNothing?: boolean; returning?: keyof T & string } = {},
+  options: { onConflictDoNothing?: boolean; onConflictUpdate?: boolean; returning?: keyof T & string } = {},
 ): Promise<string[]> {
   const first = rows[0];
   if (first === undefined) return [];
@@ -21,10 +22,16 @@ export async function bulkInsert<T extends ObjectLiteral>(
   const columns = metadata.columns.filter((column) => !column.isGenerated && first[column.propertyName as keyof T] !== undefined);
   const { quoted, record, json } = recordset(manager, columns, rows);
   const returning = options.returning ? metadata.findColumnWithPropertyName(options.returning)?.databaseName : undefined;
+  // An upsert: a row whose primary key exists already gets the given columns (the others keep their values).
+  const keys = metadata.primaryColumns.map((column) => `"${column.databaseName}"`);
+  const updated = columns
+    .filter((column) => !column.isPrimary)
+    .map((column) => `"${column.databaseName}" = EXCLUDED."${column.databaseName}"`);
   const sql =
     `INSERT INTO "${metadata.tableName}" (${quoted.join(', ')}) ` +
     `SELECT ${quoted.join(', ')} FROM json_to_recordset($1::json) AS x(${record.join(', ')})` +
     (options.onConflictDoNothing ? ' ON CONFLICT DO NOTHING' : '') +
+    (options.onConflictUpdate && updated.length > 0 ? ` ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updated.join(', ')}` : '') +
     (returning ? ` RETURNING "${returning}"` : '');
   const result: unknown = await manager.query(sql, [json]);
   if (!returning) return [];
@@ -76,4 +83,13 @@ function recordset<T extends ObjectLiteral>(
       rows.map((row) => Object.fromEntries(columns.map((column) => [column.databaseName, row[column.propertyName as keyof T] ?? null]))),
     ),
   };
+}
+
+/** The fields a row gives (those not undefined), as one key: rows with the same key can share a bulk statement. */
+export function fieldSet(row: object): string {
+  const values = row as Record<string, unknown>;
+  return Object.keys(values)
+    .filter((field) => values[field] !== undefined)
+    .sort()
+    .join(',');
 }

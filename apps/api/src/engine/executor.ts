@@ -147,11 +147,10 @@ export class RunExecutor {
     });
   }
 
-  /** Saves a run as the pass left it; a closed run's backoffs are forgotten. */
-  async save(run: RunRecord, closed: boolean, now: Date): Promise<void> {
-    const { vms, ...row } = run;
-    await this.runs.save({ ...row, updatedAt: now }, vms);
-    if (closed) this.backoffs.forgetRun(run.id, vms);
+  /** Saves the runs as the pass left them, together (one transaction); the closed runs' backoffs are forgotten. */
+  async saveAll(settled: readonly { run: RunRecord; closed: boolean }[], now: Date): Promise<void> {
+    await this.runs.saveMany(settled.map(({ run: { vms, ...row } }) => ({ run: { ...row, updatedAt: now }, vms })));
+    for (const { run, closed } of settled) if (closed) this.backoffs.forgetRun(run.id, run.vms);
   }
 
   private async create(

@@ -116,6 +116,7 @@ export class ReconcilerService {
     const serversByRun = groupByRun(servers);
     // The runs as this pass leaves them: a run closed now no longer holds its schedule's deletion back.
     const settled = new Map<string, RunRecord>();
+    const saves: { before: RunRecord; run: RunRecord; closed: boolean }[] = [];
     for (const before of open) {
       const { run, closed } = settleRun(
         done.runs.get(before.id) ?? before,
@@ -130,10 +131,11 @@ export class ReconcilerService {
           `Run ${run.id} of schedule ${run.scheduleId}: ${left} VM(s) still in the cloud ${this.config.teardownAlertMinutes} minutes into its teardown`,
         );
       }
-      await this.executor.save(run, closed, now);
+      saves.push({ before, run, closed });
       settled.set(run.id, run);
-      this.describe(before, run, closed, now, report);
     }
+    await this.executor.saveAll(saves, now);
+    for (const { before, run, closed } of saves) this.describe(before, run, closed, now, report);
     await this.finishDeletions(open, servers, settled);
     await this.executor.releaseServerGroups(options.guard);
     const retryIn = this.executor.backoffs.nextRetryInMs(this.clock.monotonicMs());

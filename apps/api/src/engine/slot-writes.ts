@@ -1,3 +1,4 @@
+import { fieldSet } from '../database/bulk-insert';
 import type { SlotUpdate } from '../runs/runs.repository';
 
 interface Waiting {
@@ -80,11 +81,7 @@ function statements(batch: readonly Waiting[]): Waiting[][] {
       slots = new Set();
     }
     slots.add(waiting.row.id);
-    const row = waiting.row as Record<string, unknown>;
-    const fields = Object.keys(row)
-      .filter((key) => row[key] !== undefined)
-      .sort()
-      .join(',');
+    const fields = fieldSet(waiting.row);
     const group = groups.get(fields);
     if (group) group.push(waiting);
     else groups.set(fields, [waiting]);

@@ -115,6 +115,56 @@ describe(RunsRepository.name, () => {
     });
   });
 
+  describe('saveMany', () => {
+    it('saves many runs and their slots in one transaction, announcing only what changed, and keeps a stop recorded since', async () => {
+      const scheduleId = await schedule();
+      const soon = new Date(now.getTime() + 3_600_000);
+      const changing = await run(scheduleId, 'provisioning', soon, 2);
+      const steady = await run(await schedule(), 'active', soon);
+      const stopped = await run(await schedule(), 'active', soon);
+      const read = async (id: string) => dataSource.getRepository(RunEntity).findOneOrFail({ where: { id }, relations: { vms: true } });
+      const [a, b, c] = [await read(changing), await read(steady), await read(stopped)];
+      // The API stops one of them after the engine read it.
+      await dataSource.query(`UPDATE run SET stopped_at = $2, stopped_by_id = 'u-1', stopped_by_name = 'alice' WHERE id = $1`, [
+        stopped,
+        now,
+      ]);
+      const events = async () =>
+        dataSource.query<{ type: string; data: { id: string; vms: unknown[] } }[]>(`SELECT type, data FROM event ORDER BY seq`);
+      const eventsBefore = (await events()).length;
+      const later = new Date(now.getTime() + 60_000);
+      const split = ({ vms, ...row }: RunEntity) => ({ row, vms: (vms ?? []).map(({ run: _r, ...vm }) => vm) });
+      const [ra, rb, rc] = [split(a), split(b), split(c)];
+      const replacement = { ...(ra.vms[0] as Omit<RunVmEntity, 'run'>), id: randomUUID(), slot: 3, name: 'peak-3', status: 'PENDING' };
+      const transactions = jest.spyOn(dataSource, 'createQueryRunner');
+
+      await sut.saveMany([
+        {
+          run: { ...ra.row, state: 'active', readyAt: later, updatedAt: later },
+          vms: [...ra.vms.map((vm) => ({ ...vm, status: 'ACTIVE' })), replacement],
+        },
+        { run: { ...rb.row, lastErrorMessage: 'noted', updatedAt: later }, vms: rb.vms },
+        { run: { ...rc.row, state: 'tearing-down', teardownOverdueAt: later, updatedAt: later }, vms: rc.vms },
+      ]);
+
+      expect(transactions).toHaveBeenCalledTimes(1);
+      transactions.mockRestore();
+      const [a2, b2, c2] = [await read(changing), await read(steady), await read(stopped)];
+      expect(a2).toMatchObject({ state: 'active', readyAt: later, updatedAt: later });
+      expect(a2.vms?.map((vm) => `${vm.slot} ${vm.status}`).sort()).toEqual(['1 ACTIVE', '2 ACTIVE', '3 PENDING']);
+      expect(b2).toMatchObject({ state: 'active', lastErrorMessage: 'noted', stoppedAt: null });
+      expect(c2).toMatchObject({ state: 'tearing-down', teardownOverdueAt: later, stoppedAt: now, stoppedByName: 'alice' });
+      // The run that became ready and the teardown found overdue are announced (tearing-down itself is not an event),
+      // each with the run as saved, its new slot included; the run whose state stayed is not.
+      const announced = (await events()).slice(eventsBefore);
+      expect(announced.map((e) => [e.type, e.data.id])).toEqual([
+        ['peak.run.ready', changing],
+        ['peak.run.teardown_failed', stopped],
+      ]);
+      expect(announced[0]?.data.vms).toHaveLength(3);
+    });
+  });
+
   describe('pruneFinishedBefore', () => {
     it('deletes only final runs whose window ended before the cutoff, with their VMs, in batches', async () => {
       const scheduleId = await schedule();
