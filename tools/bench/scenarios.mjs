@@ -12,6 +12,9 @@ import { cpuSeconds, freePort, rssBytes, sampleCpu, sampleRss, startNode, stopPr
 import { fmtMs, max, median, percentile } from './lib/stats.mjs';
 
 const MB = 1_000_000;
+/** How long a scenario's teardown may take, each stage (its VMs gone, then its schedules), before the run goes on. */
+const TEARDOWN_LIMIT_MS = 300_000;
+const TEARDOWN_LIMIT = `${TEARDOWN_LIMIT_MS / 1000} s`;
 export const THROUGHPUT_SECONDS = 10;
 /** The throughput rounds the API and the ceiling take in turn (see interleavedThroughput). */
 export const THROUGHPUT_ROUNDS = 5;
@@ -265,8 +268,8 @@ async function tearDown(ctx, scenario, ids) {
   ctx.log(`${scenario}: deleting the schedules, waiting for their VMs and then the schedules to go`);
   const started = Date.now();
   await deleteSchedules(ctx, ids);
-  const vmsGoneMs = (await waitForNoServers(ctx, 300_000)) ? Date.now() - started : null;
-  const deadline = started + 300_000;
+  const vmsGoneMs = (await waitForNoServers(ctx, TEARDOWN_LIMIT_MS)) ? Date.now() - started : null;
+  const deadline = started + TEARDOWN_LIMIT_MS;
   let left = ids.length;
   while (Date.now() < deadline) {
     left = (await ctx.sql('SELECT count(*)::int AS remaining FROM schedule WHERE id = ANY($1::uuid[])', [ids]))[0].remaining;
@@ -274,8 +277,8 @@ async function tearDown(ctx, scenario, ids) {
     await sleep(250);
   }
   const schedulesGoneMs = left === 0 ? Date.now() - started : null;
-  if (vmsGoneMs === null) ctx.log(`${scenario}: some VMs were still there after 300 s; going on`);
-  if (schedulesGoneMs === null) ctx.log(`${scenario}: ${left} schedule(s) still being deleted after 300 s; going on`);
+  if (vmsGoneMs === null) ctx.log(`${scenario}: some VMs were still there after ${TEARDOWN_LIMIT}; going on`);
+  if (schedulesGoneMs === null) ctx.log(`${scenario}: ${left} schedule(s) still being deleted after ${TEARDOWN_LIMIT}; going on`);
   return { vmsGoneMs, schedulesGoneMs, left };
 }
 
@@ -297,12 +300,14 @@ function burstCpuRow(count, burst) {
 }
 
 /** A teardown stage's time, or that it did not finish within `tearDown`'s 5 minutes. */
-const secondsOrOver = (ms) => (ms === null ? 'over 300 s' : `${(ms / 1000).toFixed(1)} s`);
+const secondsOrOver = (ms) => (ms === null ? `over ${TEARDOWN_LIMIT}` : `${(ms / 1000).toFixed(1)} s`);
 
 function teardownRow(count, { vmsGoneMs, schedulesGoneMs, left }) {
   const figure = `deleting those ${count} schedules during their window: all VMs gone / all schedules removed`;
   const note =
-    left === 0 ? 'from the first DELETE; the engine removes the VMs, closes the runs, then the schedules' : `${left} left after 300 s`;
+    left === 0
+      ? 'from the first DELETE; the engine removes the VMs, closes the runs, then the schedules'
+      : `${left} left after ${TEARDOWN_LIMIT}`;
   return row('1', figure, '', `${secondsOrOver(vmsGoneMs)} / ${secondsOrOver(schedulesGoneMs)}`, null, note);
 }
 
