@@ -125,14 +125,20 @@ describe('SlotWrites', () => {
     ]);
   });
 
-  it('sends the writes asked for while a statement is on its way together, right after it', async () => {
+  /** Slot writes whose first statement stays on its way until `release()`. */
+  const holdingTheFirst = (gatherMs?: number) => {
     const statements: string[][] = [];
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     const writes = new SlotWrites(async (rows) => {
       statements.push(rows.map((r) => r.id));
       if (statements.length === 1) await held;
-    });
+    }, gatherMs);
+    return { statements, writes, release: () => release() };
+  };
+
+  it('sends the writes asked for while a statement is on its way together, right after it', async () => {
+    const { statements, writes, release } = holdingTheFirst();
     const first = writes.write({ id: 'a', status: 'BUILD' });
     await flushTurns();
     expect(statements).toEqual([['a']]);
@@ -188,13 +194,7 @@ describe('SlotWrites', () => {
     });
 
     it('gathers the writes asked for while a statement is out for that time again after it', async () => {
-      const statements: string[][] = [];
-      let release: () => void = () => undefined;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const writes = new SlotWrites(async (rows) => {
-        statements.push(rows.map((r) => r.id));
-        if (statements.length === 1) await held;
-      }, 50);
+      const { statements, writes, release } = holdingTheFirst(50);
       const first = writes.write({ id: 'a', status: 'BUILD' });
       await jest.advanceTimersByTimeAsync(50);
       expect(statements).toEqual([['a']]);
