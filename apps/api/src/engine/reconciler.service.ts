@@ -114,8 +114,6 @@ export class ReconcilerService {
     if (done.fenced || !(await options.guard())) return fenced();
 
     const serversByRun = groupByRun(servers);
-    // The runs as this pass leaves them: a run closed now no longer holds its schedule's deletion back.
-    const settled = new Map<string, RunRecord>();
     const saves: { before: RunRecord; run: RunRecord; closed: boolean }[] = [];
     for (const before of open) {
       const { run, closed } = settleRun(
@@ -132,11 +130,14 @@ export class ReconcilerService {
         );
       }
       saves.push({ before, run, closed });
-      settled.set(run.id, run);
     }
     await this.executor.saveAll(saves, now);
     for (const { before, run, closed } of saves) this.describe(before, run, closed, now, report);
-    await this.finishDeletions(open, servers, settled);
+    // The runs as this pass leaves them: a run closed now no longer holds its schedule's deletion back.
+    await this.finishDeletions(
+      saves.map(({ run }) => run),
+      servers,
+    );
     await this.executor.releaseServerGroups(options.guard);
     const retryIn = this.executor.backoffs.nextRetryInMs(this.clock.monotonicMs());
     report.nextRetryAt = retryIn === null ? null : new Date(this.clock.now().getTime() + retryIn);
@@ -327,9 +328,9 @@ export class ReconcilerService {
   }
 
   /** A schedule marked for deletion goes once none of its runs is live and none of its VMs is in the cloud. */
-  private async finishDeletions(open: RunRecord[], servers: Server[], settled: Map<string, RunRecord>): Promise<void> {
+  private async finishDeletions(settled: readonly RunRecord[], servers: Server[]): Promise<void> {
     for (const { entity } of this.schedules.deleting()) {
-      const busy = open.some((r) => r.scheduleId === entity.id && isLiveRunState((settled.get(r.id) ?? r).state));
+      const busy = settled.some((r) => r.scheduleId === entity.id && isLiveRunState(r.state));
       const leftovers = servers.some((s) => ownershipOf(s)?.scheduleId === entity.id);
       if (busy || leftovers) continue;
       if (await this.runs.completeDeletion(entity.id)) {
