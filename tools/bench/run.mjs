@@ -93,12 +93,8 @@ const fullRun =
 const out = args.out ?? (fullRun ? 'docs/benchmarks.md' : '-');
 
 const ARTIFACTS = 'tmp/bench';
-/** The network the benchmark boots on, and the simulator's own ones (libs/openstack-sim/src/lib/seed.ts), kept beside it. */
+/** The network the benchmark boots on, added beside the simulator's own ones. */
 const BENCH_NETWORK = { name: 'bench', project: 'admin', cidr: '10.16.0.0/20', mtu: 1450 };
-const DEFAULT_SIM_NETWORKS = [
-  { name: 'private', project: 'demo', cidr: '10.0.0.0/24', mtu: 1450 },
-  { name: 'public', project: 'admin', shared: true, external: true, cidr: '172.24.4.0/24' },
-];
 const started = new Date();
 const log = (message) => console.log(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(1).padStart(6)} s] ${message}`);
 
@@ -152,7 +148,7 @@ async function main() {
   // The simulator's default networks are /24s (251 addresses): 500 VMs at once would leave half in ERROR ("Failed to
   // allocate the network(s)"), as Neutron would. The benchmark boots on a /20 of its own (4,093 addresses).
   const simSeed = `${ARTIFACTS}/simulator-seed.json`;
-  writeFileSync(simSeed, JSON.stringify({ networks: [BENCH_NETWORK, ...DEFAULT_SIM_NETWORKS] }, null, 2));
+  writeFileSync(simSeed, JSON.stringify({ add: { networks: [BENCH_NETWORK] } }, null, 2));
   sim = startNode(
     'simulator',
     'dist/apps/openstack-sim/main.js',

@@ -1,4 +1,4 @@
-import { startSimulator } from '@peak/openstack-sim';
+import { defaultSeed, startSimulator } from '@peak/openstack-sim';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,21 @@ describe(readOptions.name, () => {
     try {
       const status = await sim.control.status();
       expect(status.counts.flavors).toBe(1);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('adds to the default lists what a seed file gives under "add"', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sim-seed-')), 'seed.json');
+    writeFileSync(file, JSON.stringify({ add: { networks: [{ name: 'wide', project: 'admin', cidr: '10.16.0.0/20' }] } }));
+    const result = readOptions(['--seed', file], {});
+    if (result.help) throw new Error('unexpected help');
+    const sim = await startSimulator({ ...result.options, port: 0 });
+    try {
+      const status = await sim.control.status();
+      expect(status.counts.networks).toBe(defaultSeed().networks.length + 1);
+      expect(status.counts.flavors).toBe(defaultSeed().flavors.length);
     } finally {
       await sim.close();
     }

@@ -1,4 +1,4 @@
-import type { SimSeed, SimulatorOptions } from '@peak/openstack-sim';
+import type { SeedInput, SimulatorOptions } from '@peak/openstack-sim';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -7,7 +7,8 @@ export const USAGE = `OpenStack simulator (Keystone v3, Nova v2.1, Glance v2, Ne
 Usage: node main.js [--host H] [--port P] [--seed FILE] [--build-delay MS] [--delete-delay MS] [--public-url URL]
 
 Environment: SIM_HOST (127.0.0.1), SIM_PORT (8700), SIM_SEED_FILE, SIM_PUBLIC_URL, SIM_BUILD_DELAY_MS, SIM_DELETE_DELAY_MS,
-SIM_TOKEN_TTL_SECONDS. Flags win over the environment. A seed file is JSON with any keys of SimSeed (each replaces the default).`;
+SIM_TOKEN_TTL_SECONDS. Flags win over the environment. A seed file is JSON with any keys of SimSeed (each replaces the default's)
+and "add": entries appended to the default's lists, e.g. {"add": {"networks": [...]}}.`;
 
 export type CommandLine = { help: true } | { help: false; options: SimulatorOptions };
 
@@ -36,7 +37,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): CommandLine
       buildDelayMs: number('build delay', values['build-delay'] ?? env['SIM_BUILD_DELAY_MS']),
       deleteDelayMs: number('delete delay', values['delete-delay'] ?? env['SIM_DELETE_DELAY_MS']),
       tokenTtlSeconds: number('token TTL', env['SIM_TOKEN_TTL_SECONDS']),
-      seed: seedFile ? (JSON.parse(readFileSync(seedFile, 'utf8')) as Partial<SimSeed>) : undefined,
+      seed: seedFile ? (JSON.parse(readFileSync(seedFile, 'utf8')) as SeedInput) : undefined,
     },
   };
 }

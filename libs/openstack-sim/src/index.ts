@@ -22,6 +22,8 @@ export {
 export type { RequestLogEntry, RequestLogFilter } from './lib/request-log';
 export {
   defaultSeed,
+  resolveSeed,
+  type SeedInput,
   stableHexId,
   stableUuid,
   type ComputeQuotas,

@@ -130,7 +130,7 @@ export interface SeedKeypair {
   publicKey: string;
 }
 
-/** The initial state of the simulated cloud. Every key is replaced as a whole when given in `SimulatorOptions.seed`. */
+/** The initial state of the simulated cloud. Every key is replaced as a whole when given in `SimulatorOptions.seed` (see `SeedInput`). */
 export interface SimSeed {
   region: string;
   domains: SeedDomain[];
@@ -148,6 +148,29 @@ export interface SimSeed {
   quotas: ComputeQuotas;
   /** Per-project overrides, keyed by project name or id. */
   projectQuotas: Record<string, Partial<ComputeQuotas>>;
+}
+
+/** The seed's lists, which `SeedInput.add` can extend. */
+export type SeedListKey = {
+  [K in keyof SimSeed]: SimSeed[K] extends readonly unknown[] ? K : never;
+}[keyof SimSeed];
+
+/**
+ * A seed as given to the simulator: each key of `SimSeed` given replaces the default's as a whole, and `add` appends
+ * entries to a list (the given one, or the default's), e.g. one more network beside the demo cloud's.
+ */
+export type SeedInput = Partial<SimSeed> & { add?: Partial<Pick<SimSeed, SeedListKey>> };
+
+/** The seed a simulator starts from: the demo cloud, with the input's keys replaced and its `add` entries appended. */
+export function resolveSeed(input: SeedInput = {}): SimSeed {
+  const { add = {}, ...replaced } = input;
+  const seed: SimSeed = { ...defaultSeed(), ...replaced };
+  for (const key of Object.keys(add) as SeedListKey[]) appendTo(seed, key, add[key] ?? []);
+  return seed;
+}
+
+function appendTo<K extends SeedListKey>(seed: SimSeed, key: K, entries: SimSeed[K]): void {
+  seed[key] = [...seed[key], ...entries] as SimSeed[K];
 }
 
 /**

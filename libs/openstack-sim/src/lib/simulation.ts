@@ -10,11 +10,11 @@ import {
   routeMatches,
 } from './behaviour';
 import { RequestLog } from './request-log';
-import { type ComputeQuotas, type SimSeed, defaultSeed } from './seed';
+import { type ComputeQuotas, type SeedInput, type SimSeed, resolveSeed } from './seed';
 import { SimState } from './state';
 
 export interface SimulationInit {
-  seed?: Partial<SimSeed>;
+  seed?: SeedInput;
   behaviour?: Partial<SimBehaviour>;
   faults?: FaultRule[];
 }
@@ -34,7 +34,7 @@ export class Simulation {
   private clockOffset = performance.timeOrigin;
 
   constructor(private readonly init: SimulationInit = {}) {
-    this.seed = { ...defaultSeed(), ...(init.seed ?? {}) };
+    this.seed = resolveSeed(init.seed);
     this.log = new RequestLog(DEFAULT_BEHAVIOUR.requestLogLimit);
     this.reset();
   }

@@ -7,7 +7,7 @@ import { ControlApi, isControlPath } from './control/control-api';
 import { SimControl } from './control/sim-control';
 import { ApiError, RequestContext, type SimResponse } from './http/exchange';
 import type { RequestLogEntry } from './request-log';
-import type { SimSeed } from './seed';
+import type { SeedInput } from './seed';
 import { computeService } from './services/compute/compute';
 import { identityService } from './services/identity';
 import { imageService } from './services/image';
@@ -22,8 +22,8 @@ export interface SimulatorOptions extends Partial<SimBehaviour> {
   host?: string;
   /** Default 8700; 0 = ephemeral. */
   port?: number;
-  /** Replaces parts of the default seed (each given key as a whole). */
-  seed?: Partial<SimSeed>;
+  /** Replaces parts of the default seed (each given key as a whole) and adds to its lists (`add`). */
+  seed?: SeedInput;
   /** Lifetime of issued tokens (default 3600). */
   tokenTtlSeconds?: number;
   /**
