@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { API_PROCESS_ENV, apiProcessEnv } from '../api-env.mjs';
 import { ApiClient } from './lib/api.mjs';
 import { keystoneLogin, osEnvOf, pickBootReferences, SimControl } from './lib/openstack.mjs';
-import { freePort, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
+import { freePort, postgresBackends, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
 import { describeMachine, renderTable, verdict } from './lib/report.mjs';
 import { dispatchPrecision, fanOut, idleMemory, scale, THROUGHPUT_ROUNDS, THROUGHPUT_SECONDS } from './scenarios.mjs';
 
@@ -210,6 +210,8 @@ async function main() {
     postgres.withClient(adminUrl, async (c) =>
       (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).rows.map((r) => r.pid),
     );
+  // The same, read from the process titles: for sampling every few hundred milliseconds without asking the server.
+  ctx.localBackends = () => postgresBackends(db.name);
   ctx.sql = (text, params) => postgres.withClient(db.url, async (c) => (await c.query(text, params)).rows);
   // A fresh API process on the same database, as after a deployment (the scale scenario's data is seeded first).
   ctx.restartApi = async () => {
@@ -295,7 +297,9 @@ ${rows.map((r) => `| ${r.scenario} | ${md(r.figure)} | ${md(r.target || '—')} 
    off the cores during the first half second of the burst (before 2026-12-07 it polled every 250 ms throughout).
    The CPU row reads, every 50 ms from \`/proc\`, the busy time of the whole machine and the CPU time of the API, of
    the simulator and of the PostgreSQL backends of the API's connections, and gives what each used between the
-   samples nearest the instant and the last create, beside what the machine's cores could give in that span.
+   samples nearest the instant and the last create, beside what the machine's cores could give in that span. The
+   backends are listed from their process titles every 250 ms, so one the API opens during the burst counts from its
+   start (earlier runs listed them once, up to 20 s before the instant, and missed one opened later).
    Then all of them are deleted during their window (\`DELETE /v1/schedules/{id}\`, 8 at a time): the teardown row
    gives the time from the first DELETE until the simulator has none of their VMs left, and until the database has
    none of the schedules left (the engine closes their runs, then removes them). The next scenario starts after that.

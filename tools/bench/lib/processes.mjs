@@ -1,6 +1,6 @@
 // Child processes of the benchmark (simulator, API): started from the built apps, watched, stopped, measured.
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { max } from './stats.mjs';
@@ -110,15 +110,23 @@ export function machineBusySeconds() {
 }
 
 /**
- * Reads the CPU time of the machine and of each named set of processes every `intervalMs` until `stop()`. Each
- * sample: { at (epoch ms), machine, and one figure per name (seconds used so far) }. `between(from, to)` gives what
- * each used between the samples nearest those instants, with the span actually covered.
+ * Reads the CPU time of the machine and of each named set of processes every `intervalMs` until `stop()`. A set is
+ * a list of pids, or a function listing them, asked again every `listEveryMs` (for processes that come and go, such
+ * as PostgreSQL backends). `between(from, to)` gives what each set used between the samples nearest those instants,
+ * with the span actually covered: a process first seen after `from` counts from its start.
  */
-export function sampleCpu(pids, intervalMs = 50) {
+export function sampleCpu(sets, { intervalMs = 50, listEveryMs = 250 } = {}) {
   const samples = [];
+  const lists = {};
+  let listedAt = -Infinity;
   const take = () => {
-    const sample = { at: Date.now(), machine: machineBusySeconds() };
-    for (const [name, list] of Object.entries(pids)) sample[name] = list.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const at = Date.now();
+    if (at - listedAt >= listEveryMs) {
+      for (const [name, set] of Object.entries(sets)) lists[name] = typeof set === 'function' ? set() : set;
+      listedAt = at;
+    }
+    const sample = { at, machine: machineBusySeconds(), byPid: {} };
+    for (const [name, pids] of Object.entries(lists)) sample.byPid[name] = new Map(pids.map((pid) => [pid, cpuSeconds(pid)]));
     samples.push(sample);
   };
   take();
@@ -131,14 +139,34 @@ export function sampleCpu(pids, intervalMs = 50) {
     },
     between(from, to) {
       const [a, b] = [nearest(from), nearest(to)];
-      const used = Object.fromEntries(
-        Object.keys(a)
-          .filter((k) => k !== 'at')
-          .map((k) => [k, Math.max(0, b[k] - a[k])]),
-      );
+      const used = { machine: Math.max(0, b.machine - a.machine) };
+      for (const [name, pids] of Object.entries(b.byPid)) {
+        let sum = 0;
+        // A process that ended in between reads 0 s at `b`: never a negative share.
+        for (const [pid, seconds] of pids) sum += Math.max(0, seconds - (a.byPid[name]?.get(pid) ?? 0));
+        used[name] = sum;
+      }
       return { fromMs: a.at, toMs: b.at, spanMs: b.at - a.at, used };
     },
   };
+}
+
+/**
+ * The processes of the local PostgreSQL server serving `database`, from their titles ("postgres: 15/main: user
+ * database host(port) state"): listing them asks nothing of the server, unlike `pg_stat_activity`.
+ */
+export function postgresBackends(database) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'latin1');
+      if (title.startsWith('postgres: ') && title.includes(` ${database} `)) pids.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return pids;
 }
 
 /** CPU time (user + system) a process has used so far, in seconds, from /proc (clock ticks of 10 ms on Linux). */
