@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, filter } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -5,7 +6,7 @@ import type { EngineConfig } from '../config/engine.config';
 import { typeormOptions } from '../database/typeorm.options';
 import { eventually } from '../testing/eventually';
 import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { LeaderElectionService, type LeaseDatabaseSettings } from './leader-election.service';
+import { CONFIRMATION_REUSE_MS, LeaderElectionService, type LeaseDatabaseSettings } from './leader-election.service';
 
 // Renewals and confirmations go through the DataSource (embedded database) or a connection of their own (a server).
 describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderElectionService.name} (%s)`, (mode) => {
@@ -155,6 +156,8 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
     expect(a.epoch).toBe(1);
 
     await dataSource.query(`UPDATE engine_lease SET holder = 'thief', epoch = epoch + 1`);
+    // Taken outside the protocol (it takes an expired lease): the last confirmation answers until its reuse is over.
+    await sleep(CONFIRMATION_REUSE_MS + 2);
     const lost = firstValueFrom(a.leadership$.pipe(filter((leading) => !leading)));
     expect(await a.confirm()).toBe(false);
     await lost;
@@ -163,14 +166,14 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
     expect(await a.confirm()).toBe(false);
   });
 
-  it('shares confirmations among concurrent callers, each answered by a query sent after its call', async () => {
+  it('shares confirmations among concurrent callers: one in flight answers only those who asked before it was sent', async () => {
     const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
     a.start();
     await eventually(() => a.isLeader, 'a to lead');
     const internals = a as unknown as { leaseQuery(sql: string, params: unknown[]): Promise<unknown[]> };
     const real = internals.leaseQuery.bind(a);
     let release!: () => void;
-    const answered = new Promise<void>((resolve) => (release = resolve));
+    let answered = new Promise<void>((resolve) => (release = resolve));
     let first = true;
     // The first confirmation reads the lease at once, but its answer arrives only when released.
     const query = jest.spyOn(internals, 'leaseQuery').mockImplementation(async (sql, params) => {
@@ -191,7 +194,10 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
     expect(await Promise.all(burst)).toEqual(Array(50).fill(true));
     expect(query).toHaveBeenCalledTimes(2);
 
-    // The lease is taken while a check that read it before is still answering: a caller after the theft gets false.
+    // The lease is taken while a check that read it before is still answering: a caller after the theft gets false
+    // (once the answers of the last check are no longer reused).
+    await sleep(CONFIRMATION_REUSE_MS + 2);
+    answered = new Promise<void>((resolve) => (release = resolve));
     first = true;
     const stale = a.confirm();
     await eventually(() => !first, 'the check to have read the lease');
@@ -200,6 +206,40 @@ describe.each(['shared DataSource', 'dedicated connection'] as const)(`${LeaderE
     release();
     expect(await stale).toBe(true);
     expect(await after).toBe(false);
+    expect(a.isLeader).toBe(false);
+  });
+
+  it('lets a confirmation answer the callers of the next CONFIRMATION_REUSE_MS without a query, never past the expiry it read', async () => {
+    // The monotonic clock, moved by the test (the lease is timed with it too).
+    let now = performance.now();
+    jest.spyOn(performance, 'now').mockImplementation(() => now);
+    const a = replica({ leaseTtlMs: 120_000, leaseRenewIntervalMs: 60_000 });
+    a.start();
+    await eventually(() => a.isLeader, 'a to lead');
+    const internals = a as unknown as { leaseQuery(sql: string, params: unknown[]): Promise<unknown[]> };
+    const query = jest.spyOn(internals, 'leaseQuery');
+
+    expect(await a.confirm()).toBe(true);
+    expect(query).toHaveBeenCalledTimes(1);
+    now += CONFIRMATION_REUSE_MS - 1;
+    expect(await a.confirm()).toBe(true);
+    expect(query).toHaveBeenCalledTimes(1);
+    now += 1;
+    expect(await a.confirm()).toBe(true);
+    expect(query).toHaveBeenCalledTimes(2);
+
+    // The database says the lease runs out in 5 ms: that answer serves 5 ms, not CONFIRMATION_REUSE_MS.
+    now += CONFIRMATION_REUSE_MS;
+    query.mockResolvedValueOnce([{ remaining_ms: 5 }]);
+    expect(await a.confirm()).toBe(true);
+    expect(query).toHaveBeenCalledTimes(3);
+    now += 4;
+    expect(await a.confirm()).toBe(true);
+    expect(query).toHaveBeenCalledTimes(3);
+    now += 1;
+    await expireLease();
+    expect(await a.confirm()).toBe(false);
+    expect(query).toHaveBeenCalledTimes(4);
     expect(a.isLeader).toBe(false);
   });
 

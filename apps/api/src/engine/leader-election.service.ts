@@ -15,6 +15,14 @@ const LEASE_NAME = 'engine';
 /** Upper bound of the client-side timeout of a lease query on the dedicated connection. */
 const MAX_LEASE_QUERY_TIMEOUT_MS = 5_000;
 
+/**
+ * How long a confirmation answers later callers without a query of their own, counted from when its query was sent
+ * (and never past the expiry the database reported). A create already goes out after its confirmation's answer,
+ * its intent's write and, for a run's first VM, a server group made on Nova: tens of milliseconds. This adds at most
+ * as much again, and spares a window of 500 VMs about 240 of its 250 round trips on the lease's connection.
+ */
+export const CONFIRMATION_REUSE_MS = 20;
+
 /** What the lease needs to know about the database to open its own connection. */
 export type LeaseDatabaseSettings = Pick<DatabaseConfig, 'url' | 'ssl' | 'embedded' | 'keepAlive'>;
 
@@ -51,6 +59,8 @@ export class LeaderElectionService implements OnApplicationShutdown {
   /** The confirmation in flight, and the one callers arriving meanwhile wait for (see {@link confirm}). */
   private checking?: Promise<boolean>;
   private nextCheck?: Promise<boolean>;
+  /** The last confirmation that found the lease ours: its epoch, and until when (monotonic) it answers callers. */
+  private confirmed: { epoch: number; until: number } | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -111,17 +121,21 @@ export class LeaderElectionService implements OnApplicationShutdown {
   }
 
   /**
-   * Whether this replica still holds the lease, in the same epoch, unexpired by the database's clock: a round trip
-   * sent after the call, to call right before acting on the cloud. False at once (no query) when not leading. When
-   * the check fails (lease lost, or the database does not answer in time) this replica stops leading at once.
+   * Whether this replica still holds the lease, in the same epoch, unexpired by the database's clock, to call right
+   * before acting on the cloud. False at once (no query) when not leading. When the check fails (lease lost, or the
+   * database does not answer in time) this replica stops leading at once.
    *
-   * Concurrent callers share checks: one arriving while a check is in flight waits for the next one, which starts
-   * when that one ends and answers everyone who came meanwhile. So each answer still comes from a query sent after
-   * its caller asked, and a burst of N cloud calls (500 creates at a window's start) costs two round trips on the
-   * lease's single connection instead of N in a row.
+   * A check that found the lease ours answers true, without a query, to callers asking within
+   * {@link CONFIRMATION_REUSE_MS} of when it was sent, and never past the expiry it read: until then no other replica
+   * can take the lease (taking it needs it expired by the database's clock), so the answer holds when they ask.
+   * Otherwise concurrent callers share checks: one arriving while a check is in flight waits for the next one, which
+   * starts when that one ends and answers everyone who came meanwhile, so its answer comes from a query sent after
+   * it asked. A burst of 500 creates costs a round trip per 20 ms on the lease's single connection, not 500 in a row.
    */
   confirm(): Promise<boolean> {
     if (!this.isLeader) return Promise.resolve(false);
+    const confirmed = this.confirmed;
+    if (confirmed && confirmed.epoch === this.heldEpoch && performance.now() < confirmed.until) return Promise.resolve(true);
     if (this.nextCheck) return this.nextCheck;
     if (!this.checking) return this.startCheck();
     this.nextCheck = this.checking.then(() => {
@@ -143,12 +157,21 @@ export class LeaderElectionService implements OnApplicationShutdown {
   private async checkLease(): Promise<boolean> {
     if (!this.isLeader) return false;
     const epoch = this.heldEpoch;
+    const sent = performance.now();
     try {
-      const rows = await this.leaseQuery(
-        `SELECT 1 FROM engine_lease WHERE name = $1 AND holder = $2 AND epoch = $3 AND expires_at > now()`,
+      const rows = await this.leaseQuery<{ remaining_ms: number }>(
+        `SELECT (extract(epoch FROM expires_at - now()) * 1000)::float8 AS remaining_ms
+           FROM engine_lease WHERE name = $1 AND holder = $2 AND epoch = $3 AND expires_at > now()`,
         [LEASE_NAME, this.holderId, epoch],
       );
-      if (rows.length === 1) return this.isLeader && this.heldEpoch === epoch;
+      if (rows.length === 1) {
+        if (!this.isLeader || this.heldEpoch !== epoch) return false;
+        // The database read now() after the query was sent: the lease is ours for at least that long after `sent`.
+        const until = sent + Math.min(CONFIRMATION_REUSE_MS, Number(rows[0].remaining_ms));
+        const previous = this.confirmed?.epoch === epoch ? this.confirmed.until : 0;
+        if (epoch !== null) this.confirmed = { epoch, until: Math.max(until, previous) };
+        return true;
+      }
       this.logger.warn(`Engine lease (epoch ${epoch}) is no longer ours`);
     } catch (error) {
       this.logger.warn(`Could not confirm the engine lease: ${(error as Error).message}`);
@@ -196,6 +219,7 @@ export class LeaderElectionService implements OnApplicationShutdown {
 
   private stepDown(): void {
     this.heldEpoch = null;
+    this.confirmed = null;
     this.validUntil = 0;
     clearTimeout(this.expiryTimer);
     this.setLeader(false);
