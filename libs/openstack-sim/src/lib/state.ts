@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { randomBytesFromPool } from './entropy';
 import { type ComputeQuotas, type SeedLoadBalancer, type SimSeed, stableHexId, stableUuid } from './seed';
 
 export interface Domain {
@@ -702,7 +703,7 @@ export class SimState {
     for (let host = 3; host < size - 1; host++) {
       if (network.allocated.has(host)) continue;
       network.allocated.add(host);
-      const mac = `fa:16:3e:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+      const mac = `fa:16:3e:${[...randomBytesFromPool(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
       return {
         portId: randomUUID(),
         networkId: network.id,

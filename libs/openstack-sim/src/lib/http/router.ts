@@ -16,10 +16,14 @@ interface Route<H> {
 }
 
 export class Router<H> {
-  private readonly routes: Route<H>[] = [];
+  /** The routes by their number of segments (a path matches only patterns as long as itself), in the order added. */
+  private readonly routesOfLength = new Map<number, Route<H>[]>();
 
   add(method: string, pattern: string, handler: H): this {
-    this.routes.push({ method: method.toUpperCase(), segments: splitPath(pattern), handler });
+    const route = { method: method.toUpperCase(), segments: splitPath(pattern), handler };
+    const routes = this.routesOfLength.get(route.segments.length);
+    if (routes) routes.push(route);
+    else this.routesOfLength.set(route.segments.length, [route]);
     return this;
   }
 
@@ -49,7 +53,7 @@ export class Router<H> {
     const wanted = method.toUpperCase();
     const allowed: string[] = [];
     let headFallback: { handler: H; params: RouteParams } | undefined;
-    for (const route of this.routes) {
+    for (const route of this.routesOfLength.get(segments.length) ?? []) {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
       if (route.method === wanted) return { kind: 'found', handler: route.handler, params };

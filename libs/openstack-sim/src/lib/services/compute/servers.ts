@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { isRecord } from '../../behaviour';
 import { ApiError, type SimResponse } from '../../http/exchange';
 import type { Router } from '../../http/router';
@@ -35,6 +35,7 @@ import {
 import { MV } from './microversions';
 import { checkGroupMembersQuota, groupAdmitsAnother, requestedServerGroup } from './server-groups';
 import { addressesView, serverDetail, serverListItem, serverStates } from './views';
+import { randomBytesFromPool } from '../../entropy';
 
 /** Nova's per-server tag limit (objects.instance.MAX_TAG_COUNT). */
 const MAX_TAGS = 50;
@@ -353,7 +354,7 @@ function createServers(call: ComputeCall): SimResponse {
   const count = admittedCount(call, request);
   const { sim, now } = call;
   const behaviour = sim.behaviour;
-  const reservationId = `r-${randomBytes(4).toString('hex').slice(0, 8)}`;
+  const reservationId = `r-${randomBytesFromPool(4).toString('hex').slice(0, 8)}`;
   const created: Server[] = [];
   const input = request.body;
   if (request.group) checkGroupMembersQuota(call, request.group, count);
@@ -395,7 +396,7 @@ function createServers(call: ComputeCall): SimResponse {
       launchIndex: index,
       instanceName: sim.state.nextInstanceName(),
       hostname: count > 1 && typeof input['hostname'] !== 'string' ? `${hostname}-${index + 1}` : hostname,
-      adminPass: typeof input['adminPass'] === 'string' ? input['adminPass'] : randomBytes(9).toString('base64url').slice(0, 12),
+      adminPass: typeof input['adminPass'] === 'string' ? input['adminPass'] : randomBytesFromPool(9).toString('base64url').slice(0, 12),
       createdAt: now,
       buildDoneAt: now + behaviour.buildDelayMs,
       outcome: faultMessage === null ? 'ACTIVE' : 'ERROR',
@@ -657,6 +658,8 @@ function resolveNetworks(call: ComputeCall, input: unknown): Network[] {
  */
 function admittedCount(call: ComputeCall, request: CreateRequest): number {
   const quotas = call.sim.state.quotasOf(call.project.id);
+  // Unlimited on all three: every server fits, without counting the project's servers.
+  if (quotas.instances < 0 && quotas.cores < 0 && quotas.ram < 0) return request.maxCount;
   const used = call.sim.state.usageOf(call.project.id, call.now);
   const headroom = (key: keyof ComputeQuotas) => (quotas[key] < 0 ? Infinity : quotas[key] - used[key]);
   const { flavor, minCount, maxCount } = request;
