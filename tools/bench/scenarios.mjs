@@ -330,42 +330,7 @@ export async function scale(ctx) {
     ];
   }
 
-  // The first API_SEEDED (at most) through the API, as a client makes them (the create rate is measured on those);
-  // the rest are copies of them made in SQL. Through the API alone, seeding is quadratic (each save checks the
-  // project's capacity against every schedule it has), so 100,000 would take hours.
-  const viaApi = Math.min(n, API_SEEDED);
-  ctx.log(`scale: creating ${viaApi} schedules through the API`);
-  const started = Date.now();
-  const future = Date.now() + 30 * 24 * 3600_000;
-  const stamp = Date.now();
-  const prefix = `bench-scale-${stamp}-`;
-  await inParallel(viaApi, 16, async (i) => {
-    const name = `${prefix}${String(i).padStart(5, '0')}`;
-    const common = { name, imageId: ctx.refs.imageId, flavorId: ctx.refs.flavorId, networkIds: [ctx.refs.networkId], instanceCount: 1 };
-    // Half one-off windows, half weekday series; all a month away, so none fires during the benchmark.
-    const window =
-      i % 2 === 0
-        ? {
-            type: 'once',
-            startAt: new Date(future + i * 60_000).toISOString(),
-            endAt: new Date(future + i * 60_000 + 3600_000).toISOString(),
-          }
-        : { type: 'recurring', cron: `${i % 60} ${8 + (i % 10)} * * 1-5`, durationMinutes: 60, validFrom: new Date(future).toISOString() };
-    await ctx.api.ok('POST', '/v1/schedules', { ...common, window });
-    if ((i + 1) % 1000 === 0) ctx.log(`scale: ${i + 1}/${viaApi} created`);
-  });
-  const createSeconds = (Date.now() - started) / 1000;
-  const copyStarted = Date.now();
-  const copied = n > viaApi ? await copySchedules(ctx, prefix, n - viaApi) : 0;
-  ctx.details.scaleCreate = {
-    schedules: n,
-    throughApi: viaApi,
-    seconds: createSeconds,
-    perSecond: viaApi / createSeconds,
-    copiedInSql: copied,
-    copySeconds: (Date.now() - copyStarted) / 1000,
-    rssAfterBytes: rssBytes(ctx.apiProc.child.pid),
-  };
+  await seedSchedules(ctx, n);
 
   // Seeding 10,000 schedules in two minutes swells V8's heap, which it gives back only slowly; the figures are for an
   // API that has 10,000 schedules, so they are taken on a freshly started process (which loads them all at start).
@@ -389,16 +354,137 @@ export async function scale(ctx) {
   return rows;
 }
 
+// --- 3 (×10): ten times the schedules ------------------------------------------------------------------------
+
+/**
+ * Issue 24's "scale ×10": ten times the scale scenario's schedules (100,000 in a full run) on a restarted API: its
+ * start-up, the engine's planning pass, and the list under the open loop at 1,000 req/s with the API's RSS meanwhile.
+ * The scale scenario's schedules are kept and copied in SQL into the rest (seeded here when it did not run).
+ */
+export async function scaleTenfold(ctx) {
+  const n = ctx.options.schedules * 10;
+  const label = n.toLocaleString('en');
+  const planningFigure = `engine planning pass, ${label} schedules`;
+  const listFigure = `GET /v1/schedules (page of 50) at 1,000 req/s, ${label} schedules: p99 latency`;
+  if (!(await schedulesApiPresent(ctx))) {
+    const why = 'the schedules API is not in this build yet';
+    return [pending('3', planningFigure, `≤ ${planningTargetMs(n)} ms`, why), pending('3', listFigure, '≤ 10 ms', why)];
+  }
+  if (!ctx.scaleSeed) await seedSchedules(ctx, n);
+  else {
+    const { prefix, schedules } = ctx.scaleSeed;
+    const copyStarted = Date.now();
+    const copied = await copySchedules(ctx, prefix, n - schedules, Math.ceil((schedules - API_SEEDED) / API_SEEDED));
+    ctx.details.scaleTenfoldCreate = { schedules: n, copiedInSql: copied, copySeconds: (Date.now() - copyStarted) / 1000 };
+  }
+  ctx.log(`scale ×10: restarting the API on ${label} schedules`);
+  await ctx.restartApi();
+  const readyMs = ctx.apiProc.readyAfterMs;
+  ctx.details.startupTenfold = { schedules: n, readyAfterMs: readyMs };
+  const rows = [
+    row(
+      '3',
+      `API start-up to ready, ${label} schedules`,
+      '≤ 15 s',
+      fmtMs(readyMs),
+      readyMs <= 15_000,
+      'from the process start to /v1/health/ready answering 200',
+    ),
+    ...(await planningPass(ctx, n, planningFigure, 'planningTenfold')),
+  ];
+
+  const url = `${ctx.api.baseUrl}/v1/schedules?limit=50`;
+  const headers = { 'X-Auth-Token': ctx.api.token };
+  ctx.log(
+    `scale ×10: ${ctx.options.warmupSeconds} s of warm-up at 500 req/s, then the open loop at 1,000 req/s for ${ctx.options.loadSeconds} s`,
+  );
+  await constantRate({ url, rate: 500, headers, seconds: ctx.options.warmupSeconds });
+  const sampler = sampleRss(ctx.apiProc.child.pid, 200);
+  const atThousand = await withLoopDelay(ctx, () => constantRate({ url, rate: 1000, headers, seconds: ctx.options.loadSeconds }));
+  const rss = sampler.stop();
+  ctx.details.listLoadTenfold = {
+    url,
+    constantRate1000: atThousand,
+    rssBytes: { median: median(rss), max: max(rss), samples: rss.length },
+  };
+  const sustained = atThousand.achievedRate >= 1000 * 0.97 && atThousand.errors + atThousand.non2xx === 0;
+  const atTenThousand = ctx.details.listLoad?.constantRate1000?.latencyMs?.p99;
+  const beside =
+    atTenThousand === undefined ? '' : `; with ${ctx.options.schedules.toLocaleString('en')} schedules: p99 ${atTenThousand} ms`;
+  rows.push(
+    row(
+      '3',
+      listFigure,
+      '≤ 10 ms',
+      `${atThousand.latencyMs.p99} ms`,
+      atThousand.latencyMs.p99 <= 10 && sustained,
+      `${openLoopSummary(atThousand)}; ${stallsOf(atThousand)}${beside}`,
+    ),
+    row(
+      '4',
+      `API RSS under that load, ${label} schedules (max)`,
+      '',
+      fmtMb(max(rss)),
+      null,
+      `samples every 200 ms during that run; the engine keeps every schedule's plan in memory (the 200 MB target is for ${ctx.options.schedules.toLocaleString('en')})`,
+    ),
+  );
+  return rows;
+}
+
+/**
+ * `n` schedules on the database: the first API_SEEDED (at most) through the API, as a client makes them (the create
+ * rate is measured on those); the rest are copies of them made in SQL. Through the API alone, seeding is quadratic
+ * (each save checks the project's capacity against every schedule it has), so 100,000 would take hours.
+ */
+async function seedSchedules(ctx, n) {
+  const viaApi = Math.min(n, API_SEEDED);
+  ctx.log(`scale: creating ${viaApi} schedules through the API`);
+  const started = Date.now();
+  const future = Date.now() + 30 * 24 * 3600_000;
+  const stamp = Date.now();
+  const prefix = `bench-scale-${stamp}-`;
+  await inParallel(viaApi, 16, async (i) => {
+    const name = `${prefix}${String(i).padStart(5, '0')}`;
+    const common = { name, imageId: ctx.refs.imageId, flavorId: ctx.refs.flavorId, networkIds: [ctx.refs.networkId], instanceCount: 1 };
+    // Half one-off windows, half weekday series; all a month away, so none fires during the benchmark.
+    const window =
+      i % 2 === 0
+        ? {
+            type: 'once',
+            startAt: new Date(future + i * 60_000).toISOString(),
+            endAt: new Date(future + i * 60_000 + 3600_000).toISOString(),
+          }
+        : { type: 'recurring', cron: `${i % 60} ${8 + (i % 10)} * * 1-5`, durationMinutes: 60, validFrom: new Date(future).toISOString() };
+    await ctx.api.ok('POST', '/v1/schedules', { ...common, window });
+    if ((i + 1) % 1000 === 0) ctx.log(`scale: ${i + 1}/${viaApi} created`);
+  });
+  const createSeconds = (Date.now() - started) / 1000;
+  const copyStarted = Date.now();
+  const copied = n > viaApi ? await copySchedules(ctx, prefix, n - viaApi, 0) : 0;
+  ctx.details.scaleCreate = {
+    schedules: n,
+    throughApi: viaApi,
+    seconds: createSeconds,
+    perSecond: viaApi / createSeconds,
+    copiedInSql: copied,
+    copySeconds: (Date.now() - copyStarted) / 1000,
+    rssAfterBytes: rssBytes(ctx.apiProc.child.pid),
+  };
+  ctx.scaleSeed = { prefix, schedules: n };
+}
+
 /** How many schedules of the scale scenario are made through the API; the others are SQL copies of those. */
 const API_SEEDED = 2000;
 
 /**
- * `count` copies of the schedules named `prefix…`, in one INSERT: every column copied (project, trust, launch options,
- * the window as the API computed it) but the id and the name, and a one-off window moved a whole number of days
- * later (with its computed next window), so that no two copies share an instant. The API's own rows stay the
- * model: a column added later is copied as it is.
+ * `count` copies of the schedules the API made (named `prefix` and five digits), in one INSERT: every column copied
+ * (project, trust, launch options, the window as the API computed it) but the id and the name, and a one-off window
+ * moved a whole number of days later (with its computed next window), after `daysAfter` days already taken by
+ * earlier copies, so that no two copies share an instant. The API's own rows stay the model: a column added later is
+ * copied as it is.
  */
-async function copySchedules(ctx, prefix, count) {
+async function copySchedules(ctx, prefix, count, daysAfter) {
   ctx.log(`scale: copying them in SQL into ${count} more`);
   const columns = (
     await ctx.sql(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'schedule'`)
@@ -406,16 +492,16 @@ async function copySchedules(ctx, prefix, count) {
   const shifted = new Set(['start_at', 'end_at', 'next_window_start', 'next_window_end', 'next_provision_at']);
   const copiedColumns = columns.filter((c) => !['id', 'name', 'change_xid'].includes(c));
   const value = (c) =>
-    shifted.has(c) ? `CASE WHEN s.window_type = 'once' THEN s.${c} + make_interval(days => g.i) ELSE s.${c} END` : `s.${c}`;
+    shifted.has(c) ? `CASE WHEN s.window_type = 'once' THEN s.${c} + make_interval(days => $3 + g.i) ELSE s.${c} END` : `s.${c}`;
   const rows = await ctx.sql(
-    `WITH models AS (SELECT * FROM schedule WHERE name LIKE $1 ORDER BY name)
+    `WITH models AS (SELECT * FROM schedule WHERE name ~ ('^' || $1 || '[0-9]{5}$') ORDER BY name)
      INSERT INTO schedule (id, name, ${copiedColumns.join(', ')})
-     SELECT gen_random_uuid(), s.name || '-copy-' || g.i, ${copiedColumns.map(value).join(', ')}
+     SELECT gen_random_uuid(), s.name || '-copy-' || ($3 + g.i), ${copiedColumns.map(value).join(', ')}
      FROM generate_series(1, CEIL($2::numeric / (SELECT count(*) FROM models))::int) AS g(i) CROSS JOIN models s
      ORDER BY g.i, s.name
      LIMIT $2
      RETURNING id`,
-    [`${prefix}%`, count],
+    [prefix, count, daysAfter],
   );
   return rows.length;
 }
@@ -424,7 +510,7 @@ async function copySchedules(ctx, prefix, count) {
  * The engine's planning passes, from its own histogram: the first pass after the start, which plans every schedule,
  * and then the mean of the next passes (what every pass costs while the engine runs), as two figures.
  */
-async function planningPass(ctx, n, figure) {
+async function planningPass(ctx, n, figure, detailsKey = 'planning') {
   const target = `≤ ${planningTargetMs(n)} ms`;
   const firstFigure = `engine's first planning pass after start-up, ${n.toLocaleString('en')} schedules`;
   const before = await ctx.api.metrics();
@@ -471,7 +557,7 @@ async function planningPass(ctx, n, figure) {
   ];
   if (passCount < 1) return [...rows, pending('3', figure, target, `no pass in 45 s after the first over ${first.planned} schedules`)];
   const meanMs = ((after.sum - first.sum) / passCount) * 1000;
-  ctx.details.planning = { firstPasses: first.count, firstMeanMs: firstMs, passes: passCount, plannedSchedules: after.planned, meanMs };
+  ctx.details[detailsKey] = { firstPasses: first.count, firstMeanMs: firstMs, passes: passCount, plannedSchedules: after.planned, meanMs };
   return [
     ...rows,
     row(
