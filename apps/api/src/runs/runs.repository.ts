@@ -73,7 +73,12 @@ function engineFields(run: RunChanges): RunChanges {
 /** Rows grouped by the fields they give: one bulk statement writes each group. */
 function bySameFields<T extends object>(rows: readonly T[]): T[][] {
   const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(fieldSet(row), [...(groups.get(fieldSet(row)) ?? []), row]);
+  for (const row of rows) {
+    const fields = fieldSet(row);
+    const group = groups.get(fields);
+    if (group) group.push(row);
+    else groups.set(fields, [row]);
+  }
   return [...groups.values()];
 }
 
@@ -277,7 +282,11 @@ export class RunsRepository {
       const runs = new Map((await tx.getRepository(RunEntity).findBy({ id: In(ids) })).map((run) => [run.id, run]));
       const slots = await tx.getRepository(RunVmEntity).find({ where: { runId: In(ids) }, order: { slot: 'ASC' } });
       const slotsOf = new Map<string, RunVmEntity[]>();
-      for (const slot of slots) slotsOf.set(slot.runId, [...(slotsOf.get(slot.runId) ?? []), slot]);
+      for (const slot of slots) {
+        const ofRun = slotsOf.get(slot.runId);
+        if (ofRun) ofRun.push(slot);
+        else slotsOf.set(slot.runId, [slot]);
+      }
       await appendEvents(
         tx,
         announced.flatMap(({ run, stateChanged, overdueNow }) => {
