@@ -1,6 +1,8 @@
+import type { Locator } from 'playwright-core';
 import { defaultSeed } from '@peak/openstack-sim';
 import { expectNoSeriousA11yViolations } from './support/a11y';
 import { apiCall, type ApiTarget, login } from './support/api';
+import { boxesInOneFrame } from './support/layout';
 import { browserAvailable, startStack, type Stack } from './support/stack';
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
@@ -103,15 +105,11 @@ describeInBrowser('timeline in Chromium', () => {
     await dailyBars.first().waitFor();
 
     // Each window sits within its day's column.
-    const column = async (date: string | undefined) => {
-      const box = await page.locator(`.day[data-date="${date}"]`).boundingBox();
-      if (!box) throw new Error(`no column for ${date}`);
-      return box;
-    };
-    const within = async (bar: ReturnType<typeof page.locator>, date: string | undefined) => {
-      const [box, day] = [await bar.boundingBox(), await column(date)];
-      expect(box).not.toBeNull();
-      expect(box && box.x >= day.x - 1 && box.x + box.width <= day.x + day.width + 1).toBe(true);
+    const column = (date: string | undefined) => page.locator(`.day[data-date="${date}"]`);
+    const within = async (bar: Locator, date: string | undefined) => {
+      const [box, day] = await boxesInOneFrame(bar, column(date));
+      expect(box.x).toBeGreaterThanOrEqual(day.x - 1);
+      expect(box.x + box.width).toBeLessThanOrEqual(day.x + day.width + 1);
     };
     expect(await releaseBars.count()).toBe(1);
     expect(await releaseBars.first().getAttribute('data-from')).toBe(new Date(monday + 10 * hour).toISOString());
@@ -131,8 +129,9 @@ describeInBrowser('timeline in Chromium', () => {
     );
     const gap = page.locator(`[data-schedule="Daily batch"] .gap[data-date="${week[1]}"]`);
     await gap.waitFor();
-    const [gapBox, tuesday] = [await gap.boundingBox(), await column(week[1])];
-    expect(gapBox && Math.abs(gapBox.x - tuesday.x) <= 1 && Math.abs(gapBox.width - tuesday.width) <= 2).toBe(true);
+    const [gapBox, tuesday] = await boxesInOneFrame(gap, column(week[1]));
+    expect(Math.abs(gapBox.x - tuesday.x)).toBeLessThanOrEqual(1);
+    expect(Math.abs(gapBox.width - tuesday.width)).toBeLessThanOrEqual(2);
 
     // The chart: its quota line (4 VMs, nothing else running in the project) and the conflict, said in its text alternative.
     const summary = page.getByTestId('chart-summary');
