@@ -1,5 +1,6 @@
-// First, before any other module loads: see young-generation.ts.
+// First, before any other module loads: see young-generation.ts and pretenuring.ts.
 import { releaseYoungGeneration } from './app/young-generation';
+import './app/pretenuring';
 import { Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
