@@ -8,12 +8,12 @@
 // processes named by --write-via. A process's state, not only its code, sets its cost per request: give each build
 // the same role (or run the same build twice, in two roles) before comparing them.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiProcessEnv } from '../api-env.mjs';
-import { keystoneLogin, osEnvOf, pickBootReferences, SimControl } from './lib/openstack.mjs';
+import { keystoneLogin, pickBootReferences } from './lib/openstack.mjs';
 import { cpuSeconds, freePort, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
+import { BENCH_NETWORK, benchApiEnv, startSimulator } from './lib/stack.mjs';
 import { median } from './lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -60,38 +60,20 @@ if (writeVia.some((i) => !Number.isInteger(i) || i < 0 || i >= dirs.length))
 for (const dir of dirs) if (!existsSync(join(dir, 'main.js'))) throw new Error(`${dir}: no main.js (copy dist/apps/api there)`);
 
 const LOGS = 'tmp/bench-ab';
-const BENCH_NETWORK = { name: 'bench', project: 'admin', cidr: '10.16.0.0/20', mtu: 1450 };
 const processes = [];
 let db;
 
 async function main() {
   mkdirSync(LOGS, { recursive: true });
   db = await postgres.createTestDatabase({ adminUrl: postgres.adminUrl(), embedded: false }, 'bench_ab');
-  const simUrl = `http://127.0.0.1:${await freePort()}`;
-  const seed = `${LOGS}/simulator-seed.json`;
-  writeFileSync(seed, JSON.stringify({ add: { networks: [BENCH_NETWORK] } }));
-  const sim = startNode(
-    'simulator',
-    'dist/apps/openstack-sim/main.js',
-    { ...process.env, SIM_HOST: '127.0.0.1', SIM_PORT: new URL(simUrl).port, SIM_SEED_FILE: seed },
-    `${LOGS}/simulator.log`,
-  );
-  processes.push(sim);
-  await waitForHttp(sim, `${simUrl}/_sim`);
-  await new SimControl(simUrl).setQuotas({ instances: -1, cores: -1, ram: -1 });
+  const simulator = await startSimulator(LOGS);
+  processes.push(simulator.proc);
+  const simUrl = simulator.url;
 
   const builds = [];
   for (const [i, dir] of dirs.entries()) {
     const port = await freePort();
-    const env = {
-      ...apiProcessEnv(),
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: db.url,
-      ...osEnvOf(`${simUrl}/identity/v3`),
-      READINESS_REQUIRES_CLOUD: 'true',
-    };
+    const env = benchApiEnv({ port, databaseUrl: db.url, simUrl });
     const proc = startNode(`api ${i} (${dir})`, join(dir, 'main.js'), env, `${LOGS}/api-${i}.log`);
     processes.push(proc);
     // One after the other: the first to be ready is the engine's leader.

@@ -8,10 +8,11 @@ import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
-import { API_PROCESS_ENV, apiProcessEnv } from '../api-env.mjs';
+import { API_PROCESS_ENV } from '../api-env.mjs';
 import { ApiClient } from './lib/api.mjs';
-import { keystoneLogin, osEnvOf, pickBootReferences, SimControl } from './lib/openstack.mjs';
+import { keystoneLogin, pickBootReferences } from './lib/openstack.mjs';
 import { freePort, postgresBackends, startNode, stopProcess, waitForHttp } from './lib/processes.mjs';
+import { BENCH_NETWORK, benchApiEnv, startSimulator } from './lib/stack.mjs';
 import { describeMachine, renderTable, verdict } from './lib/report.mjs';
 import { dispatchPrecision, fanOut, idleMemory, scale, scaleTenfold, THROUGHPUT_ROUNDS, THROUGHPUT_SECONDS } from './scenarios.mjs';
 
@@ -93,8 +94,6 @@ const fullRun =
 const out = args.out ?? (fullRun ? 'docs/benchmarks.md' : '-');
 
 const ARTIFACTS = 'tmp/bench';
-/** The network the benchmark boots on, added beside the simulator's own ones. */
-const BENCH_NETWORK = { name: 'bench', project: 'admin', cidr: '10.16.0.0/20', mtu: 1450 };
 const started = new Date();
 const log = (message) => console.log(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(1).padStart(6)} s] ${message}`);
 
@@ -143,39 +142,19 @@ async function main() {
   const postgresVersion = await postgres.withClient(adminUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
   log(`database ${db.name} on PostgreSQL ${postgresVersion}`);
 
-  const simPort = await freePort();
-  const simUrl = `http://127.0.0.1:${simPort}`;
-  // The simulator's default networks are /24s (251 addresses): 500 VMs at once would leave half in ERROR ("Failed to
-  // allocate the network(s)"), as Neutron would. The benchmark boots on a /20 of its own (4,093 addresses).
-  const simSeed = `${ARTIFACTS}/simulator-seed.json`;
-  writeFileSync(simSeed, JSON.stringify({ add: { networks: [BENCH_NETWORK] } }, null, 2));
-  sim = startNode(
-    'simulator',
-    'dist/apps/openstack-sim/main.js',
-    { ...process.env, SIM_HOST: '127.0.0.1', SIM_PORT: String(simPort), SIM_BUILD_DELAY_MS: '2000', SIM_SEED_FILE: simSeed },
-    `${ARTIFACTS}/simulator.log`,
-  );
-  await waitForHttp(sim, `${simUrl}/_sim`);
-  const simControl = new SimControl(simUrl);
-  // Unlimited quotas (the default project quota would stop the fan-out at 10 VMs) and a log long enough for every scenario.
-  await simControl.setQuotas({ instances: -1, cores: -1, ram: -1 });
+  const simulator = await startSimulator(ARTIFACTS, { SIM_BUILD_DELAY_MS: '2000' });
+  sim = simulator.proc;
+  const { url: simUrl, control: simControl } = simulator;
+  // A log long enough for every scenario.
   await simControl.configure({ requestLogLimit: 200_000 });
   log(`simulator on ${simUrl}`);
 
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const apiEnv = {
-    // As the image starts it (tools/api-env.json).
-    ...apiProcessEnv(),
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(apiPort),
-    DATABASE_URL: db.url,
-    ...osEnvOf(`${simUrl}/identity/v3`),
+    ...benchApiEnv({ port: apiPort, databaseUrl: db.url, simUrl }),
     // The fan-out scenario asks for 100 VMs in one window; the product's default ceiling is 50.
     SCHEDULER_MAX_INSTANCE_COUNT: String(Math.max(options.vms, 50)),
-    // Ready means the cloud answers and both managed flavors exist: the scenarios start from there.
-    READINESS_REQUIRES_CLOUD: 'true',
   };
   let apiStarts = 0;
   const startApi = async () => {

@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
  * goes to the old generation, which only full collections free: measured (interleaved autocannon rounds, 20
  * connections, `GET /v1/schedules?limit=50`, two API processes on one database), an API that had taken 120 creates as
  * the engine's leader promoted about 10 MB per young collection, grew its old generation from 39 to 170 MB between
- * full collections, and spent 182–191 µs of CPU per request against 135–138 µs for a second process that had served
+ * full collections, and spent 182–191 µs of CPU per request against 130–138 µs for a second process that had served
  * only reads. Without pretenuring the same process spent 150–159 µs, and its old generation stayed flat.
  *
  * V8 reads the flag when it decides, so setting it at run time works (Node 20 and 24), for the sites made after it.
